@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kelly {
+
+enum class AssetClass { Stock, Crypto };
+
+const char* assetClassName(AssetClass assetClass); // "stock" | "crypto"
+
+// SPEC 1: upper-case, separators dropped: "BTC/USD" and "btc-usd" -> "BTCUSD".
+std::string normalizeSymbol(std::string_view symbol);
+
+// True when the normalised symbol is non-empty and only [A-Z0-9.].
+bool isValidSymbol(std::string_view normalizedSymbol);
+
+// The crypto list of SPEC 7. Holds normalised symbols, sorted, for a fast lookup on the
+// sizing hot path.
+class CryptoList
+{
+public:
+    CryptoList(); // the SPEC 7 default list
+    explicit CryptoList(std::vector<std::string> symbols);
+
+    static const std::vector<std::string>& defaultSymbols();
+
+    bool contains(std::string_view normalizedSymbol) const;
+    AssetClass classify(std::string_view normalizedSymbol) const
+    {
+        return contains(normalizedSymbol) ? AssetClass::Crypto : AssetClass::Stock;
+    }
+    const std::vector<std::string>& symbols() const { return m_symbols; }
+
+private:
+    std::vector<std::string> m_symbols;
+};
+
+} // namespace kelly

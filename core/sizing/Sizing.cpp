@@ -1,0 +1,337 @@
+#include "Sizing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace kelly {
+
+namespace {
+
+constexpr double kTradingDaysPerYear = 252.0;
+constexpr double kDefaultSharpe = 0.5;
+constexpr double kDefaultMuDaily = 0.005;
+constexpr double kDefaultStockVolAnnual = 0.25;
+constexpr double kDefaultCryptoVolAnnual = 0.50;
+constexpr double kRoundingTolerance = 1e-9;
+
+bool isFinite(double v) { return std::isfinite(v); }
+
+std::optional<InputError> validate(const SizingRequest& request, const Account& account)
+{
+    if (!isFinite(request.priceUsd) || request.priceUsd <= 0.0)
+        return InputError{"price", "must be a finite number > 0"};
+    if (request.muDaily && !isFinite(*request.muDaily))
+        return InputError{"mu", "must be a finite number"};
+    if (request.sigmaDaily && (!isFinite(*request.sigmaDaily) || *request.sigmaDaily < 0.0))
+        return InputError{"sigma", "must be a finite number >= 0"};
+    if (!isFinite(account.equityUsd))
+        return InputError{"equity", "must be a finite number"};
+    if (!isFinite(account.buyingPowerUsd))
+        return InputError{"buying_power", "must be a finite number"};
+    return std::nullopt;
+}
+
+std::optional<InputError> validateSymbol(const std::string& normalized)
+{
+    if (!isValidSymbol(normalized))
+        return InputError{"symbol", "must be letters, digits or '.' (e.g. NVDA, BTC/USD)"};
+    return std::nullopt;
+}
+
+// Shared by both methods: who is asking, what they hold, where the account stands.
+struct Book
+{
+    std::string symbol;
+    AssetClass assetClass;
+    double equity;
+    double currentUsd; // current(s)
+    double grossUsd;
+};
+
+Book describeBook(const std::string& symbol, const SizingContext& context)
+{
+    const Position* held = context.account.find(symbol);
+    return Book{symbol, context.cryptoList.classify(symbol), context.account.equityUsd,
+                held ? held->currentUsd() : 0.0, context.account.grossUsd()};
+}
+
+void fillExposure(SizingResult& r, const Book& book)
+{
+    if (book.equity <= 0.0)
+        return;
+    const double added = r.addedValueUsd();
+    r.exposureBeforePct = book.currentUsd / book.equity * 100.0;
+    r.exposureAfterPct = (book.currentUsd + added) / book.equity * 100.0;
+    r.leverageBefore = book.grossUsd / book.equity;
+    r.leverageAfter = (book.grossUsd + added) / book.equity;
+}
+
+SizingResult startResult(const Book& book, const SizingRequest& request, SizingMode method)
+{
+    SizingResult r;
+    r.symbol = book.symbol;
+    r.assetClass = book.assetClass;
+    r.method = method;
+    r.priceUsd = request.priceUsd;
+    return r;
+}
+
+std::string formatQty(double qty, AssetClass assetClass)
+{
+    char buf[64];
+    if (assetClass == AssetClass::Stock) {
+        std::snprintf(buf, sizeof buf, "%.0f", qty);
+        return buf;
+    }
+    std::snprintf(buf, sizeof buf, "%.3f", qty);
+    std::string s(buf);
+    while (!s.empty() && s.back() == '0')
+        s.pop_back();
+    if (!s.empty() && s.back() == '.')
+        s.pop_back();
+    return s;
+}
+
+std::string formatPct(const std::optional<double>& pct)
+{
+    if (!pct)
+        return "n/a";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f%%", *pct);
+    return buf;
+}
+
+void logEnhanced(const SizingResult& r, const RiskLimits& limits, SizingLogSink* log)
+{
+    if (!log)
+        return;
+    char head[128];
+    if (r.assetClass == AssetClass::Crypto)
+        std::snprintf(head, sizeof head, "%s: Enhanced Kelly sizing with no leverage (crypto)",
+                      r.symbol.c_str());
+    else
+        std::snprintf(head, sizeof head, "%s: Enhanced Kelly sizing with %.1fx leverage",
+                      r.symbol.c_str(), limits.intradayLeverage);
+    char base[32];
+    std::snprintf(base, sizeof base, "%.3f", r.baseFraction.value_or(0.0));
+    std::string line = std::string(head) + " - base_fraction=" + base +
+                       ", qty=" + formatQty(r.qty, r.assetClass) +
+                       ", exposure: " + formatPct(r.exposureBeforePct) + " -> " +
+                       formatPct(r.exposureAfterPct);
+    log->info(line);
+}
+
+void logLegacy(const SizingResult& r, SizingLogSink* log)
+{
+    if (!log)
+        return;
+    char mult[32];
+    std::snprintf(mult, sizeof mult, "%.2f", r.riskMultiplier);
+    std::string line = r.symbol + ": Legacy sizing - current=" + formatPct(r.exposureBeforePct) +
+                       ", new=" + formatPct(r.exposureAfterPct) + ", risk_multiplier=" + mult;
+    log->info(line);
+}
+
+// The limit rooms of SPEC 2.7 / 3.4 in USD; the smallest binds, in the order listed on a tie.
+struct Room
+{
+    BindingLimit limit;
+    double usd;
+};
+
+// Applies the rooms to qtyRaw: fills qty and binding. `ownLimit` names what binds when
+// none of the rooms does (kelly for enhanced, buying power for legacy).
+void applyRooms(SizingResult& r, double qtyRaw, std::initializer_list<Room> rooms,
+                BindingLimit ownLimit)
+{
+    r.qtyRaw = qtyRaw;
+    double qty = qtyRaw;
+    r.binding = ownLimit;
+    for (const Room& room : rooms) {
+        const double roomQty = std::max(room.usd, 0.0) / r.priceUsd;
+        if (roomQty < qty) {
+            qty = roomQty;
+            r.binding = room.limit;
+        }
+    }
+    r.qty = roundDownQty(qty, r.assetClass);
+}
+
+// Derives the forecast of SPEC 2.4. Returns an error text when the stored metrics it needs
+// are corrupt: that is a fallback to legacy, not bad input.
+std::optional<std::string> deriveForecast(const SizingRequest& request,
+                                          const SizingContext& context, AssetClass assetClass,
+                                          double& mu, double& sigma)
+{
+    const bool needMetrics = !request.muDaily || !request.sigmaDaily;
+    double derivedSigma = 0.0;
+    double derivedMu = kDefaultMuDaily;
+    if (needMetrics && context.metrics) {
+        const VolatilityMetrics& m = *context.metrics;
+        if (!isFinite(m.annualizedVolatility) || m.annualizedVolatility < 0.0)
+            return "invalid stored annualized_volatility for " + request.symbol;
+        if (m.sharpeRatio && !isFinite(*m.sharpeRatio))
+            return "invalid stored sharpe_ratio for " + request.symbol;
+        derivedSigma = m.annualizedVolatility / std::sqrt(kTradingDaysPerYear);
+        // mu comes from the metrics' own sigma: the stored forecast, independent of a
+        // sigma the caller passed.
+        derivedMu = m.sharpeRatio.value_or(kDefaultSharpe) * derivedSigma;
+    } else if (needMetrics) {
+        const double annual =
+            assetClass == AssetClass::Crypto ? kDefaultCryptoVolAnnual : kDefaultStockVolAnnual;
+        derivedSigma = annual / std::sqrt(kTradingDaysPerYear);
+    }
+    mu = request.muDaily.value_or(derivedMu);
+    sigma = request.sigmaDaily.value_or(derivedSigma);
+    return std::nullopt;
+}
+
+} // namespace
+
+const char* sizingModeName(SizingMode mode)
+{
+    return mode == SizingMode::Legacy ? "legacy" : "enhanced";
+}
+
+std::optional<SizingMode> parseSizingMode(std::string_view text)
+{
+    if (text == "enhanced")
+        return SizingMode::Enhanced;
+    if (text == "legacy")
+        return SizingMode::Legacy;
+    return std::nullopt;
+}
+
+const char* bindingLimitName(BindingLimit limit)
+{
+    switch (limit) {
+    case BindingLimit::Kelly:
+        return "kelly";
+    case BindingLimit::SymbolCap:
+        return "symbol cap";
+    case BindingLimit::BuyingPower:
+        return "buying power";
+    case BindingLimit::GrossLeverage:
+        return "gross leverage";
+    case BindingLimit::NoEquity:
+        return "no equity";
+    }
+    return "kelly";
+}
+
+double roundDownQty(double qty, AssetClass assetClass)
+{
+    if (!isFinite(qty) || qty <= 0.0)
+        return 0.0;
+    const double stepsPerUnit = assetClass == AssetClass::Crypto ? 1000.0 : 1.0;
+    const double steps = qty * stepsPerUnit;
+    double whole = std::floor(steps);
+    if (whole + 1.0 - steps <= kRoundingTolerance)
+        whole += 1.0;
+    return whole / stepsPerUnit;
+}
+
+Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContext& context)
+{
+    const std::string symbol = normalizeSymbol(request.symbol);
+    if (auto err = validateSymbol(symbol))
+        return *err;
+    if (auto err = validate(request, context.account))
+        return *err;
+
+    const Book book = describeBook(symbol, context);
+    SizingResult r = startResult(book, request, SizingMode::Legacy);
+    r.muDaily = request.muDaily;
+    r.sigmaDaily = request.sigmaDaily;
+    const bool stock = book.assetClass == AssetClass::Stock;
+    r.riskMultiplier = stock ? std::max(context.riskThreshold, 1.0) : 1.0;
+
+    if (book.equity <= 0.0) {
+        r.binding = BindingLimit::NoEquity;
+        logLegacy(r, context.log);
+        return r;
+    }
+    const double E = book.equity;
+    const double buyingPower = context.account.buyingPowerUsd;
+    r.targetFraction = 0.5 * buyingPower * r.riskMultiplier / E;
+    const double capValue = context.limits.symbolCapPct / 100.0 * E * r.riskMultiplier;
+    const double qtyBp = std::max(0.5 * buyingPower * r.riskMultiplier / request.priceUsd, 0.0);
+    applyRooms(r, qtyBp,
+               {{BindingLimit::SymbolCap, capValue - book.currentUsd},
+                {BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}},
+               BindingLimit::BuyingPower);
+    fillExposure(r, book);
+    logLegacy(r, context.log);
+    return r;
+}
+
+Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingContext& context)
+{
+    const std::string symbol = normalizeSymbol(request.symbol);
+    if (auto err = validateSymbol(symbol))
+        return *err;
+    if (auto err = validate(request, context.account))
+        return *err;
+
+    const Book book = describeBook(symbol, context);
+    SizingResult r = startResult(book, request, SizingMode::Enhanced);
+    const bool crypto = book.assetClass == AssetClass::Crypto;
+    const double assetLeverage = crypto ? 1.0 : context.limits.intradayLeverage; // L_s
+    r.riskMultiplier = assetLeverage;
+
+    if (book.equity <= 0.0) {
+        r.binding = BindingLimit::NoEquity;
+        logEnhanced(r, context.limits, context.log);
+        return r;
+    }
+
+    // SPEC 2.3 comes before the forecast: a full symbol needs no metrics.
+    const double E = book.equity;
+    const double capValue = context.limits.symbolCapPct / 100.0 * E * assetLeverage;
+    if (book.currentUsd >= capValue) {
+        r.baseFraction = 0.0;
+        r.targetFraction = 0.0;
+        r.binding = BindingLimit::SymbolCap;
+        fillExposure(r, book);
+        logEnhanced(r, context.limits, context.log);
+        return r;
+    }
+
+    double mu = 0.0;
+    double sigma = 0.0;
+    if (auto failure = deriveForecast(request, context, book.assetClass, mu, sigma)) {
+        if (context.log)
+            context.log->info(symbol + ": Enhanced sizing failed (" + *failure +
+                              "), falling back to legacy");
+        Result<SizingResult> legacy = sizeLegacy(request, context);
+        if (legacy)
+            legacy.value().fallbackReason = *failure;
+        return legacy;
+    }
+    r.muDaily = mu;
+    r.sigmaDaily = sigma;
+
+
+    const double fullKelly = sigma == 0.0 ? 0.0 : std::abs(mu) / (sigma * sigma);
+    r.baseFraction = std::min(0.5 * fullKelly, 1.0);
+    r.targetFraction = *r.baseFraction * assetLeverage;
+    const double qtyRaw = *r.targetFraction * E / request.priceUsd;
+    applyRooms(r, qtyRaw,
+               {{BindingLimit::SymbolCap, capValue - book.currentUsd},
+                {BindingLimit::BuyingPower, context.account.buyingPowerUsd},
+                {BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}},
+               BindingLimit::Kelly);
+    fillExposure(r, book);
+    logEnhanced(r, context.limits, context.log);
+    return r;
+}
+
+Result<SizingResult> sizePosition(SizingMode mode, const SizingRequest& request,
+                                  const SizingContext& context)
+{
+    return mode == SizingMode::Legacy ? sizeLegacy(request, context)
+                                      : sizeEnhanced(request, context);
+}
+
+} // namespace kelly

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "Account.h"
+#include "common/Result.h"
+#include "common/Symbols.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kelly {
+
+// The mode the store holds. SPEC 7: sizing reads it at every call.
+enum class SizingMode { Enhanced, Legacy };
+const char* sizingModeName(SizingMode mode); // "enhanced" | "legacy"
+std::optional<SizingMode> parseSizingMode(std::string_view text);
+
+// The limit that decided the size (SPEC 2.7 and 9).
+enum class BindingLimit { Kelly, SymbolCap, BuyingPower, GrossLeverage, NoEquity };
+const char* bindingLimitName(BindingLimit limit); // "kelly", "symbol cap", ...
+
+// SPEC 5 per-symbol metrics, as a correlation build stores them. Values are annualised
+// where the name says so; var95 and maxDrawdown are daily fractions (negative).
+struct VolatilityMetrics
+{
+    double annualizedVolatility = 0.0;
+    double downsideVolatility = 0.0;
+    std::optional<double> sharpeRatio;
+    double var95 = 0.0;
+    double maxDrawdown = 0.0;
+    int returnsUsed = 0;
+};
+
+struct SizingRequest
+{
+    std::string symbol; // any spelling; normalised by the sizer
+    double priceUsd = 0.0;
+    std::optional<double> muDaily;    // predicted daily return
+    std::optional<double> sigmaDaily; // daily volatility
+};
+
+// Where the log lines of SPEC 2.9 and 3.6 go; the core depends on no logging framework.
+class SizingLogSink
+{
+public:
+    virtual ~SizingLogSink() = default;
+    virtual void info(std::string_view line) = 0;
+};
+
+struct SizingContext
+{
+    const Account& account;
+    RiskLimits limits;
+    const CryptoList& cryptoList;
+    double riskThreshold = 2.0;                 // SPEC 4, legacy only
+    const VolatilityMetrics* metrics = nullptr; // stored metrics of the requested symbol
+    SizingLogSink* log = nullptr;
+};
+
+// Every figure `kellyctl size --json` prints. Ratios of equity are absent (nullopt) when
+// equity <= 0, so no NaN or inf leaves the sizer.
+struct SizingResult
+{
+    std::string symbol;
+    AssetClass assetClass = AssetClass::Stock;
+    SizingMode method = SizingMode::Enhanced;
+    double priceUsd = 0.0;
+    double qty = 0.0;
+    double qtyRaw = 0.0; // before limits and rounding
+    std::optional<double> baseFraction;   // enhanced only: half-Kelly, capped at 1
+    std::optional<double> targetFraction; // of equity: base x L_s, or legacy's 0.5 x BP x m / E
+    std::optional<double> muDaily;        // the forecast used (given or derived)
+    std::optional<double> sigmaDaily;
+    double riskMultiplier = 1.0; // legacy m; enhanced reports L_s
+    BindingLimit binding = BindingLimit::Kelly;
+    std::optional<double> exposureBeforePct;
+    std::optional<double> exposureAfterPct;
+    std::optional<double> leverageBefore;
+    std::optional<double> leverageAfter;
+    std::optional<std::string> fallbackReason;
+
+    double addedValueUsd() const { return qty * priceUsd; }
+};
+
+// SPEC 2. Falls back to legacy (SPEC 3) when the stored metrics are corrupt; bad input
+// (price, mu, sigma, equity) is an InputError and nothing is sized.
+Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingContext& context);
+
+// SPEC 3.
+Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContext& context);
+
+Result<SizingResult> sizePosition(SizingMode mode, const SizingRequest& request,
+                                  const SizingContext& context);
+
+// SPEC 2.8: stocks to whole shares, crypto to 0.001, with a 1e-9 tolerance toward the next
+// step; negative, zero or non-finite -> 0.
+double roundDownQty(double qty, AssetClass assetClass);
+
+} // namespace kelly
