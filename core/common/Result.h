@@ -17,8 +17,7 @@ struct InputError
 };
 
 // A small std::expected stand-in (C++23's is not available in C++20).
-template <typename T>
-class Result
+template <typename T> class Result
 {
 public:
     Result(T value) : m_state(std::move(value)) {}

@@ -34,10 +34,10 @@ bool isValidSymbol(std::string_view normalizedSymbol)
 const std::vector<std::string>& CryptoList::defaultSymbols()
 {
     static const std::vector<std::string> symbols{
-        "AAVEUSD", "ADAUSD",  "ALGOUSD", "APTUSD",   "ATOMUSD", "AVAXUSD", "BNBUSD",
-        "BCHUSD",  "BTCUSD",  "DOGEUSD", "DOTUSD",   "AEURUSD", "ETHUSD",  "LINKUSD",
-        "LTCUSD",  "MATICUSD", "POLUSD", "SHIBUSD",  "SKYUSD",  "SOLUSD",  "TRXUSD",
-        "UNIUSD",  "VETUSD",  "XLMUSD",  "XRPUSD"};
+        "AAVEUSD", "ADAUSD",   "ALGOUSD", "APTUSD",  "ATOMUSD", "AVAXUSD", "BNBUSD",
+        "BCHUSD",  "BTCUSD",   "DOGEUSD", "DOTUSD",  "AEURUSD", "ETHUSD",  "LINKUSD",
+        "LTCUSD",  "MATICUSD", "POLUSD",  "SHIBUSD", "SKYUSD",  "SOLUSD",  "TRXUSD",
+        "UNIUSD",  "VETUSD",   "XLMUSD",  "XRPUSD"};
     return symbols;
 }
 

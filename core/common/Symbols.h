@@ -6,7 +6,11 @@
 
 namespace kelly {
 
-enum class AssetClass { Stock, Crypto };
+enum class AssetClass
+{
+    Stock,
+    Crypto
+};
 
 const char* assetClassName(AssetClass assetClass); // "stock" | "crypto"
 

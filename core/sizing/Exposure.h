@@ -11,7 +11,12 @@
 namespace kelly {
 
 // How close a figure is to its limit: the dashboard's calm / amber / red.
-enum class LimitState { Ok, Near, Over };
+enum class LimitState
+{
+    Ok,
+    Near,
+    Over
+};
 const char* limitStateName(LimitState state);
 
 struct PositionExposure
@@ -22,9 +27,9 @@ struct PositionExposure
     double priceUsd = 0.0;
     double avgEntryUsd = 0.0;
     double marketValueUsd = 0.0;
-    double unrealizedPnlUsd = 0.0;        // (price - avg entry) x qty; 0 without an entry
-    std::optional<double> exposurePct;    // current / E
-    std::optional<double> capUsedPct;     // current / cap_value(s), SPEC 2.3
+    double unrealizedPnlUsd = 0.0;     // (price - avg entry) x qty; 0 without an entry
+    std::optional<double> exposurePct; // current / E
+    std::optional<double> capUsedPct;  // current / cap_value(s), SPEC 2.3
 };
 
 // SPEC 6: the book against the intraday and overnight limits, the cut needed before the

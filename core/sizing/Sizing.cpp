@@ -15,7 +15,10 @@ constexpr double kDefaultStockVolAnnual = 0.25;
 constexpr double kDefaultCryptoVolAnnual = 0.50;
 constexpr double kRoundingTolerance = 1e-9;
 
-bool isFinite(double v) { return std::isfinite(v); }
+bool isFinite(double v)
+{
+    return std::isfinite(v);
+}
 
 std::optional<InputError> validate(const SizingRequest& request, const Account& account)
 {
@@ -115,10 +118,9 @@ void logEnhanced(const SizingResult& r, const RiskLimits& limits, SizingLogSink*
                       r.symbol.c_str(), limits.intradayLeverage);
     char base[32];
     std::snprintf(base, sizeof base, "%.3f", r.baseFraction.value_or(0.0));
-    std::string line = std::string(head) + " - base_fraction=" + base +
-                       ", qty=" + formatQty(r.qty, r.assetClass) +
-                       ", exposure: " + formatPct(r.exposureBeforePct) + " -> " +
-                       formatPct(r.exposureAfterPct);
+    std::string line =
+        std::string(head) + " - base_fraction=" + base + ", qty=" + formatQty(r.qty, r.assetClass) +
+        ", exposure: " + formatPct(r.exposureBeforePct) + " -> " + formatPct(r.exposureAfterPct);
     log->info(line);
 }
 
@@ -191,7 +193,15 @@ std::optional<std::string> deriveForecast(const SizingRequest& request,
 
 const char* sizingModeName(SizingMode mode)
 {
-    return mode == SizingMode::Legacy ? "legacy" : "enhanced";
+    switch (mode) {
+    case SizingMode::Enhanced:
+        return "enhanced";
+    case SizingMode::Legacy:
+        return "legacy";
+    case SizingMode::Halt:
+        return "halt";
+    }
+    return "enhanced";
 }
 
 std::optional<SizingMode> parseSizingMode(std::string_view text)
@@ -200,6 +210,8 @@ std::optional<SizingMode> parseSizingMode(std::string_view text)
         return SizingMode::Enhanced;
     if (text == "legacy")
         return SizingMode::Legacy;
+    if (text == "halt")
+        return SizingMode::Halt;
     return std::nullopt;
 }
 
@@ -216,6 +228,10 @@ const char* bindingLimitName(BindingLimit limit)
         return "gross leverage";
     case BindingLimit::NoEquity:
         return "no equity";
+    case BindingLimit::Halted:
+        return "halted";
+    case BindingLimit::OpenPosition:
+        return "open position";
     }
     return "kelly";
 }
@@ -312,7 +328,6 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     r.muDaily = mu;
     r.sigmaDaily = sigma;
 
-
     const double fullKelly = sigma == 0.0 ? 0.0 : std::abs(mu) / (sigma * sigma);
     r.baseFraction = std::min(0.5 * fullKelly, 1.0);
     r.targetFraction = *r.baseFraction * assetLeverage;
@@ -327,9 +342,53 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     return r;
 }
 
+namespace {
+
+// Issue 6: a halt must never block the exit, so a reduce is sized the same in every mode.
+Result<SizingResult> sizeReduceOrHalt(SizingMode mode, const SizingRequest& request,
+                                      const SizingContext& context)
+{
+    const std::string symbol = normalizeSymbol(request.symbol);
+    if (auto err = validateSymbol(symbol))
+        return *err;
+    if (auto err = validate(request, context.account))
+        return *err;
+    const Book book = describeBook(symbol, context);
+    SizingResult r = startResult(book, request, mode);
+    r.muDaily = request.muDaily;
+    r.sigmaDaily = request.sigmaDaily;
+    if (request.reduce) {
+        const Position* held = context.account.find(symbol);
+        r.qty = held ? std::abs(held->qty) : 0.0;
+        r.qtyRaw = r.qty;
+        r.binding = BindingLimit::OpenPosition;
+    } else {
+        r.binding = BindingLimit::Halted;
+    }
+    if (book.equity > 0.0) {
+        // A reduce takes exposure off: the after figures fall by the value closed.
+        const double closedUsd = request.reduce ? book.currentUsd : 0.0;
+        r.exposureBeforePct = book.currentUsd / book.equity * 100.0;
+        r.exposureAfterPct = (book.currentUsd - closedUsd) / book.equity * 100.0;
+        r.leverageBefore = book.grossUsd / book.equity;
+        r.leverageAfter = (book.grossUsd - closedUsd) / book.equity;
+    }
+    if (context.log) {
+        const std::string head = request.reduce ? ": Reduce-only sizing - closable qty="
+                                                : ": Sizing halted (reduce-only) - qty=";
+        context.log->info(symbol + head + formatQty(r.qty, r.assetClass) + ", exposure: " +
+                          formatPct(r.exposureBeforePct) + " -> " + formatPct(r.exposureAfterPct));
+    }
+    return r;
+}
+
+} // namespace
+
 Result<SizingResult> sizePosition(SizingMode mode, const SizingRequest& request,
                                   const SizingContext& context)
 {
+    if (request.reduce || mode == SizingMode::Halt)
+        return sizeReduceOrHalt(mode, request, context);
     return mode == SizingMode::Legacy ? sizeLegacy(request, context)
                                       : sizeEnhanced(request, context);
 }

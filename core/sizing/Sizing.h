@@ -10,14 +10,30 @@
 
 namespace kelly {
 
-// The mode the store holds. SPEC 7: sizing reads it at every call.
-enum class SizingMode { Enhanced, Legacy };
-const char* sizingModeName(SizingMode mode); // "enhanced" | "legacy"
+// The mode the store holds. SPEC 7: sizing reads it at every call. Halt is reduce-only
+// (issue 6): nothing that adds exposure is sized, closing still is.
+enum class SizingMode
+{
+    Enhanced,
+    Legacy,
+    Halt
+};
+const char* sizingModeName(SizingMode mode); // "enhanced" | "legacy" | "halt"
 std::optional<SizingMode> parseSizingMode(std::string_view text);
 
 // The limit that decided the size (SPEC 2.7 and 9).
-enum class BindingLimit { Kelly, SymbolCap, BuyingPower, GrossLeverage, NoEquity };
-const char* bindingLimitName(BindingLimit limit); // "kelly", "symbol cap", ...
+// Halted: the halt mode refused an add. OpenPosition: a reduce request, bounded by what is held.
+enum class BindingLimit
+{
+    Kelly,
+    SymbolCap,
+    BuyingPower,
+    GrossLeverage,
+    NoEquity,
+    Halted,
+    OpenPosition
+};
+const char* bindingLimitName(BindingLimit limit); // "kelly", "symbol cap", ..., "halted"
 
 // SPEC 5 per-symbol metrics, as a correlation build stores them. Values are annualised
 // where the name says so; var95 and maxDrawdown are daily fractions (negative).
@@ -37,6 +53,7 @@ struct SizingRequest
     double priceUsd = 0.0;
     std::optional<double> muDaily;    // predicted daily return
     std::optional<double> sigmaDaily; // daily volatility
+    bool reduce = false; // closing or shrinking the open position, allowed in every mode
 };
 
 // Where the log lines of SPEC 2.9 and 3.6 go; the core depends on no logging framework.
@@ -66,7 +83,7 @@ struct SizingResult
     SizingMode method = SizingMode::Enhanced;
     double priceUsd = 0.0;
     double qty = 0.0;
-    double qtyRaw = 0.0; // before limits and rounding
+    double qtyRaw = 0.0;                  // before limits and rounding
     std::optional<double> baseFraction;   // enhanced only: half-Kelly, capped at 1
     std::optional<double> targetFraction; // of equity: base x L_s, or legacy's 0.5 x BP x m / E
     std::optional<double> muDaily;        // the forecast used (given or derived)
@@ -89,6 +106,8 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
 // SPEC 3.
 Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContext& context);
 
+// Dispatches on the mode; a reduce request returns the whole open size (abs qty) in every
+// mode, and halt sizes every add at 0.
 Result<SizingResult> sizePosition(SizingMode mode, const SizingRequest& request,
                                   const SizingContext& context);
 

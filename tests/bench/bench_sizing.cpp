@@ -2,7 +2,6 @@
 #include "sizing/Sizing.h"
 
 #include <benchmark/benchmark.h>
-
 #include <string>
 
 using namespace kelly;
@@ -13,8 +12,7 @@ Account fiftyPositionAccount()
 {
     Account account{1'000'000.0, 4'000'000.0, {}};
     for (int i = 0; i < 50; ++i)
-        account.positions.push_back(
-            {"SYM" + std::to_string(i), 100.0 + i, 20.0 + i, 19.0 + i});
+        account.positions.push_back({"SYM" + std::to_string(i), 100.0 + i, 20.0 + i, 19.0 + i});
     return account;
 }
 

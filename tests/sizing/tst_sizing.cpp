@@ -2,7 +2,6 @@
 #include "sizing/Sizing.h"
 
 #include <QTest>
-
 #include <cmath>
 #include <optional>
 
@@ -72,23 +71,23 @@ void TestSizing::sizes_data()
 
     // SPEC 8, row by row.
     QTest::newRow("spec: enhanced NVDA @ 150")
-        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << none << none << 4.0 << 2.0
-        << 1600.0 << BindingLimit::SymbolCap << 1.0 << 240.0;
+        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 1600.0
+        << BindingLimit::SymbolCap << 1.0 << 240.0;
     QTest::newRow("spec: enhanced BTCUSD @ 50,000")
-        << SizingMode::Enhanced << spec << "BTCUSD" << 50'000.0 << none << none << 4.0 << 2.0
-        << 1.2 << BindingLimit::SymbolCap << 1.0 << 60.0;
+        << SizingMode::Enhanced << spec << "BTCUSD" << 50'000.0 << none << none << 4.0 << 2.0 << 1.2
+        << BindingLimit::SymbolCap << 1.0 << 60.0;
     QTest::newRow("spec: enhanced NVDA mu 0.001 sigma 0.02")
-        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << 0.001 << 0.02 << 4.0 << 2.0
-        << 1600.0 << BindingLimit::SymbolCap << 1.0 << 240.0;
+        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << 0.001 << 0.02 << 4.0 << 2.0 << 1600.0
+        << BindingLimit::SymbolCap << 1.0 << 240.0;
     QTest::newRow("spec: enhanced NVDA mu 0.0002 sigma 0.02")
-        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << 0.0002 << 0.02 << 4.0 << 2.0
-        << 666.0 << BindingLimit::Kelly << 0.25 << 99.9;
+        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << 0.0002 << 0.02 << 4.0 << 2.0 << 666.0
+        << BindingLimit::Kelly << 0.25 << 99.9;
     QTest::newRow("spec: legacy NVDA @ 150")
         << SizingMode::Legacy << spec << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 800.0
         << BindingLimit::SymbolCap << none << 120.0;
     QTest::newRow("spec: legacy BTCUSD @ 50,000")
-        << SizingMode::Legacy << spec << "BTCUSD" << 50'000.0 << none << none << 4.0 << 2.0
-        << 1.2 << BindingLimit::SymbolCap << none << 60.0;
+        << SizingMode::Legacy << spec << "BTCUSD" << 50'000.0 << none << none << 4.0 << 2.0 << 1.2
+        << BindingLimit::SymbolCap << none << 60.0;
 
     // Branches.
     Account full = spec;
@@ -97,9 +96,9 @@ void TestSizing::sizes_data()
         << SizingMode::Enhanced << full << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 0.0
         << BindingLimit::SymbolCap << 0.0 << 240.0;
     QTest::newRow("symbol cap reached by a short")
-        << SizingMode::Enhanced
-        << Account{100'000.0, 400'000.0, {{"NVDA", -1700.0, 150.0, 150.0}}} << "NVDA" << 150.0
-        << none << none << 4.0 << 2.0 << 0.0 << BindingLimit::SymbolCap << 0.0 << 255.0;
+        << SizingMode::Enhanced << Account{100'000.0, 400'000.0, {{"NVDA", -1700.0, 150.0, 150.0}}}
+        << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 0.0 << BindingLimit::SymbolCap << 0.0
+        << 255.0;
 
     QTest::newRow("buying power binds")
         << SizingMode::Enhanced << Account{100'000.0, 30'000.0, {}} << "NVDA" << 150.0 << none
@@ -109,31 +108,31 @@ void TestSizing::sizes_data()
     for (const char* s : {"AAPL", "MSFT", "GOOGL", "AMZN", "META", "TSLA"})
         levered.positions.push_back({s, 100.0, 620.0, 600.0}); // 6 x 62,000 = 372,000 gross
     QTest::newRow("gross leverage binds")
-        << SizingMode::Enhanced << levered << "NVDA" << 150.0 << none << none << 4.0 << 2.0
-        << 186.0 << BindingLimit::GrossLeverage << 1.0 << 27.9;
+        << SizingMode::Enhanced << levered << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 186.0
+        << BindingLimit::GrossLeverage << 1.0 << 27.9;
     QTest::newRow("legacy gross leverage binds")
-        << SizingMode::Legacy << levered << "NVDA" << 150.0 << none << none << 4.0 << 2.0
-        << 186.0 << BindingLimit::GrossLeverage << none << 27.9;
+        << SizingMode::Legacy << levered << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 186.0
+        << BindingLimit::GrossLeverage << none << 27.9;
 
-    QTest::newRow("no equity")
-        << SizingMode::Enhanced << Account{0.0, 400'000.0, {}} << "NVDA" << 150.0 << none
-        << none << 4.0 << 2.0 << 0.0 << BindingLimit::NoEquity << none << none;
+    QTest::newRow("no equity") << SizingMode::Enhanced << Account{0.0, 400'000.0, {}} << "NVDA"
+                               << 150.0 << none << none << 4.0 << 2.0 << 0.0
+                               << BindingLimit::NoEquity << none << none;
     QTest::newRow("negative equity, legacy")
-        << SizingMode::Legacy << Account{-5'000.0, 400'000.0, {}} << "NVDA" << 150.0 << none
-        << none << 4.0 << 2.0 << 0.0 << BindingLimit::NoEquity << none << none;
+        << SizingMode::Legacy << Account{-5'000.0, 400'000.0, {}} << "NVDA" << 150.0 << none << none
+        << 4.0 << 2.0 << 0.0 << BindingLimit::NoEquity << none << none;
 
     QTest::newRow("sigma 0 sizes nothing")
         << SizingMode::Enhanced << spec << "NVDA" << 150.0 << 0.01 << 0.0 << 4.0 << 2.0 << 0.0
         << BindingLimit::Kelly << 0.0 << 0.0;
     QTest::newRow("negative mu still sizes long")
-        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << -0.0002 << 0.02 << 4.0 << 2.0
-        << 666.0 << BindingLimit::Kelly << 0.25 << 99.9;
+        << SizingMode::Enhanced << spec << "NVDA" << 150.0 << -0.0002 << 0.02 << 4.0 << 2.0 << 666.0
+        << BindingLimit::Kelly << 0.25 << 99.9;
     QTest::newRow("crypto never leveraged")
         << SizingMode::Enhanced << spec << "ETH/USD" << 2'000.0 << 0.0001 << 0.02 << 4.0 << 2.0
         << 6.25 << BindingLimit::Kelly << 0.125 << 12.5;
     QTest::newRow("kelly binds under every room")
-        << SizingMode::Enhanced << Account{100'000.0, 1'000'000.0, {}} << "SPY" << 500.0
-        << 0.0001 << 0.01 << 4.0 << 2.0 << 400.0 << BindingLimit::Kelly << 0.5 << 200.0;
+        << SizingMode::Enhanced << Account{100'000.0, 1'000'000.0, {}} << "SPY" << 500.0 << 0.0001
+        << 0.01 << 4.0 << 2.0 << 400.0 << BindingLimit::Kelly << 0.5 << 200.0;
 
     // Environment-style overrides: a cash account (intraday limit 1.0).
     QTest::newRow("cash account: enhanced stock at 1x")
@@ -147,8 +146,8 @@ void TestSizing::sizes_data()
         << SizingMode::Enhanced << spec << "NVDA" << 150.0 << none << none << 2.0 << 2.0 << 800.0
         << BindingLimit::SymbolCap << 1.0 << 120.0;
     QTest::newRow("legacy with a raised threshold")
-        << SizingMode::Legacy << spec << "NVDA" << 150.0 << none << none << 4.0 << 3.0
-        << 1200.0 << BindingLimit::SymbolCap << none << 180.0;
+        << SizingMode::Legacy << spec << "NVDA" << 150.0 << none << none << 4.0 << 3.0 << 1200.0
+        << BindingLimit::SymbolCap << none << 180.0;
 }
 
 void TestSizing::sizes()
@@ -309,7 +308,8 @@ void TestSizing::fallsBackOnCorruptMetrics()
     QCOMPARE(log.lines.size(), size_t(2));
     QVERIFY(QString::fromStdString(log.lines[0])
                 .startsWith(QLatin1String("NVDA: Enhanced sizing failed (")));
-    QVERIFY(QString::fromStdString(log.lines[0]).endsWith(QLatin1String("), falling back to legacy")));
+    QVERIFY(
+        QString::fromStdString(log.lines[0]).endsWith(QLatin1String("), falling back to legacy")));
     QVERIFY(QString::fromStdString(log.lines[1]).startsWith(QLatin1String("NVDA: Legacy sizing")));
 
     // Given mu and sigma need no metrics: no fallback.

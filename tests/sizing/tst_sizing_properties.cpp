@@ -2,7 +2,6 @@
 #include "sizing/Sizing.h"
 
 #include <QTest>
-
 #include <random>
 
 using namespace kelly;
@@ -104,14 +103,14 @@ void TestSizingProperties::invariantsHold()
             if (r->qty > 0.0)
                 QVERIFY2(currentBefore + value <= capValue + kUsdTolerance * capValue, where);
             if (grossBefore <= s.limits.intradayLeverage * E)
-                QVERIFY2(grossBefore + value <= s.limits.intradayLeverage * E * (1 + 1e-9) +
-                                                    kUsdTolerance,
+                QVERIFY2(grossBefore + value <=
+                             s.limits.intradayLeverage * E * (1 + 1e-9) + kUsdTolerance,
                          where);
             if (isCrypto)
                 QVERIFY2(value <= s.limits.symbolCapPct / 100.0 * E * (1 + 1e-9), where);
             if (mode == SizingMode::Enhanced) {
-                QVERIFY2(value <= std::max(s.account.buyingPowerUsd, 0.0) * (1 + 1e-9) +
-                                      kUsdTolerance,
+                QVERIFY2(value <=
+                             std::max(s.account.buyingPowerUsd, 0.0) * (1 + 1e-9) + kUsdTolerance,
                          where);
                 QVERIFY2(r->qty <= r->qtyRaw + 1e-9 * std::max(1.0, r->qtyRaw), where);
             }

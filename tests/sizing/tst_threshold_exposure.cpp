@@ -53,8 +53,8 @@ void TestThresholdExposure::newYorkClock()
 
 void TestThresholdExposure::threshold_data()
 {
-    QTest::addColumn<QList<double>>("values");     // portfolio values
-    QTest::addColumn<QList<qint64>>("offsets");    // seconds relative to NY midnight
+    QTest::addColumn<QList<double>>("values");  // portfolio values
+    QTest::addColumn<QList<qint64>>("offsets"); // seconds relative to NY midnight
     QTest::addColumn<double>("maxGross");
     QTest::addColumn<double>("expected");
 
@@ -96,10 +96,11 @@ void TestThresholdExposure::threshold()
 void TestThresholdExposure::exposureFigures()
 {
     // E 100k, gross 250k: 2.5x, reduce_by 50k, borrowed 150k, 150k x 0.065 / 360 per night.
-    const Account account{100'000.0, 150'000.0,
-                          {{"NVDA", 1000.0, 150.0, 120.0}, {"BTCUSD", 2.0, 50'000.0, 0.0}}};
+    const Account account{
+        100'000.0, 150'000.0, {{"NVDA", 1000.0, 150.0, 120.0}, {"BTCUSD", 2.0, 50'000.0, 0.0}}};
     const CryptoList crypto;
-    const auto report = computeExposure(account, RiskLimits{}, crypto, 0.065, utc(2026, 11, 24, 15));
+    const auto report =
+        computeExposure(account, RiskLimits{}, crypto, 0.065, utc(2026, 11, 24, 15));
     QCOMPARE(report.grossUsd, 250'000.0);
     QCOMPARE(*report.leverage, 2.5);
     QCOMPARE(report.reduceByUsd, 50'000.0);
@@ -123,7 +124,8 @@ void TestThresholdExposure::fridayCloseWarningAndThreeNights()
     const Account account{100'000.0, 150'000.0, {{"NVDA", 1500.0, 150.0, 150.0}}};
     const CryptoList crypto;
     // 15:45 New York on Friday Nov 27, 2026 (EST).
-    const auto report = computeExposure(account, RiskLimits{}, crypto, 0.065, utc(2026, 11, 27, 20, 45));
+    const auto report =
+        computeExposure(account, RiskLimits{}, crypto, 0.065, utc(2026, 11, 27, 20, 45));
     QCOMPARE(report.timeToClose, seconds{minutes{15}});
     QVERIFY(report.closeWarning);
     QCOMPARE(report.reduceByUsd, 25'000.0);
@@ -151,7 +153,8 @@ void TestThresholdExposure::noEquityHasNoRatios()
 {
     const Account account{0.0, 0.0, {{"SPY", 10.0, 500.0, 500.0}}};
     const CryptoList crypto;
-    const auto report = computeExposure(account, RiskLimits{}, crypto, 0.065, utc(2026, 11, 24, 15));
+    const auto report =
+        computeExposure(account, RiskLimits{}, crypto, 0.065, utc(2026, 11, 24, 15));
     QVERIFY(!report.leverage);
     QVERIFY(!report.positions[0].exposurePct);
     QCOMPARE(report.reduceByUsd, 5'000.0);
