@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test suite (GUI suites offscreen).
+# Installs what is missing, builds, and runs every test suite (GUI suites offscreen), then the
+# same suites again under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/.
+# KELLY_SKIP_SANITIZERS=1 skips the second pass on a developer machine; CI always runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
-cd "${KELLY_BUILD_DIR:-build}"
 export QT_QPA_PLATFORM=offscreen LC_ALL=C
-ctest --output-on-failure -j "$(nproc)" 2>&1 | tee ctest.log
+
+scripts/build.sh
+(cd build && ctest --output-on-failure -j "$(nproc)" 2>&1 | tee ctest.log)
+
+if [ "${KELLY_SKIP_SANITIZERS:-0}" != 1 ] || [ "${CI:-}" = true ]; then
+  echo "== the same suites under ASan + UBSan (build-asan/)"
+  KELLY_BUILD_DIR=build-asan scripts/build.sh -DKELLY_SANITIZE=ON -DKELLY_BUILD_BENCHMARKS=OFF \
+    -DCMAKE_BUILD_TYPE=Debug
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0"
+  (cd build-asan && ctest --output-on-failure -j "$(nproc)" 2>&1 | tee ctest.log)
+fi
