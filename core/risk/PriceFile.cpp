@@ -12,12 +12,19 @@ namespace kelly {
 
 namespace {
 
-std::string_view trim(std::string_view text)
+std::string_view trimSpace(std::string_view text)
 {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
         text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
         text.remove_suffix(1);
+    return text;
+}
+
+// A field without surrounding blanks or double quotes (spreadsheets quote headers).
+std::string_view trimField(std::string_view text)
+{
+    text = trimSpace(text);
     if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
         text = text.substr(1, text.size() - 2);
     return text;
@@ -40,10 +47,10 @@ void splitFields(std::string_view line, std::vector<std::string_view>& fields)
     while (true) {
         const std::size_t comma = line.find(',', start);
         if (comma == std::string_view::npos) {
-            fields.push_back(trim(line.substr(start)));
+            fields.push_back(trimField(line.substr(start)));
             return;
         }
-        fields.push_back(trim(line.substr(start, comma - start)));
+        fields.push_back(trimField(line.substr(start, comma - start)));
         start = comma + 1;
     }
 }
@@ -105,7 +112,7 @@ Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& file
         std::size_t end = text.find('\n', pos);
         if (end == std::string_view::npos)
             end = text.size();
-        const std::string_view line = trim(text.substr(pos, end - pos));
+        const std::string_view line = trimSpace(text.substr(pos, end - pos));
         pos = end + 1;
         ++lineNumber;
         if (line.empty())
