@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStandardPaths>
 #include <atomic>
 #include <cmath>
 
@@ -108,6 +109,16 @@ bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString
 }
 
 } // namespace
+
+QString resolveStorePath(const QString& dbOption, const QString& environmentDb)
+{
+    if (!dbOption.isEmpty())
+        return dbOption;
+    if (!environmentDb.isEmpty())
+        return environmentDb;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/KellyDesk/kellydesk.sqlite");
+}
 
 // --- time -------------------------------------------------------------------------------
 
