@@ -1,0 +1,91 @@
+#pragma once
+
+// The settings of SPEC 7, declared once: key, default, validation and environment override.
+// Nothing else in the code base spells a setting key; everything goes through this registry.
+
+#include "common/Symbols.h"
+#include "sizing/Account.h"
+#include "sizing/Sizing.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+#include <optional>
+#include <vector>
+
+namespace kelly::store {
+
+enum class SettingKey
+{
+    Mode,                 // "mode": enhanced | legacy
+    MaxIntradayLeverage,  // L, SPEC 1
+    MaxOvernightLeverage, // L_on, SPEC 1
+    SymbolCapPct,         // cap, SPEC 1
+    LeverageCostAnnual,   // SPEC 6 financing rate
+    MaxGrossLeverage,     // SPEC 4 max_gross
+    CryptoList,           // SPEC 7 list, space separated
+};
+
+// Who changed a setting; written to settings_audit.origin (SPEC 7).
+enum class SettingOrigin
+{
+    Cli,
+    Dashboard,
+    Guard
+};
+QString settingOriginName(SettingOrigin origin); // "cli" | "dashboard" | "guard"
+
+struct SettingSpec
+{
+    SettingKey key;
+    QString name;         // the store key and the `kellyctl get/set` KEY
+    QString defaultValue; // canonical text
+    QString envVar;       // empty when the environment cannot override it
+    QString description;  // one line for --help and the dashboard tooltip
+};
+
+// Every setting in display order.
+const std::vector<SettingSpec>& settingRegistry();
+const SettingSpec& settingSpec(SettingKey key);
+const SettingSpec* findSetting(const QString& name);
+
+// Validates `value` for `key` and returns its canonical text (numbers in shortest form,
+// mode lower-case, crypto symbols normalised and space separated). On failure, `error`
+// names the key and why: NaN, inf, negatives and zero limits are refused; a leverage limit
+// of 1.0 (a cash account) is valid.
+std::optional<QString> canonicalSettingValue(SettingKey key, const QString& value, QString* error);
+
+// The process environment as the settings see it; injected so tests can stand anywhere.
+using Environment = QHash<QString, QString>;
+Environment systemEnvironment();
+
+// One setting as the dashboard shows it.
+struct EffectiveSetting
+{
+    SettingKey key;
+    QString value;       // what sizing uses
+    QString storedValue; // what the store holds (the default when never set)
+    bool lockedByEnv = false;
+};
+
+// The settings sizing and status use at one instant (SPEC 7: read at every call).
+struct EffectiveSettings
+{
+    SizingMode mode = SizingMode::Enhanced;
+    RiskLimits limits;
+    double leverageCostAnnual = 0.065;
+    double maxGrossLeverage = 2.0;
+    kelly::CryptoList cryptoList;
+    std::vector<EffectiveSetting> entries; // registry order
+
+    const EffectiveSetting& entry(SettingKey key) const;
+    bool lockedByEnv(SettingKey key) const { return entry(key).lockedByEnv; }
+};
+
+// Builds the effective settings from stored values (key -> text; missing keys take their
+// default) and the environment. A stored or environment value that fails validation is an
+// error naming its source, never silently replaced by the default.
+std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& stored,
+                                                 const Environment& environment, QString* error);
+
+} // namespace kelly::store

@@ -1,0 +1,58 @@
+#pragma once
+
+// One sizing call against the store (SPEC 2-4, 7, 9), shared by `kellyctl size` and the
+// dashboard's what-if: reads the account, the effective settings and mode (at every call,
+// so a rollback applies to the very next call), the risk threshold from the snapshots and
+// the symbol's stored metrics; sizes; and unless dry-run records the decision and appends
+// the log lines to sizing.log beside the store.
+
+#include "Settings.h"
+#include "Store.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace kelly::store {
+
+struct SizingCall
+{
+    SizingRequest request;
+    std::optional<SizingMode> modeOverride; // `--mode`; else the effective setting
+    bool dryRun = false;
+    QString origin = QStringLiteral("cli"); // recorded with the decision
+};
+
+struct SizingOutcome
+{
+    SizingResult result;
+    SizingMode requestedMode = SizingMode::Enhanced;
+    bool modeLockedByEnv = false;
+    double riskThreshold = 2.0;
+    EffectiveSettings settings;
+    QStringList logLines;  // the SPEC 2.9 / 3.6 lines, without timestamps
+    qint64 decisionId = 0; // 0 for a dry run
+};
+
+enum class SizingFailure
+{
+    None,
+    BadInput, // names the field (SPEC 2.1); CLI exit code 2
+    Store,    // the store or the log could not be read or written; CLI exit code 1
+};
+
+class SizingService
+{
+public:
+    SizingService(Store& store, Environment environment);
+
+    // On failure, `error` says why and `failure` which kind; nothing is recorded.
+    bool size(const SizingCall& call, UtcTime now, SizingOutcome* out, QString* error,
+              SizingFailure* failure = nullptr);
+
+private:
+    Store& m_store;
+    Environment m_environment;
+};
+
+} // namespace kelly::store
