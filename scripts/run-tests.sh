@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test suite (GUI suites offscreen), then the
-# same suites again under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/.
-# KELLY_SKIP_SANITIZERS=1 skips the second pass on a developer machine; CI always runs it.
+# same suites again under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, then
+# the libFuzzer targets for a short budget each in build-fuzz/ (clang).
+# KELLY_SKIP_SANITIZERS=1 skips the last two passes on a developer machine; CI always runs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -18,4 +19,10 @@ if [ "${KELLY_SKIP_SANITIZERS:-0}" != 1 ] || [ "${CI:-}" = true ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0"
   (cd build-asan && ctest --output-on-failure -j "$(nproc)" 2>&1 | tee ctest.log)
+
+  echo "== libFuzzer targets, ${KELLY_FUZZ_SECONDS:-30} s each (build-fuzz/)"
+  KELLY_BUILD_DIR=build-fuzz scripts/build.sh -DCMAKE_CXX_COMPILER=clang++ \
+    -DKELLY_BUILD_FUZZERS=ON -DKELLY_BUILD_UI=OFF -DKELLY_BUILD_TESTS=OFF \
+    -DKELLY_BUILD_BENCHMARKS=OFF -DKELLY_FUZZ_SECONDS="${KELLY_FUZZ_SECONDS:-30}"
+  (cd build-fuzz && ctest --output-on-failure -j "$(nproc)" 2>&1 | tee ctest.log)
 fi
