@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 export QT_QPA_PLATFORM=offscreen LC_ALL=C
+rm -f build/ctest.log build-asan/ctest.log build-fuzz/ctest.log
 
 scripts/build.sh
 (cd build && ctest --output-on-failure -j "$(nproc)" 2>&1 | tee ctest.log)
@@ -26,3 +27,10 @@ if [ "${KELLY_SKIP_SANITIZERS:-0}" != 1 ] || [ "${CI:-}" = true ]; then
     -DKELLY_BUILD_BENCHMARKS=OFF -DKELLY_FUZZ_SECONDS="${KELLY_FUZZ_SECONDS:-30}"
   (cd build-fuzz && ctest --output-on-failure -j "$(nproc)" 2>&1 | tee ctest.log)
 fi
+
+# One closing line over every pass that ran, e.g. "total: 152 passed, 0 failed".
+awk '/tests passed, .* tests failed out of/ {
+       failed += $4; total += $NF
+     }
+     END { printf "total: %d passed, %d failed\n", total - failed, failed }' \
+  build/ctest.log $(ls build-asan/ctest.log build-fuzz/ctest.log 2>/dev/null)
