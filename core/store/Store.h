@@ -163,8 +163,9 @@ public:
     // --- change detection ----------------------------------------------------------------
     bool changeStamp(ChangeStamp* out, QString* error) const;
 
+    class Impl; // opaque; StoreImpl.h, for the store's own translation units
+
 private:
-    class Impl;
     Impl* m_impl;
 };
 

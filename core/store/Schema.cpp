@@ -1,0 +1,178 @@
+#include "StoreImpl.h"
+
+#include <QStringList>
+
+namespace kelly::store {
+
+namespace {
+
+// Each step moves a file from version (index) to version (index + 1). Steps are append-only:
+// a released step is never edited, a change is a new step.
+const std::vector<QStringList>& migrationSteps()
+{
+    static const std::vector<QStringList> steps{
+        // 0 -> 1: the book, snapshots and settings.
+        {
+            QStringLiteral("CREATE TABLE account ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " equity_usd REAL NOT NULL,"
+                           " buying_power_usd REAL NOT NULL,"
+                           " updated_at TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE positions ("
+                           " symbol TEXT PRIMARY KEY,"
+                           " qty REAL NOT NULL CHECK (qty <> 0),"
+                           " avg_entry_usd REAL NOT NULL DEFAULT 0 CHECK (avg_entry_usd >= 0),"
+                           " last_price_usd REAL NOT NULL CHECK (last_price_usd > 0),"
+                           " updated_at TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE snapshots ("
+                           " id INTEGER PRIMARY KEY,"
+                           " observed_at TEXT NOT NULL,"
+                           " portfolio_value_usd REAL NOT NULL,"
+                           " equity_usd REAL NOT NULL,"
+                           " gross_usd REAL NOT NULL)"),
+            QStringLiteral("CREATE INDEX snapshots_by_time ON snapshots (observed_at)"),
+            QStringLiteral("CREATE TABLE settings ("
+                           " key TEXT PRIMARY KEY,"
+                           " value TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE settings_audit ("
+                           " id INTEGER PRIMARY KEY,"
+                           " changed_at TEXT NOT NULL,"
+                           " key TEXT NOT NULL,"
+                           " old_value TEXT,"
+                           " new_value TEXT NOT NULL,"
+                           " origin TEXT NOT NULL)"),
+        },
+        // 1 -> 2: the sizing log and correlation builds.
+        {
+            QStringLiteral("CREATE TABLE sizing_decisions ("
+                           " id INTEGER PRIMARY KEY,"
+                           " decided_at TEXT NOT NULL,"
+                           " origin TEXT NOT NULL,"
+                           " symbol TEXT NOT NULL,"
+                           " asset_class TEXT NOT NULL,"
+                           " price_usd REAL NOT NULL,"
+                           " mu_given REAL,"
+                           " sigma_given REAL,"
+                           " requested_mode TEXT NOT NULL,"
+                           " method TEXT NOT NULL,"
+                           " qty REAL NOT NULL,"
+                           " qty_raw REAL NOT NULL,"
+                           " base_fraction REAL,"
+                           " target_fraction REAL,"
+                           " mu_used REAL,"
+                           " sigma_used REAL,"
+                           " risk_multiplier REAL NOT NULL,"
+                           " binding TEXT NOT NULL,"
+                           " exposure_before_pct REAL,"
+                           " exposure_after_pct REAL,"
+                           " leverage_before REAL,"
+                           " leverage_after REAL,"
+                           " fallback_reason TEXT,"
+                           " equity_usd REAL NOT NULL,"
+                           " buying_power_usd REAL NOT NULL,"
+                           " risk_threshold REAL NOT NULL,"
+                           " intraday_limit REAL NOT NULL,"
+                           " overnight_limit REAL NOT NULL,"
+                           " symbol_cap_pct REAL NOT NULL)"),
+            // Matrices are little-endian BLOBs (n x n, row-major in symbol order): a
+            // 500-symbol build is two 2 MB values instead of 250,000 rows.
+            QStringLiteral("CREATE TABLE correlation_builds ("
+                           " id INTEGER PRIMARY KEY,"
+                           " built_at TEXT NOT NULL,"
+                           " lookback INTEGER NOT NULL,"
+                           " symbol_count INTEGER NOT NULL,"
+                           " shrinkage REAL NOT NULL,"
+                           " correlation BLOB NOT NULL,"
+                           " correlation_present BLOB NOT NULL,"
+                           " observations BLOB NOT NULL,"
+                           " covariance_daily BLOB NOT NULL)"),
+            QStringLiteral("CREATE TABLE correlation_symbols ("
+                           " build_id INTEGER NOT NULL"
+                           "  REFERENCES correlation_builds (id) ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL,"
+                           " symbol TEXT NOT NULL,"
+                           " annualized_volatility REAL NOT NULL,"
+                           " downside_volatility REAL NOT NULL,"
+                           " sharpe_ratio REAL,"
+                           " var_95 REAL NOT NULL,"
+                           " max_drawdown REAL NOT NULL,"
+                           " returns_used INTEGER NOT NULL,"
+                           " missing INTEGER NOT NULL,"
+                           " first_date TEXT NOT NULL,"
+                           " last_date TEXT NOT NULL,"
+                           " PRIMARY KEY (build_id, position))"),
+            QStringLiteral("CREATE INDEX correlation_symbols_by_symbol"
+                           " ON correlation_symbols (symbol, build_id)"),
+        },
+    };
+    return steps;
+}
+
+} // namespace
+
+bool readSchemaVersion(Store::Impl& impl, int* version, QString* error)
+{
+    QSqlQuery query = impl.prepare(QStringLiteral("PRAGMA user_version"), error);
+    if (!run(query, error))
+        return false;
+    *version = query.next() ? query.value(0).toInt() : 0;
+    return true;
+}
+
+bool migrateSchema(Store::Impl& impl, QString* error)
+{
+    static_assert(Store::kSchemaVersion == 2, "add a migration step with the new version");
+    Transaction transaction(impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    // Read again under the write lock: another process may have migrated meanwhile.
+    int version = 0;
+    if (!readSchemaVersion(impl, &version, error))
+        return false;
+    if (version > Store::kSchemaVersion) {
+        *error = QStringLiteral("the store was written by a newer KellyDesk (schema version %1,"
+                                " this build knows up to %2); refusing to open it")
+                     .arg(version)
+                     .arg(Store::kSchemaVersion);
+        return false;
+    }
+    if (version == Store::kSchemaVersion) {
+        impl.version = version;
+        return transaction.commit(error);
+    }
+    if (version == 0) {
+        // A file without a version must be empty: never adopt someone else's database.
+        QSqlQuery tables = impl.prepare(
+            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table'"), error);
+        if (!run(tables, error))
+            return false;
+        if (tables.next() && tables.value(0).toInt() > 0) {
+            *error = QStringLiteral("the file is a SQLite database but not a KellyDesk store"
+                                    " (it has tables and no KellyDesk schema version)");
+            return false;
+        }
+    }
+    const auto& steps = migrationSteps();
+    for (int step = version; step < Store::kSchemaVersion; ++step) {
+        for (const QString& sql : steps[static_cast<size_t>(step)]) {
+            QSqlQuery query = impl.prepare(sql, error);
+            if (!run(query, error)) {
+                *error = QStringLiteral("migration to schema version %1 failed: %2")
+                             .arg(step + 1)
+                             .arg(*error);
+                return false;
+            }
+        }
+    }
+    // PRAGMA takes no bound parameters; the value is this build's constant.
+    QSqlQuery setVersion =
+        impl.prepare(QStringLiteral("PRAGMA user_version = %1").arg(Store::kSchemaVersion), error);
+    if (!run(setVersion, error))
+        return false;
+    if (!transaction.commit(error))
+        return false;
+    impl.version = Store::kSchemaVersion;
+    return true;
+}
+
+} // namespace kelly::store

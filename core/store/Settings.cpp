@@ -1,0 +1,242 @@
+#include "Settings.h"
+
+#include <QLocale>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <cmath>
+
+namespace kelly::store {
+
+namespace {
+
+QString defaultCryptoListText()
+{
+    QStringList names;
+    for (const std::string& symbol : kelly::CryptoList::defaultSymbols())
+        names << QString::fromStdString(symbol);
+    return names.join(QLatin1Char(' '));
+}
+
+std::optional<double> parseFinite(const QString& text)
+{
+    bool ok = false;
+    const double value = text.trimmed().toDouble(&ok);
+    if (!ok || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+// Shortest text that reads back as the same double ("4", "0.065").
+QString canonicalNumber(double value)
+{
+    return QString::number(value, 'g', QLocale::FloatingPointShortest);
+}
+
+// Leverage limits and the cap must be > 0 (a limit of 1.0 is a cash account); the
+// financing rate may be 0 (no borrowing cost) but not negative.
+std::optional<QString> canonicalNumberSetting(const SettingSpec& spec, const QString& value,
+                                              bool allowZero, QString* error)
+{
+    const std::optional<double> number = parseFinite(value);
+    if (!number) {
+        *error =
+            spec.name + QStringLiteral(": '") + value + QStringLiteral("' is not a finite number");
+        return std::nullopt;
+    }
+    if (*number < 0.0 || (!allowZero && *number == 0.0)) {
+        *error = spec.name +
+                 (allowZero ? QStringLiteral(": must be >= 0, got ")
+                            : QStringLiteral(": must be > 0, got ")) +
+                 value.trimmed();
+        return std::nullopt;
+    }
+    return canonicalNumber(*number);
+}
+
+std::optional<QString> canonicalCryptoList(const SettingSpec& spec, const QString& value,
+                                           QString* error)
+{
+    QStringList symbols;
+    const QStringList parts =
+        value.split(QRegularExpression(QStringLiteral("[\\s,;]+")), Qt::SkipEmptyParts);
+    for (const QString& part : parts) {
+        const std::string normalized = normalizeSymbol(part.toStdString());
+        if (!isValidSymbol(normalized)) {
+            *error = spec.name + QStringLiteral(": '") + part + QStringLiteral("' is not a symbol");
+            return std::nullopt;
+        }
+        const QString symbol = QString::fromStdString(normalized);
+        if (!symbols.contains(symbol))
+            symbols << symbol;
+    }
+    return symbols.join(QLatin1Char(' '));
+}
+
+// SPEC 7: USE_ENHANCED_KELLY_SIZING is true/false; common spellings of both are accepted.
+std::optional<QString> modeFromEnvironment(const QString& text)
+{
+    const QString lower = text.trimmed().toLower();
+    if (lower == QLatin1String("true") || lower == QLatin1String("1") ||
+        lower == QLatin1String("yes") || lower == QLatin1String("on"))
+        return QStringLiteral("enhanced");
+    if (lower == QLatin1String("false") || lower == QLatin1String("0") ||
+        lower == QLatin1String("no") || lower == QLatin1String("off"))
+        return QStringLiteral("legacy");
+    return std::nullopt;
+}
+
+} // namespace
+
+QString settingOriginName(SettingOrigin origin)
+{
+    switch (origin) {
+    case SettingOrigin::Cli:
+        return QStringLiteral("cli");
+    case SettingOrigin::Dashboard:
+        return QStringLiteral("dashboard");
+    case SettingOrigin::Guard:
+        return QStringLiteral("guard");
+    }
+    return QStringLiteral("cli");
+}
+
+const std::vector<SettingSpec>& settingRegistry()
+{
+    static const std::vector<SettingSpec> registry{
+        {SettingKey::Mode, QStringLiteral("mode"), QStringLiteral("enhanced"),
+         QStringLiteral("USE_ENHANCED_KELLY_SIZING"),
+         QStringLiteral("sizing method: enhanced (Kelly_50pct @ 4x) or legacy")},
+        {SettingKey::MaxIntradayLeverage, QStringLiteral("max_intraday_leverage"),
+         QStringLiteral("4"), QStringLiteral("MAX_INTRADAY_LEVERAGE"),
+         QStringLiteral("intraday gross leverage limit L (1 = cash account)")},
+        {SettingKey::MaxOvernightLeverage, QStringLiteral("max_overnight_leverage"),
+         QStringLiteral("2"), QStringLiteral("MAX_OVERNIGHT_LEVERAGE"),
+         QStringLiteral("gross leverage limit at the US close L_on")},
+        {SettingKey::SymbolCapPct, QStringLiteral("symbol_cap_pct"), QStringLiteral("60"),
+         QString(), QStringLiteral("per-symbol exposure cap, percent of equity x L_s")},
+        {SettingKey::LeverageCostAnnual, QStringLiteral("leverage_cost_annual"),
+         QStringLiteral("0.065"), QString(),
+         QStringLiteral("annual margin rate for overnight financing (360-day count)")},
+        {SettingKey::MaxGrossLeverage, QStringLiteral("max_gross_leverage"), QStringLiteral("2"),
+         QString(), QStringLiteral("max_gross of the legacy risk threshold (SPEC 4)")},
+        {SettingKey::CryptoList, QStringLiteral("crypto_list"), defaultCryptoListText(), QString(),
+         QStringLiteral("symbols sized as crypto (no leverage), space separated")},
+    };
+    return registry;
+}
+
+const SettingSpec& settingSpec(SettingKey key)
+{
+    for (const SettingSpec& spec : settingRegistry())
+        if (spec.key == key)
+            return spec;
+    return settingRegistry().front(); // unreachable: every key is registered
+}
+
+const SettingSpec* findSetting(const QString& name)
+{
+    for (const SettingSpec& spec : settingRegistry())
+        if (spec.name == name.trimmed().toLower())
+            return &spec;
+    return nullptr;
+}
+
+std::optional<QString> canonicalSettingValue(SettingKey key, const QString& value, QString* error)
+{
+    QString ignored;
+    QString* message = error ? error : &ignored;
+    const SettingSpec& spec = settingSpec(key);
+    switch (key) {
+    case SettingKey::Mode: {
+        const QString lower = value.trimmed().toLower();
+        if (!parseSizingMode(lower.toStdString())) {
+            *message = spec.name + QStringLiteral(": must be enhanced or legacy, got '") + value +
+                       QLatin1Char('\'');
+            return std::nullopt;
+        }
+        return lower;
+    }
+    case SettingKey::MaxIntradayLeverage:
+    case SettingKey::MaxOvernightLeverage:
+    case SettingKey::SymbolCapPct:
+    case SettingKey::MaxGrossLeverage:
+        return canonicalNumberSetting(spec, value, false, message);
+    case SettingKey::LeverageCostAnnual:
+        return canonicalNumberSetting(spec, value, true, message);
+    case SettingKey::CryptoList:
+        return canonicalCryptoList(spec, value, message);
+    }
+    return std::nullopt;
+}
+
+Environment systemEnvironment()
+{
+    Environment environment;
+    const QProcessEnvironment process = QProcessEnvironment::systemEnvironment();
+    for (const SettingSpec& spec : settingRegistry())
+        if (!spec.envVar.isEmpty() && process.contains(spec.envVar))
+            environment.insert(spec.envVar, process.value(spec.envVar));
+    return environment;
+}
+
+const EffectiveSetting& EffectiveSettings::entry(SettingKey key) const
+{
+    for (const EffectiveSetting& e : entries)
+        if (e.key == key)
+            return e;
+    return entries.front(); // resolveSettings fills every key
+}
+
+std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& stored,
+                                                 const Environment& environment, QString* error)
+{
+    EffectiveSettings settings;
+    QString message;
+    for (const SettingSpec& spec : settingRegistry()) {
+        EffectiveSetting entry{spec.key, spec.defaultValue, spec.defaultValue, false};
+        if (stored.contains(spec.name)) {
+            const auto value = canonicalSettingValue(spec.key, stored.value(spec.name), &message);
+            if (!value) {
+                *error = QStringLiteral("stored setting ") + message;
+                return std::nullopt;
+            }
+            entry.storedValue = *value;
+        }
+        entry.value = entry.storedValue;
+        // An empty variable counts as unset, as shells commonly leave `VAR=` behind.
+        if (!spec.envVar.isEmpty() && !environment.value(spec.envVar).trimmed().isEmpty()) {
+            const QString raw = environment.value(spec.envVar);
+            std::optional<QString> value = spec.key == SettingKey::Mode
+                                               ? modeFromEnvironment(raw)
+                                               : canonicalSettingValue(spec.key, raw, &message);
+            if (!value) {
+                *error = QStringLiteral("environment ") + spec.envVar + QStringLiteral("='") + raw +
+                         QStringLiteral("' is invalid") +
+                         (spec.key == SettingKey::Mode ? QStringLiteral(": must be true or false")
+                                                       : QStringLiteral(": ") + message);
+                return std::nullopt;
+            }
+            entry.value = *value;
+            entry.lockedByEnv = true;
+        }
+        settings.entries.push_back(entry);
+    }
+
+    auto number = [&](SettingKey key) {
+        return settings.entry(key).value.toDouble();
+    };
+    settings.mode = *parseSizingMode(settings.entry(SettingKey::Mode).value.toStdString());
+    settings.limits.intradayLeverage = number(SettingKey::MaxIntradayLeverage);
+    settings.limits.overnightLeverage = number(SettingKey::MaxOvernightLeverage);
+    settings.limits.symbolCapPct = number(SettingKey::SymbolCapPct);
+    settings.leverageCostAnnual = number(SettingKey::LeverageCostAnnual);
+    settings.maxGrossLeverage = number(SettingKey::MaxGrossLeverage);
+    std::vector<std::string> crypto;
+    for (const QString& symbol :
+         settings.entry(SettingKey::CryptoList).value.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        crypto.push_back(symbol.toStdString());
+    settings.cryptoList = kelly::CryptoList(std::move(crypto));
+    return settings;
+}
+
+} // namespace kelly::store

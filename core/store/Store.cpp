@@ -1,0 +1,622 @@
+#include "Store.h"
+
+#include "StoreImpl.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <atomic>
+#include <cmath>
+
+namespace kelly::store {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+const QByteArray kSqliteMagic("SQLite format 3\0", 16);
+
+QString newConnectionName()
+{
+    static std::atomic<qint64> counter{0};
+    return QStringLiteral("kellystore-%1").arg(counter.fetch_add(1));
+}
+
+// A file that exists must start with SQLite's magic: opening anything else through the
+// driver could write a journal beside it or a header into it (issue 3: refuse, untouched).
+bool checkIsSqliteOrAbsent(const QString& path, QString* error)
+{
+    QFileInfo info(path);
+    if (!info.exists())
+        return true;
+    if (!info.isFile()) {
+        *error = path + QStringLiteral(": not a regular file");
+        return false;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = path + QStringLiteral(": cannot read: ") + file.errorString();
+        return false;
+    }
+    const QByteArray head = file.read(kSqliteMagic.size());
+    if (!head.isEmpty() && head != kSqliteMagic) {
+        *error = path + QStringLiteral(": not a SQLite database; refusing to open it");
+        return false;
+    }
+    return true;
+}
+
+bool runSql(Store::Impl& impl, const QString& sql, QString* error)
+{
+    QSqlQuery query = impl.prepare(sql, error);
+    return run(query, error);
+}
+
+bool validatePosition(const Position& p, QString* error)
+{
+    if (!isValidSymbol(p.symbol)) {
+        *error =
+            QStringLiteral("symbol: '%1' is not a symbol").arg(QString::fromStdString(p.symbol));
+        return false;
+    }
+    if (!std::isfinite(p.qty)) {
+        *error = QStringLiteral("qty: must be a finite number");
+        return false;
+    }
+    if (!std::isfinite(p.lastPriceUsd) || p.lastPriceUsd <= 0.0) {
+        *error = QStringLiteral("price: must be a finite number > 0");
+        return false;
+    }
+    if (!std::isfinite(p.avgEntryUsd) || p.avgEntryUsd < 0.0) {
+        *error = QStringLiteral("avg_entry: must be a finite number >= 0");
+        return false;
+    }
+    return true;
+}
+
+bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* error)
+{
+    if (p.qty == 0.0) {
+        QSqlQuery remove =
+            impl.prepare(QStringLiteral("DELETE FROM positions WHERE symbol = ?"), error);
+        remove.addBindValue(QString::fromStdString(p.symbol));
+        return run(remove, error);
+    }
+    QSqlQuery upsert = impl.prepare(
+        QStringLiteral("INSERT INTO positions (symbol, qty, avg_entry_usd, last_price_usd,"
+                       " updated_at) VALUES (?, ?, ?, ?, ?)"
+                       " ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty,"
+                       " avg_entry_usd = excluded.avg_entry_usd,"
+                       " last_price_usd = excluded.last_price_usd,"
+                       " updated_at = excluded.updated_at"),
+        error);
+    upsert.addBindValue(QString::fromStdString(p.symbol));
+    upsert.addBindValue(p.qty);
+    upsert.addBindValue(p.avgEntryUsd);
+    upsert.addBindValue(p.lastPriceUsd);
+    upsert.addBindValue(isoUtc(now));
+    return run(upsert, error);
+}
+
+bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString* error)
+{
+    QSqlQuery query = impl.prepare(QStringLiteral("SELECT key, value FROM settings"), error);
+    if (!run(query, error))
+        return false;
+    while (query.next())
+        out->insert(query.value(0).toString(), query.value(1).toString());
+    return true;
+}
+
+} // namespace
+
+// --- time -------------------------------------------------------------------------------
+
+QString isoUtc(UtcTime time)
+{
+    return toQDateTime(time).toString(Qt::ISODate);
+}
+
+std::optional<UtcTime> parseIsoUtc(const QString& text)
+{
+    QDateTime parsed = QDateTime::fromString(text.trimmed(), Qt::ISODateWithMs);
+    if (!parsed.isValid())
+        return std::nullopt;
+    if (parsed.timeSpec() == Qt::LocalTime) // no offset given: the store speaks UTC
+        parsed.setTimeSpec(Qt::UTC);
+    return fromQDateTime(parsed);
+}
+
+QDateTime toQDateTime(UtcTime time)
+{
+    return QDateTime::fromSecsSinceEpoch(time.time_since_epoch().count(), Qt::UTC);
+}
+
+UtcTime fromQDateTime(const QDateTime& time)
+{
+    return UtcTime(std::chrono::seconds(time.toSecsSinceEpoch()));
+}
+
+// --- internals --------------------------------------------------------------------------
+
+QSqlQuery Store::Impl::prepare(const QString& sql, QString* error) const
+{
+    QSqlQuery query(database());
+    if (!query.prepare(sql))
+        *error = query.lastError().text() + QStringLiteral(" [") + sql + QLatin1Char(']');
+    return query;
+}
+
+bool run(QSqlQuery& query, QString* error)
+{
+    if (query.exec())
+        return true;
+    *error = query.lastError().text() + QStringLiteral(" [") + query.lastQuery() + QLatin1Char(']');
+    return false;
+}
+
+bool isFiniteOptional(const std::optional<double>& value)
+{
+    return !value || std::isfinite(*value);
+}
+
+Transaction::Transaction(Store::Impl& impl, Kind kind) : m_impl(impl), m_kind(kind) {}
+
+Transaction::~Transaction()
+{
+    if (m_open) {
+        QString ignored;
+        runSql(m_impl, QStringLiteral("ROLLBACK"), &ignored);
+    }
+}
+
+bool Transaction::begin(QString* error)
+{
+    if (m_impl.connectionName.isEmpty()) {
+        *error = QStringLiteral("the store is not open");
+        return false;
+    }
+    m_open = runSql(m_impl,
+                    m_kind == Kind::Write ? QStringLiteral("BEGIN IMMEDIATE")
+                                          : QStringLiteral("BEGIN DEFERRED"),
+                    error);
+    return m_open;
+}
+
+bool Transaction::commit(QString* error)
+{
+    if (!runSql(m_impl, QStringLiteral("COMMIT"), error))
+        return false;
+    m_open = false;
+    if (m_kind == Kind::Write)
+        ++m_impl.localCommits;
+    return true;
+}
+
+// --- open / close -----------------------------------------------------------------------
+
+Store::Store() : m_impl(new Impl) {}
+
+Store::~Store()
+{
+    close();
+    delete m_impl;
+}
+
+bool Store::open(const QString& path, QString* error)
+{
+    close();
+    if (path.isEmpty()) {
+        *error = QStringLiteral("db: no store path given");
+        return false;
+    }
+    if (!checkIsSqliteOrAbsent(path, error))
+        return false;
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath())) {
+        *error = info.absolutePath() + QStringLiteral(": cannot create the folder");
+        return false;
+    }
+
+    m_impl->connectionName = newConnectionName();
+    m_impl->path = info.absoluteFilePath();
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_impl->connectionName);
+        if (!db.isValid()) {
+            *error = QStringLiteral("the Qt SQLite driver (QSQLITE) is not available");
+            close();
+            return false;
+        }
+        db.setDatabaseName(m_impl->path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+        if (!db.open()) {
+            *error = path + QStringLiteral(": cannot open: ") + db.lastError().text();
+            close();
+            return false;
+        }
+    }
+
+    // Check the version before anything writes: switching to WAL rewrites the header.
+    int version = 0;
+    if (!readSchemaVersion(*m_impl, &version, error)) {
+        *error = path + QStringLiteral(": cannot read: ") + *error;
+        close();
+        return false;
+    }
+    if (version > kSchemaVersion) {
+        *error = path + QStringLiteral(": written by a newer KellyDesk (schema version %1, this"
+                                       " build knows up to %2); refusing to open it")
+                            .arg(version)
+                            .arg(kSchemaVersion);
+        close();
+        return false;
+    }
+    // WAL lets the dashboard read while the bot writes. synchronous=NORMAL in WAL keeps
+    // every committed transaction across a process crash (SIGKILL); only a power loss can
+    // drop the last commits, the price of >= 5,000 single-update transactions per second.
+    QSqlQuery journal = m_impl->prepare(QStringLiteral("PRAGMA journal_mode = WAL"), error);
+    const bool ok =
+        run(journal, error) && journal.next() &&
+        journal.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0;
+    journal.finish();
+    if (!ok || !runSql(*m_impl, QStringLiteral("PRAGMA synchronous = NORMAL"), error) ||
+        !runSql(*m_impl, QStringLiteral("PRAGMA foreign_keys = ON"), error) ||
+        !migrateSchema(*m_impl, error)) {
+        if (!ok && error->isEmpty())
+            *error = QStringLiteral("cannot switch to WAL journal mode");
+        *error = path + QStringLiteral(": ") + *error;
+        close();
+        return false;
+    }
+    return true;
+}
+
+void Store::close()
+{
+    if (m_impl->connectionName.isEmpty())
+        return;
+    {
+        QSqlDatabase db = m_impl->database();
+        if (db.isValid())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_impl->connectionName);
+    m_impl->connectionName.clear();
+    m_impl->version = 0;
+}
+
+bool Store::isOpen() const
+{
+    return !m_impl->connectionName.isEmpty();
+}
+
+QString Store::path() const
+{
+    return m_impl->path;
+}
+
+int Store::schemaVersion() const
+{
+    return m_impl->version;
+}
+
+QString Store::sizingLogPath() const
+{
+    return QFileInfo(m_impl->path).absoluteDir().filePath(QStringLiteral("sizing.log"));
+}
+
+// --- account and positions --------------------------------------------------------------
+
+bool Store::loadAccount(AccountRecord* out, QString* error) const
+{
+    Transaction transaction(*m_impl, Transaction::Kind::Read);
+    if (!transaction.begin(error))
+        return false;
+    AccountRecord record;
+    QSqlQuery account = m_impl->prepare(
+        QStringLiteral("SELECT equity_usd, buying_power_usd, updated_at FROM account"
+                       " WHERE id = 1"),
+        error);
+    if (!run(account, error))
+        return false;
+    if (account.next()) {
+        record.account.equityUsd = account.value(0).toDouble();
+        record.account.buyingPowerUsd = account.value(1).toDouble();
+        record.updatedAt = parseIsoUtc(account.value(2).toString());
+    }
+    account.finish();
+    QSqlQuery positions = m_impl->prepare(
+        QStringLiteral("SELECT symbol, qty, last_price_usd, avg_entry_usd FROM positions"
+                       " ORDER BY symbol"),
+        error);
+    if (!run(positions, error))
+        return false;
+    while (positions.next()) {
+        record.account.positions.push_back(
+            Position{positions.value(0).toString().toStdString(), positions.value(1).toDouble(),
+                     positions.value(2).toDouble(), positions.value(3).toDouble()});
+    }
+    positions.finish();
+    if (!transaction.commit(error))
+        return false;
+    *out = std::move(record);
+    return true;
+}
+
+bool Store::setAccount(double equityUsd, double buyingPowerUsd, UtcTime now, QString* error)
+{
+    if (!std::isfinite(equityUsd) || equityUsd < 0.0) {
+        *error = QStringLiteral("equity: must be a finite number >= 0");
+        return false;
+    }
+    if (!std::isfinite(buyingPowerUsd) || buyingPowerUsd < 0.0) {
+        *error = QStringLiteral("buying_power: must be a finite number >= 0");
+        return false;
+    }
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery upsert = m_impl->prepare(
+        QStringLiteral("INSERT INTO account (id, equity_usd, buying_power_usd, updated_at)"
+                       " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                       " equity_usd = excluded.equity_usd,"
+                       " buying_power_usd = excluded.buying_power_usd,"
+                       " updated_at = excluded.updated_at"),
+        error);
+    upsert.addBindValue(equityUsd);
+    upsert.addBindValue(buyingPowerUsd);
+    upsert.addBindValue(isoUtc(now));
+    return run(upsert, error) && transaction.commit(error);
+}
+
+bool Store::setPosition(const Position& position, UtcTime now, QString* error)
+{
+    return setPositions({position}, false, now, error);
+}
+
+bool Store::setPositions(const std::vector<Position>& positions, bool replaceAll, UtcTime now,
+                         QString* error)
+{
+    std::vector<Position> normalized = positions;
+    for (Position& p : normalized) {
+        p.symbol = normalizeSymbol(p.symbol);
+        if (!validatePosition(p, error))
+            return false;
+    }
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    if (replaceAll && !runSql(*m_impl, QStringLiteral("DELETE FROM positions"), error))
+        return false;
+    for (const Position& p : normalized)
+        if (!upsertPosition(*m_impl, p, now, error))
+            return false;
+    return transaction.commit(error);
+}
+
+bool Store::removePosition(const QString& symbol, bool* found, QString* error)
+{
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery remove =
+        m_impl->prepare(QStringLiteral("DELETE FROM positions WHERE symbol = ?"), error);
+    remove.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+    if (!run(remove, error))
+        return false;
+    *found = remove.numRowsAffected() > 0;
+    return transaction.commit(error);
+}
+
+bool Store::markPrice(const QString& symbol, double priceUsd, UtcTime now, bool* found,
+                      QString* error)
+{
+    if (!std::isfinite(priceUsd) || priceUsd <= 0.0) {
+        *error = QStringLiteral("price: must be a finite number > 0");
+        return false;
+    }
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery update =
+        m_impl->prepare(QStringLiteral("UPDATE positions SET last_price_usd = ?, updated_at = ?"
+                                       " WHERE symbol = ?"),
+                        error);
+    update.addBindValue(priceUsd);
+    update.addBindValue(isoUtc(now));
+    update.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+    if (!run(update, error))
+        return false;
+    *found = update.numRowsAffected() > 0;
+    return transaction.commit(error);
+}
+
+// --- snapshots --------------------------------------------------------------------------
+
+bool Store::addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,
+                        QString* error)
+{
+    if (!std::isfinite(snapshot.portfolioValueUsd) || snapshot.portfolioValueUsd < 0.0) {
+        *error = QStringLiteral("value: must be a finite number >= 0");
+        return false;
+    }
+    if (!std::isfinite(equityUsd) || !std::isfinite(grossUsd)) {
+        *error = QStringLiteral("snapshot: equity and gross must be finite");
+        return false;
+    }
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery insert = m_impl->prepare(
+        QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
+                       " gross_usd) VALUES (?, ?, ?, ?)"),
+        error);
+    insert.addBindValue(isoUtc(snapshot.observedAt));
+    insert.addBindValue(snapshot.portfolioValueUsd);
+    insert.addBindValue(equityUsd);
+    insert.addBindValue(grossUsd);
+    return run(insert, error) && transaction.commit(error);
+}
+
+bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error) const
+{
+    // The newest `limit`, returned oldest first.
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral("SELECT id, observed_at, portfolio_value_usd, equity_usd, gross_usd"
+                       " FROM (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC"
+                       " LIMIT ?) ORDER BY observed_at, id"),
+        error);
+    query.addBindValue(limit > 0 ? limit : -1);
+    if (!run(query, error))
+        return false;
+    out->clear();
+    while (query.next()) {
+        const auto observedAt = parseIsoUtc(query.value(1).toString());
+        if (!observedAt) {
+            *error = QStringLiteral("snapshots: unreadable observed_at '%1'")
+                         .arg(query.value(1).toString());
+            return false;
+        }
+        out->push_back(SnapshotRecord{query.value(0).toLongLong(),
+                                      PortfolioSnapshot{*observedAt, query.value(2).toDouble()},
+                                      query.value(3).toDouble(), query.value(4).toDouble()});
+    }
+    return true;
+}
+
+bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold,
+                          QString* error) const
+{
+    // SPEC 4 needs the latest snapshot and the latest before New York midnight; two rows.
+    const QString midnight = isoUtc(newyork::startOfDay(now));
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral("SELECT observed_at, portfolio_value_usd FROM"
+                       " (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC LIMIT 1)"
+                       " UNION ALL SELECT observed_at, portfolio_value_usd FROM"
+                       " (SELECT * FROM snapshots WHERE observed_at < ?"
+                       "  ORDER BY observed_at DESC, id DESC LIMIT 1)"),
+        error);
+    query.addBindValue(midnight);
+    if (!run(query, error))
+        return false;
+    std::vector<PortfolioSnapshot> snapshots;
+    while (query.next()) {
+        const auto observedAt = parseIsoUtc(query.value(0).toString());
+        if (!observedAt) {
+            *error = QStringLiteral("snapshots: unreadable observed_at");
+            return false;
+        }
+        snapshots.push_back(PortfolioSnapshot{*observedAt, query.value(1).toDouble()});
+    }
+    *threshold = kelly::riskThreshold(snapshots, maxGrossLeverage, now);
+    return true;
+}
+
+// --- settings ---------------------------------------------------------------------------
+
+bool Store::readSetting(SettingKey key, QString* value, QString* error) const
+{
+    const SettingSpec& spec = settingSpec(key);
+    QSqlQuery query =
+        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
+    query.addBindValue(spec.name);
+    if (!run(query, error))
+        return false;
+    *value = query.next() ? query.value(0).toString() : spec.defaultValue;
+    return true;
+}
+
+bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
+                         QString* error)
+{
+    const std::optional<QString> canonical = canonicalSettingValue(key, value, error);
+    if (!canonical)
+        return false;
+    const SettingSpec& spec = settingSpec(key);
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery current =
+        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
+    current.addBindValue(spec.name);
+    if (!run(current, error))
+        return false;
+    const bool wasSet = current.next();
+    const QVariant oldValue = wasSet ? current.value(0) : QVariant(QMetaType(QMetaType::QString));
+    current.finish();
+    if (wasSet && oldValue.toString() == *canonical)
+        return transaction.commit(error); // unchanged: no audit row
+
+    QSqlQuery upsert =
+        m_impl->prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                        error);
+    upsert.addBindValue(spec.name);
+    upsert.addBindValue(*canonical);
+    if (!run(upsert, error))
+        return false;
+    QSqlQuery audit = m_impl->prepare(
+        QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
+                       " origin) VALUES (?, ?, ?, ?, ?)"),
+        error);
+    audit.addBindValue(isoUtc(now));
+    audit.addBindValue(spec.name);
+    audit.addBindValue(oldValue);
+    audit.addBindValue(*canonical);
+    audit.addBindValue(settingOriginName(origin));
+    return run(audit, error) && transaction.commit(error);
+}
+
+bool Store::effectiveSettings(const Environment& environment, EffectiveSettings* out,
+                              QString* error) const
+{
+    QHash<QString, QString> stored;
+    if (!loadStoredSettings(*m_impl, &stored, error))
+        return false;
+    std::optional<EffectiveSettings> settings = resolveSettings(stored, environment, error);
+    if (!settings)
+        return false;
+    *out = std::move(*settings);
+    return true;
+}
+
+bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const
+{
+    QSqlQuery query =
+        m_impl->prepare(QStringLiteral("SELECT id, changed_at, key, old_value, new_value, origin"
+                                       " FROM settings_audit ORDER BY id DESC LIMIT ?"),
+                        error);
+    query.addBindValue(limit > 0 ? limit : -1);
+    if (!run(query, error))
+        return false;
+    out->clear();
+    while (query.next()) {
+        AuditEntry entry;
+        entry.id = query.value(0).toLongLong();
+        entry.changedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
+        entry.key = query.value(2).toString();
+        if (!query.value(3).isNull())
+            entry.oldValue = query.value(3).toString();
+        entry.newValue = query.value(4).toString();
+        entry.origin = query.value(5).toString();
+        out->push_back(std::move(entry));
+    }
+    return true;
+}
+
+// --- change detection -------------------------------------------------------------------
+
+bool Store::changeStamp(ChangeStamp* out, QString* error) const
+{
+    QSqlQuery query = m_impl->prepare(QStringLiteral("PRAGMA data_version"), error);
+    if (!run(query, error) || !query.next()) {
+        if (error->isEmpty())
+            *error = QStringLiteral("PRAGMA data_version returned nothing");
+        return false;
+    }
+    out->dataVersion = query.value(0).toLongLong();
+    out->localCommits = m_impl->localCommits;
+    return true;
+}
+
+} // namespace kelly::store

@@ -1,0 +1,78 @@
+#pragma once
+
+// Internals shared by the Store's translation units; not part of the public API.
+
+#include "Store.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+#include <optional>
+
+namespace kelly::store {
+
+class Store::Impl
+{
+public:
+    QString connectionName;
+    QString path;
+    int version = 0;
+    qint64 localCommits = 0;
+
+    QSqlDatabase database() const { return QSqlDatabase::database(connectionName, false); }
+
+    // A prepared statement on this connection; callers bind and run it with `run`.
+    QSqlQuery prepare(const QString& sql, QString* error) const;
+};
+
+// Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.
+bool run(QSqlQuery& query, QString* error);
+
+// A write is BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front, so a concurrent
+// writer waits on busy_timeout instead of failing on a lock upgrade. A read is a deferred
+// transaction, so its several SELECTs see one consistent snapshot. Rolls back unless
+// committed.
+class Transaction
+{
+public:
+    enum class Kind
+    {
+        Read,
+        Write
+    };
+    Transaction(Store::Impl& impl, Kind kind);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    bool begin(QString* error);
+    bool commit(QString* error);
+
+private:
+    Store::Impl& m_impl;
+    Kind m_kind;
+    bool m_open = false;
+};
+
+// NULL for an absent optional; the store never holds NaN or inf.
+inline QVariant optionalValue(const std::optional<double>& value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType(QMetaType::Double));
+}
+
+inline std::optional<double> optionalDouble(const QVariant& value)
+{
+    if (value.isNull())
+        return std::nullopt;
+    return value.toDouble();
+}
+
+bool isFiniteOptional(const std::optional<double>& value);
+
+// Schema.cpp: the version a file holds, and the forward migrations to Store::kSchemaVersion
+// in one write transaction.
+bool readSchemaVersion(Store::Impl& impl, int* version, QString* error);
+bool migrateSchema(Store::Impl& impl, QString* error);
+
+} // namespace kelly::store

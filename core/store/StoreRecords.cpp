@@ -1,0 +1,411 @@
+// The Store's sizing decisions (SPEC 9) and correlation builds (SPEC 5).
+
+#include "Store.h"
+#include "StoreImpl.h"
+
+#include <QtEndian>
+#include <cmath>
+#include <cstring>
+
+namespace kelly::store {
+
+namespace {
+
+// Builds older than the newest few are dropped on save: the dashboard shows the latest,
+// and a 500-symbol build is ~4 MB.
+constexpr int kBuildsKept = 5;
+
+QString text(const char* name)
+{
+    return QString::fromLatin1(name);
+}
+
+std::optional<BindingLimit> parseBinding(const QString& name)
+{
+    for (BindingLimit limit :
+         {BindingLimit::Kelly, BindingLimit::SymbolCap, BindingLimit::BuyingPower,
+          BindingLimit::GrossLeverage, BindingLimit::NoEquity})
+        if (name == QLatin1String(bindingLimitName(limit)))
+            return limit;
+    return std::nullopt;
+}
+
+// Little-endian IEEE-754 doubles / int32, independent of the host.
+QByteArray packDoubles(const std::vector<double>& values)
+{
+    QByteArray bytes(static_cast<qsizetype>(values.size() * sizeof(double)), Qt::Uninitialized);
+    for (size_t i = 0; i < values.size(); ++i)
+        qToLittleEndian(values[i], bytes.data() + i * sizeof(double));
+    return bytes;
+}
+
+std::vector<double> unpackDoubles(const QByteArray& bytes)
+{
+    std::vector<double> values(static_cast<size_t>(bytes.size()) / sizeof(double));
+    for (size_t i = 0; i < values.size(); ++i)
+        values[i] = qFromLittleEndian<double>(bytes.constData() + i * sizeof(double));
+    return values;
+}
+
+QByteArray packInts(const std::vector<int>& values)
+{
+    QByteArray bytes(static_cast<qsizetype>(values.size() * sizeof(qint32)), Qt::Uninitialized);
+    for (size_t i = 0; i < values.size(); ++i)
+        qToLittleEndian(static_cast<qint32>(values[i]), bytes.data() + i * sizeof(qint32));
+    return bytes;
+}
+
+std::vector<int> unpackInts(const QByteArray& bytes)
+{
+    std::vector<int> values(static_cast<size_t>(bytes.size()) / sizeof(qint32));
+    for (size_t i = 0; i < values.size(); ++i)
+        values[i] = qFromLittleEndian<qint32>(bytes.constData() + i * sizeof(qint32));
+    return values;
+}
+
+bool allFinite(const std::vector<double>& values)
+{
+    for (double v : values)
+        if (!std::isfinite(v))
+            return false;
+    return true;
+}
+
+bool validateBuild(const CorrelationBuild& build, QString* error)
+{
+    const size_t n = build.symbols.size();
+    if (build.correlation.size() != n * n || build.observations.size() != n * n ||
+        build.covarianceDaily.size() != n * n || build.metrics.size() != n ||
+        build.quality.size() != n) {
+        *error = QStringLiteral("correlation build: matrix or metrics sizes do not match %1 "
+                                "symbols")
+                     .arg(n);
+        return false;
+    }
+    for (const auto& c : build.correlation) {
+        if (c && !std::isfinite(*c)) {
+            *error = QStringLiteral("correlation build: a correlation is not finite");
+            return false;
+        }
+    }
+    if (!allFinite(build.covarianceDaily) || !std::isfinite(build.shrinkage)) {
+        *error = QStringLiteral("correlation build: the covariance is not finite");
+        return false;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        const VolatilityMetrics& m = build.metrics[i];
+        if (!std::isfinite(m.annualizedVolatility) || !std::isfinite(m.downsideVolatility) ||
+            !isFiniteOptional(m.sharpeRatio) || !std::isfinite(m.var95) ||
+            !std::isfinite(m.maxDrawdown)) {
+            *error = QStringLiteral("correlation build: volatility metrics of %1 are not finite")
+                         .arg(QString::fromStdString(build.symbols[i]));
+            return false;
+        }
+    }
+    return true;
+}
+
+VolatilityMetrics readMetrics(const QSqlQuery& query, int first)
+{
+    VolatilityMetrics m;
+    m.annualizedVolatility = query.value(first).toDouble();
+    m.downsideVolatility = query.value(first + 1).toDouble();
+    m.sharpeRatio = optionalDouble(query.value(first + 2));
+    m.var95 = query.value(first + 3).toDouble();
+    m.maxDrawdown = query.value(first + 4).toDouble();
+    m.returnsUsed = query.value(first + 5).toInt();
+    return m;
+}
+
+} // namespace
+
+// --- sizing decisions -------------------------------------------------------------------
+
+bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
+{
+    const SizingResult& r = d.result;
+    for (const auto& value :
+         {std::optional<double>(r.priceUsd), std::optional<double>(r.qty),
+          std::optional<double>(r.qtyRaw), r.baseFraction, r.targetFraction, r.muDaily,
+          r.sigmaDaily, std::optional<double>(r.riskMultiplier), r.exposureBeforePct,
+          r.exposureAfterPct, r.leverageBefore, r.leverageAfter, d.muGiven, d.sigmaGiven,
+          std::optional<double>(d.equityUsd), std::optional<double>(d.buyingPowerUsd),
+          std::optional<double>(d.riskThreshold)}) {
+        if (!isFiniteOptional(value)) {
+            *error = QStringLiteral("sizing decision for %1: a figure is not finite")
+                         .arg(QString::fromStdString(r.symbol));
+            return false;
+        }
+    }
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery insert = m_impl->prepare(
+        QStringLiteral(
+            "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
+            " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
+            " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
+            " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
+            " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
+            " overnight_limit, symbol_cap_pct)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?)"),
+        error);
+    insert.addBindValue(isoUtc(d.decidedAt));
+    insert.addBindValue(d.origin);
+    insert.addBindValue(QString::fromStdString(r.symbol));
+    insert.addBindValue(text(assetClassName(r.assetClass)));
+    insert.addBindValue(r.priceUsd);
+    insert.addBindValue(optionalValue(d.muGiven));
+    insert.addBindValue(optionalValue(d.sigmaGiven));
+    insert.addBindValue(text(sizingModeName(d.requestedMode)));
+    insert.addBindValue(text(sizingModeName(r.method)));
+    insert.addBindValue(r.qty);
+    insert.addBindValue(r.qtyRaw);
+    insert.addBindValue(optionalValue(r.baseFraction));
+    insert.addBindValue(optionalValue(r.targetFraction));
+    insert.addBindValue(optionalValue(r.muDaily));
+    insert.addBindValue(optionalValue(r.sigmaDaily));
+    insert.addBindValue(r.riskMultiplier);
+    insert.addBindValue(text(bindingLimitName(r.binding)));
+    insert.addBindValue(optionalValue(r.exposureBeforePct));
+    insert.addBindValue(optionalValue(r.exposureAfterPct));
+    insert.addBindValue(optionalValue(r.leverageBefore));
+    insert.addBindValue(optionalValue(r.leverageAfter));
+    insert.addBindValue(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
+                                         : QVariant(QMetaType(QMetaType::QString)));
+    insert.addBindValue(d.equityUsd);
+    insert.addBindValue(d.buyingPowerUsd);
+    insert.addBindValue(d.riskThreshold);
+    insert.addBindValue(d.limits.intradayLeverage);
+    insert.addBindValue(d.limits.overnightLeverage);
+    insert.addBindValue(d.limits.symbolCapPct);
+    if (!run(insert, error))
+        return false;
+    const qint64 newId = insert.lastInsertId().toLongLong();
+    if (!transaction.commit(error))
+        return false;
+    if (id)
+        *id = newId;
+    return true;
+}
+
+bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const
+{
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral(
+            "SELECT id, decided_at, origin, symbol, asset_class, price_usd, mu_given,"
+            " sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
+            " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
+            " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
+            " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
+            " overnight_limit, symbol_cap_pct FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
+        error);
+    query.addBindValue(limit > 0 ? limit : -1);
+    if (!run(query, error))
+        return false;
+    out->clear();
+    while (query.next()) {
+        SizingDecision d;
+        SizingResult& r = d.result;
+        d.id = query.value(0).toLongLong();
+        d.decidedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
+        d.origin = query.value(2).toString();
+        r.symbol = query.value(3).toString().toStdString();
+        r.assetClass = query.value(4).toString() == QLatin1String("crypto") ? AssetClass::Crypto
+                                                                            : AssetClass::Stock;
+        r.priceUsd = query.value(5).toDouble();
+        d.muGiven = optionalDouble(query.value(6));
+        d.sigmaGiven = optionalDouble(query.value(7));
+        d.requestedMode =
+            parseSizingMode(query.value(8).toString().toStdString()).value_or(SizingMode::Enhanced);
+        r.method =
+            parseSizingMode(query.value(9).toString().toStdString()).value_or(SizingMode::Enhanced);
+        r.qty = query.value(10).toDouble();
+        r.qtyRaw = query.value(11).toDouble();
+        r.baseFraction = optionalDouble(query.value(12));
+        r.targetFraction = optionalDouble(query.value(13));
+        r.muDaily = optionalDouble(query.value(14));
+        r.sigmaDaily = optionalDouble(query.value(15));
+        r.riskMultiplier = query.value(16).toDouble();
+        r.binding = parseBinding(query.value(17).toString()).value_or(BindingLimit::Kelly);
+        r.exposureBeforePct = optionalDouble(query.value(18));
+        r.exposureAfterPct = optionalDouble(query.value(19));
+        r.leverageBefore = optionalDouble(query.value(20));
+        r.leverageAfter = optionalDouble(query.value(21));
+        if (!query.value(22).isNull())
+            r.fallbackReason = query.value(22).toString().toStdString();
+        d.equityUsd = query.value(23).toDouble();
+        d.buyingPowerUsd = query.value(24).toDouble();
+        d.riskThreshold = query.value(25).toDouble();
+        d.limits.intradayLeverage = query.value(26).toDouble();
+        d.limits.overnightLeverage = query.value(27).toDouble();
+        d.limits.symbolCapPct = query.value(28).toDouble();
+        out->push_back(std::move(d));
+    }
+    return true;
+}
+
+// --- correlation builds -----------------------------------------------------------------
+
+bool Store::saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt, qint64* id,
+                                 QString* error)
+{
+    if (!validateBuild(build, error))
+        return false;
+    const size_t n = build.symbols.size();
+    std::vector<double> correlation(n * n, 0.0);
+    QByteArray present(static_cast<qsizetype>(n * n), '\0');
+    for (size_t i = 0; i < n * n; ++i) {
+        if (build.correlation[i]) {
+            correlation[i] = *build.correlation[i];
+            present[static_cast<qsizetype>(i)] = 1;
+        }
+    }
+
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery insert = m_impl->prepare(
+        QStringLiteral("INSERT INTO correlation_builds (built_at, lookback, symbol_count,"
+                       " shrinkage, correlation, correlation_present, observations,"
+                       " covariance_daily) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        error);
+    insert.addBindValue(isoUtc(builtAt));
+    insert.addBindValue(build.lookback);
+    insert.addBindValue(static_cast<qint64>(n));
+    insert.addBindValue(build.shrinkage);
+    insert.addBindValue(packDoubles(correlation));
+    insert.addBindValue(present);
+    insert.addBindValue(packInts(build.observations));
+    insert.addBindValue(packDoubles(build.covarianceDaily));
+    if (!run(insert, error))
+        return false;
+    const qint64 buildId = insert.lastInsertId().toLongLong();
+
+    QSqlQuery symbol = m_impl->prepare(
+        QStringLiteral("INSERT INTO correlation_symbols (build_id, position, symbol,"
+                       " annualized_volatility, downside_volatility, sharpe_ratio, var_95,"
+                       " max_drawdown, returns_used, missing, first_date, last_date)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        error);
+    for (size_t i = 0; i < n; ++i) {
+        const VolatilityMetrics& m = build.metrics[i];
+        const SymbolQuality& q = build.quality[i];
+        symbol.bindValue(0, buildId);
+        symbol.bindValue(1, static_cast<qint64>(i));
+        symbol.bindValue(2, QString::fromStdString(build.symbols[i]));
+        symbol.bindValue(3, m.annualizedVolatility);
+        symbol.bindValue(4, m.downsideVolatility);
+        symbol.bindValue(5, optionalValue(m.sharpeRatio));
+        symbol.bindValue(6, m.var95);
+        symbol.bindValue(7, m.maxDrawdown);
+        symbol.bindValue(8, m.returnsUsed);
+        symbol.bindValue(9, q.missing);
+        symbol.bindValue(10, QString::fromStdString(q.firstDate));
+        symbol.bindValue(11, QString::fromStdString(q.lastDate));
+        if (!run(symbol, error))
+            return false;
+    }
+    QSqlQuery prune = m_impl->prepare(
+        QStringLiteral("DELETE FROM correlation_builds WHERE id NOT IN"
+                       " (SELECT id FROM correlation_builds ORDER BY id DESC LIMIT ?)"),
+        error);
+    prune.addBindValue(kBuildsKept);
+    if (!run(prune, error) || !transaction.commit(error))
+        return false;
+    if (id)
+        *id = buildId;
+    return true;
+}
+
+bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* out,
+                                       QString* error) const
+{
+    Transaction transaction(*m_impl, Transaction::Kind::Read);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery header = m_impl->prepare(
+        QStringLiteral("SELECT id, built_at, lookback, symbol_count, shrinkage, correlation,"
+                       " correlation_present, observations, covariance_daily"
+                       " FROM correlation_builds ORDER BY id DESC LIMIT 1"),
+        error);
+    if (!run(header, error))
+        return false;
+    if (!header.next()) {
+        out->reset();
+        header.finish();
+        return transaction.commit(error);
+    }
+    StoredCorrelationBuild stored;
+    stored.id = header.value(0).toLongLong();
+    stored.builtAt = parseIsoUtc(header.value(1).toString()).value_or(UtcTime{});
+    CorrelationBuild& build = stored.build;
+    build.lookback = header.value(2).toInt();
+    const size_t n = static_cast<size_t>(header.value(3).toLongLong());
+    build.shrinkage = header.value(4).toDouble();
+    const std::vector<double> correlation = unpackDoubles(header.value(5).toByteArray());
+    const QByteArray present = header.value(6).toByteArray();
+    build.observations = unpackInts(header.value(7).toByteArray());
+    build.covarianceDaily = unpackDoubles(header.value(8).toByteArray());
+    header.finish();
+    if (correlation.size() != n * n || static_cast<size_t>(present.size()) != n * n ||
+        build.observations.size() != n * n || build.covarianceDaily.size() != n * n) {
+        *error =
+            QStringLiteral("correlation build %1: stored matrices are truncated").arg(stored.id);
+        return false;
+    }
+    build.correlation.resize(n * n);
+    for (size_t i = 0; i < n * n; ++i)
+        if (present[static_cast<qsizetype>(i)])
+            build.correlation[i] = correlation[i];
+
+    QSqlQuery symbols = m_impl->prepare(
+        QStringLiteral("SELECT symbol, annualized_volatility, downside_volatility, sharpe_ratio,"
+                       " var_95, max_drawdown, returns_used, missing, first_date, last_date"
+                       " FROM correlation_symbols WHERE build_id = ? ORDER BY position"),
+        error);
+    symbols.addBindValue(stored.id);
+    if (!run(symbols, error))
+        return false;
+    while (symbols.next()) {
+        build.symbols.push_back(symbols.value(0).toString().toStdString());
+        build.metrics.push_back(readMetrics(symbols, 1));
+        build.quality.push_back(SymbolQuality{
+            build.symbols.back(), symbols.value(6).toInt(), symbols.value(7).toInt(),
+            symbols.value(8).toString().toStdString(), symbols.value(9).toString().toStdString()});
+    }
+    symbols.finish();
+    if (build.symbols.size() != n) {
+        *error = QStringLiteral("correlation build %1: %2 symbols stored, %3 expected")
+                     .arg(stored.id)
+                     .arg(build.symbols.size())
+                     .arg(n);
+        return false;
+    }
+    if (!transaction.commit(error))
+        return false;
+    *out = std::move(stored);
+    return true;
+}
+
+bool Store::loadLatestMetrics(const QString& symbol, std::optional<VolatilityMetrics>* out,
+                              QString* error) const
+{
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral("SELECT s.annualized_volatility, s.downside_volatility, s.sharpe_ratio,"
+                       " s.var_95, s.max_drawdown, s.returns_used FROM correlation_symbols s"
+                       " WHERE s.symbol = ? AND s.build_id ="
+                       " (SELECT max(id) FROM correlation_builds)"),
+        error);
+    query.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+    if (!run(query, error))
+        return false;
+    if (query.next())
+        *out = readMetrics(query, 0);
+    else
+        out->reset();
+    return true;
+}
+
+} // namespace kelly::store
