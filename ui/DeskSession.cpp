@@ -1,6 +1,7 @@
 #include "DeskSession.h"
 
 #include "Clock.h"
+#include "risk/PortfolioRisk.h"
 
 namespace kelly::ui {
 
@@ -49,6 +50,8 @@ bool DeskSession::reload(QString* error)
         return false;
     next->now = m_clock.now();
     next->exposure = exposureOf(*next);
+    if (next->correlation)
+        next->risk = computePortfolioRisk(next->account.account, next->correlation->build);
     m_state = std::move(next);
     m_lastStamp = stamp;
     Q_EMIT stateChanged();

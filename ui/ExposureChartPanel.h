@@ -8,7 +8,7 @@ class QChart;
 class QChartView;
 class QBarCategoryAxis;
 class QBarSet;
-class QHorizontalBarSeries;
+class QHorizontalStackedBarSeries;
 class QValueAxis;
 
 namespace kelly::ui {
@@ -28,7 +28,7 @@ public:
 private:
     QChart* m_chart;
     QChartView* m_view;
-    QHorizontalBarSeries* m_series;
+    QHorizontalStackedBarSeries* m_series;
     QBarSet* m_longs;
     QBarSet* m_shorts;
     QBarCategoryAxis* m_symbols;
