@@ -58,8 +58,7 @@ QString AlertBanner::text() const
 
 AlertCenter::AlertCenter(AlertBanner* banner, QSystemTrayIcon* tray, QObject* parent)
     : QObject(parent), m_banner(banner), m_tray(tray)
-{
-}
+{}
 
 void AlertCenter::evaluate(const ExposureReport& report)
 {

@@ -29,9 +29,8 @@ CorrelationPanel::CorrelationPanel(QWidget* parent)
     m_orderBox->setObjectName(QStringLiteral("heatmapOrder"));
     m_orderBox->addItem(tr("Cluster order"));
     m_orderBox->addItem(tr("Alphabetical"));
-    connect(m_orderBox, &QComboBox::currentIndexChanged, this, [this](int index) {
-        setOrder(index == 0 ? Order::Cluster : Order::Alphabetical);
-    });
+    connect(m_orderBox, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setOrder(index == 0 ? Order::Cluster : Order::Alphabetical); });
     m_info->setObjectName(QStringLiteral("buildInfo"));
     m_warning->setObjectName(QStringLiteral("staleWarning"));
     m_warning->setStyleSheet(
@@ -113,12 +112,12 @@ void CorrelationPanel::updateAge(UtcTime now)
     }
     const auto age = now - m_build->builtAt;
     const auto days = std::chrono::floor<std::chrono::days>(age).count();
+    const auto hours = std::chrono::floor<std::chrono::hours>(age).count();
     const QString ageText = age < std::chrono::hours(1) ? tr("less than an hour ago")
-                            : days < 1 ? tr("%n hour(s) ago", nullptr,
-                                            static_cast<int>(std::chrono::floor<std::chrono::hours>(
-                                                                 age)
-                                                                 .count()))
-                                       : tr("%n day(s) ago", nullptr, static_cast<int>(days));
+                            : days < 1
+                                ? (hours == 1 ? tr("1 hour ago") : tr("%1 hours ago").arg(hours))
+                            : days == 1 ? tr("1 day ago")
+                                        : tr("%1 days ago").arg(days);
     m_info->setText(tr("%1 symbols, lookback %2 days, built %3 (%4), shrinkage %5")
                         .arg(m_build->build.symbols.size())
                         .arg(m_build->build.lookback)

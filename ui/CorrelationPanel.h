@@ -22,7 +22,11 @@ class CorrelationPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Order { Cluster, Alphabetical };
+    enum class Order
+    {
+        Cluster,
+        Alphabetical
+    };
 
     explicit CorrelationPanel(QWidget* parent = nullptr);
 

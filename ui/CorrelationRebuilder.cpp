@@ -37,8 +37,8 @@ void CorrelationRebuilder::start(const QString& folder, int lookback)
 {
     if (isRunning())
         return;
-    m_watcher.setFuture(QtConcurrent::run(
-        [folder, lookback](QPromise<Result<CorrelationBuild>>& promise) {
+    m_watcher.setFuture(
+        QtConcurrent::run([folder, lookback](QPromise<Result<CorrelationBuild>>& promise) {
             promise.addResult(rebuild(folder, lookback, [&promise](int done, int total) {
                 promise.setProgressRange(0, total);
                 promise.setProgressValue(done);
@@ -46,15 +46,15 @@ void CorrelationRebuilder::start(const QString& folder, int lookback)
         }));
 }
 
-Result<CorrelationBuild> CorrelationRebuilder::rebuild(
-    const QString& folder, int lookback, const std::function<void(int, int)>& progress)
+Result<CorrelationBuild>
+CorrelationRebuilder::rebuild(const QString& folder, int lookback,
+                              const std::function<void(int, int)>& progress)
 {
     const QDir dir(folder);
     if (!dir.exists())
         return InputError{"prices", "no such folder: " + folder.toStdString()};
-    const QStringList files =
-        dir.entryList({QStringLiteral("*.csv"), QStringLiteral("*.CSV")}, QDir::Files,
-                      QDir::Name | QDir::IgnoreCase);
+    const QStringList files = dir.entryList({QStringLiteral("*.csv"), QStringLiteral("*.CSV")},
+                                            QDir::Files, QDir::Name | QDir::IgnoreCase);
     if (files.isEmpty())
         return InputError{"prices", "no .csv price files in " + folder.toStdString()};
     const int total = static_cast<int>(files.size()) + 1;

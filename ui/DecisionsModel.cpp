@@ -78,7 +78,8 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
         case Symbol:
             return QString::fromStdString(r.symbol);
         case Method:
-            return fallback ? tr("legacy (fallback)") : QString::fromLatin1(sizingModeName(r.method));
+            return fallback ? tr("legacy (fallback)")
+                            : QString::fromLatin1(sizingModeName(r.method));
         case Qty:
             return format::qty(r.qty, r.assetClass);
         case Price:

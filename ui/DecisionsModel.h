@@ -9,7 +9,8 @@ namespace kelly::ui {
 class DecisionsModel final : public KeyedTableModel<store::SizingDecision>
 {
 public:
-    enum Column {
+    enum Column
+    {
         Time,
         Symbol,
         Method,
@@ -38,15 +39,22 @@ public:
 
 private:
     QString keyOf(const store::SizingDecision& row) const override;
-    bool sameContent(const store::SizingDecision& a,
-                     const store::SizingDecision& b) const override;
+    bool sameContent(const store::SizingDecision& a, const store::SizingDecision& b) const override;
 };
 
 // The settings audit (SPEC 7): every change with time, key, old, new and origin.
 class AuditModel final : public KeyedTableModel<store::AuditEntry>
 {
 public:
-    enum Column { Time, Key, OldValue, NewValue, Origin, ColumnCount };
+    enum Column
+    {
+        Time,
+        Key,
+        OldValue,
+        NewValue,
+        Origin,
+        ColumnCount
+    };
     static constexpr int SortRole = Qt::UserRole + 1;
 
     using KeyedTableModel::KeyedTableModel;

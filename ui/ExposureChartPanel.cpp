@@ -7,8 +7,8 @@
 #include <QChart>
 #include <QChartView>
 #include <QHorizontalStackedBarSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <cmath>
 
 namespace kelly::ui {
@@ -26,7 +26,7 @@ ExposureChartPanel::ExposureChartPanel(QWidget* parent)
     m_series->append(m_shorts);
     m_series->setBarWidth(0.7);
     m_chart->addSeries(m_series);
-    m_chart->setTitle(tr("Exposure by symbol, % of equity"));
+    m_chart->setTitle(tr("Exposure, % of equity"));
     m_chart->addAxis(m_symbols, Qt::AlignLeft);
     m_chart->addAxis(m_values, Qt::AlignBottom);
     m_series->attachAxis(m_symbols);
@@ -50,9 +50,8 @@ void ExposureChartPanel::setPositions(const std::vector<PositionExposure>& posit
     for (const PositionExposure& p : positions)
         if (p.exposurePct && std::isfinite(*p.exposurePct))
             shown.push_back(&p);
-    std::sort(shown.begin(), shown.end(), [](const auto* a, const auto* b) {
-        return *a->exposurePct > *b->exposurePct;
-    });
+    std::sort(shown.begin(), shown.end(),
+              [](const auto* a, const auto* b) { return *a->exposurePct > *b->exposurePct; });
     if (shown.size() > kMaxBars)
         shown.resize(kMaxBars);
     // Bars run top to bottom largest first; the category axis draws bottom-up.

@@ -113,24 +113,26 @@ HeatmapWidget::Geometry HeatmapWidget::geometry() const
     const int lineHeight = fontMetrics().height();
     // Labels only while a cell is tall enough to carry one.
     const int labels = labelWidth();
-    const double withLabels =
-        std::min((width() - labels - kLegendGap - kLegendWidth - 60.0) / n,
-                 (height() - labels - 8.0) / n);
+    const double withLabels = std::min((width() - labels - kLegendGap - kLegendWidth - 60.0) / n,
+                                       (height() - labels - 8.0) / n);
     g.labels = withLabels >= lineHeight * 0.9;
     const int margin = g.labels ? labels : 4;
     g.cellSize = std::max(1.0, std::min((width() - margin - kLegendGap - kLegendWidth - 60.0) / n,
                                         (height() - margin - 8.0) / n));
     const int side = static_cast<int>(g.cellSize * n);
     g.cells = QRect(margin, margin, side, side);
+    // The legend leaves room below it for the "blank" swatch.
     g.legend = QRect(g.cells.right() + kLegendGap / 2, g.cells.top(), kLegendWidth,
-                     std::max(side, 120));
+                     std::max(side - 2 * lineHeight - 8, 120));
     return g;
 }
 
 QRect HeatmapWidget::cellRect(int displayRow, int displayColumn) const
 {
     const Geometry g = geometry();
-    const auto edge = [&](int k) { return static_cast<int>(std::lround(k * g.cellSize)); };
+    const auto edge = [&](int k) {
+        return static_cast<int>(std::lround(k * g.cellSize));
+    };
     return QRect(QPoint(g.cells.left() + edge(displayColumn), g.cells.top() + edge(displayRow)),
                  QPoint(g.cells.left() + edge(displayColumn + 1) - 1,
                         g.cells.top() + edge(displayRow + 1) - 1));
@@ -165,7 +167,7 @@ QString HeatmapWidget::toolTipAt(const QPoint& pos) const
     const QString pair = m_labels.at(row) + QStringLiteral(" / ") + m_labels.at(column);
     const QString value = rho ? tr("rho = %1").arg(*rho, 0, 'f', 3)
                               : tr("rho blank (fewer than 20 common observations)");
-    return tr("%1\n%2\n%n common observation(s)", nullptr, observations).arg(pair, value);
+    return tr("%1\n%2\n%3 common observations").arg(pair, value).arg(observations);
 }
 
 bool HeatmapWidget::event(QEvent* event)

@@ -6,16 +6,15 @@
 #include <QChartView>
 #include <QDateTimeAxis>
 #include <QLineSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <cmath>
 
 namespace kelly::ui {
 
 HistoryChartPanel::HistoryChartPanel(QWidget* parent)
-    : QWidget(parent), m_chart(new QChart), m_equity(new QLineSeries),
-      m_leverage(new QLineSeries), m_time(new QDateTimeAxis), m_equityAxis(new QValueAxis),
-      m_leverageAxis(new QValueAxis)
+    : QWidget(parent), m_chart(new QChart), m_equity(new QLineSeries), m_leverage(new QLineSeries),
+      m_time(new QDateTimeAxis), m_equityAxis(new QValueAxis), m_leverageAxis(new QValueAxis)
 {
     m_equity->setName(tr("Equity (USD thousands)"));
     m_leverage->setName(tr("Gross leverage"));
@@ -66,8 +65,8 @@ void HistoryChartPanel::setSnapshots(const std::vector<store::SnapshotRecord>& s
     double low = 0.0, high = 0.0, leverageHigh = 0.0;
     for (size_t i = first; i < snapshots.size(); ++i) {
         const store::SnapshotRecord& s = snapshots[i];
-        const double at = static_cast<double>(store::toQDateTime(s.snapshot.observedAt)
-                                                  .toMSecsSinceEpoch());
+        const double at =
+            static_cast<double>(store::toQDateTime(s.snapshot.observedAt).toMSecsSinceEpoch());
         const double value = s.snapshot.portfolioValueUsd / 1000.0;
         if (!std::isfinite(value))
             continue;

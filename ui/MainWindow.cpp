@@ -46,8 +46,8 @@ const char* const kPricesFolderKey = "correlation/pricesFolder";
 
 QStringList MainWindow::tabNames()
 {
-    return {QStringLiteral("book"),    QStringLiteral("leverage"), QStringLiteral("correlation"),
-            QStringLiteral("whatif"),  QStringLiteral("log"),      QStringLiteral("audit")};
+    return {QStringLiteral("book"),   QStringLiteral("leverage"), QStringLiteral("correlation"),
+            QStringLiteral("whatif"), QStringLiteral("log"),      QStringLiteral("audit")};
 }
 
 MainWindow::MainWindow(DeskSession& session, QWidget* parent)
@@ -79,6 +79,7 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     bookSplit->addWidget(m_exposureChart);
     bookSplit->setStretchFactor(0, 3);
     bookSplit->setStretchFactor(1, 2);
+    bookSplit->setSizes({900, 520});
     m_leverage = new LeveragePanel(m_tabs);
     m_history = new HistoryChartPanel(m_leverage);
     m_leverage->addBelow(m_history);
@@ -124,8 +125,7 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
                 if (!m_session.saveCorrelationBuild(build, &error))
                     m_correlation->showRebuildError(error);
                 else
-                    showMessage(tr("Correlation rebuilt: %n symbol(s)", nullptr,
-                                   static_cast<int>(build.symbols.size())));
+                    showMessage(tr("Correlation rebuilt: %1 symbols").arg(build.symbols.size()));
             });
     connect(m_rebuilder, &CorrelationRebuilder::failed, this, [this](const QString& error) {
         m_correlation->setRebuildRunning(false);
@@ -145,15 +145,14 @@ void MainWindow::buildActions()
     auto* modeCaption = new QLabel(tr("  Sizing mode: "), bar);
     bar->addWidget(modeCaption);
     bar->addAction(m_modeSwitch->toggleAction());
-    if (auto* button = qobject_cast<QToolButton*>(
-            bar->widgetForAction(m_modeSwitch->toggleAction()))) {
+    if (auto* button =
+            qobject_cast<QToolButton*>(bar->widgetForAction(m_modeSwitch->toggleAction()))) {
         button->setObjectName(QStringLiteral("modeSwitchButton"));
         QFont bold = button->font();
         bold.setBold(true);
         button->setFont(bold);
-        button->setMinimumWidth(button->fontMetrics().horizontalAdvance(
-                                    tr("Legacy sizing (rolled back)")) +
-                                32);
+        button->setMinimumWidth(
+            button->fontMetrics().horizontalAdvance(tr("Legacy sizing (rolled back)")) + 32);
     }
     bar->addAction(m_modeSwitch->undoAction());
     bar->addSeparator();
@@ -213,8 +212,8 @@ void MainWindow::onTick()
     m_header->setReport(state.exposure, state.risk);
     m_leverage->setReport(state.exposure);
     m_alerts->evaluate(state.exposure);
-    m_updatedLabel->setText(tr("Now %1  |  %2")
-                                .arg(format::newYorkTime(state.now), format::utcDateTime(state.now)));
+    m_updatedLabel->setText(
+        tr("Now %1  |  %2").arg(format::newYorkTime(state.now), format::utcDateTime(state.now)));
 }
 
 bool MainWindow::selectTab(const QString& name)

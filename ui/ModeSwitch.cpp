@@ -108,8 +108,8 @@ void ModeSwitch::undo()
     }
     m_mode = to;
     applyLabels();
-    Q_EMIT switched(tr("Switch undone: sizing is %1 again")
-                        .arg(QString::fromLatin1(sizingModeName(to))));
+    Q_EMIT switched(
+        tr("Switch undone: sizing is %1 again").arg(QString::fromLatin1(sizingModeName(to))));
 }
 
 } // namespace kelly::ui

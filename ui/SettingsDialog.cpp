@@ -100,8 +100,8 @@ bool SettingsDialog::apply()
             store::canonicalSettingValue(it.key(), edit->text(), &why);
         if (!canonical) {
             valid = false;
-            edit->setStyleSheet(QStringLiteral("QLineEdit { border: 2px solid %1; }")
-                                    .arg(palette::over().name()));
+            edit->setStyleSheet(
+                QStringLiteral("QLineEdit { border: 2px solid %1; }").arg(palette::over().name()));
             error->setText(why);
             error->show();
             continue;
@@ -115,8 +115,8 @@ bool SettingsDialog::apply()
     for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
         QString error;
         if (!m_session.writeSetting(it.key(), it.value(), &error)) {
-            m_status->setText(tr("Could not save %1: %2")
-                                  .arg(store::settingSpec(it.key()).name, error));
+            m_status->setText(
+                tr("Could not save %1: %2").arg(store::settingSpec(it.key()).name, error));
             return false;
         }
         m_initial.insert(it.key(), it.value());

@@ -26,8 +26,8 @@ const SizingMode kColumns[2] = {SizingMode::Enhanced, SizingMode::Legacy};
 
 QString rowName(WhatIfPanel::Row row)
 {
-    static const char* names[] = {"qty",      "value",    "base",    "target", "binding",
-                                  "exposure", "leverage", "var",     "forecast", "note"};
+    static const char* names[] = {"qty",      "value",    "base", "target",   "binding",
+                                  "exposure", "leverage", "var",  "forecast", "note"};
     return QString::fromLatin1(names[row]);
 }
 
@@ -45,7 +45,8 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     auto* formBox = new QGroupBox(tr("Order"), this);
     m_form = new QGridLayout(formBox);
     m_form->setColumnMinimumWidth(1, 220);
-    m_symbol = addField(tr("Symbol"), QStringLiteral("whatIfSymbol"), tr("e.g. NVDA or BTC/USD"), 0);
+    m_symbol =
+        addField(tr("Symbol"), QStringLiteral("whatIfSymbol"), tr("e.g. NVDA or BTC/USD"), 0);
     m_price = addField(tr("Price (USD)"), QStringLiteral("whatIfPrice"), tr("last price"), 1);
     m_mu = addField(tr("mu, daily (optional)"), QStringLiteral("whatIfMu"),
                     tr("from the metrics, else 0.005"), 2);
@@ -154,9 +155,10 @@ void WhatIfPanel::markField(QLineEdit* field, const QString& error)
 {
     QLabel* label = m_errors.value(field);
     field->setProperty("invalid", !error.isEmpty());
-    field->setStyleSheet(error.isEmpty() ? QString()
-                                         : QStringLiteral("QLineEdit { border: 2px solid %1; }")
-                                               .arg(palette::over().name()));
+    field->setStyleSheet(
+        error.isEmpty()
+            ? QString()
+            : QStringLiteral("QLineEdit { border: 2px solid %1; }").arg(palette::over().name()));
     label->setText(error);
     label->setVisible(!error.isEmpty());
 }
@@ -171,6 +173,14 @@ void WhatIfPanel::focusForm()
 {
     m_symbol->setFocus(Qt::ShortcutFocusReason);
     m_symbol->selectAll();
+}
+
+void WhatIfPanel::propose(const QString& symbol)
+{
+    m_symbol->setText(symbol);
+    m_priceAutoFilled = true;
+    prefillPrice();
+    calculate();
 }
 
 void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
@@ -190,9 +200,9 @@ void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
     const QString bot = QString::fromLatin1(sizingModeName(m_state->settings.mode));
     for (int column = 0; column < 2; ++column) {
         const bool inForce = kColumns[column] == m_state->settings.mode;
-        m_columnTitles[column]->setText(
-            kColumns[column] == SizingMode::Enhanced ? tr("Enhanced (Kelly 50% @ 4x)")
-                                                     : tr("Legacy"));
+        m_columnTitles[column]->setText(kColumns[column] == SizingMode::Enhanced
+                                            ? tr("Enhanced (Kelly 50% @ 4x)")
+                                            : tr("Legacy"));
         m_columnTitles[column]->setToolTip(inForce ? tr("The bot's mode now (%1)").arg(bot)
                                                    : QString());
         m_columnTitles[column]->setStyleSheet(
@@ -284,8 +294,8 @@ bool WhatIfPanel::calculate()
         store::SizingFailure failure = store::SizingFailure::None;
         if (!m_session.sizeDryRun(request, kColumns[column], &outcome, &error, &failure)) {
             // The service names the field on bad input (SPEC 2.1); put it at the field.
-            QLineEdit* field = error.startsWith(QStringLiteral("mu")) ? m_mu
-                               : error.startsWith(QStringLiteral("sigma")) ? m_sigma
+            QLineEdit* field = error.startsWith(QStringLiteral("mu"))       ? m_mu
+                               : error.startsWith(QStringLiteral("sigma"))  ? m_sigma
                                : error.startsWith(QStringLiteral("symbol")) ? m_symbol
                                                                             : m_price;
             if (failure == store::SizingFailure::BadInput)
@@ -296,15 +306,13 @@ bool WhatIfPanel::calculate()
             return false;
         }
         const std::optional<double> varAfter =
-            account && build ? computeWhatIfRisk(*account, *build, symbol, outcome.result.qty,
-                                                 *price)
-                                   .var95Usd
-                             : std::nullopt;
+            account && build
+                ? computeWhatIfRisk(*account, *build, symbol, outcome.result.qty, *price).var95Usd
+                : std::nullopt;
         showOutcome(column, outcome, varBefore, varAfter);
     }
     m_hasResult = true;
-    m_status->setText(build ? QString()
-                            : tr("VaR needs a correlation build (Correlation tab)."));
+    m_status->setText(build ? QString() : tr("VaR needs a correlation build (Correlation tab)."));
     return true;
 }
 
@@ -320,20 +328,21 @@ void WhatIfPanel::showOutcome(int column, const store::SizingOutcome& outcome,
     labels[BaseFraction]->setText(format::fraction(r.baseFraction));
     labels[TargetFraction]->setText(format::fraction(r.targetFraction));
     labels[Binding]->setText(QString::fromLatin1(bindingLimitName(r.binding)));
-    labels[Exposure]->setText(arrow(format::pct(r.exposureBeforePct), format::pct(r.exposureAfterPct)));
-    labels[Leverage]->setText(arrow(format::leverage(r.leverageBefore), format::leverage(r.leverageAfter)));
+    labels[Exposure]->setText(
+        arrow(format::pct(r.exposureBeforePct), format::pct(r.exposureAfterPct)));
+    labels[Leverage]->setText(
+        arrow(format::leverage(r.leverageBefore), format::leverage(r.leverageAfter)));
     labels[Var]->setText(arrow(format::usd(varBeforeUsd), format::usd(varAfterUsd)));
     labels[Forecast]->setText(
         (r.muDaily ? QString::number(*r.muDaily, 'g', 4) : format::missing()) +
         QStringLiteral(" / ") +
         (r.sigmaDaily ? QString::number(*r.sigmaDaily, 'g', 4) : format::missing()));
-    labels[Note]->setText(r.fallbackReason
-                              ? tr("Enhanced failed (%1): legacy used")
-                                    .arg(QString::fromStdString(*r.fallbackReason))
-                              : QString());
-    labels[Note]->setStyleSheet(r.fallbackReason
-                                    ? QStringLiteral("color: %1;").arg(palette::near().name())
-                                    : QString());
+    labels[Note]->setText(
+        r.fallbackReason
+            ? tr("Enhanced failed (%1): legacy used").arg(QString::fromStdString(*r.fallbackReason))
+            : QString());
+    labels[Note]->setStyleSheet(
+        r.fallbackReason ? QStringLiteral("color: %1;").arg(palette::near().name()) : QString());
 }
 
 void WhatIfPanel::clearResults(const QString& note)

@@ -28,7 +28,8 @@ class WhatIfPanel final : public QWidget
     Q_OBJECT
 public:
     // Result rows; the result labels are named "whatIf.<mode>.<row>" for tests.
-    enum Row {
+    enum Row
+    {
         Qty,
         Value,
         BaseFraction,
@@ -46,6 +47,8 @@ public:
 
     void setState(std::shared_ptr<const DeskState> state);
     void focusForm();
+    // Fills the symbol (and its last price when held) and sizes it.
+    void propose(const QString& symbol);
 
     // Validates the form and sizes both modes. False when a field is invalid (it is marked)
     // or the store refused; the reason is on screen either way.

@@ -19,10 +19,9 @@ struct Weight
     const char* symbol;
     double shareOfEquity;
 };
-constexpr Weight kBook[] = {{"NVDA", 0.45},   {"AAPL", 0.35},   {"MSFT", 0.35},
-                            {"AMZN", 0.25},   {"META", 0.20},   {"GOOGL", 0.20},
-                            {"SPY", 0.20},    {"QQQ", 0.15},    {"TSLA", -0.15},
-                            {"BTCUSD", 0.12}, {"ETHUSD", 0.06}, {"SOLUSD", 0.03}};
+constexpr Weight kBook[] = {{"NVDA", 0.45},  {"AAPL", 0.35},   {"MSFT", 0.35},   {"AMZN", 0.25},
+                            {"META", 0.20},  {"GOOGL", 0.20},  {"SPY", 0.20},    {"QQQ", 0.15},
+                            {"TSLA", -0.15}, {"BTCUSD", 0.12}, {"ETHUSD", 0.06}, {"SOLUSD", 0.03}};
 constexpr int kHistoryMinutes = 90;
 constexpr int kBotEverySteps = 4;
 
@@ -72,8 +71,8 @@ bool DemoMarket::seed(const QString& pricesFolder, QString* error)
             calendarSeries = i;
     m_calendar = m_series.at(calendarSeries).dates;
     if (m_calendar.size() < static_cast<size_t>(kReplayDays + kHistoryMinutes + 2)) {
-        *error = tr("the demo needs at least %1 days of prices")
-                     .arg(kReplayDays + kHistoryMinutes + 2);
+        *error =
+            tr("the demo needs at least %1 days of prices").arg(kReplayDays + kHistoryMinutes + 2);
         return false;
     }
     m_firstDay = m_calendar.size() - kReplayDays - 1;
@@ -83,15 +82,17 @@ bool DemoMarket::seed(const QString& pricesFolder, QString* error)
     const std::string& entryDate = m_calendar[m_firstDay - 20];
     const CryptoList crypto;
     for (const Weight& weight : kBook) {
-        const auto found = std::find_if(m_series.begin(), m_series.end(),
-                                        [&](const PriceSeries& s) { return s.symbol == weight.symbol; });
+        const auto found =
+            std::find_if(m_series.begin(), m_series.end(),
+                         [&](const PriceSeries& s) { return s.symbol == weight.symbol; });
         if (found == m_series.end())
             continue;
         Holding holding;
         holding.series = static_cast<size_t>(found - m_series.begin());
         const double price = closeOn(holding.series, firstDate);
         const double qty = weight.shareOfEquity * kStartEquityUsd / price;
-        holding.qty = std::copysign(roundDownQty(std::abs(qty), crypto.classify(found->symbol)), qty);
+        holding.qty =
+            std::copysign(roundDownQty(std::abs(qty), crypto.classify(found->symbol)), qty);
         holding.entryUsd = closeOn(holding.series, entryDate);
         m_book.push_back(holding);
     }
@@ -116,7 +117,34 @@ bool DemoMarket::seed(const QString& pricesFolder, QString* error)
         if (!m_store.addSnapshot(snapshot, equity, gross, error))
             return false;
     }
-    return markDay(m_firstDay, false, error);
+    if (!markDay(m_firstDay, false, error))
+        return false;
+
+    // Earlier in the "day": the operator rolled back to legacy and forward again, and the
+    // bot sized a few symbols, so the audit and the sizing log open with rows.
+    if (!m_store.writeSetting(store::SettingKey::Mode, QStringLiteral("legacy"),
+                              store::SettingOrigin::Cli, now - std::chrono::minutes(50), error) ||
+        !m_store.writeSetting(store::SettingKey::Mode, QStringLiteral("enhanced"),
+                              store::SettingOrigin::Cli, now - std::chrono::minutes(45), error))
+        return false;
+    for (size_t i = 0; i < std::min<size_t>(6, m_book.size()); ++i)
+        if (!recordBotDecision(
+                m_book[i], i % 3 == 2 ? std::optional(SizingMode::Legacy) : std::nullopt, error))
+            return false;
+    return true;
+}
+
+bool DemoMarket::recordBotDecision(const Holding& holding, std::optional<SizingMode> mode,
+                                   QString* error)
+{
+    store::SizingService service(m_store, store::systemEnvironment());
+    store::SizingCall call;
+    call.request.symbol = m_series[holding.series].symbol;
+    call.request.priceUsd = closeOn(holding.series, m_calendar[m_day]);
+    call.modeOverride = mode;
+    call.origin = QStringLiteral("demo bot");
+    store::SizingOutcome outcome;
+    return service.size(call, m_clock.now(), &outcome, error);
 }
 
 bool DemoMarket::markDay(size_t day, bool snapshot, QString* error)
@@ -166,13 +194,7 @@ bool DemoMarket::step(QString* error)
         return true;
     // The bot sizes one of the book's symbols, round robin, and records the decision.
     const Holding& h = m_book[static_cast<size_t>(m_steps / kBotEverySteps) % m_book.size()];
-    store::SizingService service(m_store, store::systemEnvironment());
-    store::SizingCall call;
-    call.request.symbol = m_series[h.series].symbol;
-    call.request.priceUsd = closeOn(h.series, m_calendar[m_day]);
-    call.origin = QStringLiteral("demo bot");
-    store::SizingOutcome outcome;
-    return service.size(call, m_clock.now(), &outcome, error);
+    return recordBotDecision(h, std::nullopt, error);
 }
 
 } // namespace kelly::desk

@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <optional>
 #include <vector>
 
 namespace kelly::ui {
@@ -45,6 +46,7 @@ private:
 
     double closeOn(size_t series, const std::string& date) const;
     bool markDay(size_t day, bool snapshot, QString* error);
+    bool recordBotDecision(const Holding& holding, std::optional<SizingMode> mode, QString* error);
 
     store::Store& m_store;
     const ui::Clock& m_clock;

@@ -5,6 +5,7 @@
 #include "DemoMarket.h"
 #include "DeskSession.h"
 #include "MainWindow.h"
+#include "WhatIfPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -101,8 +102,9 @@ int main(int argc, char* argv[])
         }
         std::fprintf(stderr, "kellydesk: demo store %s (kellyctl --db %s status)\n",
                      qPrintable(path), qPrintable(path));
-        QObject::connect(&demo, &kelly::desk::DemoMarket::failed,
-                         [](const QString& message) { fail(QStringLiteral("demo: %1").arg(message)); });
+        QObject::connect(&demo, &kelly::desk::DemoMarket::failed, [](const QString& message) {
+            fail(QStringLiteral("demo: %1").arg(message));
+        });
         demo.start();
     }
 
@@ -117,6 +119,8 @@ int main(int argc, char* argv[])
         window.restoreWindowState();
     if (parser.isSet(tabOption))
         window.selectTab(parser.value(tabOption));
+    if (parser.isSet(demoOption))
+        window.whatIf()->propose(QStringLiteral("NVDA"));
     session.start();
     window.show();
 
