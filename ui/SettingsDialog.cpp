@@ -79,7 +79,7 @@ SettingsDialog::SettingsDialog(DeskSession& session, QWidget* parent)
 QString SettingsDialog::fieldError(store::SettingKey key) const
 {
     const QLabel* label = m_errors.value(key);
-    return label && label->isVisible() ? label->text() : QString();
+    return label && !label->isHidden() ? label->text() : QString();
 }
 
 bool SettingsDialog::apply()
