@@ -151,6 +151,15 @@ void MainWindow::buildActions()
         QFont bold = button->font();
         bold.setBold(true);
         button->setFont(bold);
+        // Calm blue while enhanced; amber while rolled back to legacy, so the state is
+        // visible from across the room.
+        button->setStyleSheet(QStringLiteral(
+            "QToolButton#modeSwitchButton { border: 1px solid #3f6ea8; border-radius: 4px;"
+            " padding: 3px 12px; background: #e6eef7; color: #1f3b5a; }"
+            "QToolButton#modeSwitchButton:checked { border-color: #b36b00; background: #fdebd0;"
+            " color: #7a4500; }"
+            "QToolButton#modeSwitchButton:disabled { border-color: #9aa0a6; background: #eeeeee;"
+            " color: #6b7280; }"));
         button->setMinimumWidth(
             button->fontMetrics().horizontalAdvance(tr("Legacy sizing (rolled back)")) + 32);
     }

@@ -135,6 +135,8 @@ private Q_SLOTS:
     void alertsOncePerCrossing();
     void closeCountdownOnFridayAfternoon();
     void settingsDialogValidates();
+    void correlationStaleAfterSevenDays_data();
+    void correlationStaleAfterSevenDays();
 };
 
 void TestUiWindow::initTestCase()
@@ -448,6 +450,35 @@ void TestUiWindow::settingsDialogValidates()
     QCOMPARE(value.toDouble(), 1.0);
     QCOMPARE(desk.auditRows().size(), auditBefore + 1);
     QCOMPARE(desk.auditRows().front().origin, QStringLiteral("dashboard"));
+}
+
+void TestUiWindow::correlationStaleAfterSevenDays_data()
+{
+    QTest::addColumn<int>("ageHours");
+    QTest::addColumn<bool>("stale");
+    QTest::newRow("fresh") << 1 << false;
+    QTest::newRow("six days") << 6 * 24 << false;
+    QTest::newRow("exactly seven days") << 7 * 24 << false;
+    QTest::newRow("seven days and an hour") << 7 * 24 + 1 << true;
+}
+
+void TestUiWindow::correlationStaleAfterSevenDays()
+{
+    QFETCH(int, ageHours);
+    QFETCH(bool, stale);
+    CorrelationPanel panel;
+    store::StoredCorrelationBuild stored;
+    stored.id = 1;
+    stored.builtAt = kFriday1545 - hours(ageHours);
+    stored.build.symbols = {"AAPL", "MSFT"};
+    stored.build.correlation = {1.0, 0.5, 0.5, 1.0};
+    stored.build.observations = {250, 250, 250, 250};
+    panel.setBuild(stored, kFriday1545);
+    QCOMPARE(panel.isStale(), stale);
+    QCOMPARE(panel.heatmap()->symbolCount(), 2);
+    const auto* warning = panel.findChild<QLabel*>(QStringLiteral("staleWarning"));
+    QVERIFY(warning);
+    QCOMPARE(!warning->isHidden(), stale);
 }
 
 int main(int argc, char* argv[])
