@@ -10,6 +10,7 @@
 #include "BookPanel.h"
 #include "Clock.h"
 #include "CorrelationPanel.h"
+#include "CorrelationRebuilder.h"
 #include "DeskSession.h"
 #include "HeatmapWidget.h"
 #include "MainWindow.h"
@@ -25,6 +26,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
@@ -135,6 +137,8 @@ private Q_SLOTS:
     void alertsOncePerCrossing();
     void closeCountdownOnFridayAfternoon();
     void settingsDialogValidates();
+    void rebuildRunsInAWorkerAndLandsInTheStore();
+    void rebuildReportsABadFolder();
     void correlationStaleAfterSevenDays_data();
     void correlationStaleAfterSevenDays();
 };
@@ -450,6 +454,34 @@ void TestUiWindow::settingsDialogValidates()
     QCOMPARE(value.toDouble(), 1.0);
     QCOMPARE(desk.auditRows().size(), auditBefore + 1);
     QCOMPARE(desk.auditRows().front().origin, QStringLiteral("dashboard"));
+}
+
+void TestUiWindow::rebuildRunsInAWorkerAndLandsInTheStore()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 100, 150)});
+    desk.openWindow();
+    QVERIFY(!desk.session->state().correlation);
+    CorrelationRebuilder* rebuilder = desk.window->findChild<CorrelationRebuilder*>();
+    QVERIFY(rebuilder);
+    QSignalSpy progress(rebuilder, &CorrelationRebuilder::progress);
+    desk.window->rebuildCorrelationFrom(QStringLiteral(KELLY_SOURCE_DIR "/resources/prices"));
+    QVERIFY(rebuilder->isRunning() || progress.count() > 0 || desk.session->state().correlation);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().correlation.has_value(), 20'000);
+    QCOMPARE(desk.session->state().correlation->build.symbols.size(), size_t(12));
+    QVERIFY(progress.count() > 0);
+    QCOMPARE(desk.window->correlation()->heatmap()->symbolCount(), 12);
+    // The book is covered now, so the header shows a VaR.
+    QVERIFY(desk.session->state().risk.var95Usd.has_value());
+}
+
+void TestUiWindow::rebuildReportsABadFolder()
+{
+    const QTemporaryDir empty;
+    const Result<CorrelationBuild> result =
+        CorrelationRebuilder::rebuild(empty.path(), 250, [](int, int) {});
+    QVERIFY(!result);
+    QVERIFY(QString::fromStdString(result.error().describe()).contains(QStringLiteral(".csv")));
 }
 
 void TestUiWindow::correlationStaleAfterSevenDays_data()
