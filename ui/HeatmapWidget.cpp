@@ -51,7 +51,18 @@ QColor HeatmapWidget::colourFor(double rho)
 
 void HeatmapWidget::setBuild(const CorrelationBuild& build, std::vector<int> order)
 {
-    m_build = build;
+    // Only what the cells and the tooltip need; the covariance and metrics stay behind.
+    m_build.symbols = build.symbols;
+    m_build.correlation = build.correlation;
+    m_build.observations = build.observations;
+    const size_t n = m_build.symbols.size();
+    const bool orderValid = std::all_of(order.begin(), order.end(), [n](int index) {
+        return index >= 0 && static_cast<size_t>(index) < n;
+    });
+    if (m_build.correlation.size() != n * n || !orderValid) {
+        clear();
+        return;
+    }
     m_order = std::move(order);
     m_labels.clear();
     for (int index : m_order)
@@ -80,6 +91,21 @@ void HeatmapWidget::clear()
 
 void HeatmapWidget::renderImage()
 {
+    // A lookup table of the scale: 2,001 steps of 0.001 in rho are finer than the eye (and
+    // the 3-decimal tooltip) can tell, and spare 250,000 colour blends on a 500-symbol build.
+    static const std::vector<QRgb> scale = [] {
+        std::vector<QRgb> table(2001);
+        for (size_t k = 0; k < table.size(); ++k)
+            table[k] = colourFor(-1.0 + static_cast<double>(k) / 1000.0).rgb();
+        return table;
+    }();
+    const QRgb blank = blankColour().rgb();
+    const auto colourOf = [&](const std::optional<double>& rho) {
+        if (!rho || !std::isfinite(*rho))
+            return blank;
+        return scale[static_cast<size_t>(
+            std::lround((std::clamp(*rho, -1.0, 1.0) + 1.0) * 1000.0))];
+    };
     const int n = static_cast<int>(m_order.size());
     const size_t stride = m_build.symbols.size();
     m_image = QImage(std::max(n, 1), std::max(n, 1), QImage::Format_RGB32);
@@ -89,8 +115,7 @@ void HeatmapWidget::renderImage()
         const size_t i = static_cast<size_t>(m_order[static_cast<size_t>(row)]);
         for (int column = 0; column < n; ++column) {
             const size_t j = static_cast<size_t>(m_order[static_cast<size_t>(column)]);
-            const std::optional<double>& rho = m_build.correlation.at(i * stride + j);
-            line[column] = (rho ? colourFor(*rho) : blankColour()).rgb();
+            line[column] = colourOf(m_build.correlation[i * stride + j]);
         }
     }
 }
