@@ -107,26 +107,31 @@ ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback,
     return window;
 }
 
-// Smallest delta in [floor, 1] making (1 - delta) R + delta I positive semi-definite.
-double psdShrinkage(const MatrixXd& correlation, double floor)
+// R* = (1 - delta) R + delta I, repaired to positive semi-definite when the pairwise R is
+// not: negative eigenvalues are clipped to 0 and the result rescaled to a unit diagonal
+// (one step of Higham's nearest-correlation method). Clipping touches only the offending
+// directions, where raising delta would shrink every correlation of a gappy 500-symbol
+// build toward 0 and understate the risk of a concentrated book.
+MatrixXd shrunkCorrelation(const MatrixXd& correlation, double delta)
 {
-    const auto n = correlation.rows();
-    if (n == 0)
-        return floor;
-    MatrixXd shrunk = (1.0 - floor) * correlation;
-    shrunk.diagonal().array() += floor;
-    if (Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success)
-        return floor; // positive definite: the cheap check settles it
-    const double lambdaMin =
-        Eigen::SelfAdjointEigenSolver<MatrixXd>(correlation, Eigen::EigenvaluesOnly)
-            .eigenvalues()
-            .minCoeff();
-    if (lambdaMin >= 0.0)
-        return floor;
-    // (1 - delta) lambda + delta >= 0  <=>  delta >= -lambda / (1 - lambda); a hair above
-    // so rounding in D R* D cannot dip below zero.
-    const double needed = -lambdaMin / (1.0 - lambdaMin) * (1.0 + 1e-9) + 1e-12;
-    return std::clamp(std::max(floor, needed), 0.0, 1.0);
+    MatrixXd shrunk = (1.0 - delta) * correlation;
+    shrunk.diagonal().setOnes();
+    if (shrunk.rows() == 0 || Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success)
+        return shrunk; // positive definite: the cheap check settles it
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> eigen(shrunk);
+    if (eigen.eigenvalues().minCoeff() >= 0.0)
+        return shrunk;
+    const VectorXd clipped = eigen.eigenvalues().cwiseMax(0.0);
+    MatrixXd repaired =
+        eigen.eigenvectors() * clipped.asDiagonal() * eigen.eigenvectors().transpose();
+    const VectorXd scale = repaired.diagonal().cwiseMax(0.0).cwiseSqrt();
+    for (Eigen::Index i = 0; i < repaired.rows(); ++i)
+        for (Eigen::Index j = 0; j < repaired.cols(); ++j)
+            repaired(i, j) =
+                scale(i) > 0.0 && scale(j) > 0.0 ? repaired(i, j) / (scale(i) * scale(j)) : 0.0;
+    repaired = 0.5 * (repaired + repaired.transpose()).eval();
+    repaired.diagonal().setOnes();
+    return repaired;
 }
 
 } // namespace
@@ -356,15 +361,14 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     }
     const double analytic =
         rhoSquareSum > 0.0 ? std::clamp(varianceSum / rhoSquareSum, 0.0, 1.0) : (n > 1 ? 1.0 : 0.0);
-    build.shrinkage = psdShrinkage(rho, analytic);
+    build.shrinkage = analytic;
+    const MatrixXd target = shrunkCorrelation(rho, analytic);
 
     build.covarianceDaily.assign(symbolCount * symbolCount, 0.0);
     for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j) {
-            const double shrunk = i == j ? 1.0 : (1.0 - build.shrinkage) * rho(i, j);
+        for (Eigen::Index j = 0; j < n; ++j)
             build.covarianceDaily[static_cast<std::size_t>(i * n + j)] =
-                stdDaily(i) * stdDaily(j) * shrunk;
-        }
+                stdDaily(i) * stdDaily(j) * target(i, j);
     return build;
 }
 

@@ -325,9 +325,21 @@ void TestCorrelation::covarianceStaysPsdWhenPairsDisagree()
     const CorrelationBuild build = buildCorrelation(all, 1000);
     compareWithNaive(all, build);
     QVERIFY(smallestEigenvalue(blanksAsZero(build), 3) < -0.99); // the case is really non-PSD
-    QVERIFY(build.shrinkage >= 0.5);                             // -l / (1 - l) with l = -1
-    QVERIFY(build.shrinkage <= 0.5 + 1e-6);
+    QVERIFY(build.shrinkage >= 0.0 && build.shrinkage <= 1.0);
     QVERIFY(smallestEigenvalue(build.covarianceDaily, 3) >= -1e-12);
+    // The repair keeps each symbol's variance and the signs the data showed.
+    auto impliedRho = [&](std::size_t i, std::size_t j) {
+        return build.covarianceDaily[i * 3 + j] /
+               std::sqrt(build.covarianceDaily[i * 3 + i] * build.covarianceDaily[j * 3 + j]);
+    };
+    for (std::size_t i = 0; i < 3; ++i) {
+        const double sigma = build.metrics[i].annualizedVolatility / std::sqrt(kAnnualizationDays);
+        QVERIFY(build.quality[i].returnsUsed == build.metrics[i].returnsUsed);
+        QVERIFY(std::abs(build.covarianceDaily[i * 3 + i] - sigma * sigma) < 1e-15);
+    }
+    QVERIFY(impliedRho(0, 1) > 0.0);
+    QVERIFY(impliedRho(1, 2) > 0.0);
+    QVERIFY(impliedRho(0, 2) < 0.0);
 }
 
 void TestCorrelation::volatilityMetrics_data()
