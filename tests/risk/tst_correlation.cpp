@@ -1,6 +1,7 @@
 // SPEC 5 correlation, covariance, volatility metrics and cluster order on hand-built series
 // whose answers are known or computed here by the textbook two-pass formula.
 #include "risk/Correlation.h"
+#include "risk/PriceFile.h"
 
 #include <Eigen/Eigenvalues>
 #include <QTest>
@@ -173,6 +174,7 @@ private Q_SLOTS:
     void clusterOrderGroupsCorrelated();
     void lookbackValidation();
     void emptyInput();
+    void bundledSampleBuildIsSane();
 };
 
 void TestCorrelation::scaledReturnsCorrelateFully_data()
@@ -446,6 +448,33 @@ void TestCorrelation::emptyInput()
     QVERIFY(build.symbols.empty());
     QVERIFY(build.correlation.empty());
     QVERIFY(clusterOrder(build).empty());
+}
+
+void TestCorrelation::bundledSampleBuildIsSane()
+{
+    const auto prices = loadPriceFolder(KELLY_SOURCE_DIR "/resources/prices");
+    QVERIFY2(prices.ok(), prices.ok() ? "" : prices.error().describe().c_str());
+    const CorrelationBuild build = buildCorrelation(prices.value());
+    const std::size_t n = build.symbols.size();
+    QCOMPARE(n, std::size_t(12));
+    QCOMPARE(build.covarianceDaily.size(), n * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        QCOMPARE(build.correlation[i * n + i], std::optional<double>(1.0));
+        QVERIFY(build.metrics[i].annualizedVolatility > 0.0);
+        QVERIFY(metricsUsableForSizing(build.metrics[i]));
+        for (std::size_t j = 0; j < n; ++j) {
+            const auto rho = build.correlation[i * n + j];
+            QVERIFY(rho.has_value() && std::abs(*rho) <= 1.0);
+            QCOMPARE(rho, build.correlation[j * n + i]);
+            QVERIFY(std::isfinite(build.covarianceDaily[i * n + j]));
+            QCOMPARE(build.covarianceDaily[i * n + j], build.covarianceDaily[j * n + i]);
+        }
+    }
+    QVERIFY(smallestEigenvalue(build.covarianceDaily, n) >= -1e-12);
+    std::vector<int> order = clusterOrder(build);
+    std::sort(order.begin(), order.end());
+    for (std::size_t i = 0; i < n; ++i)
+        QCOMPARE(order[i], static_cast<int>(i)); // a permutation of every symbol
 }
 
 QTEST_GUILESS_MAIN(TestCorrelation)
