@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace kelly {
 
@@ -43,13 +44,12 @@ struct ReturnWindow
     std::vector<int> counts;
 };
 
-ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback,
-                         std::vector<std::vector<int>>& days)
+ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
 {
     const std::size_t symbolCount = series.size();
     int minDay = std::numeric_limits<int>::max();
     int maxDay = std::numeric_limits<int>::min();
-    days.assign(symbolCount, {});
+    std::vector<std::vector<int>> days(symbolCount);
     for (std::size_t s = 0; s < symbolCount; ++s) {
         days[s].reserve(series[s].dates.size());
         for (const auto& date : series[s].dates) {
@@ -177,25 +177,25 @@ VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, in
     if (n == 0)
         return metrics;
 
-    // Two passes, as pandas' std does: mean first, then squared deviations.
-    auto sampleStd = [](const std::vector<double>& values, double& mean) {
+    // Two passes, as pandas' std does: mean first, then squared deviations. Returns
+    // {mean, sample std}; the std is 0 below two values or for a constant series.
+    auto meanAndStd = [](const std::vector<double>& values) {
         double sum = 0.0, sumSquares = 0.0;
         for (double v : values) {
             sum += v;
             sumSquares += v * v;
         }
-        mean = sum / static_cast<double>(values.size());
+        const double mean = sum / static_cast<double>(values.size());
         if (values.size() < 2)
-            return 0.0;
+            return std::pair{mean, 0.0};
         double deviations = 0.0;
         for (double v : values)
             deviations += (v - mean) * (v - mean);
         if (deviations <= kConstantRelativeVariance * sumSquares)
-            return 0.0;
-        return std::sqrt(deviations / static_cast<double>(values.size() - 1));
+            return std::pair{mean, 0.0};
+        return std::pair{mean, std::sqrt(deviations / static_cast<double>(values.size() - 1))};
     };
-    double mean = 0.0;
-    const double stdDaily = sampleStd(returns, mean);
+    const auto [mean, stdDaily] = meanAndStd(returns);
     const double annualize = std::sqrt(kAnnualizationDays);
     metrics.annualizedVolatility = stdDaily * annualize;
     if (stdDaily > 0.0)
@@ -205,9 +205,8 @@ VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, in
     for (double r : returns)
         if (r < 0.0)
             negatives.push_back(r);
-    double negativeMean = 0.0;
     metrics.downsideVolatility =
-        negatives.size() >= 2 ? sampleStd(negatives, negativeMean) * annualize : 0.0;
+        negatives.size() >= 2 ? meanAndStd(negatives).second * annualize : 0.0;
 
     // 5th percentile, linear interpolation between closest ranks (numpy's default).
     std::vector<double> sorted = returns;
@@ -228,8 +227,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     const auto n = static_cast<Eigen::Index>(series.size());
     const std::size_t symbolCount = series.size();
 
-    std::vector<std::vector<int>> days;
-    const ReturnWindow window = joinReturns(series, lookback, days);
+    const ReturnWindow window = joinReturns(series, lookback);
     const auto rows = window.returns.rows();
 
     build.symbols.reserve(symbolCount);
@@ -250,12 +248,11 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
 
     // Centre each column on its own window mean: the moments below then carry no large
     // offset, so the one-pass pairwise formulas keep full precision.
-    VectorXd counts(n), means(n), meanSquares(n), sumSquares(n), stdDaily(n);
+    VectorXd means(n), meanSquares(n), sumSquares(n), stdDaily(n);
     std::vector<bool> constant(symbolCount, true);
     MatrixXd centred = window.returns;
     for (Eigen::Index s = 0; s < n; ++s) {
         const double count = window.counts[static_cast<std::size_t>(s)];
-        counts(s) = count;
         means(s) = count > 0 ? window.returns.col(s).sum() / count : 0.0;
         meanSquares(s) = count > 0 ? window.returns.col(s).squaredNorm() / count : 0.0;
         centred.col(s) = (window.returns.col(s).array() - means(s)) * window.mask.col(s).array();
