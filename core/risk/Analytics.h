@@ -25,9 +25,9 @@ struct PriceSeries
 struct SymbolQuality
 {
     std::string symbol;
-    int returnsUsed = 0;    // returns inside the lookback window of the joined index
-    int missing = 0;        // joined dates in the window with no return for this symbol
-    std::string firstDate;  // first and last close in the file
+    int returnsUsed = 0;   // returns inside the lookback window of the joined index
+    int missing = 0;       // joined dates in the window with no return for this symbol
+    std::string firstDate; // first and last close in the file
     std::string lastDate;
 };
 
@@ -48,10 +48,10 @@ struct CorrelationBuild
 // SPEC 5 portfolio risk of a book against a build.
 struct PortfolioRisk
 {
-    std::optional<double> sigmaDailyUsd;     // sqrt(v' S v); absent when nothing is covered
-    std::optional<double> var95Usd;          // 1.645 x sigma
-    std::optional<double> effectiveBets;     // 1 / sum w_i^2; absent when gross == 0
-    std::vector<std::string> uncovered;      // held symbols the build does not know
+    std::optional<double> sigmaDailyUsd; // sqrt(v' S v); absent when nothing is covered
+    std::optional<double> var95Usd;      // 1.645 x sigma
+    std::optional<double> effectiveBets; // 1 / sum w_i^2; absent when gross == 0
+    std::vector<std::string> uncovered;  // held symbols the build does not know
 };
 
 } // namespace kelly

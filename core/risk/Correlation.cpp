@@ -1,0 +1,423 @@
+#include "Correlation.h"
+
+#include "PriceFile.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace kelly {
+
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+// Below this share of its mean square a column's variance is rounding noise: the series is
+// constant and has no correlation (SPEC 5 blank), as pandas' exact zero divisor gives NaN.
+constexpr double kConstantRelativeVariance = 1e-12;
+
+// Days since 1970-01-01 of an ISO date (proleptic Gregorian; H. Hinnant's algorithm).
+int dayNumber(std::string_view iso)
+{
+    const int y0 =
+        (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + (iso[3] - '0');
+    const int month = (iso[5] - '0') * 10 + (iso[6] - '0');
+    const int day = (iso[8] - '0') * 10 + (iso[9] - '0');
+    const int year = y0 - (month <= 2 ? 1 : 0);
+    const int era = (year >= 0 ? year : year - 399) / 400;
+    const int yearOfEra = year - era * 400;
+    const int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    const int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146097 + dayOfEra - 719468;
+}
+
+// The window's returns as a T x N matrix (0 where missing) and its 0/1 mask.
+struct ReturnWindow
+{
+    MatrixXd returns;
+    MatrixXd mask;
+    std::vector<int> counts;
+};
+
+ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
+{
+    const std::size_t symbolCount = series.size();
+    int minDay = std::numeric_limits<int>::max();
+    int maxDay = std::numeric_limits<int>::min();
+    std::vector<std::vector<int>> days(symbolCount);
+    for (std::size_t s = 0; s < symbolCount; ++s) {
+        days[s].reserve(series[s].dates.size());
+        for (const auto& date : series[s].dates) {
+            // Precondition of buildCorrelation; an invalid date is dropped, never misread.
+            const int day = isIsoDate(date) ? dayNumber(date) : std::numeric_limits<int>::min();
+            days[s].push_back(day);
+            if (day != std::numeric_limits<int>::min()) {
+                minDay = std::min(minDay, day);
+                maxDay = std::max(maxDay, day);
+            }
+        }
+    }
+    ReturnWindow window;
+    window.counts.assign(symbolCount, 0);
+    if (minDay > maxDay) {
+        window.returns = MatrixXd::Zero(0, static_cast<Eigen::Index>(symbolCount));
+        window.mask = window.returns;
+        return window;
+    }
+
+    // The joined index is the union of every series' dates (pandas' outer join).
+    std::vector<int> joinedIndex(static_cast<std::size_t>(maxDay - minDay) + 1, -1);
+    for (const auto& symbolDays : days)
+        for (int day : symbolDays)
+            if (day != std::numeric_limits<int>::min())
+                joinedIndex[static_cast<std::size_t>(day - minDay)] = 0;
+    int joinedCount = 0;
+    for (int& index : joinedIndex)
+        if (index >= 0)
+            index = joinedCount++;
+    const int first = std::max(0, joinedCount - lookback);
+    const int rows = joinedCount - first;
+
+    window.returns = MatrixXd::Zero(rows, static_cast<Eigen::Index>(symbolCount));
+    window.mask = MatrixXd::Zero(rows, static_cast<Eigen::Index>(symbolCount));
+    for (std::size_t s = 0; s < symbolCount; ++s) {
+        const auto& closes = series[s].closes;
+        const auto& symbolDays = days[s];
+        const std::size_t points = std::min(closes.size(), symbolDays.size());
+        // Walk back from the newest close until the window starts.
+        for (std::size_t k = points; k-- > 1;) {
+            if (symbolDays[k] == std::numeric_limits<int>::min())
+                continue;
+            const int row = joinedIndex[static_cast<std::size_t>(symbolDays[k] - minDay)] - first;
+            if (row < 0)
+                break;
+            const double r = closes[k] / closes[k - 1] - 1.0;
+            if (!std::isfinite(r))
+                continue;
+            window.returns(row, static_cast<Eigen::Index>(s)) = r;
+            window.mask(row, static_cast<Eigen::Index>(s)) = 1.0;
+            ++window.counts[s];
+        }
+    }
+    return window;
+}
+
+// R* = (1 - delta) R + delta I, repaired to positive semi-definite when the pairwise R is
+// not: negative eigenvalues are clipped to 0 and the result rescaled to a unit diagonal
+// (one step of Higham's nearest-correlation method). Clipping touches only the offending
+// directions, where raising delta would shrink every correlation of a gappy 500-symbol
+// build toward 0 and understate the risk of a concentrated book.
+MatrixXd shrunkCorrelation(const MatrixXd& correlation, double delta)
+{
+    MatrixXd shrunk = (1.0 - delta) * correlation;
+    shrunk.diagonal().setOnes();
+    if (shrunk.rows() == 0 || Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success)
+        return shrunk; // positive definite: the cheap check settles it
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> eigen(shrunk);
+    if (eigen.eigenvalues().minCoeff() >= 0.0)
+        return shrunk;
+    const VectorXd clipped = eigen.eigenvalues().cwiseMax(0.0);
+    MatrixXd repaired =
+        eigen.eigenvectors() * clipped.asDiagonal() * eigen.eigenvectors().transpose();
+    const VectorXd scale = repaired.diagonal().cwiseMax(0.0).cwiseSqrt();
+    for (Eigen::Index i = 0; i < repaired.rows(); ++i)
+        for (Eigen::Index j = 0; j < repaired.cols(); ++j)
+            repaired(i, j) =
+                scale(i) > 0.0 && scale(j) > 0.0 ? repaired(i, j) / (scale(i) * scale(j)) : 0.0;
+    repaired = 0.5 * (repaired + repaired.transpose()).eval();
+    repaired.diagonal().setOnes();
+    return repaired;
+}
+
+} // namespace
+
+std::optional<InputError> checkLookback(int lookback)
+{
+    if (lookback < 1)
+        return InputError{"lookback", "must be a whole number of days >= 1"};
+    return std::nullopt;
+}
+
+bool metricsUsableForSizing(const VolatilityMetrics& metrics)
+{
+    return metrics.returnsUsed >= 2 && std::isfinite(metrics.annualizedVolatility) &&
+           metrics.annualizedVolatility >= 0.0;
+}
+
+VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, int lookback)
+{
+    VolatilityMetrics metrics;
+    if (closes.empty())
+        return metrics;
+    const std::size_t available = closes.size() - 1;
+    const std::size_t count = std::min(available, static_cast<std::size_t>(std::max(1, lookback)));
+    const std::size_t firstClose = closes.size() - 1 - count;
+
+    std::vector<double> returns;
+    returns.reserve(count);
+    for (std::size_t k = firstClose + 1; k < closes.size(); ++k) {
+        const double r = closes[k] / closes[k - 1] - 1.0;
+        if (std::isfinite(r))
+            returns.push_back(r);
+    }
+    const auto n = returns.size();
+    metrics.returnsUsed = static_cast<int>(n);
+
+    double peak = closes[firstClose];
+    for (std::size_t k = firstClose; k < closes.size(); ++k) {
+        peak = std::max(peak, closes[k]);
+        if (peak > 0.0 && std::isfinite(closes[k]))
+            metrics.maxDrawdown = std::min(metrics.maxDrawdown, closes[k] / peak - 1.0);
+    }
+    if (n == 0)
+        return metrics;
+
+    // Two passes, as pandas' std does: mean first, then squared deviations. Returns
+    // {mean, sample std}; the std is 0 below two values or for a constant series.
+    auto meanAndStd = [](const std::vector<double>& values) {
+        double sum = 0.0, sumSquares = 0.0;
+        for (double v : values) {
+            sum += v;
+            sumSquares += v * v;
+        }
+        const double mean = sum / static_cast<double>(values.size());
+        if (values.size() < 2)
+            return std::pair{mean, 0.0};
+        double deviations = 0.0;
+        for (double v : values)
+            deviations += (v - mean) * (v - mean);
+        if (deviations <= kConstantRelativeVariance * sumSquares)
+            return std::pair{mean, 0.0};
+        return std::pair{mean, std::sqrt(deviations / static_cast<double>(values.size() - 1))};
+    };
+    const auto [mean, stdDaily] = meanAndStd(returns);
+    const double annualize = std::sqrt(kAnnualizationDays);
+    metrics.annualizedVolatility = stdDaily * annualize;
+    if (stdDaily > 0.0)
+        metrics.sharpeRatio = mean / stdDaily * annualize;
+
+    std::vector<double> negatives;
+    for (double r : returns)
+        if (r < 0.0)
+            negatives.push_back(r);
+    metrics.downsideVolatility =
+        negatives.size() >= 2 ? meanAndStd(negatives).second * annualize : 0.0;
+
+    // 5th percentile, linear interpolation between closest ranks (numpy's default).
+    std::vector<double> sorted = returns;
+    std::sort(sorted.begin(), sorted.end());
+    const double position = 0.05 * static_cast<double>(n - 1);
+    const auto lower = static_cast<std::size_t>(std::floor(position));
+    const double fraction = position - static_cast<double>(lower);
+    metrics.var95 = lower + 1 < n ? sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
+                                  : sorted[lower];
+    return metrics;
+}
+
+CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lookback)
+{
+    lookback = std::max(1, lookback);
+    CorrelationBuild build;
+    build.lookback = lookback;
+    const auto n = static_cast<Eigen::Index>(series.size());
+    const std::size_t symbolCount = series.size();
+
+    const ReturnWindow window = joinReturns(series, lookback);
+    const auto rows = window.returns.rows();
+
+    build.symbols.reserve(symbolCount);
+    for (std::size_t s = 0; s < symbolCount; ++s) {
+        const PriceSeries& one = series[s];
+        build.symbols.push_back(one.symbol);
+        build.metrics.push_back(computeVolatilityMetrics(one.closes, lookback));
+        SymbolQuality quality;
+        quality.symbol = one.symbol;
+        quality.returnsUsed = window.counts[s];
+        quality.missing = static_cast<int>(rows) - window.counts[s];
+        if (!one.dates.empty()) {
+            quality.firstDate = one.dates.front();
+            quality.lastDate = one.dates.back();
+        }
+        build.quality.push_back(std::move(quality));
+    }
+
+    // Centre each column on its own window mean: the moments below then carry no large
+    // offset, so the one-pass pairwise formulas keep full precision.
+    VectorXd means(n), meanSquares(n), sumSquares(n), stdDaily(n);
+    std::vector<bool> constant(symbolCount, true);
+    MatrixXd centred = window.returns;
+    for (Eigen::Index s = 0; s < n; ++s) {
+        const double count = window.counts[static_cast<std::size_t>(s)];
+        means(s) = count > 0 ? window.returns.col(s).sum() / count : 0.0;
+        meanSquares(s) = count > 0 ? window.returns.col(s).squaredNorm() / count : 0.0;
+        centred.col(s) = (window.returns.col(s).array() - means(s)) * window.mask.col(s).array();
+        sumSquares(s) = centred.col(s).squaredNorm();
+        constant[static_cast<std::size_t>(s)] =
+            count < 2 || sumSquares(s) <= kConstantRelativeVariance * count * meanSquares(s);
+        stdDaily(s) =
+            constant[static_cast<std::size_t>(s)] ? 0.0 : std::sqrt(sumSquares(s) / (count - 1.0));
+    }
+
+    const bool complete = std::all_of(window.counts.begin(), window.counts.end(),
+                                      [rows](int c) { return c == rows; });
+    MatrixXd rho = MatrixXd::Zero(n, n); // pairwise correlation, 0 where blank
+    Eigen::MatrixXi observations(n, n);
+    std::vector<bool> valid(symbolCount * symbolCount, false);
+
+    // z: each column standardised by its own window mean and sd (0 where missing).
+    MatrixXd z = MatrixXd::Zero(rows, n);
+    for (Eigen::Index s = 0; s < n; ++s)
+        if (stdDaily(s) > 0.0)
+            z.col(s) = centred.col(s) / stdDaily(s);
+
+    if (complete) {
+        // Fast path (no gaps): one product of the standardised matrix gives every rho.
+        observations.setConstant(static_cast<int>(rows));
+        if (rows > 1)
+            rho.selfadjointView<Eigen::Lower>().rankUpdate(z.transpose(), 1.0 / (rows - 1.0));
+        rho = rho.selfadjointView<Eigen::Lower>();
+        for (Eigen::Index i = 0; i < n; ++i)
+            for (Eigen::Index j = 0; j < n; ++j)
+                valid[static_cast<std::size_t>(i * n + j)] =
+                    rows >= kMinCorrelationObservations && !constant[static_cast<std::size_t>(i)] &&
+                    !constant[static_cast<std::size_t>(j)];
+    } else {
+        // Pairwise-complete moments from mask products: count(i,j) = M'M, sum of x_i over
+        // the rows j also has = (X'M)(i,j), and the same for squares and cross products.
+        MatrixXd pairCounts = MatrixXd::Zero(n, n);
+        pairCounts.selfadjointView<Eigen::Lower>().rankUpdate(window.mask.transpose());
+        pairCounts = pairCounts.selfadjointView<Eigen::Lower>();
+        const MatrixXd sums = centred.transpose() * window.mask;
+        const MatrixXd squares = centred.array().square().matrix().transpose() * window.mask;
+        MatrixXd cross = MatrixXd::Zero(n, n);
+        cross.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose());
+        cross = cross.selfadjointView<Eigen::Lower>();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            for (Eigen::Index j = 0; j <= i; ++j) {
+                const double count = pairCounts(i, j);
+                observations(i, j) = observations(j, i) = static_cast<int>(std::lround(count));
+                if (count < kMinCorrelationObservations || constant[static_cast<std::size_t>(i)] ||
+                    constant[static_cast<std::size_t>(j)])
+                    continue;
+                const double varI = squares(i, j) - sums(i, j) * sums(i, j) / count;
+                const double varJ = squares(j, i) - sums(j, i) * sums(j, i) / count;
+                // Constant on the common rows only: no correlation, as in pandas.
+                if (varI <= kConstantRelativeVariance * count * meanSquares(i) ||
+                    varJ <= kConstantRelativeVariance * count * meanSquares(j))
+                    continue;
+                const double covariance = cross(i, j) - sums(i, j) * sums(j, i) / count;
+                rho(i, j) = rho(j, i) = covariance / std::sqrt(varI * varJ);
+                valid[static_cast<std::size_t>(i * n + j)] = true;
+                valid[static_cast<std::size_t>(j * n + i)] = true;
+            }
+        }
+    }
+
+    build.correlation.assign(symbolCount * symbolCount, std::nullopt);
+    build.observations.resize(symbolCount * symbolCount);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const auto cell = static_cast<std::size_t>(i * n + j);
+            build.observations[cell] = observations(i, j);
+            if (!valid[cell]) {
+                rho(i, j) = 0.0;
+                continue;
+            }
+            rho(i, j) = i == j ? 1.0 : std::clamp(rho(i, j), -1.0, 1.0);
+            build.correlation[cell] = rho(i, j);
+        }
+        rho(i, i) = 1.0; // the shrinkage target's diagonal, also for blank symbols
+    }
+
+    // Ledoit-Wolf-type intensity toward the diagonal (see the header for the estimator).
+    double varianceSum = 0.0;
+    double rhoSquareSum = 0.0;
+    if (n > 1 && rows > 1) {
+        const MatrixXd zz = z.array().square().matrix();
+        MatrixXd productSums = MatrixXd::Zero(n, n);
+        productSums.selfadjointView<Eigen::Lower>().rankUpdate(z.transpose());
+        MatrixXd productSquares = MatrixXd::Zero(n, n);
+        productSquares.selfadjointView<Eigen::Lower>().rankUpdate(zz.transpose());
+        for (Eigen::Index i = 0; i < n; ++i) {
+            for (Eigen::Index j = 0; j < i; ++j) {
+                if (!valid[static_cast<std::size_t>(i * n + j)])
+                    continue;
+                const double count = observations(i, j);
+                const double meanProduct = productSums(i, j) / count;
+                const double spread =
+                    std::max(0.0, productSquares(i, j) - count * meanProduct * meanProduct);
+                varianceSum += count / std::pow(count - 1.0, 3) * spread;
+                rhoSquareSum += rho(i, j) * rho(i, j);
+            }
+        }
+    }
+    const double analytic =
+        rhoSquareSum > 0.0 ? std::clamp(varianceSum / rhoSquareSum, 0.0, 1.0) : (n > 1 ? 1.0 : 0.0);
+    build.shrinkage = analytic;
+    const MatrixXd target = shrunkCorrelation(rho, analytic);
+
+    build.covarianceDaily.assign(symbolCount * symbolCount, 0.0);
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j)
+            build.covarianceDaily[static_cast<std::size_t>(i * n + j)] =
+                stdDaily(i) * stdDaily(j) * target(i, j);
+    return build;
+}
+
+std::vector<int> clusterOrder(const CorrelationBuild& build)
+{
+    const std::size_t n = build.symbols.size();
+    if (n == 0 || build.correlation.size() != n * n)
+        return {};
+    // Average linkage by Lance-Williams updates on a dense distance matrix: O(n^3), about
+    // 20 M steps for 500 symbols, which is quick and keeps ties deterministic.
+    std::vector<double> distance(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+            if (i != j)
+                distance[i * n + j] = 1.0 - build.correlation[i * n + j].value_or(0.0);
+    std::vector<std::vector<int>> leaves(n);
+    std::vector<double> sizes(n, 1.0);
+    std::vector<bool> active(n, true);
+    for (std::size_t i = 0; i < n; ++i)
+        leaves[i] = {static_cast<int>(i)};
+
+    for (std::size_t merges = 1; merges < n; ++merges) {
+        std::size_t bestA = 0, bestB = 0;
+        double best = std::numeric_limits<double>::infinity();
+        for (std::size_t a = 0; a < n; ++a) {
+            if (!active[a])
+                continue;
+            for (std::size_t b = a + 1; b < n; ++b)
+                if (active[b] && distance[a * n + b] < best) {
+                    best = distance[a * n + b];
+                    bestA = a;
+                    bestB = b;
+                }
+        }
+        // Merge b into a (a < b holds the lower indices' cluster first).
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!active[k] || k == bestA || k == bestB)
+                continue;
+            const double merged =
+                (sizes[bestA] * distance[bestA * n + k] + sizes[bestB] * distance[bestB * n + k]) /
+                (sizes[bestA] + sizes[bestB]);
+            distance[bestA * n + k] = distance[k * n + bestA] = merged;
+        }
+        sizes[bestA] += sizes[bestB];
+        leaves[bestA].insert(leaves[bestA].end(), leaves[bestB].begin(), leaves[bestB].end());
+        leaves[bestB].clear();
+        active[bestB] = false;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (active[i])
+            return leaves[i];
+    return {};
+}
+
+} // namespace kelly

@@ -1,0 +1,258 @@
+// SPEC 5 price files: accepted layouts, and every error naming its file and line.
+#include "risk/PriceFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kelly;
+
+namespace {
+
+const std::string kLabel = "prices/NVDA.csv";
+
+bool writeFile(const QString& path, const QByteArray& content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+} // namespace
+
+class TestPriceFile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parses_data();
+    void parses();
+    void rejects_data();
+    void rejects();
+    void isoDates_data();
+    void isoDates();
+    void readsFileWithSymbolFromStem();
+    void missingFileIsAnError();
+    void loadsFolderSortedBySymbol();
+    void folderErrors_data();
+    void folderErrors();
+};
+
+void TestPriceFile::parses_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QStringList>("dates");
+    QTest::addColumn<QList<double>>("closes");
+    const QStringList twoDays{QStringLiteral("2024-01-02"), QStringLiteral("2024-01-03")};
+    QTest::newRow("date,close") << QByteArray("date,close\n2024-01-02,10.5\n2024-01-03,11\n")
+                                << twoDays << QList<double>{10.5, 11.0};
+    QTest::newRow("upper-case header, no final newline")
+        << QByteArray("DATE,CLOSE\n2024-01-02,10.5\n2024-01-03,11") << twoDays
+        << QList<double>{10.5, 11.0};
+    QTest::newRow("rows out of order are sorted")
+        << QByteArray("date,close\n2024-01-03,11\n2024-01-02,10.5\n") << twoDays
+        << QList<double>{10.5, 11.0};
+    QTest::newRow("Yahoo export prefers Adj Close")
+        << QByteArray("Date,Open,High,Low,Close,Adj Close,Volume\n"
+                      "2024-01-02,1,2,0.5,10.5,10.25,100\n2024-01-03,1,2,0.5,11,10.75,100\n")
+        << twoDays << QList<double>{10.25, 10.75};
+    QTest::newRow("Yahoo export without Adj Close uses Close")
+        << QByteArray("Date,Close,High,Low,Open,Volume\n2024-01-02,10.5,1,1,1,5\n"
+                      "2024-01-03,11,1,1,1,5\n")
+        << twoDays << QList<double>{10.5, 11.0};
+    QTest::newRow("CRLF, BOM, blank lines, spaces, quotes")
+        << QByteArray("\xEF\xBB\xBF\"Date\", \"Close\"\r\n\r\n2024-01-02, 10.5\r\n\r\n"
+                      "\"2024-01-03\",\"11\"\r\n")
+        << twoDays << QList<double>{10.5, 11.0};
+    QTest::newRow("date with a time part keeps the day")
+        << QByteArray("date,close\n2024-01-02 00:00:00-05:00,10.5\n2024-01-03T00:00:00,11\n")
+        << twoDays << QList<double>{10.5, 11.0};
+    QTest::newRow("close column first, extra columns")
+        << QByteArray("close,volume,date\n10.5,1,2024-01-02\n11,2,2024-01-03\n") << twoDays
+        << QList<double>{10.5, 11.0};
+}
+
+void TestPriceFile::parses()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, dates);
+    QFETCH(QList<double>, closes);
+    const auto series = parsePriceCsv(content.toStdString(), kLabel, "NVDA");
+    QVERIFY2(series.ok(), series.ok() ? "" : series.error().describe().c_str());
+    QCOMPARE(series->symbol, std::string("NVDA"));
+    QCOMPARE(series->dates.size(), static_cast<std::size_t>(dates.size()));
+    for (qsizetype i = 0; i < dates.size(); ++i) {
+        QCOMPARE(QString::fromStdString(series->dates[static_cast<std::size_t>(i)]), dates[i]);
+        QCOMPARE(series->closes[static_cast<std::size_t>(i)], closes[i]);
+    }
+}
+
+void TestPriceFile::rejects_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("field"); // file, or file:line
+    QTest::addColumn<QString>("messagePart");
+    const QString file = QString::fromStdString(kLabel);
+    auto at = [&](int line) {
+        return file + QLatin1Char(':') + QString::number(line);
+    };
+    QTest::newRow("empty file") << QByteArray() << file << QStringLiteral("empty file");
+    QTest::newRow("only blank lines")
+        << QByteArray("\n\r\n\n") << file << QStringLiteral("empty file");
+    QTest::newRow("header only") << QByteArray("date,close\n") << file
+                                 << QStringLiteral("no price rows");
+    QTest::newRow("missing date column") << QByteArray("day,close\n2024-01-02,1\n") << at(1)
+                                         << QStringLiteral("missing column 'date'");
+    QTest::newRow("missing close column") << QByteArray("date,open\n2024-01-02,1\n") << at(1)
+                                          << QStringLiteral("missing column 'close'");
+    QTest::newRow("bad month") << QByteArray("date,close\n2024-01-02,1\n2024-13-01,2\n") << at(3)
+                               << QStringLiteral("bad date '2024-13-01'");
+    QTest::newRow("30 February") << QByteArray("date,close\n2024-02-30,1\n") << at(2)
+                                 << QStringLiteral("bad date");
+    QTest::newRow("29 February outside a leap year")
+        << QByteArray("date,close\n2023-02-29,1\n") << at(2) << QStringLiteral("bad date");
+    QTest::newRow("US-style date")
+        << QByteArray("date,close\n01/02/2024,1\n") << at(2) << QStringLiteral("bad date");
+    QTest::newRow("duplicate date names the later line")
+        << QByteArray("date,close\n2024-01-02,1\n2024-01-03,2\n\n2024-01-02,3\n") << at(5)
+        << QStringLiteral("duplicate date 2024-01-02 (also line 2)");
+    QTest::newRow("non-numeric close")
+        << QByteArray("date,close\n2024-01-02,abc\n") << at(2) << QStringLiteral("not a number");
+    QTest::newRow("Yahoo null close")
+        << QByteArray("Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,1,1,1,1,null,0\n")
+        << at(2) << QStringLiteral("'null' is not a number");
+    QTest::newRow("trailing junk after the number")
+        << QByteArray("date,close\n2024-01-02,1.5x\n") << at(2) << QStringLiteral("not a number");
+    QTest::newRow("empty close") << QByteArray("date,close\n2024-01-02,\n") << at(2)
+                                 << QStringLiteral("not a number");
+    QTest::newRow("zero close") << QByteArray("date,close\n2024-01-02,0\n") << at(2)
+                                << QStringLiteral("not positive");
+    QTest::newRow("negative close")
+        << QByteArray("date,close\n2024-01-02,-3\n") << at(2) << QStringLiteral("not positive");
+    QTest::newRow("infinite close")
+        << QByteArray("date,close\n2024-01-02,inf\n") << at(2) << QStringLiteral("not finite");
+    QTest::newRow("NaN close") << QByteArray("date,close\n2024-01-02,nan\n") << at(2)
+                               << QStringLiteral("not finite");
+    QTest::newRow("too few fields") << QByteArray("date,volume,close\n2024-01-02,5\n") << at(2)
+                                    << QStringLiteral("expected at least 3 fields");
+}
+
+void TestPriceFile::rejects()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, field);
+    QFETCH(QString, messagePart);
+    const auto series = parsePriceCsv(content.toStdString(), kLabel, "NVDA");
+    QVERIFY(!series.ok());
+    QCOMPARE(QString::fromStdString(series.error().field), field);
+    const QString message = QString::fromStdString(series.error().message);
+    QVERIFY2(message.contains(messagePart), qPrintable(message));
+}
+
+void TestPriceFile::isoDates_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("ordinary") << QStringLiteral("2024-03-25") << true;
+    QTest::newRow("leap day") << QStringLiteral("2024-02-29") << true;
+    QTest::newRow("leap day in 2000") << QStringLiteral("2000-02-29") << true;
+    QTest::newRow("no leap day in 1900") << QStringLiteral("1900-02-29") << false;
+    QTest::newRow("31 April") << QStringLiteral("2024-04-31") << false;
+    QTest::newRow("day zero") << QStringLiteral("2024-04-00") << false;
+    QTest::newRow("one-digit month") << QStringLiteral("2024-4-01") << false;
+    QTest::newRow("signs") << QStringLiteral("2024-+4-01") << false;
+}
+
+void TestPriceFile::isoDates()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QCOMPARE(isIsoDate(text.toStdString()), valid);
+}
+
+void TestPriceFile::readsFileWithSymbolFromStem()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("btc-usd.csv"));
+    QVERIFY(writeFile(path, "date,close\n2024-01-02,42000.5\n"));
+    const auto series = readPriceFile(path.toStdString());
+    QVERIFY2(series.ok(), series.ok() ? "" : series.error().describe().c_str());
+    QCOMPARE(series->symbol, std::string("BTCUSD")); // SPEC 1 normalisation
+    QCOMPARE(series->closes.front(), 42000.5);
+
+    const QString bad = dir.filePath(QStringLiteral("SPY.csv"));
+    QVERIFY(writeFile(bad, "date,close\n2024-01-02,abc\n"));
+    const auto error = readPriceFile(bad.toStdString());
+    QVERIFY(!error.ok());
+    QCOMPARE(QString::fromStdString(error.error().field), bad + QStringLiteral(":2"));
+}
+
+void TestPriceFile::missingFileIsAnError()
+{
+    const auto series = readPriceFile("/nonexistent/folder/NVDA.csv");
+    QVERIFY(!series.ok());
+    QCOMPARE(series.error().field, std::string("/nonexistent/folder/NVDA.csv"));
+}
+
+void TestPriceFile::loadsFolderSortedBySymbol()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("spy.csv")), "date,close\n2024-01-02,470\n"));
+    QVERIFY(
+        writeFile(dir.filePath(QStringLiteral("ETH-USD.CSV")), "date,close\n2024-01-02,2300\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("AAPL.csv")), "date,close\n2024-01-02,185\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("notes.txt")), "not a price file"));
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("sub.csv"))); // a folder, not a file
+    const auto loaded = loadPriceFolder(dir.path().toStdString());
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().describe().c_str());
+    QCOMPARE(loaded->size(), std::size_t(3));
+    QCOMPARE(loaded->at(0).symbol, std::string("AAPL"));
+    QCOMPARE(loaded->at(1).symbol, std::string("ETHUSD"));
+    QCOMPARE(loaded->at(2).symbol, std::string("SPY"));
+}
+
+void TestPriceFile::folderErrors_data()
+{
+    QTest::addColumn<QStringList>("names");
+    QTest::addColumn<QList<QByteArray>>("contents");
+    QTest::addColumn<QString>("fieldSuffix");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("no csv files") << QStringList{QStringLiteral("a.txt")} << QList<QByteArray>{"x"}
+                                  << QString() << QStringLiteral("no *.csv");
+    QTest::newRow("two spellings of one symbol")
+        << QStringList{QStringLiteral("BTC-USD.csv"), QStringLiteral("btcusd.csv")}
+        << QList<QByteArray>{"date,close\n2024-01-02,1\n", "date,close\n2024-01-02,1\n"}
+        << QString() << QStringLiteral("two files hold symbol BTCUSD");
+    QTest::newRow("a bad file fails the load, naming it")
+        << QStringList{QStringLiteral("AAPL.csv"), QStringLiteral("MSFT.csv")}
+        << QList<QByteArray>{"date,close\n2024-01-02,1\n", "date,close\n2024-01-02,1\nx,2\n"}
+        << QStringLiteral("/MSFT.csv:3") << QStringLiteral("bad date");
+}
+
+void TestPriceFile::folderErrors()
+{
+    QFETCH(QStringList, names);
+    QFETCH(QList<QByteArray>, contents);
+    QFETCH(QString, fieldSuffix);
+    QFETCH(QString, messagePart);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (qsizetype i = 0; i < names.size(); ++i)
+        QVERIFY(writeFile(dir.filePath(names[i]), contents[i]));
+    const auto loaded = loadPriceFolder(dir.path().toStdString());
+    QVERIFY(!loaded.ok());
+    const QString field = QString::fromStdString(loaded.error().field);
+    QVERIFY2(fieldSuffix.isEmpty() ? field == dir.path() : field.endsWith(fieldSuffix),
+             qPrintable(field));
+    QVERIFY2(QString::fromStdString(loaded.error().message).contains(messagePart),
+             loaded.error().message.c_str());
+
+    const auto missing = loadPriceFolder((dir.path() + QStringLiteral("/absent")).toStdString());
+    QVERIFY(!missing.ok());
+    QCOMPARE(QString::fromStdString(missing.error().message), QStringLiteral("not a folder"));
+}
+
+QTEST_GUILESS_MAIN(TestPriceFile)
+#include "tst_price_file.moc"
