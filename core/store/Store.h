@@ -30,6 +30,11 @@ std::optional<UtcTime> parseIsoUtc(const QString& text); // accepts any offset, 
 QDateTime toQDateTime(UtcTime time);
 UtcTime fromQDateTime(const QDateTime& time);
 
+// SPEC 9 store location: the --db option, else $KELLYDESK_DB, else the platform's app-data
+// folder (QStandardPaths GenericDataLocation/KellyDesk/kellydesk.sqlite, i.e. AppDataLocation
+// for an application named KellyDesk, whatever the calling binary is called).
+QString resolveStorePath(const QString& dbOption, const QString& environmentDb);
+
 struct AccountRecord
 {
     Account account;                  // positions sorted by symbol

@@ -1,0 +1,367 @@
+#include "CommandLine.h"
+
+#include <QRegularExpression>
+
+namespace kelly::ctl {
+
+namespace {
+
+OptionSpec jsonFlag()
+{
+    return {QStringLiteral("json"), QString(), QStringLiteral("print JSON instead of text")};
+}
+
+bool looksLikeNegativeNumber(const QString& token)
+{
+    static const QRegularExpression number(QStringLiteral("^-(\\d|\\.\\d)"));
+    return number.match(token).hasMatch();
+}
+
+const OptionSpec* findOption(const CommandSpec& command, const QString& name)
+{
+    for (const OptionSpec& option : command.options)
+        if (option.name == name)
+            return &option;
+    return nullptr;
+}
+
+const CommandSpec* findCommand(const QString& name)
+{
+    for (const CommandSpec& command : commandTable())
+        if (command.name == name)
+            return &command;
+    return nullptr;
+}
+
+QStringList subcommandsOf(const QString& group)
+{
+    QStringList names;
+    for (const CommandSpec& command : commandTable())
+        if (command.name.startsWith(group + QLatin1Char(' ')))
+            names << command.name.mid(group.size() + 1);
+    return names;
+}
+
+QString seeHelp(const QString& commandName)
+{
+    return QStringLiteral(" (see: kellyctl %1 --help)").arg(commandName);
+}
+
+} // namespace
+
+const std::vector<CommandSpec>& commandTable()
+{
+    static const std::vector<CommandSpec> table{
+        {QStringLiteral("init"),
+         {},
+         {},
+         {},
+         {},
+         QStringLiteral("create the store, or migrate it to this version's schema"),
+         {}},
+        {QStringLiteral("account set"),
+         {},
+         {},
+         {{QStringLiteral("equity"), QStringLiteral("X"),
+           QStringLiteral("account equity, USD >= 0")},
+          {QStringLiteral("buying-power"), QStringLiteral("Y"),
+           QStringLiteral("buying power as the broker reports it, USD >= 0")}},
+         {},
+         QStringLiteral("set equity and/or buying power"),
+         QStringLiteral("An option left out keeps its stored value (0 on a new store).")},
+        {QStringLiteral("account show"),
+         {},
+         {},
+         {jsonFlag()},
+         {},
+         QStringLiteral("print equity, buying power, gross and leverage"),
+         {}},
+        {QStringLiteral("position set"),
+         {QStringLiteral("SYMBOL")},
+         {},
+         {{QStringLiteral("qty"), QStringLiteral("Q"),
+           QStringLiteral("signed quantity (short < 0), fractional allowed; 0 removes")},
+          {QStringLiteral("price"), QStringLiteral("P"), QStringLiteral("last price, USD > 0")},
+          {QStringLiteral("avg-entry"), QStringLiteral("A"),
+           QStringLiteral("average entry price, USD >= 0 (default: kept, or 0)")}},
+         {QStringLiteral("qty"), QStringLiteral("price")},
+         QStringLiteral("create, change or (qty 0) remove a position"),
+         QStringLiteral("SYMBOL is normalised: BTC/USD and btc-usd become BTCUSD.")},
+        {QStringLiteral("position rm"),
+         {QStringLiteral("SYMBOL")},
+         {},
+         {},
+         {},
+         QStringLiteral("remove a position (exit 2 when it is not held)"),
+         {}},
+        {QStringLiteral("positions"),
+         {},
+         {},
+         {jsonFlag()},
+         {},
+         QStringLiteral("list the positions"),
+         {}},
+        {QStringLiteral("price"),
+         {QStringLiteral("SYMBOL"), QStringLiteral("PRICE")},
+         {},
+         {},
+         {},
+         QStringLiteral("mark a held position to a new last price"),
+         {}},
+        {QStringLiteral("import"),
+         {QStringLiteral("FILE")},
+         {},
+         {},
+         {},
+         QStringLiteral("replace the positions with a broker export"),
+         QStringLiteral(
+             "FILE is Alpaca /v2/positions JSON (an array of objects with symbol, qty, side,\n"
+             "current_price or market_value, avg_entry_price) or CSV rows\n"
+             "symbol,qty,price[,avg_entry] (an optional header line, '#' comments).\n"
+             "The file is the whole book: positions it does not list are removed. One\n"
+             "transaction: a single bad row changes nothing and is reported by line or index.")},
+        {QStringLiteral("snapshot"),
+         {},
+         {},
+         {{QStringLiteral("value"), QStringLiteral("V"),
+           QStringLiteral("portfolio value, USD (default: the stored equity)")},
+          {QStringLiteral("at"), QStringLiteral("ISO-8601"),
+           QStringLiteral("observation time (default: now); no offset means UTC")}},
+         {},
+         QStringLiteral("record a portfolio snapshot (the SPEC 4 risk threshold reads them)"),
+         {}},
+        {QStringLiteral("size"),
+         {QStringLiteral("SYMBOL"), QStringLiteral("PRICE")},
+         {},
+         {{QStringLiteral("mu"), QStringLiteral("X"), QStringLiteral("predicted daily return")},
+          {QStringLiteral("sigma"), QStringLiteral("Y"), QStringLiteral("daily volatility, >= 0")},
+          {QStringLiteral("mode"), QStringLiteral("enhanced|legacy"),
+           QStringLiteral("size with this method for this call only")},
+          {QStringLiteral("dry-run"), QString(),
+           QStringLiteral("record nothing, write no log line")},
+          jsonFlag()},
+         {},
+         QStringLiteral("size a buy of SYMBOL at PRICE with the current mode and limits"),
+         QStringLiteral(
+             "Reads the mode and limits at every call (environment overrides first:\n"
+             "USE_ENHANCED_KELLY_SIZING, MAX_INTRADAY_LEVERAGE, MAX_OVERNIGHT_LEVERAGE).\n"
+             "Unless --dry-run, records the decision and appends the log line to sizing.log\n"
+             "beside the store.")},
+        {QStringLiteral("mode"),
+         {},
+         {QStringLiteral("enhanced|legacy")},
+         {},
+         {},
+         QStringLiteral("print the sizing mode, or set it (audited)"),
+         QStringLiteral("When USE_ENHANCED_KELLY_SIZING is set it wins over the stored mode.")},
+        {QStringLiteral("get"),
+         {QStringLiteral("KEY")},
+         {},
+         {},
+         {},
+         QStringLiteral("print the effective value of a setting"),
+         {}},
+        {QStringLiteral("set"),
+         {QStringLiteral("KEY"), QStringLiteral("VALUE")},
+         {},
+         {},
+         {},
+         QStringLiteral("change a setting (validated, audited)"),
+         {}},
+        {QStringLiteral("audit"),
+         {},
+         {},
+         {jsonFlag()},
+         {},
+         QStringLiteral("print the settings audit log, newest first"),
+         {}},
+        {QStringLiteral("correlation build"),
+         {},
+         {},
+         {{QStringLiteral("prices"), QStringLiteral("DIR"),
+           QStringLiteral("folder of daily price CSV files, one per symbol")},
+          {QStringLiteral("lookback"), QStringLiteral("N"),
+           QStringLiteral("joined dates used (default 250)")}},
+         {QStringLiteral("prices")},
+         QStringLiteral("build the correlation matrix and volatility metrics (SPEC 5)"),
+         {}},
+        {QStringLiteral("correlation show"),
+         {},
+         {},
+         {jsonFlag()},
+         {},
+         QStringLiteral("print the latest correlation build"),
+         {}},
+        {QStringLiteral("status"),
+         {},
+         {},
+         {jsonFlag()},
+         {},
+         QStringLiteral("exposure, leverage vs limits, reduce_by, financing, risk (SPEC 6)"),
+         {}},
+    };
+    return table;
+}
+
+ParseResult parseCommandLine(const QStringList& arguments)
+{
+    Invocation invocation;
+    QStringList rest;
+    bool endOfOptions = false;
+    // Global options may stand anywhere before `--`.
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString& token = arguments[i];
+        if (endOfOptions) {
+            rest << token;
+            continue;
+        }
+        if (token == QLatin1String("--")) {
+            endOfOptions = true;
+            rest << token;
+        } else if (token == QLatin1String("--help") || token == QLatin1String("-h")) {
+            invocation.help = true;
+        } else if (token == QLatin1String("--db") || token == QLatin1String("--now")) {
+            if (i + 1 >= arguments.size())
+                return {std::nullopt, token + QStringLiteral(": needs a value")};
+            (token == QLatin1String("--db") ? invocation.dbPath : invocation.nowText) =
+                arguments[++i];
+        } else if (token.startsWith(QLatin1String("--db="))) {
+            invocation.dbPath = token.mid(5);
+        } else if (token.startsWith(QLatin1String("--now="))) {
+            invocation.nowText = token.mid(6);
+        } else {
+            rest << token;
+        }
+    }
+    if (invocation.dbPath && invocation.dbPath->isEmpty())
+        return {std::nullopt, QStringLiteral("--db: the path is empty")};
+
+    if (rest.isEmpty() || rest.front() == QLatin1String("--")) {
+        if (invocation.help)
+            return {invocation, {}};
+        return {std::nullopt, QStringLiteral("no command given (see: kellyctl --help)")};
+    }
+    const QString first = rest.takeFirst();
+    const QStringList subcommands = subcommandsOf(first);
+    QString name = first;
+    if (!subcommands.isEmpty()) {
+        if (rest.isEmpty() || rest.front().startsWith(QLatin1Char('-'))) {
+            if (invocation.help && rest.isEmpty())
+                return {std::nullopt, first + QStringLiteral(": choose a subcommand: ") +
+                                          subcommands.join(QStringLiteral(", "))};
+            return {std::nullopt, first + QStringLiteral(": expected a subcommand: ") +
+                                      subcommands.join(QStringLiteral(", "))};
+        }
+        name = first + QLatin1Char(' ') + rest.takeFirst();
+    }
+    invocation.command = findCommand(name);
+    if (!invocation.command)
+        return {std::nullopt,
+                QStringLiteral("unknown command '%1' (see: kellyctl --help)").arg(name)};
+    const CommandSpec& command = *invocation.command;
+    if (invocation.help)
+        return {invocation, {}};
+
+    endOfOptions = false;
+    for (qsizetype i = 0; i < rest.size(); ++i) {
+        const QString& token = rest[i];
+        if (!endOfOptions && token == QLatin1String("--")) {
+            endOfOptions = true;
+            continue;
+        }
+        if (endOfOptions || !token.startsWith(QLatin1Char('-')) || looksLikeNegativeNumber(token)) {
+            invocation.positionals << token;
+            continue;
+        }
+        QString optionName = token.startsWith(QLatin1String("--")) ? token.mid(2) : token.mid(1);
+        std::optional<QString> inlineValue;
+        if (const qsizetype eq = optionName.indexOf(QLatin1Char('=')); eq >= 0) {
+            inlineValue = optionName.mid(eq + 1);
+            optionName.truncate(eq);
+        }
+        const OptionSpec* option = findOption(command, optionName);
+        if (!option || !token.startsWith(QLatin1String("--")))
+            return {std::nullopt, command.name + QStringLiteral(": unknown option '") + token +
+                                      QLatin1Char('\'') + seeHelp(command.name)};
+        if (invocation.options.contains(optionName))
+            return {std::nullopt, command.name + QStringLiteral(": option --") + optionName +
+                                      QStringLiteral(" given twice")};
+        if (option->valueName.isEmpty()) {
+            if (inlineValue)
+                return {std::nullopt,
+                        QStringLiteral("--") + optionName + QStringLiteral(": takes no value")};
+            invocation.options.insert(optionName, QString());
+            continue;
+        }
+        if (!inlineValue) {
+            if (i + 1 >= rest.size())
+                return {std::nullopt, QStringLiteral("--") + optionName +
+                                          QStringLiteral(": needs a value (") + option->valueName +
+                                          QLatin1Char(')')};
+            inlineValue = rest[++i];
+        }
+        invocation.options.insert(optionName, *inlineValue);
+    }
+
+    for (const QString& required : command.requiredOptions)
+        if (!invocation.options.contains(required))
+            return {std::nullopt, QStringLiteral("--") + required + QStringLiteral(": required") +
+                                      seeHelp(command.name)};
+    const qsizetype needed = command.positionals.size();
+    const qsizetype allowed = needed + command.optionalPositionals.size();
+    if (invocation.positionals.size() < needed)
+        return {std::nullopt, command.positionals[invocation.positionals.size()] +
+                                  QStringLiteral(": missing") + seeHelp(command.name)};
+    if (invocation.positionals.size() > allowed)
+        return {std::nullopt, command.name + QStringLiteral(": unexpected argument '") +
+                                  invocation.positionals[allowed] + QLatin1Char('\'') +
+                                  seeHelp(command.name)};
+    return {invocation, {}};
+}
+
+QString generalHelp()
+{
+    QString text =
+        QStringLiteral("Usage: kellyctl [--db PATH] COMMAND [ARGS...]\n"
+                       "The KellyDesk store's command line (for bots and people).\n\n"
+                       "Store: --db PATH, else $KELLYDESK_DB, else the platform's app-data folder\n"
+                       "(~/.local/share/KellyDesk/kellydesk.sqlite on Linux).\n"
+                       "Exit codes: 0 done, 2 bad input (nothing written), 1 any other failure.\n\n"
+                       "Commands:\n");
+    for (const CommandSpec& command : commandTable())
+        text += QStringLiteral("  %1%2\n").arg(command.name, -20).arg(command.summary);
+    text += QStringLiteral("\nRun 'kellyctl COMMAND --help' for a command's arguments.\n");
+    return text;
+}
+
+QString commandHelp(const CommandSpec& command)
+{
+    QString usage = QStringLiteral("Usage: kellyctl [--db PATH] ") + command.name;
+    for (const QString& positional : command.positionals)
+        usage += QLatin1Char(' ') + positional;
+    for (const QString& positional : command.optionalPositionals)
+        usage += QStringLiteral(" [") + positional + QLatin1Char(']');
+    for (const OptionSpec& option : command.options) {
+        const bool required = command.requiredOptions.contains(option.name);
+        QString text = QStringLiteral("--") + option.name;
+        if (!option.valueName.isEmpty())
+            text += QLatin1Char(' ') + option.valueName;
+        usage +=
+            required ? QLatin1Char(' ') + text : QStringLiteral(" [") + text + QLatin1Char(']');
+    }
+    QString text = usage + QStringLiteral("\n") + command.summary + QStringLiteral("\n");
+    if (!command.options.empty()) {
+        text += QStringLiteral("\nOptions:\n");
+        for (const OptionSpec& option : command.options) {
+            QString left = QStringLiteral("--") + option.name;
+            if (!option.valueName.isEmpty())
+                left += QLatin1Char(' ') + option.valueName;
+            text += QStringLiteral("  %1%2\n").arg(left, -24).arg(option.help);
+        }
+    }
+    if (!command.details.isEmpty())
+        text += QStringLiteral("\n") + command.details + QStringLiteral("\n");
+    return text;
+}
+
+} // namespace kelly::ctl

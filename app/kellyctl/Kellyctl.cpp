@@ -1,0 +1,124 @@
+#include "Kellyctl.h"
+
+#include "CommandLine.h"
+#include "Session.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <functional>
+
+namespace kelly::ctl {
+
+namespace {
+
+using Handler = std::function<int(Session&)>;
+
+const QHash<QString, Handler>& handlers()
+{
+    static const QHash<QString, Handler> table{
+        {QStringLiteral("init"), runInit},
+        {QStringLiteral("account set"), runAccountSet},
+        {QStringLiteral("account show"), runAccountShow},
+        {QStringLiteral("position set"), runPositionSet},
+        {QStringLiteral("position rm"), runPositionRm},
+        {QStringLiteral("positions"), runPositions},
+        {QStringLiteral("price"), runPrice},
+        {QStringLiteral("import"), runImport},
+        {QStringLiteral("snapshot"), runSnapshot},
+        {QStringLiteral("size"), runSize},
+        {QStringLiteral("mode"), runMode},
+        {QStringLiteral("get"), runGet},
+        {QStringLiteral("set"), runSet},
+        {QStringLiteral("audit"), runAudit},
+        {QStringLiteral("status"), runStatus},
+        {QStringLiteral("correlation show"), runCorrelationShow},
+    };
+    return table;
+}
+
+} // namespace
+
+int Session::badInput(const QString& message) const
+{
+    err << "kellyctl: " << message << '\n';
+    err.flush();
+    return ExitBadInput;
+}
+
+int Session::failure(const QString& message) const
+{
+    err << "kellyctl: " << message << '\n';
+    err.flush();
+    return ExitFailure;
+}
+
+void Session::print(const QJsonObject& object) const
+{
+    out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
+}
+
+void Session::print(const QJsonArray& array) const
+{
+    out << QJsonDocument(array).toJson(QJsonDocument::Compact) << '\n';
+}
+
+QString quantity(double qty)
+{
+    QString text = QString::number(qty, 'f', 3);
+    while (text.endsWith(QLatin1Char('0')))
+        text.chop(1);
+    if (text.endsWith(QLatin1Char('.')))
+        text.chop(1);
+    return text == QLatin1String("-0") ? QStringLiteral("0") : text;
+}
+
+int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTextStream& out,
+                QTextStream& err)
+{
+    const ParseResult parsed = parseCommandLine(arguments);
+    if (!parsed.invocation) {
+        err << "kellyctl: " << parsed.error << '\n';
+        return ExitBadInput;
+    }
+    const Invocation& invocation = *parsed.invocation;
+    if (invocation.help) {
+        out << (invocation.command ? commandHelp(*invocation.command) : generalHelp());
+        return ExitOk;
+    }
+    const auto handler = handlers().constFind(invocation.command->name);
+    if (handler == handlers().cend()) {
+        err << "kellyctl: " << invocation.command->name
+            << ": not available in this build (the risk analytics library is missing)\n";
+        return ExitFailure;
+    }
+
+    UtcTime now = context.clockNow;
+    const QString nowText = invocation.nowText.value_or(context.environmentNow);
+    if (!nowText.isEmpty()) {
+        const auto parsedNow = store::parseIsoUtc(nowText);
+        if (!parsedNow) {
+            err << "kellyctl: --now: '" << nowText << "' is not an ISO-8601 time\n";
+            return ExitBadInput;
+        }
+        now = *parsedNow;
+    }
+
+    const QString path =
+        store::resolveStorePath(invocation.dbPath.value_or(QString()), context.environmentDb);
+    // Only `init` creates a store: a mistyped path must not show an empty book as if real.
+    if (invocation.command->name != QLatin1String("init") && !QFileInfo::exists(path)) {
+        err << "kellyctl: " << path << ": no store here; run 'kellyctl --db " << path
+            << " init' first\n";
+        return ExitFailure;
+    }
+    store::Store store;
+    QString error;
+    if (!store.open(path, &error)) {
+        err << "kellyctl: " << error << '\n';
+        return ExitFailure;
+    }
+    Session session{invocation, store, context.settingsEnvironment, now, out, err};
+    return (*handler)(session);
+}
+
+} // namespace kelly::ctl

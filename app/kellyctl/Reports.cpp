@@ -1,0 +1,260 @@
+// `size`, `status` and `correlation show`: the commands that compute or report figures.
+
+#include "Session.h"
+#include "SizingService.h"
+#include "Values.h"
+#include "sizing/Exposure.h"
+
+namespace kelly::ctl {
+
+namespace {
+
+QJsonValue jsonOptionalText(const std::optional<std::string>& text)
+{
+    return text ? QJsonValue(QString::fromStdString(*text)) : QJsonValue(QJsonValue::Null);
+}
+
+// SPEC 9 `size --json`: every listed key, plus what the decision row also holds.
+QJsonObject sizeJson(const store::SizingOutcome& outcome, bool dryRun)
+{
+    const SizingResult& r = outcome.result;
+    return QJsonObject{
+        {QStringLiteral("symbol"), QString::fromStdString(r.symbol)},
+        {QStringLiteral("asset_class"), QString::fromLatin1(assetClassName(r.assetClass))},
+        {QStringLiteral("method"), QString::fromLatin1(sizingModeName(r.method))},
+        {QStringLiteral("requested_mode"),
+         QString::fromLatin1(sizingModeName(outcome.requestedMode))},
+        {QStringLiteral("mode_locked_by_env"), outcome.modeLockedByEnv},
+        {QStringLiteral("price"), r.priceUsd},
+        {QStringLiteral("qty"), r.qty},
+        {QStringLiteral("qty_raw"), r.qtyRaw},
+        {QStringLiteral("base_fraction"), jsonOptional(r.baseFraction)},
+        {QStringLiteral("target_fraction"), jsonOptional(r.targetFraction)},
+        {QStringLiteral("mu"), jsonOptional(r.muDaily)},
+        {QStringLiteral("sigma"), jsonOptional(r.sigmaDaily)},
+        {QStringLiteral("risk_multiplier"), r.riskMultiplier},
+        {QStringLiteral("risk_threshold"), outcome.riskThreshold},
+        {QStringLiteral("binding"), QString::fromLatin1(bindingLimitName(r.binding))},
+        {QStringLiteral("exposure_before_pct"), jsonOptional(r.exposureBeforePct)},
+        {QStringLiteral("exposure_after_pct"), jsonOptional(r.exposureAfterPct)},
+        {QStringLiteral("leverage_before"), jsonOptional(r.leverageBefore)},
+        {QStringLiteral("leverage_after"), jsonOptional(r.leverageAfter)},
+        {QStringLiteral("fallback_reason"), jsonOptionalText(r.fallbackReason)},
+        {QStringLiteral("dry_run"), dryRun},
+        {QStringLiteral("decision_id"),
+         dryRun ? QJsonValue(QJsonValue::Null) : QJsonValue(outcome.decisionId)},
+    };
+}
+
+QString duration(std::chrono::seconds seconds)
+{
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(seconds).count();
+    return QStringLiteral("%1h %2m").arg(minutes / 60).arg(minutes % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString leverageText(const std::optional<double>& leverage)
+{
+    return leverage ? QString::number(*leverage, 'f', 2) + QLatin1Char('x')
+                    : QStringLiteral("n/a (no equity)");
+}
+
+} // namespace
+
+int runSize(Session& session)
+{
+    const Invocation& in = session.invocation;
+    QString error;
+    store::SizingCall call;
+    call.request.symbol = in.positionals[0].toStdString();
+    const auto price = parseNumber(in.positionals[1], QStringLiteral("PRICE"), Sign::Any, &error);
+    if (!price)
+        return session.badInput(error);
+    call.request.priceUsd = *price; // the sizer names a non-positive price (SPEC 2.1)
+    for (const auto& [option, target] :
+         {std::pair{QStringLiteral("mu"), &call.request.muDaily},
+          std::pair{QStringLiteral("sigma"), &call.request.sigmaDaily}}) {
+        if (!in.has(option))
+            continue;
+        *target = parseNumber(in.value(option), option, Sign::Any, &error);
+        if (!*target)
+            return session.badInput(error);
+    }
+    if (in.has(QStringLiteral("mode"))) {
+        call.modeOverride = parseSizingMode(in.value(QStringLiteral("mode")).toStdString());
+        if (!call.modeOverride)
+            return session.badInput(QStringLiteral("mode: must be enhanced or legacy, got '") +
+                                    in.value(QStringLiteral("mode")) + QLatin1Char('\''));
+    }
+    call.dryRun = in.has(QStringLiteral("dry-run"));
+    call.origin = QStringLiteral("cli");
+
+    store::SizingService service(session.store, session.environment);
+    store::SizingOutcome outcome;
+    store::SizingFailure failure = store::SizingFailure::None;
+    if (!service.size(call, session.now, &outcome, &error, &failure)) {
+        // A malformed environment override is bad input too: the caller fixes it.
+        return failure == store::SizingFailure::BadInput ||
+                       error.startsWith(QLatin1String("environment "))
+                   ? session.badInput(error)
+                   : session.failure(error);
+    }
+    if (session.json()) {
+        session.print(sizeJson(outcome, call.dryRun));
+        return ExitOk;
+    }
+    for (const QString& line : outcome.logLines)
+        session.out << line << '\n';
+    const SizingResult& r = outcome.result;
+    session.out << QString::fromStdString(r.symbol) << ": qty " << quantity(r.qty) << " ("
+                << sizingModeName(r.method) << ", binding: " << bindingLimitName(r.binding)
+                << (call.dryRun ? ", dry run)" : ")") << '\n';
+    return ExitOk;
+}
+
+int runStatus(Session& session)
+{
+    QString error;
+    store::EffectiveSettings settings;
+    if (!session.store.effectiveSettings(session.environment, &settings, &error))
+        return session.badInput(error);
+    store::AccountRecord record;
+    if (!session.store.loadAccount(&record, &error))
+        return session.failure(error);
+    const ExposureReport report =
+        computeExposure(record.account, settings.limits, settings.cryptoList,
+                        settings.leverageCostAnnual, session.now);
+    const bool modeLocked = settings.lockedByEnv(store::SettingKey::Mode);
+
+    if (session.json()) {
+        QJsonArray positions;
+        for (const PositionExposure& p : report.positions)
+            positions.append(QJsonObject{
+                {QStringLiteral("symbol"), QString::fromStdString(p.symbol)},
+                {QStringLiteral("asset_class"), QString::fromLatin1(assetClassName(p.assetClass))},
+                {QStringLiteral("qty"), p.qty},
+                {QStringLiteral("price"), p.priceUsd},
+                {QStringLiteral("avg_entry"), p.avgEntryUsd},
+                {QStringLiteral("market_value"), p.marketValueUsd},
+                {QStringLiteral("unrealized_pnl"), p.unrealizedPnlUsd},
+                {QStringLiteral("exposure_pct"), jsonOptional(p.exposurePct)},
+                {QStringLiteral("cap_used_pct"), jsonOptional(p.capUsedPct)}});
+        session.print(QJsonObject{
+            {QStringLiteral("equity"), report.equityUsd},
+            {QStringLiteral("buying_power"), report.buyingPowerUsd},
+            {QStringLiteral("gross"), report.grossUsd},
+            {QStringLiteral("leverage"), jsonOptional(report.leverage)},
+            {QStringLiteral("intraday_limit"), report.intradayLimit},
+            {QStringLiteral("overnight_limit"), report.overnightLimit},
+            {QStringLiteral("intraday_state"),
+             QString::fromLatin1(limitStateName(report.intradayState))},
+            {QStringLiteral("overnight_state"),
+             QString::fromLatin1(limitStateName(report.overnightState))},
+            {QStringLiteral("limits_locked_by_env"),
+             settings.lockedByEnv(store::SettingKey::MaxIntradayLeverage) ||
+                 settings.lockedByEnv(store::SettingKey::MaxOvernightLeverage)},
+            {QStringLiteral("reduce_by"), report.reduceByUsd},
+            {QStringLiteral("borrowed"), report.borrowedUsd},
+            {QStringLiteral("financing_per_night"), report.financingPerNightUsd},
+            {QStringLiteral("financing_tonight"), report.financingTonightUsd},
+            {QStringLiteral("financed_days_tonight"), report.financedDaysTonight},
+            {QStringLiteral("next_close"), store::isoUtc(report.nextClose)},
+            {QStringLiteral("time_to_close_seconds"),
+             static_cast<qint64>(report.timeToClose.count())},
+            {QStringLiteral("close_warning"), report.closeWarning},
+            {QStringLiteral("mode"), QString::fromLatin1(sizingModeName(settings.mode))},
+            {QStringLiteral("mode_locked_by_env"), modeLocked},
+            {QStringLiteral("var_95"), QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("effective_bets"), QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("positions"), positions},
+        });
+        return ExitOk;
+    }
+
+    QTextStream& out = session.out;
+    out << "equity               " << money(report.equityUsd) << '\n'
+        << "buying power         " << money(report.buyingPowerUsd) << '\n'
+        << "gross                " << money(report.grossUsd) << '\n'
+        << "leverage             " << leverageText(report.leverage) << "  (intraday limit "
+        << QString::number(report.intradayLimit, 'f', 2) << "x "
+        << limitStateName(report.intradayState) << ", overnight limit "
+        << QString::number(report.overnightLimit, 'f', 2) << "x "
+        << limitStateName(report.overnightState) << ")\n"
+        << "reduce by close      " << money(report.reduceByUsd) << "  (close in "
+        << duration(report.timeToClose) << (report.closeWarning ? ", WARNING" : "") << ")\n"
+        << "financing per night  " << money(report.financingPerNightUsd) << "  (tonight "
+        << money(report.financingTonightUsd) << " for " << report.financedDaysTonight
+        << " day(s))\n"
+        << "mode                 " << sizingModeName(settings.mode)
+        << (modeLocked ? "  (locked by USE_ENHANCED_KELLY_SIZING)" : "") << '\n';
+    for (const PositionExposure& p : report.positions)
+        out << QStringLiteral("  %1 %2 @ %3  = %4  exposure %5  cap used %6\n")
+                   .arg(QString::fromStdString(p.symbol), -10)
+                   .arg(quantity(p.qty), 12)
+                   .arg(money(p.priceUsd), 12)
+                   .arg(money(p.marketValueUsd), 14)
+                   .arg(p.exposurePct ? QString::number(*p.exposurePct, 'f', 1) + QLatin1Char('%')
+                                      : QStringLiteral("n/a"),
+                        7)
+                   .arg(p.capUsedPct ? QString::number(*p.capUsedPct, 'f', 1) + QLatin1Char('%')
+                                     : QStringLiteral("n/a"),
+                        7);
+    return ExitOk;
+}
+
+int runCorrelationShow(Session& session)
+{
+    std::optional<store::StoredCorrelationBuild> stored;
+    QString error;
+    if (!session.store.loadLatestCorrelationBuild(&stored, &error))
+        return session.failure(error);
+    if (!stored)
+        return session.failure(
+            QStringLiteral("no correlation build yet; run 'kellyctl correlation build'"));
+    const CorrelationBuild& build = stored->build;
+    const size_t n = build.symbols.size();
+    if (session.json()) {
+        QJsonArray symbols;
+        QJsonArray matrix;
+        QJsonObject metrics;
+        for (size_t i = 0; i < n; ++i) {
+            const QString symbol = QString::fromStdString(build.symbols[i]);
+            symbols.append(symbol);
+            QJsonArray row;
+            for (size_t j = 0; j < n; ++j)
+                row.append(jsonOptional(build.correlation[i * n + j]));
+            matrix.append(row);
+            const VolatilityMetrics& m = build.metrics[i];
+            metrics.insert(
+                symbol,
+                QJsonObject{{QStringLiteral("annualized_volatility"), m.annualizedVolatility},
+                            {QStringLiteral("downside_volatility"), m.downsideVolatility},
+                            {QStringLiteral("sharpe_ratio"), jsonOptional(m.sharpeRatio)},
+                            {QStringLiteral("var_95"), m.var95},
+                            {QStringLiteral("max_drawdown"), m.maxDrawdown},
+                            {QStringLiteral("returns_used"), m.returnsUsed}});
+        }
+        session.print(QJsonObject{{QStringLiteral("built_at"), store::isoUtc(stored->builtAt)},
+                                  {QStringLiteral("lookback"), build.lookback},
+                                  {QStringLiteral("symbols"), symbols},
+                                  {QStringLiteral("matrix"), matrix},
+                                  {QStringLiteral("volatility_metrics"), metrics}});
+        return ExitOk;
+    }
+    session.out << "built " << store::isoUtc(stored->builtAt) << ", lookback " << build.lookback
+                << ", " << n << " symbols\n";
+    QString header = QStringLiteral("%1").arg(QString(), -10);
+    for (const std::string& symbol : build.symbols)
+        header += QStringLiteral(" %1").arg(QString::fromStdString(symbol).left(8), 8);
+    session.out << header << '\n';
+    for (size_t i = 0; i < n; ++i) {
+        QString line = QStringLiteral("%1").arg(QString::fromStdString(build.symbols[i]), -10);
+        for (size_t j = 0; j < n; ++j) {
+            const auto& c = build.correlation[i * n + j];
+            line += QStringLiteral(" %1").arg(c ? QString::number(*c, 'f', 3) : QString(), 8);
+        }
+        session.out << line << '\n';
+    }
+    return ExitOk;
+}
+
+} // namespace kelly::ctl
