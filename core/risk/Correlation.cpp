@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace kelly {
 
@@ -43,13 +44,12 @@ struct ReturnWindow
     std::vector<int> counts;
 };
 
-ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback,
-                         std::vector<std::vector<int>>& days)
+ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
 {
     const std::size_t symbolCount = series.size();
     int minDay = std::numeric_limits<int>::max();
     int maxDay = std::numeric_limits<int>::min();
-    days.assign(symbolCount, {});
+    std::vector<std::vector<int>> days(symbolCount);
     for (std::size_t s = 0; s < symbolCount; ++s) {
         days[s].reserve(series[s].dates.size());
         for (const auto& date : series[s].dates) {
@@ -107,26 +107,31 @@ ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback,
     return window;
 }
 
-// Smallest delta in [floor, 1] making (1 - delta) R + delta I positive semi-definite.
-double psdShrinkage(const MatrixXd& correlation, double floor)
+// R* = (1 - delta) R + delta I, repaired to positive semi-definite when the pairwise R is
+// not: negative eigenvalues are clipped to 0 and the result rescaled to a unit diagonal
+// (one step of Higham's nearest-correlation method). Clipping touches only the offending
+// directions, where raising delta would shrink every correlation of a gappy 500-symbol
+// build toward 0 and understate the risk of a concentrated book.
+MatrixXd shrunkCorrelation(const MatrixXd& correlation, double delta)
 {
-    const auto n = correlation.rows();
-    if (n == 0)
-        return floor;
-    MatrixXd shrunk = (1.0 - floor) * correlation;
-    shrunk.diagonal().array() += floor;
-    if (Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success)
-        return floor; // positive definite: the cheap check settles it
-    const double lambdaMin =
-        Eigen::SelfAdjointEigenSolver<MatrixXd>(correlation, Eigen::EigenvaluesOnly)
-            .eigenvalues()
-            .minCoeff();
-    if (lambdaMin >= 0.0)
-        return floor;
-    // (1 - delta) lambda + delta >= 0  <=>  delta >= -lambda / (1 - lambda); a hair above
-    // so rounding in D R* D cannot dip below zero.
-    const double needed = -lambdaMin / (1.0 - lambdaMin) * (1.0 + 1e-9) + 1e-12;
-    return std::clamp(std::max(floor, needed), 0.0, 1.0);
+    MatrixXd shrunk = (1.0 - delta) * correlation;
+    shrunk.diagonal().setOnes();
+    if (shrunk.rows() == 0 || Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success)
+        return shrunk; // positive definite: the cheap check settles it
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> eigen(shrunk);
+    if (eigen.eigenvalues().minCoeff() >= 0.0)
+        return shrunk;
+    const VectorXd clipped = eigen.eigenvalues().cwiseMax(0.0);
+    MatrixXd repaired =
+        eigen.eigenvectors() * clipped.asDiagonal() * eigen.eigenvectors().transpose();
+    const VectorXd scale = repaired.diagonal().cwiseMax(0.0).cwiseSqrt();
+    for (Eigen::Index i = 0; i < repaired.rows(); ++i)
+        for (Eigen::Index j = 0; j < repaired.cols(); ++j)
+            repaired(i, j) =
+                scale(i) > 0.0 && scale(j) > 0.0 ? repaired(i, j) / (scale(i) * scale(j)) : 0.0;
+    repaired = 0.5 * (repaired + repaired.transpose()).eval();
+    repaired.diagonal().setOnes();
+    return repaired;
 }
 
 } // namespace
@@ -172,25 +177,25 @@ VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, in
     if (n == 0)
         return metrics;
 
-    // Two passes, as pandas' std does: mean first, then squared deviations.
-    auto sampleStd = [](const std::vector<double>& values, double& mean) {
+    // Two passes, as pandas' std does: mean first, then squared deviations. Returns
+    // {mean, sample std}; the std is 0 below two values or for a constant series.
+    auto meanAndStd = [](const std::vector<double>& values) {
         double sum = 0.0, sumSquares = 0.0;
         for (double v : values) {
             sum += v;
             sumSquares += v * v;
         }
-        mean = sum / static_cast<double>(values.size());
+        const double mean = sum / static_cast<double>(values.size());
         if (values.size() < 2)
-            return 0.0;
+            return std::pair{mean, 0.0};
         double deviations = 0.0;
         for (double v : values)
             deviations += (v - mean) * (v - mean);
         if (deviations <= kConstantRelativeVariance * sumSquares)
-            return 0.0;
-        return std::sqrt(deviations / static_cast<double>(values.size() - 1));
+            return std::pair{mean, 0.0};
+        return std::pair{mean, std::sqrt(deviations / static_cast<double>(values.size() - 1))};
     };
-    double mean = 0.0;
-    const double stdDaily = sampleStd(returns, mean);
+    const auto [mean, stdDaily] = meanAndStd(returns);
     const double annualize = std::sqrt(kAnnualizationDays);
     metrics.annualizedVolatility = stdDaily * annualize;
     if (stdDaily > 0.0)
@@ -200,9 +205,8 @@ VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, in
     for (double r : returns)
         if (r < 0.0)
             negatives.push_back(r);
-    double negativeMean = 0.0;
     metrics.downsideVolatility =
-        negatives.size() >= 2 ? sampleStd(negatives, negativeMean) * annualize : 0.0;
+        negatives.size() >= 2 ? meanAndStd(negatives).second * annualize : 0.0;
 
     // 5th percentile, linear interpolation between closest ranks (numpy's default).
     std::vector<double> sorted = returns;
@@ -223,8 +227,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     const auto n = static_cast<Eigen::Index>(series.size());
     const std::size_t symbolCount = series.size();
 
-    std::vector<std::vector<int>> days;
-    const ReturnWindow window = joinReturns(series, lookback, days);
+    const ReturnWindow window = joinReturns(series, lookback);
     const auto rows = window.returns.rows();
 
     build.symbols.reserve(symbolCount);
@@ -245,12 +248,11 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
 
     // Centre each column on its own window mean: the moments below then carry no large
     // offset, so the one-pass pairwise formulas keep full precision.
-    VectorXd counts(n), means(n), meanSquares(n), sumSquares(n), stdDaily(n);
+    VectorXd means(n), meanSquares(n), sumSquares(n), stdDaily(n);
     std::vector<bool> constant(symbolCount, true);
     MatrixXd centred = window.returns;
     for (Eigen::Index s = 0; s < n; ++s) {
         const double count = window.counts[static_cast<std::size_t>(s)];
-        counts(s) = count;
         means(s) = count > 0 ? window.returns.col(s).sum() / count : 0.0;
         meanSquares(s) = count > 0 ? window.returns.col(s).squaredNorm() / count : 0.0;
         centred.col(s) = (window.returns.col(s).array() - means(s)) * window.mask.col(s).array();
@@ -356,15 +358,14 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     }
     const double analytic =
         rhoSquareSum > 0.0 ? std::clamp(varianceSum / rhoSquareSum, 0.0, 1.0) : (n > 1 ? 1.0 : 0.0);
-    build.shrinkage = psdShrinkage(rho, analytic);
+    build.shrinkage = analytic;
+    const MatrixXd target = shrunkCorrelation(rho, analytic);
 
     build.covarianceDaily.assign(symbolCount * symbolCount, 0.0);
     for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j) {
-            const double shrunk = i == j ? 1.0 : (1.0 - build.shrinkage) * rho(i, j);
+        for (Eigen::Index j = 0; j < n; ++j)
             build.covarianceDaily[static_cast<std::size_t>(i * n + j)] =
-                stdDaily(i) * stdDaily(j) * shrunk;
-        }
+                stdDaily(i) * stdDaily(j) * target(i, j);
     return build;
 }
 

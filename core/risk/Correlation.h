@@ -32,14 +32,16 @@ std::optional<InputError> checkLookback(int lookback);
 // Covariance (always positive semi-definite): S = D R* D, where D holds each symbol's
 // sample standard deviation over its own returns in the window and
 // R* = (1 - delta) R + delta I shrinks the pairwise correlation R (blanks read as 0) toward
-// the identity, i.e. the covariance toward its diagonal. delta is the Ledoit-Wolf-type
-// analytic intensity for that target (Schaefer & Strimmer 2005, target "D"):
-//   delta = sum_{i!=j} Var^(r_ij) / sum_{i!=j} r_ij^2, clamped to [0, 1],
-// with Var^(r_ij) = n/(n-1)^3 sum_k (w_kij - mean w_ij)^2, w_kij = z_ki z_kj over the
-// pair's common observations (z standardised by each symbol's window mean and sd).
-// With gaps a pairwise R need not be PSD; delta is then raised to the smallest value that
-// makes R* PSD (its eigenvalues move as (1 - delta) lambda + delta), so gaps cost
-// shrinkage rather than a broken matrix.
+// the identity, i.e. the covariance toward its diagonal. `shrinkage` is delta, the
+// Ledoit-Wolf-type analytic intensity for that target (Schaefer & Strimmer 2005, target "D"):
+//   delta = sum_{i!=j} Var^(r_ij) / sum_{i!=j} r_ij^2, clamped to [0, 1] (1 when no pair
+//   has a correlation), with Var^(r_ij) = n/(n-1)^3 sum_k (w_kij - mean w_ij)^2,
+//   w_kij = z_ki z_kj over the pair's common observations (z standardised by each symbol's
+//   window mean and sd).
+// Gaps: R is pairwise-complete, so with gaps (or more symbols than dates) R* can have
+// negative eigenvalues. Those are clipped to 0 and R* rescaled to a unit diagonal (one
+// Higham step): the variances stay, the offending directions go, and the other
+// correlations keep their size rather than all being shrunk toward 0.
 CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series,
                                   int lookback = kDefaultLookback);
 

@@ -55,12 +55,6 @@ void splitFields(std::string_view line, std::vector<std::string_view>& fields)
     }
 }
 
-bool parseInt(std::string_view text, int& value)
-{
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return ec == std::errc() && end == text.data() + text.size();
-}
-
 InputError lineError(const std::string& fileLabel, int line, std::string message)
 {
     return InputError{fileLabel + ":" + std::to_string(line), std::move(message)};
@@ -79,13 +73,15 @@ bool isIsoDate(std::string_view text)
 {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-')
         return false;
-    int year = 0, month = 0, day = 0;
     for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
         if (text[i] < '0' || text[i] > '9')
             return false;
-    if (!parseInt(text.substr(0, 4), year) || !parseInt(text.substr(5, 2), month) ||
-        !parseInt(text.substr(8, 2), day))
-        return false;
+    auto digit = [&](std::size_t i) {
+        return text[i] - '0';
+    };
+    const int year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    const int month = digit(5) * 10 + digit(6);
+    const int day = digit(8) * 10 + digit(9);
     if (month < 1 || month > 12 || day < 1)
         return false;
     static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

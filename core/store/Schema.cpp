@@ -119,38 +119,45 @@ bool readSchemaVersion(Store::Impl& impl, int* version, QString* error)
     return true;
 }
 
-bool migrateSchema(Store::Impl& impl, QString* error)
+bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 2, "add a migration step with the new version");
-    Transaction transaction(impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
+    if (!readSchemaVersion(impl, version, error))
         return false;
-    // Read again under the write lock: another process may have migrated meanwhile.
-    int version = 0;
-    if (!readSchemaVersion(impl, &version, error))
-        return false;
-    if (version > Store::kSchemaVersion) {
-        *error = QStringLiteral("the store was written by a newer KellyDesk (schema version %1,"
-                                " this build knows up to %2); refusing to open it")
-                     .arg(version)
+    if (*version > Store::kSchemaVersion) {
+        *error = QStringLiteral("written by a newer KellyDesk (schema version %1, this build"
+                                " knows up to %2); refusing to open it")
+                     .arg(*version)
                      .arg(Store::kSchemaVersion);
         return false;
     }
-    if (version == Store::kSchemaVersion) {
-        impl.version = version;
-        return transaction.commit(error);
-    }
-    if (version == 0) {
+    if (*version == 0) {
         // A file without a version must be empty: never adopt someone else's database.
         QSqlQuery tables = impl.prepare(
             QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table'"), error);
         if (!run(tables, error))
             return false;
         if (tables.next() && tables.value(0).toInt() > 0) {
-            *error = QStringLiteral("the file is a SQLite database but not a KellyDesk store"
-                                    " (it has tables and no KellyDesk schema version)");
+            *error = QStringLiteral("a SQLite database but not a KellyDesk store (it has tables"
+                                    " and no KellyDesk schema version); refusing to open it");
             return false;
         }
+    }
+    return true;
+}
+
+bool migrateSchema(Store::Impl& impl, QString* error)
+{
+    static_assert(Store::kSchemaVersion == 2, "add a migration step with the new version");
+    Transaction transaction(impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    // Check again under the write lock: another process may have migrated meanwhile.
+    int version = 0;
+    if (!checkSchemaOpenable(impl, &version, error))
+        return false;
+    if (version == Store::kSchemaVersion) {
+        impl.version = version;
+        return transaction.commit(error);
     }
     const auto& steps = migrationSteps();
     for (int step = version; step < Store::kSchemaVersion; ++step) {

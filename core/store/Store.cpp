@@ -247,18 +247,10 @@ bool Store::open(const QString& path, QString* error)
         }
     }
 
-    // Check the version before anything writes: switching to WAL rewrites the header.
+    // Check the file before anything writes: switching to WAL rewrites the header.
     int version = 0;
-    if (!readSchemaVersion(*m_impl, &version, error)) {
-        *error = path + QStringLiteral(": cannot read: ") + *error;
-        close();
-        return false;
-    }
-    if (version > kSchemaVersion) {
-        *error = path + QStringLiteral(": written by a newer KellyDesk (schema version %1, this"
-                                       " build knows up to %2); refusing to open it")
-                            .arg(version)
-                            .arg(kSchemaVersion);
+    if (!checkSchemaOpenable(*m_impl, &version, error)) {
+        *error = path + QStringLiteral(": ") + *error;
         close();
         return false;
     }

@@ -73,6 +73,8 @@ bool isFiniteOptional(const std::optional<double>& value);
 // Schema.cpp: the version a file holds, and the forward migrations to Store::kSchemaVersion
 // in one write transaction.
 bool readSchemaVersion(Store::Impl& impl, int* version, QString* error);
+// Reads the version and refuses (with a message) a newer file or a foreign database.
+bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error);
 bool migrateSchema(Store::Impl& impl, QString* error);
 
 } // namespace kelly::store

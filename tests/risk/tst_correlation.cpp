@@ -1,6 +1,7 @@
 // SPEC 5 correlation, covariance, volatility metrics and cluster order on hand-built series
 // whose answers are known or computed here by the textbook two-pass formula.
 #include "risk/Correlation.h"
+#include "risk/PriceFile.h"
 
 #include <Eigen/Eigenvalues>
 #include <QTest>
@@ -173,6 +174,7 @@ private Q_SLOTS:
     void clusterOrderGroupsCorrelated();
     void lookbackValidation();
     void emptyInput();
+    void bundledSampleBuildIsSane();
 };
 
 void TestCorrelation::scaledReturnsCorrelateFully_data()
@@ -325,9 +327,21 @@ void TestCorrelation::covarianceStaysPsdWhenPairsDisagree()
     const CorrelationBuild build = buildCorrelation(all, 1000);
     compareWithNaive(all, build);
     QVERIFY(smallestEigenvalue(blanksAsZero(build), 3) < -0.99); // the case is really non-PSD
-    QVERIFY(build.shrinkage >= 0.5);                             // -l / (1 - l) with l = -1
-    QVERIFY(build.shrinkage <= 0.5 + 1e-6);
+    QVERIFY(build.shrinkage >= 0.0 && build.shrinkage <= 1.0);
     QVERIFY(smallestEigenvalue(build.covarianceDaily, 3) >= -1e-12);
+    // The repair keeps each symbol's variance and the signs the data showed.
+    auto impliedRho = [&](std::size_t i, std::size_t j) {
+        return build.covarianceDaily[i * 3 + j] /
+               std::sqrt(build.covarianceDaily[i * 3 + i] * build.covarianceDaily[j * 3 + j]);
+    };
+    for (std::size_t i = 0; i < 3; ++i) {
+        const double sigma = build.metrics[i].annualizedVolatility / std::sqrt(kAnnualizationDays);
+        QVERIFY(build.quality[i].returnsUsed == build.metrics[i].returnsUsed);
+        QVERIFY(std::abs(build.covarianceDaily[i * 3 + i] - sigma * sigma) < 1e-15);
+    }
+    QVERIFY(impliedRho(0, 1) > 0.0);
+    QVERIFY(impliedRho(1, 2) > 0.0);
+    QVERIFY(impliedRho(0, 2) < 0.0);
 }
 
 void TestCorrelation::volatilityMetrics_data()
@@ -434,6 +448,33 @@ void TestCorrelation::emptyInput()
     QVERIFY(build.symbols.empty());
     QVERIFY(build.correlation.empty());
     QVERIFY(clusterOrder(build).empty());
+}
+
+void TestCorrelation::bundledSampleBuildIsSane()
+{
+    const auto prices = loadPriceFolder(KELLY_SOURCE_DIR "/resources/prices");
+    QVERIFY2(prices.ok(), prices.ok() ? "" : prices.error().describe().c_str());
+    const CorrelationBuild build = buildCorrelation(prices.value());
+    const std::size_t n = build.symbols.size();
+    QCOMPARE(n, std::size_t(12));
+    QCOMPARE(build.covarianceDaily.size(), n * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        QCOMPARE(build.correlation[i * n + i], std::optional<double>(1.0));
+        QVERIFY(build.metrics[i].annualizedVolatility > 0.0);
+        QVERIFY(metricsUsableForSizing(build.metrics[i]));
+        for (std::size_t j = 0; j < n; ++j) {
+            const auto rho = build.correlation[i * n + j];
+            QVERIFY(rho.has_value() && std::abs(*rho) <= 1.0);
+            QCOMPARE(rho, build.correlation[j * n + i]);
+            QVERIFY(std::isfinite(build.covarianceDaily[i * n + j]));
+            QCOMPARE(build.covarianceDaily[i * n + j], build.covarianceDaily[j * n + i]);
+        }
+    }
+    QVERIFY(smallestEigenvalue(build.covarianceDaily, n) >= -1e-12);
+    std::vector<int> order = clusterOrder(build);
+    std::sort(order.begin(), order.end());
+    for (std::size_t i = 0; i < n; ++i)
+        QCOMPARE(order[i], static_cast<int>(i)); // a permutation of every symbol
 }
 
 QTEST_GUILESS_MAIN(TestCorrelation)

@@ -1,0 +1,138 @@
+// kellydesk: the dashboard (SPEC 10). Parses the command line, opens the store (or a demo
+// store), and shows the main window; everything else lives in kellyui.
+
+#include "Clock.h"
+#include "DemoMarket.h"
+#include "DeskSession.h"
+#include "MainWindow.h"
+#include "WhatIfPanel.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QIcon>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <cstdio>
+
+namespace {
+
+void fail(const QString& message)
+{
+    std::fprintf(stderr, "kellydesk: %s\n", qPrintable(message));
+}
+
+QString defaultStorePath()
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(folder);
+    return folder + QStringLiteral("/kellydesk.sqlite");
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    // The same application name as kellyctl, so both find one default store (SPEC 9).
+    QApplication::setApplicationName(QStringLiteral("KellyDesk"));
+    QApplication::setOrganizationName(QStringLiteral("KellyDesk"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/kellydesk/kellydesk.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("KellyDesk risk dashboard"));
+    parser.addHelpOption();
+    const QCommandLineOption dbOption(QStringLiteral("db"),
+                                      QStringLiteral("Store file (else $KELLYDESK_DB, else the "
+                                                     "app-data folder)."),
+                                      QStringLiteral("PATH"));
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"), QStringLiteral("Open a fresh demo store with live prices."));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the window once loaded, write it as PNG and exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tabOption(
+        QStringLiteral("tab"),
+        QStringLiteral("Tab to show: %1.")
+            .arg(kelly::ui::MainWindow::tabNames().join(QStringLiteral(", "))),
+        QStringLiteral("NAME"));
+    const QCommandLineOption pricesOption(
+        QStringLiteral("prices"), QStringLiteral("Price folder for --demo (default: bundled)."),
+        QStringLiteral("DIR"), QStringLiteral(KELLYDESK_PRICES_DIR));
+    parser.addOptions({dbOption, demoOption, screenshotOption, tabOption, pricesOption});
+    parser.process(app);
+
+    if (parser.isSet(tabOption) &&
+        !kelly::ui::MainWindow::tabNames().contains(parser.value(tabOption).toLower())) {
+        fail(QStringLiteral("--tab: unknown tab '%1'").arg(parser.value(tabOption)));
+        return 2;
+    }
+
+    kelly::ui::SystemClock clock;
+    QTemporaryDir demoFolder;
+    QString path;
+    if (parser.isSet(demoOption)) {
+        if (!demoFolder.isValid()) {
+            fail(QStringLiteral("cannot create a temporary folder for the demo store"));
+            return 1;
+        }
+        path = demoFolder.filePath(QStringLiteral("kellydesk-demo.sqlite"));
+    } else if (parser.isSet(dbOption)) {
+        path = parser.value(dbOption);
+    } else if (!qEnvironmentVariable("KELLYDESK_DB").isEmpty()) {
+        path = qEnvironmentVariable("KELLYDESK_DB");
+    } else {
+        path = defaultStorePath();
+    }
+
+    kelly::store::Store store;
+    QString error;
+    if (!store.open(path, &error)) {
+        fail(QStringLiteral("cannot open the store %1: %2").arg(path, error));
+        return 1;
+    }
+
+    kelly::desk::DemoMarket demo(store, clock);
+    if (parser.isSet(demoOption)) {
+        if (!demo.seed(parser.value(pricesOption), &error)) {
+            fail(QStringLiteral("demo: %1").arg(error));
+            return 1;
+        }
+        std::fprintf(stderr, "kellydesk: demo store %s (kellyctl --db %s status)\n",
+                     qPrintable(path), qPrintable(path));
+        QObject::connect(&demo, &kelly::desk::DemoMarket::failed, [](const QString& message) {
+            fail(QStringLiteral("demo: %1").arg(message));
+        });
+        demo.start();
+    }
+
+    kelly::ui::DeskSession session(store, clock, kelly::store::systemEnvironment());
+    if (!session.reload(&error)) {
+        fail(QStringLiteral("cannot read the store %1: %2").arg(path, error));
+        return 1;
+    }
+    kelly::ui::MainWindow window(session);
+    const bool screenshot = parser.isSet(screenshotOption);
+    if (!screenshot)
+        window.restoreWindowState();
+    if (parser.isSet(tabOption))
+        window.selectTab(parser.value(tabOption));
+    if (parser.isSet(demoOption))
+        window.whatIf()->propose(QStringLiteral("NVDA"));
+    session.start();
+    window.show();
+
+    if (screenshot) {
+        const QString file = parser.value(screenshotOption);
+        // Let layouts settle and the first live refresh land before rendering.
+        QTimer::singleShot(std::chrono::milliseconds(1200), &window, [&window, &app, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            if (!saved)
+                fail(QStringLiteral("cannot write %1").arg(file));
+            app.exit(saved ? 0 : 1);
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,264 @@
+// The sizing service (SPEC 2-4, 7, 9) against a real store: mode read at every call,
+// environment overrides, dry runs, recorded decisions, sizing.log, metrics and fallback.
+
+#include "SizingService.h"
+#include "StoreTestSupport.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kelly;
+using namespace kelly::store;
+using kelly::testing::utc;
+
+class TestSizingService : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup() { m_store.close(); }
+    void specExamples_data();
+    void specExamples();
+    void rollbackAppliesToTheNextCall();
+    void environmentLocksTheMode();
+    void dryRunRecordsNothing();
+    void badInputIsReportedAndNotRecorded_data();
+    void badInputIsReportedAndNotRecorded();
+    void storedMetricsDriveTheForecast();
+    void corruptMetricsFallBackToLegacy();
+    void snapshotsRaiseLegacyThreshold();
+
+private:
+    SizingOutcome size(const Environment& environment, const QString& symbol, double price,
+                       bool dryRun = false);
+    QStringList logLines() const;
+
+    QTemporaryDir m_dir;
+    Store m_store;
+    const UtcTime m_now = utc(2026, 11, 25, 15);
+};
+
+void TestSizingService::init()
+{
+    QVERIFY(m_dir.isValid());
+    const QString path = m_dir.filePath(
+        QStringLiteral("%1/store.sqlite").arg(QLatin1String(QTest::currentTestFunction())));
+    QFile::remove(path);
+    QFile::remove(QFileInfo(path).absoluteDir().filePath(QStringLiteral("sizing.log")));
+    QString error;
+    QVERIFY2(m_store.open(path, &error), qPrintable(error));
+    QVERIFY(m_store.setAccount(100000, 400000, m_now, &error)); // SPEC 8
+}
+
+SizingOutcome TestSizingService::size(const Environment& environment, const QString& symbol,
+                                      double price, bool dryRun)
+{
+    SizingService service(m_store, environment);
+    SizingCall call;
+    call.request.symbol = symbol.toStdString();
+    call.request.priceUsd = price;
+    call.dryRun = dryRun;
+    SizingOutcome outcome;
+    QString error;
+    if (!service.size(call, m_now, &outcome, &error))
+        qWarning("size failed: %s", qPrintable(error));
+    return outcome;
+}
+
+QStringList TestSizingService::logLines() const
+{
+    QFile file(m_store.sizingLogPath());
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+void TestSizingService::specExamples_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<double>("price");
+    QTest::addColumn<double>("qty");
+    QTest::addColumn<QString>("binding");
+    QTest::newRow("enhanced NVDA") << "enhanced"
+                                   << "NVDA" << 150.0 << 1600.0 << "symbol cap";
+    QTest::newRow("enhanced BTC") << "enhanced"
+                                  << "BTC/USD" << 50000.0 << 1.2 << "symbol cap";
+    QTest::newRow("legacy NVDA") << "legacy"
+                                 << "NVDA" << 150.0 << 800.0 << "symbol cap";
+    QTest::newRow("legacy BTC") << "legacy"
+                                << "BTCUSD" << 50000.0 << 1.2 << "symbol cap";
+}
+
+void TestSizingService::specExamples()
+{
+    QFETCH(QString, mode);
+    QFETCH(QString, symbol);
+    QFETCH(double, price);
+    QFETCH(double, qty);
+    QFETCH(QString, binding);
+    QString error;
+    QVERIFY(m_store.writeSetting(SettingKey::Mode, mode, SettingOrigin::Cli, m_now, &error));
+    const SizingOutcome outcome = size({}, symbol, price);
+    QCOMPARE(outcome.result.qty, qty);
+    QCOMPARE(QString::fromLatin1(bindingLimitName(outcome.result.binding)), binding);
+    QCOMPARE(QString::fromLatin1(sizingModeName(outcome.result.method)), mode);
+    QVERIFY(outcome.decisionId > 0);
+    QCOMPARE(logLines().size(), 1);
+}
+
+void TestSizingService::rollbackAppliesToTheNextCall()
+{
+    QString error;
+    QCOMPARE(size({}, QStringLiteral("NVDA"), 150).result.method, SizingMode::Enhanced);
+    // Another connection (the dashboard) flips the switch; the very next call obeys it.
+    Store dashboard;
+    QVERIFY(dashboard.open(m_store.path(), &error));
+    QVERIFY(dashboard.writeSetting(SettingKey::Mode, QStringLiteral("legacy"),
+                                   SettingOrigin::Dashboard, m_now, &error));
+    const SizingOutcome outcome = size({}, QStringLiteral("NVDA"), 150);
+    QCOMPARE(outcome.result.method, SizingMode::Legacy);
+    QCOMPARE(outcome.result.qty, 800.0);
+    const QStringList lines = logLines();
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines[0].contains(
+        QLatin1String("NVDA: Enhanced Kelly sizing with 4.0x leverage - base_fraction=1.000, "
+                      "qty=1600, exposure: 0.0% -> 240.0%")));
+    QVERIFY(lines[1].contains(
+        QLatin1String("NVDA: Legacy sizing - current=0.0%, new=120.0%, risk_multiplier=2.00")));
+    QVERIFY(lines[1].startsWith(QLatin1String("2026-11-25T15:00:00Z INFO ")));
+}
+
+void TestSizingService::environmentLocksTheMode()
+{
+    QString error;
+    QVERIFY(m_store.writeSetting(SettingKey::Mode, QStringLiteral("enhanced"), SettingOrigin::Cli,
+                                 m_now, &error));
+    const SizingOutcome outcome =
+        size({{QStringLiteral("USE_ENHANCED_KELLY_SIZING"), QStringLiteral("false")}},
+             QStringLiteral("NVDA"), 150);
+    QVERIFY(outcome.modeLockedByEnv);
+    QCOMPARE(outcome.result.method, SizingMode::Legacy);
+
+    // A cash account through the environment: L = 1, so NVDA's room is 60% of equity.
+    const SizingOutcome cash =
+        size({{QStringLiteral("MAX_INTRADAY_LEVERAGE"), QStringLiteral("1")}},
+             QStringLiteral("NVDA"), 150);
+    QCOMPARE(cash.result.qty, 400.0);
+    QCOMPARE(cash.settings.limits.intradayLeverage, 1.0);
+}
+
+void TestSizingService::dryRunRecordsNothing()
+{
+    QString error;
+    const QString before = testing::dumpStore(m_store.path());
+    const SizingOutcome outcome = size({}, QStringLiteral("NVDA"), 150, true);
+    QCOMPARE(outcome.result.qty, 1600.0);
+    QCOMPARE(outcome.decisionId, 0);
+    QCOMPARE(outcome.logLines.size(), 1);
+    QCOMPARE(testing::dumpStore(m_store.path()), before);
+    QVERIFY(!QFile::exists(m_store.sizingLogPath()));
+}
+
+void TestSizingService::badInputIsReportedAndNotRecorded_data()
+{
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<double>("price");
+    QTest::addColumn<double>("sigma");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("zero price") << "NVDA" << 0.0 << 0.01 << "price";
+    QTest::newRow("negative price") << "NVDA" << -1.0 << 0.01 << "price";
+    QTest::newRow("NaN price") << "NVDA" << std::nan("") << 0.01 << "price";
+    QTest::newRow("negative sigma") << "NVDA" << 150.0 << -0.01 << "sigma";
+    QTest::newRow("bad symbol") << "NV$DA" << 150.0 << 0.01 << "symbol";
+}
+
+void TestSizingService::badInputIsReportedAndNotRecorded()
+{
+    QFETCH(QString, symbol);
+    QFETCH(double, price);
+    QFETCH(double, sigma);
+    QFETCH(QString, field);
+    const QString before = testing::dumpStore(m_store.path());
+    SizingService service(m_store, {});
+    SizingCall call;
+    call.request = SizingRequest{symbol.toStdString(), price, std::nullopt, sigma};
+    SizingOutcome outcome;
+    QString error;
+    SizingFailure failure = SizingFailure::None;
+    QVERIFY(!service.size(call, m_now, &outcome, &error, &failure));
+    QCOMPARE(failure, SizingFailure::BadInput);
+    QVERIFY2(error.startsWith(field + QLatin1Char(':')), qPrintable(error));
+    QCOMPARE(testing::dumpStore(m_store.path()), before);
+    QVERIFY(!QFile::exists(m_store.sizingLogPath()));
+}
+
+void TestSizingService::storedMetricsDriveTheForecast()
+{
+    // SPEC 2.4: sigma = annualized_volatility / sqrt(252); mu = sharpe x sigma.
+    CorrelationBuild build;
+    build.symbols = {"NVDA"};
+    build.correlation = {1.0};
+    build.observations = {250};
+    build.covarianceDaily = {0.0004};
+    build.metrics = {VolatilityMetrics{0.80, 0.5, 0.1, -0.05, -0.3, 250}};
+    build.quality = {SymbolQuality{"NVDA", 250, 0, "2025-01-01", "2026-11-24"}};
+    QString error;
+    QVERIFY(m_store.saveCorrelationBuild(build, m_now, nullptr, &error));
+    const SizingOutcome outcome = size({}, QStringLiteral("NVDA"), 150);
+    const double sigma = 0.80 / std::sqrt(252.0);
+    QCOMPARE(*outcome.result.sigmaDaily, sigma);
+    QCOMPARE(*outcome.result.muDaily, 0.1 * sigma);
+    // full = mu / sigma^2 = 0.1 / sigma = 1.98...; base = 0.99...: Kelly still above the cap.
+    QVERIFY(qAbs(*outcome.result.baseFraction - 0.5 * 0.1 / sigma) < 1e-12);
+}
+
+void TestSizingService::corruptMetricsFallBackToLegacy()
+{
+    CorrelationBuild build;
+    build.symbols = {"NVDA"};
+    build.correlation = {1.0};
+    build.observations = {250};
+    build.covarianceDaily = {0.0004};
+    build.metrics = {VolatilityMetrics{-0.2, 0.1, 0.5, -0.05, -0.3, 250}}; // negative vol
+    build.quality = {SymbolQuality{"NVDA", 250, 0, "2025-01-01", "2026-11-24"}};
+    QString error;
+    QVERIFY(m_store.saveCorrelationBuild(build, m_now, nullptr, &error));
+    const SizingOutcome outcome = size({}, QStringLiteral("NVDA"), 150);
+    QCOMPARE(outcome.result.method, SizingMode::Legacy);
+    QVERIFY(outcome.result.fallbackReason);
+    const QStringList lines = logLines();
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines[0].contains(QLatin1String("NVDA: Enhanced sizing failed (")));
+    QVERIFY(lines[0].contains(QLatin1String("), falling back to legacy")));
+    QVERIFY(lines[1].contains(QLatin1String("NVDA: Legacy sizing - ")));
+    std::vector<SizingDecision> decisions;
+    QVERIFY(m_store.loadDecisions(&decisions, 0, &error));
+    QCOMPARE(decisions.size(), size_t(1));
+    QCOMPARE(decisions[0].requestedMode, SizingMode::Enhanced);
+    QCOMPARE(decisions[0].result.method, SizingMode::Legacy);
+    QCOMPARE(decisions[0].result.fallbackReason, outcome.result.fallbackReason);
+}
+
+void TestSizingService::snapshotsRaiseLegacyThreshold()
+{
+    QString error;
+    QVERIFY(m_store.writeSetting(SettingKey::Mode, QStringLiteral("legacy"), SettingOrigin::Cli,
+                                 m_now, &error));
+    QVERIFY(m_store.writeSetting(SettingKey::MaxGrossLeverage, QStringLiteral("3"),
+                                 SettingOrigin::Cli, m_now, &error));
+    QVERIFY(
+        m_store.addSnapshot(PortfolioSnapshot{utc(2026, 11, 24, 21), 100000}, 100000, 0, &error));
+    QVERIFY(
+        m_store.addSnapshot(PortfolioSnapshot{utc(2026, 11, 25, 14), 101000}, 101000, 0, &error));
+    const SizingOutcome outcome = size({}, QStringLiteral("NVDA"), 150);
+    QCOMPARE(outcome.riskThreshold, 3.0);
+    QCOMPARE(outcome.result.riskMultiplier, 3.0);
+    // qty_bp = 0.5 x 400,000 x 3 / 150 = 4000; room 0.6 x 100,000 x 3 = 180,000 -> 1200.
+    QCOMPARE(outcome.result.qty, 1200.0);
+}
+
+QTEST_GUILESS_MAIN(TestSizingService)
+#include "tst_sizing_service.moc"

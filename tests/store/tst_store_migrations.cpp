@@ -1,0 +1,158 @@
+// Issue 3: a v1 file is upgraded in one transaction; a newer file, a non-SQLite file and a
+// foreign SQLite database are refused and left byte-for-byte untouched.
+
+#include "Store.h"
+#include "StoreTestSupport.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kelly;
+using namespace kelly::store;
+using kelly::testing::readBytes;
+
+class TestStoreMigrations : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init() { QVERIFY(m_dir.isValid()); }
+    void newFileGetsCurrentSchema();
+    void reopeningIsANoOp();
+    void version1FileIsUpgradedWithItsData();
+    void refusesUntouched_data();
+    void refusesUntouched();
+    void createsMissingFolder();
+
+private:
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    QTemporaryDir m_dir;
+};
+
+void TestStoreMigrations::newFileGetsCurrentSchema()
+{
+    Store store;
+    QString error;
+    QVERIFY2(store.open(path(QStringLiteral("new.sqlite")), &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
+    QCOMPARE(testing::rawScalar(store.path(), QStringLiteral("PRAGMA user_version")),
+             QString::number(Store::kSchemaVersion));
+    QCOMPARE(testing::rawScalar(store.path(), QStringLiteral("PRAGMA journal_mode")),
+             QStringLiteral("wal"));
+}
+
+void TestStoreMigrations::reopeningIsANoOp()
+{
+    const QString file = path(QStringLiteral("again.sqlite"));
+    QString error;
+    {
+        Store store;
+        QVERIFY2(store.open(file, &error), qPrintable(error));
+        QVERIFY(store.setAccount(1000, 2000, testing::utc(2026, 11, 25, 15), &error));
+    }
+    const QString before = testing::dumpStore(file);
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    store.close();
+    QCOMPARE(testing::dumpStore(file), before);
+}
+
+void TestStoreMigrations::version1FileIsUpgradedWithItsData()
+{
+    const QString file = path(QStringLiteral("v1.sqlite"));
+    QFile fixture(QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v1.sql"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QString error;
+    QVERIFY2(testing::execRawSql(file, QString::fromUtf8(fixture.readAll()), &error),
+             qPrintable(error));
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("1"));
+
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), 2);
+
+    AccountRecord record;
+    QVERIFY2(store.loadAccount(&record, &error), qPrintable(error));
+    QCOMPARE(record.account.equityUsd, 100000.0);
+    QCOMPARE(record.account.positions.size(), size_t(2));
+    QCOMPARE(record.account.positions[0].symbol, std::string("BTCUSD"));
+    QCOMPARE(record.account.positions[0].qty, -0.5);
+    QCOMPARE(record.account.positions[1].avgEntryUsd, 140.0);
+
+    QString mode;
+    QVERIFY(store.readSetting(SettingKey::Mode, &mode, &error));
+    QCOMPARE(mode, QStringLiteral("legacy"));
+    std::vector<AuditEntry> audit;
+    QVERIFY(store.loadAudit(&audit, 0, &error));
+    QCOMPARE(audit.size(), size_t(1));
+    QVERIFY(!audit[0].oldValue.has_value());
+
+    // The tables version 2 added work.
+    SizingDecision decision;
+    decision.decidedAt = testing::utc(2026, 11, 25, 15);
+    decision.origin = QStringLiteral("cli");
+    decision.result.symbol = "NVDA";
+    decision.result.priceUsd = 150;
+    qint64 id = 0;
+    QVERIFY2(store.recordDecision(decision, &id, &error), qPrintable(error));
+    QVERIFY(id > 0);
+}
+
+void TestStoreMigrations::refusesUntouched_data()
+{
+    QTest::addColumn<QString>("setupSql"); // empty: write `bytes` instead
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("expectedMessage");
+
+    QTest::newRow("newer schema") << QStringLiteral("CREATE TABLE account (id INTEGER);\n"
+                                                    "PRAGMA user_version = 99;\n")
+                                  << QByteArray() << QStringLiteral("newer KellyDesk");
+    QTest::newRow("foreign sqlite") << QStringLiteral("CREATE TABLE recipes (name TEXT);\n")
+                                    << QByteArray() << QStringLiteral("not a KellyDesk store");
+    QTest::newRow("text file") << QString()
+                               << QByteArray("symbol,qty,price\nNVDA,1,2\nthis is not sqlite\n")
+                               << QStringLiteral("not a SQLite database");
+    QTest::newRow("short garbage")
+        << QString() << QByteArray("abc") << QStringLiteral("not a SQLite database");
+    QByteArray fakeHeader("SQLite format 2\0junkjunkjunkjunkjunk", 36);
+    QTest::newRow("almost a header")
+        << QString() << fakeHeader << QStringLiteral("not a SQLite database");
+}
+
+void TestStoreMigrations::refusesUntouched()
+{
+    QFETCH(QString, setupSql);
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, expectedMessage);
+    const QString file =
+        path(QStringLiteral("refused-%1.sqlite").arg(QLatin1String(QTest::currentDataTag())));
+    QString error;
+    if (setupSql.isEmpty()) {
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(bytes);
+    } else {
+        QVERIFY2(testing::execRawSql(file, setupSql, &error), qPrintable(error));
+    }
+    const QByteArray before = readBytes(file);
+    QVERIFY(!before.isEmpty());
+
+    Store store;
+    QVERIFY(!store.open(file, &error));
+    QVERIFY2(error.contains(expectedMessage), qPrintable(error));
+    QVERIFY(!store.isOpen());
+    QCOMPARE(readBytes(file), before);
+    QVERIFY(!QFile::exists(file + QStringLiteral("-wal")));
+}
+
+void TestStoreMigrations::createsMissingFolder()
+{
+    Store store;
+    QString error;
+    QVERIFY2(store.open(path(QStringLiteral("a/b/store.sqlite")), &error), qPrintable(error));
+    QVERIFY(QFile::exists(path(QStringLiteral("a/b/store.sqlite"))));
+}
+
+QTEST_GUILESS_MAIN(TestStoreMigrations)
+#include "tst_store_migrations.moc"

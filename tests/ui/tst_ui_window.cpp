@@ -1,0 +1,528 @@
+// GUI tests on the real MainWindow over a temporary store (issue 5): the switch writes the
+// mode and the audit, another process's write shows within a second without losing the
+// selection, the what-if form shows the SPEC 8 examples and flags bad input, the heatmap
+// tooltip names the pair, alerts fire once per crossing, settings are validated.
+//
+// The test binary doubles as the "other process": `tst_ui_window --write-price DB SYMBOL P`.
+
+#include "AccountHeader.h"
+#include "AlertCenter.h"
+#include "BookPanel.h"
+#include "Clock.h"
+#include "CorrelationPanel.h"
+#include "CorrelationRebuilder.h"
+#include "DeskSession.h"
+#include "HeatmapWidget.h"
+#include "MainWindow.h"
+#include "ModeSwitch.h"
+#include "PositionsModel.h"
+#include "SettingsDialog.h"
+#include "WhatIfPanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QHelpEvent>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <QToolTip>
+#include <memory>
+
+using namespace kelly;
+using namespace kelly::ui;
+using namespace std::chrono;
+
+namespace {
+
+// Friday 2026-11-27, 15:45 in New York (EST, UTC-5): 15 minutes to the close.
+const UtcTime kFriday1545 = sys_days{2026y / November / 27} + hours(20) + minutes(45);
+
+int writePriceProcess(const QStringList& args)
+{
+    store::Store other;
+    QString error;
+    bool found = false;
+    if (!other.open(args.at(0), &error) ||
+        !other.markPrice(args.at(1), args.at(2).toDouble(), kFriday1545, &found, &error) || !found)
+        return 1;
+    return 0;
+}
+
+// One temporary store, session and window per test.
+struct Desk
+{
+    explicit Desk(store::Environment environment = {}) : clock(kFriday1545)
+    {
+        QVERIFY(folder.isValid());
+        path = folder.filePath(QStringLiteral("desk.sqlite"));
+        QString error;
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        session = std::make_unique<DeskSession>(store, clock, std::move(environment));
+    }
+
+    void seedAccount(double equity, double buyingPower, const std::vector<Position>& positions)
+    {
+        QString error;
+        QVERIFY2(store.setAccount(equity, buyingPower, clock.now(), &error), qPrintable(error));
+        QVERIFY2(store.setPositions(positions, true, clock.now(), &error), qPrintable(error));
+    }
+
+    void openWindow()
+    {
+        QString error;
+        QVERIFY2(session->reload(&error), qPrintable(error));
+        window = std::make_unique<MainWindow>(*session);
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        session->start();
+    }
+
+    QString storedMode()
+    {
+        QString value, error;
+        store.readSetting(store::SettingKey::Mode, &value, &error);
+        return value;
+    }
+
+    std::vector<store::AuditEntry> auditRows()
+    {
+        std::vector<store::AuditEntry> rows;
+        QString error;
+        store.loadAudit(&rows, 0, &error);
+        return rows;
+    }
+
+    QTemporaryDir folder;
+    QString path;
+    ManualClock clock;
+    store::Store store;
+    std::unique_ptr<DeskSession> session;
+    std::unique_ptr<MainWindow> window;
+};
+
+Position position(const char* symbol, double qty, double price)
+{
+    Position p;
+    p.symbol = symbol;
+    p.qty = qty;
+    p.lastPriceUsd = price;
+    p.avgEntryUsd = price;
+    return p;
+}
+
+} // namespace
+
+class TestUiWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void headerShowsLeverage();
+    void switchWritesModeAndAudit();
+    void switchLockedByEnvironment();
+    void otherProcessWriteShowsWithinOneSecond();
+    void whatIfShowsSpecExamples_data();
+    void whatIfShowsSpecExamples();
+    void whatIfFlagsInvalidInput_data();
+    void whatIfFlagsInvalidInput();
+    void heatmapTooltipNamesThePair();
+    void alertsOncePerCrossing();
+    void closeCountdownOnFridayAfternoon();
+    void settingsDialogValidates();
+    void rebuildRunsInAWorkerAndLandsInTheStore();
+    void rebuildReportsABadFolder();
+    void correlationStaleAfterSevenDays_data();
+    void correlationStaleAfterSevenDays();
+};
+
+void TestUiWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings of the window stay out of $HOME
+}
+
+void TestUiWindow::headerShowsLeverage()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 1000, 150), position("AAPL", 200, 200)});
+    desk.openWindow();
+    QCOMPARE(desk.window->header()->leverageText(), QStringLiteral("1.90x"));
+    const auto* equity = desk.window->findChild<QLabel*>(QStringLiteral("equityValue"));
+    QVERIFY(equity);
+    QCOMPARE(equity->text(), QStringLiteral("$100,000"));
+}
+
+void TestUiWindow::switchWritesModeAndAudit()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    auto* button = desk.window->findChild<QToolButton*>(QStringLiteral("modeSwitchButton"));
+    QVERIFY(button);
+    QVERIFY(button->isEnabled());
+    const size_t auditBefore = desk.auditRows().size();
+
+    QTest::mouseClick(button, Qt::LeftButton);
+    QCOMPARE(desk.storedMode(), QStringLiteral("legacy"));
+    std::vector<store::AuditEntry> rows = desk.auditRows();
+    QCOMPARE(rows.size(), auditBefore + 1);
+    QCOMPARE(rows.front().key, QStringLiteral("mode"));
+    QCOMPARE(rows.front().newValue, QStringLiteral("legacy"));
+    QCOMPARE(rows.front().origin, QStringLiteral("dashboard"));
+    QVERIFY(button->isChecked());
+
+    // Undo goes back within the window, audited as well.
+    QAction* undo = desk.window->modeSwitch()->undoAction();
+    QVERIFY(undo->isEnabled());
+    undo->trigger();
+    QCOMPARE(desk.storedMode(), QStringLiteral("enhanced"));
+    QCOMPARE(desk.auditRows().size(), auditBefore + 2);
+    QVERIFY(!undo->isEnabled());
+    QVERIFY(!button->isChecked());
+}
+
+void TestUiWindow::switchLockedByEnvironment()
+{
+    Desk desk({{QStringLiteral("USE_ENHANCED_KELLY_SIZING"), QStringLiteral("true")}});
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    auto* button = desk.window->findChild<QToolButton*>(QStringLiteral("modeSwitchButton"));
+    QVERIFY(button);
+    QVERIFY(!button->isEnabled());
+    QVERIFY2(button->toolTip().contains(QStringLiteral("USE_ENHANCED_KELLY_SIZING")),
+             qPrintable(button->toolTip()));
+    const size_t auditBefore = desk.auditRows().size();
+    desk.window->modeSwitch()->toggleAction()->trigger(); // disabled: nothing happens
+    QCOMPARE(desk.auditRows().size(), auditBefore);
+}
+
+void TestUiWindow::otherProcessWriteShowsWithinOneSecond()
+{
+    Desk desk;
+    desk.seedAccount(
+        100'000, 400'000,
+        {position("NVDA", 100, 150), position("AAPL", 50, 200), position("MSFT", 10, 400)});
+    desk.openWindow();
+    QTableView* table = desk.window->book()->table();
+    QSortFilterProxyModel* proxy = desk.window->book()->proxy();
+    PositionsModel* model = desk.window->positionsModel();
+    const int aaplSource = model->rowOfKey(QStringLiteral("AAPL"));
+    QVERIFY(aaplSource >= 0);
+    const QModelIndex aapl = proxy->mapFromSource(model->index(aaplSource, 0));
+    table->selectionModel()->select(aapl, QItemSelectionModel::ClearAndSelect |
+                                              QItemSelectionModel::Rows);
+
+    QProcess writer;
+    writer.start(QCoreApplication::applicationFilePath(),
+                 {QStringLiteral("--write-price"), desk.path, QStringLiteral("AAPL"),
+                  QStringLiteral("260")});
+    QVERIFY(writer.waitForFinished(10'000));
+    QCOMPARE(writer.exitCode(), 0);
+    // Polled every 250 ms (SPEC 10: within one second).
+    const QModelIndex price =
+        model->index(model->rowOfKey(QStringLiteral("AAPL")), PositionsModel::LastPrice);
+    QTRY_COMPARE_WITH_TIMEOUT(price.data().toString(), QStringLiteral("260.00"), 1000);
+
+    const QModelIndexList selected = table->selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().data().toString(), QStringLiteral("AAPL"));
+}
+
+void TestUiWindow::whatIfShowsSpecExamples_data()
+{
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<QString>("price");
+    QTest::addColumn<QString>("mu");
+    QTest::addColumn<QString>("sigma");
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QString>("qty");
+    QTest::addColumn<QString>("binding");
+    const int enhanced = static_cast<int>(SizingMode::Enhanced);
+    const int legacy = static_cast<int>(SizingMode::Legacy);
+    const QString none;
+    QTest::newRow("enhanced NVDA @ 150") << "NVDA"
+                                         << "150" << none << none << enhanced << "1,600 shares"
+                                         << "symbol cap";
+    QTest::newRow("enhanced BTCUSD @ 50,000")
+        << "BTC/USD"
+        << "50,000" << none << none << enhanced << "1.200 units"
+        << "symbol cap";
+    QTest::newRow("enhanced NVDA mu .001 sigma .02") << "NVDA"
+                                                     << "150"
+                                                     << "0.001"
+                                                     << "0.02" << enhanced << "1,600 shares"
+                                                     << "symbol cap";
+    QTest::newRow("enhanced NVDA mu .0002 sigma .02") << "NVDA"
+                                                      << "150"
+                                                      << "0.0002"
+                                                      << "0.02" << enhanced << "666 shares"
+                                                      << "kelly";
+    QTest::newRow("legacy NVDA @ 150") << "NVDA"
+                                       << "150" << none << none << legacy << "800 shares"
+                                       << "symbol cap";
+    QTest::newRow("legacy BTCUSD @ 50,000") << "BTCUSD"
+                                            << "50000" << none << none << legacy << "1.200 units"
+                                            << "symbol cap";
+}
+
+void TestUiWindow::whatIfShowsSpecExamples()
+{
+    QFETCH(QString, symbol);
+    QFETCH(QString, price);
+    QFETCH(QString, mu);
+    QFETCH(QString, sigma);
+    QFETCH(int, mode);
+    QFETCH(QString, qty);
+    QFETCH(QString, binding);
+    Desk desk; // SPEC 8: E = 100,000, BP = 400,000, no positions, no metrics, defaults
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(symbol);
+    form->priceEdit()->setText(price);
+    form->muEdit()->setText(mu);
+    form->sigmaEdit()->setText(sigma);
+    QTest::keyClick(form->priceEdit(), Qt::Key_Return);
+    const auto sizingMode = static_cast<SizingMode>(mode);
+    QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Qty), qty);
+    QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Binding), binding);
+    if (symbol == QStringLiteral("NVDA") && sizingMode == SizingMode::Enhanced && mu.isEmpty())
+        QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Exposure),
+                 QStringLiteral("0.0%  \u2192  240.0%"));
+}
+
+void TestUiWindow::whatIfFlagsInvalidInput_data()
+{
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<QString>("price");
+    QTest::addColumn<QString>("sigma");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("price not a number") << "NVDA"
+                                        << "abc"
+                                        << ""
+                                        << "whatIfPrice";
+    QTest::newRow("price zero") << "NVDA"
+                                << "0"
+                                << ""
+                                << "whatIfPrice";
+    QTest::newRow("price negative") << "NVDA"
+                                    << "-5"
+                                    << ""
+                                    << "whatIfPrice";
+    QTest::newRow("price nan") << "NVDA"
+                               << "nan"
+                               << ""
+                               << "whatIfPrice";
+    QTest::newRow("price inf") << "NVDA"
+                               << "inf"
+                               << ""
+                               << "whatIfPrice";
+    QTest::newRow("price missing") << "NVDA"
+                                   << ""
+                                   << ""
+                                   << "whatIfPrice";
+    QTest::newRow("sigma negative") << "NVDA"
+                                    << "150"
+                                    << "-0.1"
+                                    << "whatIfSigma";
+    QTest::newRow("symbol missing") << ""
+                                    << "150"
+                                    << ""
+                                    << "whatIfSymbol";
+    QTest::newRow("symbol garbage") << "$$$"
+                                    << "150"
+                                    << ""
+                                    << "whatIfSymbol";
+}
+
+void TestUiWindow::whatIfFlagsInvalidInput()
+{
+    QFETCH(QString, symbol);
+    QFETCH(QString, price);
+    QFETCH(QString, sigma);
+    QFETCH(QString, field);
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(symbol);
+    form->priceEdit()->setText(price);
+    form->sigmaEdit()->setText(sigma);
+    QVERIFY(!form->calculate());
+    auto* flagged = form->findChild<QLineEdit*>(field);
+    QVERIFY(flagged);
+    QVERIFY(flagged->property("invalid").toBool());
+    QVERIFY(!form->fieldError(flagged).isEmpty());
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty), QString(QChar(0x2014)));
+}
+
+void TestUiWindow::heatmapTooltipNamesThePair()
+{
+    HeatmapWidget heatmap;
+    CorrelationBuild build;
+    build.symbols = {"AAPL", "MSFT", "BTCUSD"};
+    build.correlation = {1.0, 0.42, std::nullopt, 0.42, 1.0, 0.1, std::nullopt, 0.1, 1.0};
+    build.observations = {250, 240, 12, 240, 250, 100, 12, 100, 250};
+    heatmap.setBuild(build, {0, 1, 2});
+    heatmap.resize(600, 500);
+    heatmap.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&heatmap));
+
+    const QPoint aaplMsft = heatmap.cellRect(0, 1).center();
+    const QString text = heatmap.toolTipAt(aaplMsft);
+    QVERIFY2(text.contains(QStringLiteral("AAPL / MSFT")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("0.420")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("240")), qPrintable(text));
+    const QString blank = heatmap.toolTipAt(heatmap.cellRect(2, 0).center());
+    QVERIFY2(blank.contains(QStringLiteral("BTCUSD / AAPL")), qPrintable(blank));
+    QVERIFY2(blank.contains(QStringLiteral("blank")), qPrintable(blank));
+    QVERIFY(heatmap.toolTipAt(QPoint(-5, -5)).isEmpty());
+
+    // The real hover path: a tooltip event shows the same text.
+    QHelpEvent help(QEvent::ToolTip, aaplMsft, heatmap.mapToGlobal(aaplMsft));
+    QApplication::sendEvent(&heatmap, &help);
+    QTRY_VERIFY(QToolTip::text().contains(QStringLiteral("AAPL / MSFT")));
+}
+
+void TestUiWindow::alertsOncePerCrossing()
+{
+    AlertBanner banner;
+    AlertCenter alerts(&banner, nullptr);
+    ExposureReport report;
+    report.leverage = 4.2;
+    report.intradayState = LimitState::Over;
+    alerts.evaluate(report);
+    alerts.evaluate(report);
+    alerts.evaluate(report);
+    QCOMPARE(alerts.raisedCount(), 1);
+    QVERIFY(banner.text().contains(QStringLiteral("4.20x")));
+    report.leverage = 3.0;
+    report.intradayState = LimitState::Ok;
+    alerts.evaluate(report);
+    QVERIFY(banner.text().isEmpty());
+    report.leverage = 4.5;
+    report.intradayState = LimitState::Over;
+    alerts.evaluate(report);
+    QCOMPARE(alerts.raisedCount(), 2);
+}
+
+void TestUiWindow::closeCountdownOnFridayAfternoon()
+{
+    Desk desk; // 15:45 New York on a Friday, 2.5x against an overnight limit of 2x
+    desk.seedAccount(100'000, 150'000, {position("NVDA", 1000, 150), position("AAPL", 500, 200)});
+    desk.openWindow();
+    const auto* closeIn = desk.window->findChild<QLabel*>(QStringLiteral("closeInFigure"));
+    const auto* reduceBy = desk.window->findChild<QLabel*>(QStringLiteral("reduceByFigure"));
+    const auto* tonight = desk.window->findChild<QLabel*>(QStringLiteral("financingTonightFigure"));
+    QVERIFY(closeIn && reduceBy && tonight);
+    QCOMPARE(closeIn->text(), QStringLiteral("15m 00s  (16:00 ET)"));
+    QCOMPARE(reduceBy->text(), QStringLiteral("$50,000"));
+    // Borrowed 150,000 x 6.5% / 360 = 27.08 a night; Friday holds three nights.
+    QCOMPARE(tonight->text(), QStringLiteral("$81.25 (3 nights)"));
+    const auto* banner = desk.window->findChild<AlertBanner*>(QStringLiteral("alertBanner"));
+    QVERIFY(banner);
+    QVERIFY2(banner->text().contains(QStringLiteral("$50,000")), qPrintable(banner->text()));
+    QCOMPARE(desk.window->alerts()->raisedCount(), 1);
+}
+
+void TestUiWindow::settingsDialogValidates()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    SettingsDialog dialog(*desk.session);
+    QLineEdit* intraday = dialog.field(store::SettingKey::MaxIntradayLeverage);
+    QVERIFY(intraday);
+    const size_t auditBefore = desk.auditRows().size();
+
+    intraday->setText(QStringLiteral("abc"));
+    QVERIFY(!dialog.apply());
+    QVERIFY(!dialog.fieldError(store::SettingKey::MaxIntradayLeverage).isEmpty());
+    QCOMPARE(desk.auditRows().size(), auditBefore);
+
+    intraday->setText(QStringLiteral("1.0")); // a cash account is valid (SPEC 6)
+    QVERIFY(dialog.apply());
+    QString value, error;
+    QVERIFY(desk.store.readSetting(store::SettingKey::MaxIntradayLeverage, &value, &error));
+    QCOMPARE(value.toDouble(), 1.0);
+    QCOMPARE(desk.auditRows().size(), auditBefore + 1);
+    QCOMPARE(desk.auditRows().front().origin, QStringLiteral("dashboard"));
+}
+
+void TestUiWindow::rebuildRunsInAWorkerAndLandsInTheStore()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 100, 150)});
+    desk.openWindow();
+    QVERIFY(!desk.session->state().correlation);
+    CorrelationRebuilder* rebuilder = desk.window->findChild<CorrelationRebuilder*>();
+    QVERIFY(rebuilder);
+    QSignalSpy progress(rebuilder, &CorrelationRebuilder::progress);
+    desk.window->rebuildCorrelationFrom(QStringLiteral(KELLY_SOURCE_DIR "/resources/prices"));
+    QVERIFY(rebuilder->isRunning() || progress.count() > 0 || desk.session->state().correlation);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().correlation.has_value(), 20'000);
+    QCOMPARE(desk.session->state().correlation->build.symbols.size(), size_t(12));
+    QVERIFY(progress.count() > 0);
+    QCOMPARE(desk.window->correlation()->heatmap()->symbolCount(), 12);
+    // The book is covered now, so the header shows a VaR.
+    QVERIFY(desk.session->state().risk.var95Usd.has_value());
+}
+
+void TestUiWindow::rebuildReportsABadFolder()
+{
+    const QTemporaryDir empty;
+    const Result<CorrelationBuild> result =
+        CorrelationRebuilder::rebuild(empty.path(), 250, [](int, int) {});
+    QVERIFY(!result);
+    QVERIFY(QString::fromStdString(result.error().describe()).contains(QStringLiteral(".csv")));
+}
+
+void TestUiWindow::correlationStaleAfterSevenDays_data()
+{
+    QTest::addColumn<int>("ageHours");
+    QTest::addColumn<bool>("stale");
+    QTest::newRow("fresh") << 1 << false;
+    QTest::newRow("six days") << 6 * 24 << false;
+    QTest::newRow("exactly seven days") << 7 * 24 << false;
+    QTest::newRow("seven days and an hour") << 7 * 24 + 1 << true;
+}
+
+void TestUiWindow::correlationStaleAfterSevenDays()
+{
+    QFETCH(int, ageHours);
+    QFETCH(bool, stale);
+    CorrelationPanel panel;
+    store::StoredCorrelationBuild stored;
+    stored.id = 1;
+    stored.builtAt = kFriday1545 - hours(ageHours);
+    stored.build.symbols = {"AAPL", "MSFT"};
+    stored.build.correlation = {1.0, 0.5, 0.5, 1.0};
+    stored.build.observations = {250, 250, 250, 250};
+    panel.setBuild(stored, kFriday1545);
+    QCOMPARE(panel.isStale(), stale);
+    QCOMPARE(panel.heatmap()->symbolCount(), 2);
+    const auto* warning = panel.findChild<QLabel*>(QStringLiteral("staleWarning"));
+    QVERIFY(warning);
+    QCOMPARE(!warning->isHidden(), stale);
+}
+
+int main(int argc, char* argv[])
+{
+    if (argc == 5 && QByteArray(argv[1]) == "--write-price") {
+        QCoreApplication app(argc, argv);
+        return writePriceProcess(app.arguments().mid(2));
+    }
+    QApplication app(argc, argv);
+    TestUiWindow test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_ui_window.moc"

@@ -1,0 +1,217 @@
+#include "DecisionsModel.h"
+
+#include "Format.h"
+#include "Palette.h"
+
+namespace kelly::ui {
+
+namespace {
+
+QString fromTo(const std::optional<double>& before, const std::optional<double>& after,
+               const std::function<QString(const std::optional<double>&)>& show)
+{
+    return show(before) + QStringLiteral(" \u2192 ") + show(after);
+}
+
+QString timeText(UtcTime time)
+{
+    return format::utcDateTime(time);
+}
+
+} // namespace
+
+// --- DecisionsModel ----------------------------------------------------------------------
+
+void DecisionsModel::setDecisions(std::vector<store::SizingDecision> decisions)
+{
+    sync(std::move(decisions));
+}
+
+int DecisionsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString DecisionsModel::keyOf(const store::SizingDecision& row) const
+{
+    return QString::number(row.id);
+}
+
+bool DecisionsModel::sameContent(const store::SizingDecision&, const store::SizingDecision&) const
+{
+    return true; // a recorded decision never changes
+}
+
+QVariant DecisionsModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const store::SizingDecision& d = rowAt(index.row());
+    const SizingResult& r = d.result;
+    const bool fallback = r.fallbackReason.has_value();
+    if (role == IsFallbackRole)
+        return fallback;
+    if (role == MethodRole)
+        return QString::fromLatin1(sizingModeName(r.method));
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Time:
+            return static_cast<qlonglong>(d.decidedAt.time_since_epoch().count());
+        case Qty:
+            return r.qty;
+        case Price:
+            return r.priceUsd;
+        case Value:
+            return r.addedValueUsd();
+        case Exposure:
+            return r.exposureAfterPct ? QVariant(*r.exposureAfterPct) : QVariant();
+        case Leverage:
+            return r.leverageAfter ? QVariant(*r.leverageAfter) : QVariant();
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Time:
+            return timeText(d.decidedAt);
+        case Symbol:
+            return QString::fromStdString(r.symbol);
+        case Method:
+            return fallback ? tr("legacy (fallback)")
+                            : QString::fromLatin1(sizingModeName(r.method));
+        case Qty:
+            return format::qty(r.qty, r.assetClass);
+        case Price:
+            return format::price(r.priceUsd);
+        case Value:
+            return format::usd(r.addedValueUsd());
+        case Binding:
+            return QString::fromLatin1(bindingLimitName(r.binding));
+        case Exposure:
+            return fromTo(r.exposureBeforePct, r.exposureAfterPct,
+                          [](const std::optional<double>& v) { return format::pct(v); });
+        case Leverage:
+            return fromTo(r.leverageBefore, r.leverageAfter, format::leverage);
+        case Fallback:
+            return r.fallbackReason ? QString::fromStdString(*r.fallbackReason) : QString();
+        case Origin:
+            return d.origin;
+        }
+        return {};
+    }
+    if (role == Qt::TextAlignmentRole) {
+        const int c = index.column();
+        const bool numeric = c == Qty || c == Price || c == Value || c == Exposure || c == Leverage;
+        return QVariant::fromValue(Qt::AlignVCenter | (numeric ? Qt::AlignRight : Qt::AlignLeft));
+    }
+    if (role == Qt::BackgroundRole && fallback) {
+        QColor amber = palette::near();
+        amber.setAlpha(60);
+        return amber;
+    }
+    if (role == Qt::ToolTipRole && fallback)
+        return tr("Enhanced sizing failed (%1), falling back to legacy")
+            .arg(QString::fromStdString(*r.fallbackReason));
+    return {};
+}
+
+QVariant DecisionsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Time:
+        return tr("Time");
+    case Symbol:
+        return tr("Symbol");
+    case Method:
+        return tr("Method");
+    case Qty:
+        return tr("Qty");
+    case Price:
+        return tr("Price");
+    case Value:
+        return tr("Value");
+    case Binding:
+        return tr("Binding limit");
+    case Exposure:
+        return tr("Symbol exposure");
+    case Leverage:
+        return tr("Leverage");
+    case Fallback:
+        return tr("Fallback reason");
+    case Origin:
+        return tr("Origin");
+    }
+    return {};
+}
+
+// --- AuditModel -------------------------------------------------------------------------
+
+void AuditModel::setEntries(std::vector<store::AuditEntry> entries)
+{
+    sync(std::move(entries));
+}
+
+int AuditModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString AuditModel::keyOf(const store::AuditEntry& row) const
+{
+    return QString::number(row.id);
+}
+
+bool AuditModel::sameContent(const store::AuditEntry&, const store::AuditEntry&) const
+{
+    return true; // the audit is append-only
+}
+
+QVariant AuditModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const store::AuditEntry& e = rowAt(index.row());
+    if (role == SortRole && index.column() == Time)
+        return static_cast<qlonglong>(e.changedAt.time_since_epoch().count());
+    if (role == Qt::DisplayRole || role == SortRole) {
+        switch (index.column()) {
+        case Time:
+            return timeText(e.changedAt);
+        case Key:
+            return e.key;
+        case OldValue:
+            return e.oldValue ? *e.oldValue : tr("(default)");
+        case NewValue:
+            return e.newValue;
+        case Origin:
+            return e.origin;
+        }
+    }
+    if (role == Qt::ForegroundRole && index.column() == OldValue && !e.oldValue)
+        return palette::muted();
+    return {};
+}
+
+QVariant AuditModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Time:
+        return tr("Time");
+    case Key:
+        return tr("Setting");
+    case OldValue:
+        return tr("Old");
+    case NewValue:
+        return tr("New");
+    case Origin:
+        return tr("Origin");
+    }
+    return {};
+}
+
+} // namespace kelly::ui

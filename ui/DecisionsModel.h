@@ -1,0 +1,74 @@
+#pragma once
+
+#include "KeyedTableModel.h"
+#include "store/Store.h"
+
+namespace kelly::ui {
+
+// The sizing log (SPEC 9): one row per recorded decision, keyed by id, newest first.
+class DecisionsModel final : public KeyedTableModel<store::SizingDecision>
+{
+public:
+    enum Column
+    {
+        Time,
+        Symbol,
+        Method,
+        Qty,
+        Price,
+        Value,
+        Binding,
+        Exposure,
+        Leverage,
+        Fallback,
+        Origin,
+        ColumnCount
+    };
+    static constexpr int SortRole = Qt::UserRole + 1;
+    static constexpr int IsFallbackRole = Qt::UserRole + 2;
+    static constexpr int MethodRole = Qt::UserRole + 3;
+
+    using KeyedTableModel::KeyedTableModel;
+
+    void setDecisions(std::vector<store::SizingDecision> decisions);
+
+    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    QString keyOf(const store::SizingDecision& row) const override;
+    bool sameContent(const store::SizingDecision& a, const store::SizingDecision& b) const override;
+};
+
+// The settings audit (SPEC 7): every change with time, key, old, new and origin.
+class AuditModel final : public KeyedTableModel<store::AuditEntry>
+{
+public:
+    enum Column
+    {
+        Time,
+        Key,
+        OldValue,
+        NewValue,
+        Origin,
+        ColumnCount
+    };
+    static constexpr int SortRole = Qt::UserRole + 1;
+
+    using KeyedTableModel::KeyedTableModel;
+
+    void setEntries(std::vector<store::AuditEntry> entries);
+
+    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    QString keyOf(const store::AuditEntry& row) const override;
+    bool sameContent(const store::AuditEntry& a, const store::AuditEntry& b) const override;
+};
+
+} // namespace kelly::ui

@@ -1,0 +1,95 @@
+#include "HistoryChartPanel.h"
+
+#include "Palette.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <cmath>
+
+namespace kelly::ui {
+
+HistoryChartPanel::HistoryChartPanel(QWidget* parent)
+    : QWidget(parent), m_chart(new QChart), m_equity(new QLineSeries), m_leverage(new QLineSeries),
+      m_time(new QDateTimeAxis), m_equityAxis(new QValueAxis), m_leverageAxis(new QValueAxis)
+{
+    m_equity->setName(tr("Equity (USD thousands)"));
+    m_leverage->setName(tr("Gross leverage"));
+    m_equity->setPen(QPen(palette::neutralBar(), 2));
+    m_leverage->setPen(QPen(palette::near(), 2));
+    m_chart->addSeries(m_equity);
+    m_chart->addSeries(m_leverage);
+    m_chart->setTitle(tr("Equity and leverage from snapshots"));
+    m_time->setFormat(QStringLiteral("MMM d HH:mm"));
+    m_time->setTickCount(6);
+    m_equityAxis->setLabelFormat(QStringLiteral("$%.0fk"));
+    m_leverageAxis->setLabelFormat(QStringLiteral("%.2fx"));
+    m_chart->addAxis(m_time, Qt::AlignBottom);
+    m_chart->addAxis(m_equityAxis, Qt::AlignLeft);
+    m_chart->addAxis(m_leverageAxis, Qt::AlignRight);
+    m_equity->attachAxis(m_time);
+    m_equity->attachAxis(m_equityAxis);
+    m_leverage->attachAxis(m_time);
+    m_leverage->attachAxis(m_leverageAxis);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setBackgroundRoundness(0);
+    m_view = new QChartView(m_chart, this);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setObjectName(QStringLiteral("historyChart"));
+    m_view->setMinimumHeight(260);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+}
+
+int HistoryChartPanel::pointCount() const
+{
+    return static_cast<int>(m_equity->count());
+}
+
+void HistoryChartPanel::setSnapshots(const std::vector<store::SnapshotRecord>& snapshots)
+{
+    const qint64 lastId = snapshots.empty() ? 0 : snapshots.back().id;
+    if (lastId == m_lastId && snapshots.size() == m_lastCount)
+        return;
+    m_lastId = lastId;
+    m_lastCount = snapshots.size();
+
+    const size_t first = snapshots.size() > kMaxPoints ? snapshots.size() - kMaxPoints : 0;
+    QList<QPointF> equity;
+    QList<QPointF> leverage;
+    double low = 0.0, high = 0.0, leverageHigh = 0.0;
+    for (size_t i = first; i < snapshots.size(); ++i) {
+        const store::SnapshotRecord& s = snapshots[i];
+        const double at =
+            static_cast<double>(store::toQDateTime(s.snapshot.observedAt).toMSecsSinceEpoch());
+        const double value = s.snapshot.portfolioValueUsd / 1000.0;
+        if (!std::isfinite(value))
+            continue;
+        low = equity.isEmpty() ? value : std::min(low, value);
+        high = equity.isEmpty() ? value : std::max(high, value);
+        equity.append(QPointF(at, value));
+        if (s.equityUsd > 0.0 && std::isfinite(s.grossUsd)) {
+            const double ratio = s.grossUsd / s.equityUsd;
+            leverage.append(QPointF(at, ratio));
+            leverageHigh = std::max(leverageHigh, ratio);
+        }
+    }
+    m_equity->replace(equity);
+    m_leverage->replace(leverage);
+    if (equity.isEmpty())
+        return;
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(equity.front().x())),
+                     QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(equity.back().x())));
+    const double pad = std::max((high - low) * 0.1, std::abs(high) * 0.01 + 0.001);
+    m_equityAxis->setRange(low - pad, high + pad);
+    m_equityAxis->applyNiceNumbers();
+    m_leverageAxis->setRange(0.0, std::max(1.0, leverageHigh * 1.2));
+    m_leverageAxis->applyNiceNumbers();
+}
+
+} // namespace kelly::ui

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QString>
+#include <algorithm>
+#include <vector>
+
+namespace kelly::ui {
+
+// A table whose rows carry a stable key (symbol, decision id, audit id). `sync` applies a
+// fresh list with row removes, moves, inserts and per-row dataChanged, never a model reset,
+// so selection, sort and scroll survive every live refresh (STYLE: models).
+template <typename Row> class KeyedTableModel : public QAbstractTableModel
+{
+public:
+    using QAbstractTableModel::QAbstractTableModel;
+
+    int rowCount(const QModelIndex& parent = QModelIndex()) const override
+    {
+        return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+    }
+
+    const std::vector<Row>& rows() const { return m_rows; }
+    const Row& rowAt(int row) const { return m_rows.at(static_cast<size_t>(row)); }
+
+    // The row holding `key`, or -1.
+    int rowOfKey(const QString& key) const
+    {
+        for (size_t i = 0; i < m_rows.size(); ++i)
+            if (keyOf(m_rows[i]) == key)
+                return static_cast<int>(i);
+        return -1;
+    }
+
+protected:
+    virtual QString keyOf(const Row& row) const = 0;
+    virtual bool sameContent(const Row& a, const Row& b) const = 0;
+
+    void sync(std::vector<Row> incoming)
+    {
+        QHash<QString, int> incomingKeys;
+        incomingKeys.reserve(static_cast<qsizetype>(incoming.size()));
+        for (size_t i = 0; i < incoming.size(); ++i)
+            incomingKeys.insert(keyOf(incoming[i]), static_cast<int>(i));
+
+        // Rows whose key vanished go first, back to front so indexes stay valid.
+        for (int row = rowCount() - 1; row >= 0; --row) {
+            if (incomingKeys.contains(keyOf(m_rows[static_cast<size_t>(row)])))
+                continue;
+            int first = row;
+            while (first > 0 &&
+                   !incomingKeys.contains(keyOf(m_rows[static_cast<size_t>(first - 1)])))
+                --first;
+            beginRemoveRows(QModelIndex(), first, row);
+            m_rows.erase(m_rows.begin() + first, m_rows.begin() + row + 1);
+            endRemoveRows();
+            row = first;
+        }
+
+        QHash<QString, int> present;
+        for (const Row& row : m_rows)
+            present.insert(keyOf(row), 0);
+
+        const int lastColumn = columnCount() - 1;
+        for (size_t i = 0; i < incoming.size(); ++i) {
+            const int at = static_cast<int>(i);
+            const QString key = keyOf(incoming[i]);
+            if (!present.contains(key)) {
+                beginInsertRows(QModelIndex(), at, at);
+                m_rows.insert(m_rows.begin() + at, std::move(incoming[i]));
+                endInsertRows();
+                continue;
+            }
+            if (keyOf(m_rows[i]) != key) {
+                // Same key further down: the order changed, move the row up.
+                int from = at + 1;
+                while (keyOf(m_rows[static_cast<size_t>(from)]) != key)
+                    ++from;
+                beginMoveRows(QModelIndex(), from, from, QModelIndex(), at);
+                std::rotate(m_rows.begin() + at, m_rows.begin() + from, m_rows.begin() + from + 1);
+                endMoveRows();
+            }
+            if (!sameContent(m_rows[i], incoming[i])) {
+                m_rows[i] = std::move(incoming[i]);
+                Q_EMIT dataChanged(index(at, 0), index(at, lastColumn));
+            }
+        }
+    }
+
+private:
+    std::vector<Row> m_rows;
+};
+
+} // namespace kelly::ui

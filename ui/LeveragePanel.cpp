@@ -1,0 +1,101 @@
+#include "LeveragePanel.h"
+
+#include "Format.h"
+#include "LeverageGauge.h"
+#include "Palette.h"
+
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace kelly::ui {
+
+namespace {
+
+QString colourStyle(LimitState state)
+{
+    return state == LimitState::Ok ? QString()
+                                   : QStringLiteral("color: %1; font-weight: 600;")
+                                         .arg(palette::forState(state).name());
+}
+
+} // namespace
+
+LeveragePanel::LeveragePanel(QWidget* parent) : QWidget(parent), m_gauge(new LeverageGauge(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* gaugeBox = new QGroupBox(tr("Gross leverage against the limits"), this);
+    auto* gaugeLayout = new QVBoxLayout(gaugeBox);
+    gaugeLayout->addWidget(m_gauge);
+    layout->addWidget(gaugeBox);
+
+    auto* figures = new QGroupBox(tr("Before the close"), this);
+    m_figureGrid = new QGridLayout(figures);
+    m_figureGrid->setHorizontalSpacing(36);
+    m_figureGrid->setVerticalSpacing(4);
+    m_leverage = addFigure(0, 0, tr("Gross leverage"), QStringLiteral("leverageFigure"));
+    m_intraday = addFigure(0, 1, tr("Intraday limit"), QStringLiteral("intradayFigure"));
+    m_overnight = addFigure(0, 2, tr("Overnight limit"), QStringLiteral("overnightFigure"));
+    m_borrowed = addFigure(0, 3, tr("Borrowed"), QStringLiteral("borrowedFigure"));
+    m_reduceBy =
+        addFigure(2, 0, tr("Reduce by before the close"), QStringLiteral("reduceByFigure"));
+    m_closeIn = addFigure(2, 1, tr("US close in"), QStringLiteral("closeInFigure"));
+    m_financingPerNight =
+        addFigure(2, 2, tr("Financing per night"), QStringLiteral("financingPerNightFigure"));
+    m_financingTonight =
+        addFigure(2, 3, tr("Financing tonight"), QStringLiteral("financingTonightFigure"));
+    m_financingPerNight->setToolTip(
+        tr("Borrowed x annual rate / 360 (brokers' day count, SPEC 6)"));
+    layout->addWidget(figures);
+}
+
+QLabel* LeveragePanel::addFigure(int row, int column, const QString& caption,
+                                 const QString& objectName)
+{
+    QGridLayout* grid = m_figureGrid;
+    auto* captionLabel = new QLabel(caption, this);
+    captionLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+    auto* value = new QLabel(format::missing(), this);
+    value->setObjectName(objectName);
+    QFont font = value->font();
+    font.setPointSizeF(font.pointSizeF() * 1.35);
+    value->setFont(font);
+    grid->addWidget(captionLabel, row, column);
+    grid->addWidget(value, row + 1, column);
+    return value;
+}
+
+void LeveragePanel::addBelow(QWidget* widget)
+{
+    layout()->addWidget(widget);
+}
+
+void LeveragePanel::setReport(const ExposureReport& report)
+{
+    m_gauge->setReport(report);
+    m_leverage->setText(format::leverage(report.leverage));
+    m_leverage->setStyleSheet(colourStyle(palette::bookState(report)));
+    m_intraday->setText(format::leverage(report.intradayLimit) + QStringLiteral("  ") +
+                        QString::fromLatin1(limitStateName(report.intradayState)));
+    m_intraday->setStyleSheet(colourStyle(report.intradayState));
+    m_overnight->setText(format::leverage(report.overnightLimit) + QStringLiteral("  ") +
+                         QString::fromLatin1(limitStateName(report.overnightState)));
+    m_overnight->setStyleSheet(colourStyle(report.overnightState));
+    m_borrowed->setText(format::usd(report.borrowedUsd));
+    m_reduceBy->setText(format::usd(report.reduceByUsd));
+    m_reduceBy->setStyleSheet(report.reduceByUsd <= 0.0 ? QString()
+                              : report.closeWarning     ? colourStyle(LimitState::Over)
+                                                        : colourStyle(LimitState::Near));
+    m_closeIn->setText(format::duration(report.timeToClose) + QStringLiteral("  (") +
+                       format::newYorkTime(report.nextClose) + QLatin1Char(')'));
+    m_closeIn->setStyleSheet(report.closeWarning ? colourStyle(LimitState::Over) : QString());
+    m_financingPerNight->setText(format::usd(report.financingPerNightUsd, 2));
+    m_financingTonight->setText(report.financedDaysTonight == 1
+                                    ? format::usd(report.financingTonightUsd, 2)
+                                    : tr("%1 (%2 nights)")
+                                          .arg(format::usd(report.financingTonightUsd, 2))
+                                          .arg(report.financedDaysTonight));
+}
+
+} // namespace kelly::ui

@@ -1,0 +1,294 @@
+#include "MainWindow.h"
+
+#include "AccountHeader.h"
+#include "AlertCenter.h"
+#include "AuditPanel.h"
+#include "BookPanel.h"
+#include "Clock.h"
+#include "CorrelationPanel.h"
+#include "CorrelationRebuilder.h"
+#include "DecisionsModel.h"
+#include "DeskSession.h"
+#include "ExposureChartPanel.h"
+#include "Format.h"
+#include "HistoryChartPanel.h"
+#include "LeveragePanel.h"
+#include "ModeSwitch.h"
+#include "PositionsModel.h"
+#include "SettingsDialog.h"
+#include "SizingLogPanel.h"
+#include "WhatIfPanel.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QLabel>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace kelly::ui {
+
+namespace {
+
+// QSettings keys of the window itself (the store holds everything else).
+const char* const kGeometryKey = "window/geometry";
+const char* const kStateKey = "window/state";
+const char* const kTabKey = "window/tab";
+const char* const kPricesFolderKey = "correlation/pricesFolder";
+
+} // namespace
+
+QStringList MainWindow::tabNames()
+{
+    return {QStringLiteral("book"),   QStringLiteral("leverage"), QStringLiteral("correlation"),
+            QStringLiteral("whatif"), QStringLiteral("log"),      QStringLiteral("audit")};
+}
+
+MainWindow::MainWindow(DeskSession& session, QWidget* parent)
+    : QMainWindow(parent), m_session(session), m_positions(new PositionsModel(this)),
+      m_decisions(new DecisionsModel(this)), m_audit(new AuditModel(this)),
+      m_rebuilder(new CorrelationRebuilder(this))
+{
+    setWindowTitle(tr("KellyDesk"));
+    setObjectName(QStringLiteral("kellyDeskMainWindow"));
+    resize(1440, 900);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(10, 6, 10, 4);
+    m_header = new AccountHeader(central);
+    m_banner = new AlertBanner(central);
+    m_tabs = new QTabWidget(central);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->setDocumentMode(true);
+    layout->addWidget(m_header);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    auto* bookSplit = new QSplitter(Qt::Horizontal, m_tabs);
+    m_book = new BookPanel(m_positions, bookSplit);
+    m_exposureChart = new ExposureChartPanel(bookSplit);
+    bookSplit->addWidget(m_book);
+    bookSplit->addWidget(m_exposureChart);
+    bookSplit->setStretchFactor(0, 3);
+    bookSplit->setStretchFactor(1, 2);
+    bookSplit->setSizes({900, 520});
+    m_leverage = new LeveragePanel(m_tabs);
+    m_history = new HistoryChartPanel(m_leverage);
+    m_leverage->addBelow(m_history);
+    m_correlation = new CorrelationPanel(m_tabs);
+    m_whatIf = new WhatIfPanel(session, m_tabs);
+    m_sizingLog = new SizingLogPanel(m_decisions, m_tabs);
+    m_auditPanel = new AuditPanel(m_audit, m_tabs);
+    m_tabs->addTab(bookSplit, tr("&Book"));
+    m_tabs->addTab(m_leverage, tr("&Leverage"));
+    m_tabs->addTab(m_correlation, tr("&Correlation"));
+    m_tabs->addTab(m_whatIf, tr("&What-if"));
+    m_tabs->addTab(m_sizingLog, tr("Sizing lo&g"));
+    m_tabs->addTab(m_auditPanel, tr("&Audit"));
+
+    m_modeSwitch = new ModeSwitch(session, this);
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("KellyDesk"));
+        m_tray->show();
+    }
+    m_alerts = new AlertCenter(m_banner, m_tray, this);
+    buildActions();
+
+    m_storeLabel = new QLabel(tr("Store: %1").arg(session.store().path()), this);
+    m_updatedLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_updatedLabel);
+    statusBar()->addWidget(m_storeLabel, 1);
+
+    connect(&session, &DeskSession::stateChanged, this, &MainWindow::onStateChanged);
+    connect(&session, &DeskSession::ticked, this, &MainWindow::onTick);
+    connect(&session, &DeskSession::storeError, this,
+            [this](const QString& error) { showMessage(tr("Store error: %1").arg(error)); });
+    connect(m_modeSwitch, &ModeSwitch::switched, this, &MainWindow::showMessage);
+    connect(m_modeSwitch, &ModeSwitch::failed, this, &MainWindow::showMessage);
+    connect(m_correlation, &CorrelationPanel::rebuildRequested, this,
+            &MainWindow::chooseRebuildFolder);
+    connect(m_rebuilder, &CorrelationRebuilder::progress, m_correlation,
+            &CorrelationPanel::setRebuildProgress);
+    connect(m_rebuilder, &CorrelationRebuilder::finished, this,
+            [this](const CorrelationBuild& build) {
+                m_correlation->setRebuildRunning(false);
+                QString error;
+                if (!m_session.saveCorrelationBuild(build, &error))
+                    m_correlation->showRebuildError(error);
+                else
+                    showMessage(tr("Correlation rebuilt: %1 symbols").arg(build.symbols.size()));
+            });
+    connect(m_rebuilder, &CorrelationRebuilder::failed, this, [this](const QString& error) {
+        m_correlation->setRebuildRunning(false);
+        m_correlation->showRebuildError(error);
+    });
+    onStateChanged();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions()
+{
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto* modeCaption = new QLabel(tr("  Sizing mode: "), bar);
+    bar->addWidget(modeCaption);
+    bar->addAction(m_modeSwitch->toggleAction());
+    if (auto* button =
+            qobject_cast<QToolButton*>(bar->widgetForAction(m_modeSwitch->toggleAction()))) {
+        button->setObjectName(QStringLiteral("modeSwitchButton"));
+        QFont bold = button->font();
+        bold.setBold(true);
+        button->setFont(bold);
+        // Calm blue while enhanced; amber while rolled back to legacy, so the state is
+        // visible from across the room.
+        button->setStyleSheet(QStringLiteral(
+            "QToolButton#modeSwitchButton { border: 1px solid #3f6ea8; border-radius: 4px;"
+            " padding: 3px 12px; background: #e6eef7; color: #1f3b5a; }"
+            "QToolButton#modeSwitchButton:checked { border-color: #b36b00; background: #fdebd0;"
+            " color: #7a4500; }"
+            "QToolButton#modeSwitchButton:disabled { border-color: #9aa0a6; background: #eeeeee;"
+            " color: #6b7280; }"));
+        button->setMinimumWidth(
+            button->fontMetrics().horizontalAdvance(tr("Legacy sizing (rolled back)")) + 32);
+    }
+    bar->addAction(m_modeSwitch->undoAction());
+    bar->addSeparator();
+
+    auto* whatIf = new QAction(tr("What-if..."), this);
+    whatIf->setShortcut(QKeySequence(QStringLiteral("Ctrl+K")));
+    whatIf->setToolTip(tr("Size an order without placing it (Ctrl+K)"));
+    connect(whatIf, &QAction::triggered, this, [this] {
+        selectTab(QStringLiteral("whatif"));
+        m_whatIf->focusForm();
+    });
+    auto* rebuild = new QAction(tr("Rebuild correlation..."), this);
+    rebuild->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
+    connect(rebuild, &QAction::triggered, this, &MainWindow::chooseRebuildFolder);
+    auto* settings = new QAction(tr("Settings..."), this);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+,")));
+    connect(settings, &QAction::triggered, this, &MainWindow::openSettings);
+    auto* quit = new QAction(tr("Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    bar->addAction(whatIf);
+    bar->addAction(rebuild);
+    bar->addAction(settings);
+    addAction(quit);
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        auto* jump = new QAction(this);
+        jump->setShortcut(QKeySequence(QStringLiteral("Alt+%1").arg(i + 1)));
+        connect(jump, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+        addAction(jump);
+    }
+}
+
+void MainWindow::onStateChanged()
+{
+    const std::shared_ptr<const DeskState> state = m_session.stateHandle();
+    m_positions->setPositions(state->exposure.positions);
+    m_decisions->setDecisions(state->decisions);
+    m_audit->setEntries(state->audit);
+    m_exposureChart->setPositions(state->exposure.positions, state->settings.limits.symbolCapPct);
+    m_history->setSnapshots(state->snapshots);
+    QSet<QString> held;
+    for (const Position& p : state->account.account.positions)
+        held.insert(QString::fromStdString(p.symbol));
+    m_correlation->setBuild(state->correlation, state->now);
+    m_correlation->setHeldSymbols(held);
+    m_whatIf->setState(state);
+    const store::EffectiveSetting& mode = state->settings.entry(store::SettingKey::Mode);
+    m_modeSwitch->setState(state->settings.mode, mode.lockedByEnv,
+                           store::settingSpec(store::SettingKey::Mode).envVar);
+    onTick();
+}
+
+void MainWindow::onTick()
+{
+    const DeskState& state = m_session.state();
+    m_header->setReport(state.exposure, state.risk);
+    m_leverage->setReport(state.exposure);
+    m_alerts->evaluate(state.exposure);
+    m_updatedLabel->setText(
+        tr("Now %1  |  %2").arg(format::newYorkTime(state.now), format::utcDateTime(state.now)));
+}
+
+bool MainWindow::selectTab(const QString& name)
+{
+    const qsizetype index = tabNames().indexOf(name.toLower());
+    if (index < 0)
+        return false;
+    m_tabs->setCurrentIndex(static_cast<int>(index));
+    return true;
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_session, this);
+    if (dialog.exec() == QDialog::Accepted)
+        showMessage(tr("Settings saved"));
+}
+
+void MainWindow::chooseRebuildFolder()
+{
+    QSettings settings;
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Folder of daily price files (.csv)"),
+        settings.value(QString::fromLatin1(kPricesFolderKey)).toString());
+    if (folder.isEmpty())
+        return;
+    settings.setValue(QString::fromLatin1(kPricesFolderKey), folder);
+    rebuildCorrelationFrom(folder);
+}
+
+void MainWindow::rebuildCorrelationFrom(const QString& folder)
+{
+    if (m_rebuilder->isRunning())
+        return;
+    const int lookback = m_session.state().correlation
+                             ? m_session.state().correlation->build.lookback
+                             : CorrelationBuild{}.lookback;
+    m_correlation->setRebuildRunning(true);
+    m_rebuilder->start(folder, lookback);
+}
+
+void MainWindow::showMessage(const QString& message)
+{
+    statusBar()->showMessage(message, 8000);
+}
+
+void MainWindow::restoreWindowState()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QString::fromLatin1(kGeometryKey)).toByteArray());
+    restoreState(settings.value(QString::fromLatin1(kStateKey)).toByteArray());
+    selectTab(settings.value(QString::fromLatin1(kTabKey), tabNames().first()).toString());
+}
+
+void MainWindow::saveWindowState() const
+{
+    QSettings settings;
+    settings.setValue(QString::fromLatin1(kGeometryKey), saveGeometry());
+    settings.setValue(QString::fromLatin1(kStateKey), saveState());
+    settings.setValue(QString::fromLatin1(kTabKey), tabNames().value(m_tabs->currentIndex()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace kelly::ui

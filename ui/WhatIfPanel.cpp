@@ -1,0 +1,362 @@
+#include "WhatIfPanel.h"
+
+#include "DeskSession.h"
+#include "Format.h"
+#include "Palette.h"
+#include "risk/PortfolioRisk.h"
+
+#include <QCompleter>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QStringListModel>
+#include <QVBoxLayout>
+#include <cmath>
+#include <set>
+
+namespace kelly::ui {
+
+namespace {
+
+const SizingMode kColumns[2] = {SizingMode::Enhanced, SizingMode::Legacy};
+
+QString rowName(WhatIfPanel::Row row)
+{
+    static const char* names[] = {"qty",      "value",    "base", "target",   "binding",
+                                  "exposure", "leverage", "var",  "forecast", "note"};
+    return QString::fromLatin1(names[row]);
+}
+
+QString arrow(const QString& before, const QString& after)
+{
+    return before + QStringLiteral("  \u2192  ") + after;
+}
+
+} // namespace
+
+WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
+    : QWidget(parent), m_session(session), m_symbols(new QStringListModel(this)),
+      m_status(new QLabel(this))
+{
+    auto* formBox = new QGroupBox(tr("Order"), this);
+    m_form = new QGridLayout(formBox);
+    m_form->setColumnMinimumWidth(1, 220);
+    m_symbol =
+        addField(tr("Symbol"), QStringLiteral("whatIfSymbol"), tr("e.g. NVDA or BTC/USD"), 0);
+    m_price = addField(tr("Price (USD)"), QStringLiteral("whatIfPrice"), tr("last price"), 1);
+    m_mu = addField(tr("mu, daily (optional)"), QStringLiteral("whatIfMu"),
+                    tr("from the metrics, else 0.005"), 2);
+    m_sigma = addField(tr("sigma, daily (optional)"), QStringLiteral("whatIfSigma"),
+                       tr("from the metrics, else defaults"), 3);
+    m_completer = new QCompleter(m_symbols, this);
+    m_completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_completer->setFilterMode(Qt::MatchContains);
+    m_symbol->setCompleter(m_completer);
+    connect(m_symbol, &QLineEdit::editingFinished, this, &WhatIfPanel::prefillPrice);
+    connect(m_completer, qOverload<const QString&>(&QCompleter::activated), this,
+            &WhatIfPanel::prefillPrice);
+    connect(m_price, &QLineEdit::textEdited, this, [this] { m_priceAutoFilled = false; });
+    for (QLineEdit* field : {m_symbol, m_price, m_mu, m_sigma})
+        connect(field, &QLineEdit::returnPressed, this, &WhatIfPanel::calculate);
+
+    m_calculate = new QPushButton(tr("Size it (dry run)"), formBox);
+    m_calculate->setObjectName(QStringLiteral("whatIfCalculate"));
+    m_calculate->setDefault(true);
+    connect(m_calculate, &QPushButton::clicked, this, &WhatIfPanel::calculate);
+    m_form->addWidget(m_calculate, 8, 1);
+    auto* hint = new QLabel(tr("Nothing is recorded: both columns are dry runs of the bot's next "
+                               "call with the store's current account, limits and metrics."),
+                            formBox);
+    hint->setWordWrap(true);
+    hint->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+    m_form->addWidget(hint, 9, 0, 1, 2);
+    m_form->setRowStretch(10, 1);
+
+    auto* resultBox = new QGroupBox(tr("What the bot would do"), this);
+    auto* grid = new QGridLayout(resultBox);
+    grid->setHorizontalSpacing(28);
+    grid->setVerticalSpacing(8);
+    const QString captions[RowCount] = {tr("Quantity"),
+                                        tr("Value"),
+                                        tr("Base fraction (half-Kelly)"),
+                                        tr("Target fraction of equity"),
+                                        tr("Binding limit"),
+                                        tr("Symbol exposure"),
+                                        tr("Account leverage"),
+                                        tr("1-day VaR 95%"),
+                                        tr("Forecast used (mu / sigma)"),
+                                        tr("Note")};
+    for (int column = 0; column < 2; ++column) {
+        m_columnTitles[column] = new QLabel(resultBox);
+        QFont bold = m_columnTitles[column]->font();
+        bold.setBold(true);
+        bold.setPointSizeF(bold.pointSizeF() * 1.15);
+        m_columnTitles[column]->setFont(bold);
+        grid->addWidget(m_columnTitles[column], 0, column + 1);
+    }
+    for (int row = 0; row < RowCount; ++row) {
+        auto* caption = new QLabel(captions[row], resultBox);
+        caption->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+        grid->addWidget(caption, row + 1, 0);
+        for (int column = 0; column < 2; ++column) {
+            auto* value = new QLabel(format::missing(), resultBox);
+            value->setObjectName(QStringLiteral("whatIf.%1.%2")
+                                     .arg(QString::fromLatin1(sizingModeName(kColumns[column])),
+                                          rowName(static_cast<Row>(row))));
+            value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            value->setWordWrap(row == Note);
+            if (row == Qty) {
+                QFont big = value->font();
+                big.setPointSizeF(big.pointSizeF() * 1.5);
+                big.setWeight(QFont::DemiBold);
+                value->setFont(big);
+            }
+            grid->addWidget(value, row + 1, column + 1);
+            m_results[column][row] = value;
+        }
+    }
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(2, 1);
+    grid->setRowStretch(RowCount + 1, 1);
+    m_status->setObjectName(QStringLiteral("whatIfStatus"));
+    m_status->setWordWrap(true);
+    grid->addWidget(m_status, RowCount + 2, 0, 1, 3);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(formBox, 2);
+    layout->addWidget(resultBox, 5);
+    clearResults(tr("Enter a symbol and a price, then press Enter."));
+}
+
+QLineEdit* WhatIfPanel::addField(const QString& caption, const QString& objectName,
+                                 const QString& placeholder, int row)
+{
+    auto* field = new QLineEdit(this);
+    field->setObjectName(objectName);
+    field->setPlaceholderText(placeholder);
+    field->setClearButtonEnabled(true);
+    auto* error = new QLabel(this);
+    error->setObjectName(objectName + QStringLiteral("Error"));
+    error->setStyleSheet(QStringLiteral("color: %1;").arg(palette::over().name()));
+    error->setWordWrap(true);
+    error->hide();
+    m_errors.insert(field, error);
+    m_form->addWidget(new QLabel(caption, this), row * 2, 0);
+    m_form->addWidget(field, row * 2, 1);
+    m_form->addWidget(error, row * 2 + 1, 1);
+    return field;
+}
+
+void WhatIfPanel::markField(QLineEdit* field, const QString& error)
+{
+    QLabel* label = m_errors.value(field);
+    field->setProperty("invalid", !error.isEmpty());
+    field->setStyleSheet(
+        error.isEmpty()
+            ? QString()
+            : QStringLiteral("QLineEdit { border: 2px solid %1; }").arg(palette::over().name()));
+    label->setText(error);
+    label->setVisible(!error.isEmpty());
+}
+
+QString WhatIfPanel::fieldError(const QLineEdit* field) const
+{
+    const QLabel* label = m_errors.value(field);
+    return label ? label->text() : QString();
+}
+
+void WhatIfPanel::focusForm()
+{
+    m_symbol->setFocus(Qt::ShortcutFocusReason);
+    m_symbol->selectAll();
+}
+
+void WhatIfPanel::propose(const QString& symbol)
+{
+    m_symbol->setText(symbol);
+    m_priceAutoFilled = true;
+    prefillPrice();
+    calculate();
+}
+
+void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
+{
+    m_state = std::move(state);
+    std::set<QString> known;
+    for (const Position& p : m_state->account.account.positions)
+        known.insert(QString::fromStdString(p.symbol));
+    if (m_state->correlation)
+        for (const std::string& s : m_state->correlation->build.symbols)
+            known.insert(QString::fromStdString(s));
+    for (const std::string& s : m_state->settings.cryptoList.symbols())
+        known.insert(QString::fromStdString(s));
+    const QStringList list(known.begin(), known.end());
+    if (list != m_symbols->stringList())
+        m_symbols->setStringList(list);
+    const QString bot = QString::fromLatin1(sizingModeName(m_state->settings.mode));
+    for (int column = 0; column < 2; ++column) {
+        const bool inForce = kColumns[column] == m_state->settings.mode;
+        m_columnTitles[column]->setText(kColumns[column] == SizingMode::Enhanced
+                                            ? tr("Enhanced (Kelly 50% @ 4x)")
+                                            : tr("Legacy"));
+        m_columnTitles[column]->setToolTip(inForce ? tr("The bot's mode now (%1)").arg(bot)
+                                                   : QString());
+        m_columnTitles[column]->setStyleSheet(
+            inForce ? QStringLiteral("color: %1;").arg(palette::neutralBar().name()) : QString());
+    }
+    if (m_hasResult)
+        calculate();
+}
+
+void WhatIfPanel::prefillPrice()
+{
+    if (!m_state || !m_priceAutoFilled)
+        return;
+    const std::string symbol = normalizeSymbol(m_symbol->text().toStdString());
+    if (const Position* held = m_state->account.account.find(symbol)) {
+        m_price->setText(QString::number(held->lastPriceUsd, 'f', held->lastPriceUsd < 1 ? 6 : 2));
+        markField(m_price, QString());
+    }
+}
+
+std::optional<double> WhatIfPanel::parseNumber(QLineEdit* field, bool optional, bool* ok)
+{
+    const QString text = field->text().trimmed();
+    *ok = true;
+    if (text.isEmpty()) {
+        if (!optional) {
+            *ok = false;
+            markField(field, tr("required"));
+        }
+        return std::nullopt;
+    }
+    static const QLocale us(QLocale::English, QLocale::UnitedStates);
+    bool parsed = false;
+    const double value = us.toDouble(text, &parsed);
+    if (!parsed || !std::isfinite(value)) {
+        *ok = false;
+        markField(field, tr("not a number"));
+        return std::nullopt;
+    }
+    return value;
+}
+
+bool WhatIfPanel::calculate()
+{
+    for (QLineEdit* field : {m_symbol, m_price, m_mu, m_sigma})
+        markField(field, QString());
+    bool valid = true;
+    const std::string symbol = normalizeSymbol(m_symbol->text().toStdString());
+    if (!isValidSymbol(symbol)) {
+        markField(m_symbol, m_symbol->text().trimmed().isEmpty()
+                                ? tr("required")
+                                : tr("letters, digits and '.' only"));
+        valid = false;
+    }
+    bool ok = true;
+    const std::optional<double> price = parseNumber(m_price, false, &ok);
+    valid = valid && ok;
+    if (ok && price && *price <= 0.0) {
+        markField(m_price, tr("must be greater than 0"));
+        valid = false;
+    }
+    const std::optional<double> mu = parseNumber(m_mu, true, &ok);
+    valid = valid && ok;
+    const std::optional<double> sigma = parseNumber(m_sigma, true, &ok);
+    valid = valid && ok;
+    if (ok && sigma && *sigma < 0.0) {
+        markField(m_sigma, tr("must be 0 or more"));
+        valid = false;
+    }
+    if (!valid) {
+        clearResults(tr("Fix the marked fields."));
+        return false;
+    }
+
+    SizingRequest request;
+    request.symbol = symbol;
+    request.priceUsd = *price;
+    request.muDaily = mu;
+    request.sigmaDaily = sigma;
+    const Account* account = m_state ? &m_state->account.account : nullptr;
+    const CorrelationBuild* build =
+        m_state && m_state->correlation ? &m_state->correlation->build : nullptr;
+    const std::optional<double> varBefore =
+        account && build ? computePortfolioRisk(*account, *build).var95Usd : std::nullopt;
+
+    for (int column = 0; column < 2; ++column) {
+        store::SizingOutcome outcome;
+        QString error;
+        store::SizingFailure failure = store::SizingFailure::None;
+        if (!m_session.sizeDryRun(request, kColumns[column], &outcome, &error, &failure)) {
+            // The service names the field on bad input (SPEC 2.1); put it at the field.
+            QLineEdit* field = error.startsWith(QStringLiteral("mu"))       ? m_mu
+                               : error.startsWith(QStringLiteral("sigma"))  ? m_sigma
+                               : error.startsWith(QStringLiteral("symbol")) ? m_symbol
+                                                                            : m_price;
+            if (failure == store::SizingFailure::BadInput)
+                markField(field, error);
+            clearResults(failure == store::SizingFailure::BadInput
+                             ? tr("Fix the marked field.")
+                             : tr("The store could not size this: %1").arg(error));
+            return false;
+        }
+        const std::optional<double> varAfter =
+            account && build
+                ? computeWhatIfRisk(*account, *build, symbol, outcome.result.qty, *price).var95Usd
+                : std::nullopt;
+        showOutcome(column, outcome, varBefore, varAfter);
+    }
+    m_hasResult = true;
+    m_status->setText(build ? QString() : tr("VaR needs a correlation build (Correlation tab)."));
+    return true;
+}
+
+void WhatIfPanel::showOutcome(int column, const store::SizingOutcome& outcome,
+                              const std::optional<double>& varBeforeUsd,
+                              const std::optional<double>& varAfterUsd)
+{
+    const SizingResult& r = outcome.result;
+    QLabel** labels = m_results[column];
+    labels[Qty]->setText(format::qty(r.qty, r.assetClass) + QLatin1Char(' ') +
+                         (r.assetClass == AssetClass::Crypto ? tr("units") : tr("shares")));
+    labels[Value]->setText(format::usd(r.addedValueUsd()));
+    labels[BaseFraction]->setText(format::fraction(r.baseFraction));
+    labels[TargetFraction]->setText(format::fraction(r.targetFraction));
+    labels[Binding]->setText(QString::fromLatin1(bindingLimitName(r.binding)));
+    labels[Exposure]->setText(
+        arrow(format::pct(r.exposureBeforePct), format::pct(r.exposureAfterPct)));
+    labels[Leverage]->setText(
+        arrow(format::leverage(r.leverageBefore), format::leverage(r.leverageAfter)));
+    labels[Var]->setText(arrow(format::usd(varBeforeUsd), format::usd(varAfterUsd)));
+    labels[Forecast]->setText(
+        (r.muDaily ? QString::number(*r.muDaily, 'g', 4) : format::missing()) +
+        QStringLiteral(" / ") +
+        (r.sigmaDaily ? QString::number(*r.sigmaDaily, 'g', 4) : format::missing()));
+    labels[Note]->setText(
+        r.fallbackReason
+            ? tr("Enhanced failed (%1): legacy used").arg(QString::fromStdString(*r.fallbackReason))
+            : QString());
+    labels[Note]->setStyleSheet(
+        r.fallbackReason ? QStringLiteral("color: %1;").arg(palette::near().name()) : QString());
+}
+
+void WhatIfPanel::clearResults(const QString& note)
+{
+    m_hasResult = false;
+    for (auto& column : m_results)
+        for (QLabel* label : column)
+            label->setText(format::missing());
+    m_status->setText(note);
+}
+
+QString WhatIfPanel::resultText(SizingMode mode, Row row) const
+{
+    return m_results[mode == SizingMode::Enhanced ? 0 : 1][row]->text();
+}
+
+} // namespace kelly::ui

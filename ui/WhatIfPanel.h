@@ -1,0 +1,93 @@
+#pragma once
+
+#include "DeskState.h"
+#include "store/SizingService.h"
+
+#include <QHash>
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+class QCompleter;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QStringListModel;
+
+namespace kelly::ui {
+
+class DeskSession;
+
+// "What would the bot buy of SYMBOL at PRICE, and what would that do to my exposure,
+// leverage and risk?" (SPEC intro). Sizes enhanced and legacy side by side through the
+// store's SizingService in dry-run, so the figures are exactly the bot's next call.
+// Bad input is marked at its field; nothing non-finite reaches the screen.
+class WhatIfPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    // Result rows; the result labels are named "whatIf.<mode>.<row>" for tests.
+    enum Row
+    {
+        Qty,
+        Value,
+        BaseFraction,
+        TargetFraction,
+        Binding,
+        Exposure,
+        Leverage,
+        Var,
+        Forecast,
+        Note,
+        RowCount
+    };
+
+    WhatIfPanel(DeskSession& session, QWidget* parent = nullptr);
+
+    void setState(std::shared_ptr<const DeskState> state);
+    void focusForm();
+    // Fills the symbol (and its last price when held) and sizes it.
+    void propose(const QString& symbol);
+
+    // Validates the form and sizes both modes. False when a field is invalid (it is marked)
+    // or the store refused; the reason is on screen either way.
+    bool calculate();
+
+    QString resultText(SizingMode mode, Row row) const;
+    QString fieldError(const QLineEdit* field) const;
+    QLineEdit* symbolEdit() const { return m_symbol; }
+    QLineEdit* priceEdit() const { return m_price; }
+    QLineEdit* muEdit() const { return m_mu; }
+    QLineEdit* sigmaEdit() const { return m_sigma; }
+
+private:
+    QLineEdit* addField(const QString& caption, const QString& objectName,
+                        const QString& placeholder, int row);
+    void markField(QLineEdit* field, const QString& error);
+    void clearResults(const QString& note);
+    void showOutcome(int column, const store::SizingOutcome& outcome,
+                     const std::optional<double>& varBeforeUsd,
+                     const std::optional<double>& varAfterUsd);
+    void prefillPrice();
+    std::optional<double> parseNumber(QLineEdit* field, bool optional, bool* ok);
+
+    DeskSession& m_session;
+    std::shared_ptr<const DeskState> m_state;
+    QGridLayout* m_form;
+    QLineEdit* m_symbol;
+    QLineEdit* m_price;
+    QLineEdit* m_mu;
+    QLineEdit* m_sigma;
+    QHash<const QLineEdit*, QLabel*> m_errors;
+    QStringListModel* m_symbols;
+    QCompleter* m_completer;
+    QPushButton* m_calculate;
+    QLabel* m_status;
+    QLabel* m_columnTitles[2];
+    QLabel* m_results[2][RowCount];
+    bool m_priceAutoFilled = true;
+    bool m_hasResult = false;
+};
+
+} // namespace kelly::ui
