@@ -24,8 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             std::abort();
         return 0;
     }
-    if (!invocation.help &&
-        invocation.positionals.size() < invocation.command->positionals.size())
+    if (!invocation.help && invocation.positionals.size() < invocation.command->positionals.size())
         std::abort();
     (void)kelly::ctl::commandHelp(*invocation.command);
     return 0;
