@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 namespace kelly {
@@ -239,8 +240,13 @@ Result<std::vector<PriceSeries>> loadPriceFolder(const std::string& dir)
     const std::size_t threadCount =
         std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
     std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < std::min(threadCount, paths.size() / 16 + 1); ++t)
-        helpers.emplace_back(worker);
+    for (std::size_t t = 1; t < std::min(threadCount, paths.size() / 16 + 1); ++t) {
+        try {
+            helpers.emplace_back(worker);
+        } catch (const std::system_error&) {
+            break; // no thread to spare: this one reads the rest
+        }
+    }
     worker();
     for (auto& helper : helpers)
         helper.join();
