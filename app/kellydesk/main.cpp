@@ -9,9 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
 #include <QIcon>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -21,13 +19,6 @@ namespace {
 void fail(const QString& message)
 {
     std::fprintf(stderr, "kellydesk: %s\n", qPrintable(message));
-}
-
-QString defaultStorePath()
-{
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    QDir().mkpath(folder);
-    return folder + QStringLiteral("/kellydesk.sqlite");
 }
 
 } // namespace
@@ -79,12 +70,10 @@ int main(int argc, char* argv[])
             return 1;
         }
         path = demoFolder.filePath(QStringLiteral("kellydesk-demo.sqlite"));
-    } else if (parser.isSet(dbOption)) {
-        path = parser.value(dbOption);
-    } else if (!qEnvironmentVariable("KELLYDESK_DB").isEmpty()) {
-        path = qEnvironmentVariable("KELLYDESK_DB");
     } else {
-        path = defaultStorePath();
+        // SPEC 9: --db, else $KELLYDESK_DB, else the app-data folder, exactly as kellyctl.
+        path = kelly::store::resolveStorePath(parser.value(dbOption),
+                                              qEnvironmentVariable("KELLYDESK_DB"));
     }
 
     kelly::store::Store store;
