@@ -11,6 +11,7 @@
 #include "Clock.h"
 #include "CorrelationPanel.h"
 #include "CorrelationRebuilder.h"
+#include "DecisionsModel.h"
 #include "DeskSession.h"
 #include "HeatmapWidget.h"
 #include "MainWindow.h"
@@ -21,6 +22,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QFileInfo>
 #include <QHelpEvent>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -129,6 +131,7 @@ private Q_SLOTS:
     void switchWritesModeAndAudit();
     void switchLockedByEnvironment();
     void otherProcessWriteShowsWithinOneSecond();
+    void kellyctlSeesTheSwitchAndItsDecisionShows();
     void whatIfShowsSpecExamples_data();
     void whatIfShowsSpecExamples();
     void whatIfFlagsInvalidInput_data();
@@ -233,6 +236,36 @@ void TestUiWindow::otherProcessWriteShowsWithinOneSecond()
     const QModelIndexList selected = table->selectionModel()->selectedRows();
     QCOMPARE(selected.size(), 1);
     QCOMPARE(selected.first().data().toString(), QStringLiteral("AAPL"));
+}
+
+void TestUiWindow::kellyctlSeesTheSwitchAndItsDecisionShows()
+{
+    const QString kellyctl = QStringLiteral(KELLY_BINARY_DIR "/app/kellyctl/kellyctl");
+    if (!QFileInfo::exists(kellyctl))
+        QSKIP("kellyctl is not built in this tree");
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    const auto run = [&](const QStringList& args) {
+        QProcess process;
+        process.start(kellyctl, QStringList{QStringLiteral("--db"), desk.path} + args);
+        process.waitForFinished(10'000);
+        return QString::fromUtf8(process.readAllStandardOutput());
+    };
+    auto* button = desk.window->findChild<QToolButton*>(QStringLiteral("modeSwitchButton"));
+    QVERIFY(button);
+    QTest::mouseClick(button, Qt::LeftButton);
+    // SPEC 7: the bot's very next call uses the new mode, no restart.
+    QVERIFY(run({QStringLiteral("mode")}).contains(QStringLiteral("legacy")));
+    const QString sized = run({QStringLiteral("size"), QStringLiteral("NVDA"),
+                               QStringLiteral("150"), QStringLiteral("--json")});
+    QVERIFY2(sized.contains(QStringLiteral("\"method\": \"legacy\"")) ||
+                 sized.contains(QStringLiteral("\"method\":\"legacy\"")),
+             qPrintable(sized));
+    // The recorded decision reaches the sizing log within a second.
+    QTRY_COMPARE_WITH_TIMEOUT(desk.window->decisionsModel()->rowCount(), 1, 1000);
+    QCOMPARE(desk.window->decisionsModel()->index(0, DecisionsModel::Qty).data().toString(),
+             QStringLiteral("800"));
 }
 
 void TestUiWindow::whatIfShowsSpecExamples_data()
