@@ -1,6 +1,7 @@
 // kellydesk: the dashboard (SPEC 10). Parses the command line, opens the store (or a demo
 // store), and shows the main window; everything else lives in kellyui.
 
+#include "AppIcon.h"
 #include "Clock.h"
 #include "DemoMarket.h"
 #include "DeskSession.h"
@@ -9,7 +10,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QIcon>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -29,7 +29,7 @@ int main(int argc, char* argv[])
     // The same application name as kellyctl, so both find one default store (SPEC 9).
     QApplication::setApplicationName(QStringLiteral("KellyDesk"));
     QApplication::setOrganizationName(QStringLiteral("KellyDesk"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/kellydesk/kellydesk.svg")));
+    QApplication::setWindowIcon(kelly::ui::appIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("KellyDesk risk dashboard"));

@@ -1,6 +1,7 @@
 // Models and formats of the dashboard: QAbstractItemModelTester on every model, keyed
 // updates that keep persistent indexes (selection) alive, and the number formats.
 
+#include "AppIcon.h"
 #include "BookPanel.h"
 #include "DecisionsModel.h"
 #include "Format.h"
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void sizingLogFilters();
     void bookFilterMatchesSymbolOrClass_data();
     void bookFilterMatchesSymbolOrClass();
+    void appIconPaintsWithoutSvgSupport();
     void formats_data();
     void formats();
     void nonFiniteNeverReachesText();
@@ -199,6 +201,15 @@ void TestUiModels::bookFilterMatchesSymbolOrClass()
     BookPanel panel(&model);
     panel.filterEdit()->setText(filter);
     QCOMPARE(panel.table()->model()->rowCount(), rows);
+}
+
+void TestUiModels::appIconPaintsWithoutSvgSupport()
+{
+    const QIcon icon = appIcon();
+    QVERIFY(!icon.isNull());
+    const QImage image = icon.pixmap(32, 32).toImage();
+    QCOMPARE(image.width(), 32);
+    QVERIFY(image.pixelColor(16, 4).alpha() > 0); // the rounded square is painted
 }
 
 void TestUiModels::formats_data()
