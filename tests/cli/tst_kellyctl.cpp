@@ -5,6 +5,9 @@
 #include "CommandLine.h"
 #include "KellyctlRunner.h"
 #include "StoreTestSupport.h"
+#include "risk/Correlation.h"
+#include "risk/PortfolioRisk.h"
+#include "risk/PriceFile.h"
 
 #include <QDir>
 #include <QFile>
@@ -47,6 +50,8 @@ private Q_SLOTS:
     void importCsv();
     void statusJson();
     void statusOnFridayAndCashAccount();
+    void correlationBuildShowAndRisk();
+    void correlationBadInputChangesNothing();
 
 private:
     KellyctlRun run(const QStringList& arguments, const QProcessEnvironment& extra = {}) const
@@ -197,6 +202,17 @@ void TestKellyctl::badInputChangesNothing_data()
     row("snapshot at", {"snapshot", "--at", "yesterday"},
         "at: 'yesterday' is not an ISO-8601 time");
     row("bad --now", {"--now", "soon", "status"}, "--now: 'soon'");
+    row("prices missing", {"correlation", "build", "--prices", "/nonexistent/prices"},
+        "prices: /nonexistent/prices: not a folder");
+    row("prices flag missing", {"correlation", "build"}, "--prices: required");
+    row("lookback zero",
+        {"correlation", "build", "--prices", KELLY_SOURCE_DIR "/resources/prices", "--lookback",
+         "0"},
+        "lookback:");
+    row("lookback text",
+        {"correlation", "build", "--prices", KELLY_SOURCE_DIR "/resources/prices", "--lookback",
+         "ten"},
+        "lookback: 'ten' is not a whole number");
     row("import missing file", {"import", "/nonexistent/book.csv"},
         "/nonexistent/book.csv: cannot read");
 }
@@ -559,8 +575,9 @@ void TestKellyctl::statusJson()
              status.value(QLatin1String("financing_per_night")).toDouble()); // a Wednesday
     QCOMPARE(status.value(QLatin1String("time_to_close_seconds")).toInt(), 1800);
     QVERIFY(status.value(QLatin1String("close_warning")).toBool());
-    QVERIFY(status.value(QLatin1String("var_95")).isNull());
-    QVERIFY(status.value(QLatin1String("effective_bets")).isNull());
+    QVERIFY(status.value(QLatin1String("var_95")).isNull()); // no correlation build yet
+    // Weights 0.6 and 0.4: 1 / (0.36 + 0.16).
+    QVERIFY(qAbs(status.value(QLatin1String("effective_bets")).toDouble() - 1 / 0.52) < 1e-12);
     QCOMPARE(status.value(QLatin1String("mode")).toString(), QStringLiteral("enhanced"));
     const QJsonArray positions = status.value(QLatin1String("positions")).toArray();
     QCOMPARE(positions.size(), 2);
@@ -599,6 +616,96 @@ void TestKellyctl::statusOnFridayAndCashAccount()
     QVERIFY(qAbs(status.value(QLatin1String("financing_tonight")).toDouble() -
                  3 * 50000 * 0.065 / 360) < 1e-9);
     QVERIFY(!status.value(QLatin1String("close_warning")).toBool());
+}
+
+void TestKellyctl::correlationBuildShowAndRisk()
+{
+    QCOMPARE(run(args({"correlation", "show"})).exitCode, 1); // no build yet
+    // The bundled sample plus a series too short for any correlation (blank cells).
+    const QString prices = m_dir->filePath(QStringLiteral("prices"));
+    QVERIFY(QDir().mkpath(prices));
+    const QString sample = QStringLiteral(KELLY_SOURCE_DIR "/resources/prices");
+    for (const QString& name :
+         {QStringLiteral("NVDA.csv"), QStringLiteral("SPY.csv"), QStringLiteral("BTCUSD.csv")})
+        QVERIFY(QFile::copy(sample + QLatin1Char('/') + name, prices + QLatin1Char('/') + name));
+    QByteArray young("date,close\n");
+    for (int day = 1; day <= 12; ++day)
+        young += QByteArrayLiteral("2026-11-%1,%2\n")
+                     .replace("%1", QByteArray::number(day + 10))
+                     .replace("%2", QByteArray::number(100 + day % 3));
+    writeFile(QStringLiteral("prices/NEWCO.csv"), young);
+
+    const KellyctlRun built =
+        run(args({"correlation", "build", "--prices"}) +
+            QStringList{prices, QStringLiteral("--lookback"), QStringLiteral("120")});
+    QVERIFY2(built.exitCode == 0, qPrintable(built.err));
+
+    const auto series = kelly::loadPriceFolder(prices.toStdString());
+    QVERIFY(series.ok());
+    const kelly::CorrelationBuild expected = kelly::buildCorrelation(*series, 120);
+    const QJsonObject shown = jsonObject(run(args({"correlation", "show", "--json"})).out);
+    QCOMPARE(shown.value(QLatin1String("built_at")).toString(), kNow);
+    QCOMPARE(shown.value(QLatin1String("lookback")).toInt(), 120);
+    const QJsonArray symbols = shown.value(QLatin1String("symbols")).toArray();
+    QCOMPARE(symbols.size(), 4);
+    const QJsonArray matrix = shown.value(QLatin1String("matrix")).toArray();
+    int blanks = 0;
+    for (qsizetype i = 0; i < 4; ++i) {
+        QCOMPARE(symbols[i].toString(), QString::fromStdString(expected.symbols[size_t(i)]));
+        for (qsizetype j = 0; j < 4; ++j) {
+            const QJsonValue cell = matrix[i].toArray()[j];
+            const auto& want = expected.correlation[size_t(i * 4 + j)];
+            QCOMPARE(cell.isNull(), !want.has_value());
+            blanks += cell.isNull() ? 1 : 0;
+            if (want)
+                QCOMPARE(cell.toDouble(), *want);
+        }
+    }
+    QCOMPARE(blanks, 7); // NEWCO's row and column: under 20 common observations
+    const QJsonObject nvda = shown.value(QLatin1String("volatility_metrics"))
+                                 .toObject()
+                                 .value(QLatin1String("NVDA"))
+                                 .toObject();
+    for (const char* key : {"annualized_volatility", "downside_volatility", "sharpe_ratio",
+                            "var_95", "max_drawdown", "returns_used"})
+        QVERIFY2(nvda.contains(QLatin1String(key)), key);
+    QCOMPARE(nvda.value(QLatin1String("returns_used")).toInt(), 120);
+    QVERIFY(
+        run(args({"correlation", "show"})).out.contains(QLatin1String("lookback 120, 4 symbols")));
+
+    // status now carries SPEC 5 risk from the stored build.
+    QCOMPARE(run(args({"position", "set", "NVDA", "--qty", "100", "--price", "150"})).exitCode, 0);
+    QCOMPARE(run(args({"position", "set", "SPY", "--qty", "-50", "--price", "500"})).exitCode, 0);
+    kelly::Account account{100000, 400000, {{"NVDA", 100, 150, 0}, {"SPY", -50, 500, 0}}};
+    const kelly::PortfolioRisk risk = kelly::computePortfolioRisk(account, expected);
+    const QJsonObject status = jsonObject(run(args({"status", "--json"})).out);
+    QCOMPARE(status.value(QLatin1String("var_95")).toDouble(), *risk.var95Usd);
+    QCOMPARE(status.value(QLatin1String("effective_bets")).toDouble(), *risk.effectiveBets);
+    QVERIFY(!status.value(QLatin1String("correlation_stale")).toBool());
+    // Eight days later the build is stale.
+    const QJsonObject later =
+        jsonObject(m_runner->run(args({"--now", "2026-12-03T20:30:00Z", "status", "--json"})).out);
+    QVERIFY(later.value(QLatin1String("correlation_stale")).toBool());
+
+    // Sizing now derives NVDA's forecast from the stored metrics (SPEC 2.4).
+    const QJsonObject sized =
+        jsonObject(run(args({"size", "NVDA", "150", "--json", "--dry-run"})).out);
+    const double annual = nvda.value(QLatin1String("annualized_volatility")).toDouble();
+    QVERIFY(qAbs(sized.value(QLatin1String("sigma")).toDouble() - annual / std::sqrt(252.0)) <
+            1e-15);
+}
+
+void TestKellyctl::correlationBadInputChangesNothing()
+{
+    const QString prices = m_dir->filePath(QStringLiteral("badprices"));
+    QVERIFY(QDir().mkpath(prices));
+    writeFile(QStringLiteral("badprices/AAPL.csv"), "date,close\n2026-01-02,100\n2026-01-05,abc\n");
+    const QString before = kelly::testing::dumpStore(m_runner->storePath());
+    const KellyctlRun result =
+        run(args({"correlation", "build", "--prices"}) + QStringList{prices});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(QLatin1String("AAPL.csv:3")), qPrintable(result.err));
+    QCOMPARE(kelly::testing::dumpStore(m_runner->storePath()), before);
 }
 
 QTEST_GUILESS_MAIN(TestKellyctl)
