@@ -5,7 +5,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QStandardPaths>
+#ifdef KELLY_STORE_HAS_SQLITE3
+#include <sqlite3.h>
+#endif
+
 #include <atomic>
 #include <cmath>
 
@@ -52,6 +57,24 @@ bool runSql(Store::Impl& impl, const QString& sql, QString* error)
     return run(query, error);
 }
 
+bool runCached(Store::Impl& impl, const QString& sql, QString* error)
+{
+    return run(impl.cached(sql), error);
+}
+
+// Each kellyctl process is usually the store's only connection, and SQLite checkpoints the
+// WAL when the last connection closes: four fsyncs per call. Off, the WAL is checkpointed
+// by the autocheckpoint of later commits instead (same durability, amortised cost).
+void skipCheckpointOnClose([[maybe_unused]] const QSqlDatabase& db)
+{
+#ifdef KELLY_STORE_HAS_SQLITE3
+    const QVariant handle = db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        if (sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData()))
+            sqlite3_db_config(connection, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+#endif
+}
+
 bool validatePosition(const Position& p, QString* error)
 {
     if (!isValidSymbol(p.symbol)) {
@@ -77,24 +100,22 @@ bool validatePosition(const Position& p, QString* error)
 bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* error)
 {
     if (p.qty == 0.0) {
-        QSqlQuery remove =
-            impl.prepare(QStringLiteral("DELETE FROM positions WHERE symbol = ?"), error);
-        remove.addBindValue(QString::fromStdString(p.symbol));
+        QSqlQuery& remove = impl.cached(QStringLiteral("DELETE FROM positions WHERE symbol = ?"));
+        remove.bindValue(0, QString::fromStdString(p.symbol));
         return run(remove, error);
     }
-    QSqlQuery upsert = impl.prepare(
+    QSqlQuery& upsert = impl.cached(
         QStringLiteral("INSERT INTO positions (symbol, qty, avg_entry_usd, last_price_usd,"
                        " updated_at) VALUES (?, ?, ?, ?, ?)"
                        " ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty,"
                        " avg_entry_usd = excluded.avg_entry_usd,"
                        " last_price_usd = excluded.last_price_usd,"
-                       " updated_at = excluded.updated_at"),
-        error);
-    upsert.addBindValue(QString::fromStdString(p.symbol));
-    upsert.addBindValue(p.qty);
-    upsert.addBindValue(p.avgEntryUsd);
-    upsert.addBindValue(p.lastPriceUsd);
-    upsert.addBindValue(isoUtc(now));
+                       " updated_at = excluded.updated_at"));
+    upsert.bindValue(0, QString::fromStdString(p.symbol));
+    upsert.bindValue(1, p.qty);
+    upsert.bindValue(2, p.avgEntryUsd);
+    upsert.bindValue(3, p.lastPriceUsd);
+    upsert.bindValue(4, isoUtc(now));
     return run(upsert, error);
 }
 
@@ -149,6 +170,16 @@ UtcTime fromQDateTime(const QDateTime& time)
 
 // --- internals --------------------------------------------------------------------------
 
+QSqlQuery& Store::Impl::cached(const QString& sql)
+{
+    std::unique_ptr<QSqlQuery>& slot = statements[sql];
+    if (!slot) {
+        slot = std::make_unique<QSqlQuery>(database());
+        slot->prepare(sql); // a failure resurfaces, with its text, when `run` executes it
+    }
+    return *slot;
+}
+
 QSqlQuery Store::Impl::prepare(const QString& sql, QString* error) const
 {
     QSqlQuery query(database());
@@ -176,7 +207,7 @@ Transaction::~Transaction()
 {
     if (m_open) {
         QString ignored;
-        runSql(m_impl, QStringLiteral("ROLLBACK"), &ignored);
+        runCached(m_impl, QStringLiteral("ROLLBACK"), &ignored);
     }
 }
 
@@ -186,16 +217,16 @@ bool Transaction::begin(QString* error)
         *error = QStringLiteral("the store is not open");
         return false;
     }
-    m_open = runSql(m_impl,
-                    m_kind == Kind::Write ? QStringLiteral("BEGIN IMMEDIATE")
-                                          : QStringLiteral("BEGIN DEFERRED"),
-                    error);
+    m_open = runCached(m_impl,
+                       m_kind == Kind::Write ? QStringLiteral("BEGIN IMMEDIATE")
+                                             : QStringLiteral("BEGIN DEFERRED"),
+                       error);
     return m_open;
 }
 
 bool Transaction::commit(QString* error)
 {
-    if (!runSql(m_impl, QStringLiteral("COMMIT"), error))
+    if (!runCached(m_impl, QStringLiteral("COMMIT"), error))
         return false;
     m_open = false;
     if (m_kind == Kind::Write)
@@ -245,6 +276,7 @@ bool Store::open(const QString& path, QString* error)
             close();
             return false;
         }
+        skipCheckpointOnClose(db);
     }
 
     // Check the file before anything writes: switching to WAL rewrites the header.
@@ -278,6 +310,7 @@ void Store::close()
 {
     if (m_impl->connectionName.isEmpty())
         return;
+    m_impl->statements.clear();
     {
         QSqlDatabase db = m_impl->database();
         if (db.isValid())
