@@ -365,6 +365,20 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
     positions.finish();
     if (!transaction.commit(error))
         return false;
+    // Bots may write the schema directly: an infinity (SQLite stores one) must not reach
+    // the sizer, the screen or the JSON.
+    if (!std::isfinite(record.account.equityUsd) || !std::isfinite(record.account.buyingPowerUsd)) {
+        *error = QStringLiteral("store: the account holds a non-finite equity or buying power");
+        return false;
+    }
+    for (const Position& p : record.account.positions) {
+        QString why = QStringLiteral("qty: 0");
+        if (!validatePosition(p, &why) || p.qty == 0.0) {
+            *error = QStringLiteral("store: position %1 is invalid: %2")
+                         .arg(QString::fromStdString(p.symbol), why);
+            return false;
+        }
+    }
     *out = std::move(record);
     return true;
 }
