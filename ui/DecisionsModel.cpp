@@ -18,6 +18,13 @@ QString timeText(UtcTime time)
     return format::utcDateTime(time);
 }
 
+// Sorts by time, then by id: rows written within one second keep their write order, so
+// "newest first" holds for a bot sizing several symbols at once.
+qlonglong timeThenId(UtcTime time, qint64 id)
+{
+    return static_cast<qlonglong>(time.time_since_epoch().count()) * 1'000'000 + id % 1'000'000;
+}
+
 } // namespace
 
 // --- DecisionsModel ----------------------------------------------------------------------
@@ -56,7 +63,7 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
     if (role == SortRole) {
         switch (index.column()) {
         case Time:
-            return static_cast<qlonglong>(d.decidedAt.time_since_epoch().count());
+            return timeThenId(d.decidedAt, d.id);
         case Qty:
             return r.qty;
         case Price:
@@ -175,7 +182,7 @@ QVariant AuditModel::data(const QModelIndex& index, int role) const
         return {};
     const store::AuditEntry& e = rowAt(index.row());
     if (role == SortRole && index.column() == Time)
-        return static_cast<qlonglong>(e.changedAt.time_since_epoch().count());
+        return timeThenId(e.changedAt, e.id);
     if (role == Qt::DisplayRole || role == SortRole) {
         switch (index.column()) {
         case Time:

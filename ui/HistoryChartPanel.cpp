@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QDateTimeAxis>
+#include <QLabel>
 #include <QLineSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -41,9 +42,18 @@ HistoryChartPanel::HistoryChartPanel(QWidget* parent)
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setObjectName(QStringLiteral("historyChart"));
     m_view->setMinimumHeight(260);
+    m_placeholder =
+        new QLabel(tr("No portfolio snapshots yet: the history appears once the bot records them "
+                      "(kellyctl snapshot)."),
+                   this);
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setMinimumHeight(120);
+    m_placeholder->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
+    layout->addWidget(m_placeholder);
+    m_view->hide();
 }
 
 int HistoryChartPanel::pointCount() const
@@ -81,10 +91,18 @@ void HistoryChartPanel::setSnapshots(const std::vector<store::SnapshotRecord>& s
     }
     m_equity->replace(equity);
     m_leverage->replace(leverage);
+    // Axes over no data draw nonsense ticks; say what is missing instead.
+    m_view->setVisible(!equity.isEmpty());
+    m_placeholder->setVisible(equity.isEmpty());
     if (equity.isEmpty())
         return;
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(equity.front().x())),
-                     QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(equity.back().x())));
+    // One snapshot still gets a readable time axis: an hour either side.
+    constexpr qint64 kHourMs = 3'600'000;
+    const auto firstMs = static_cast<qint64>(equity.front().x());
+    const auto lastMs = static_cast<qint64>(equity.back().x());
+    const bool single = firstMs == lastMs;
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(single ? firstMs - kHourMs : firstMs),
+                     QDateTime::fromMSecsSinceEpoch(single ? lastMs + kHourMs : lastMs));
     const double pad = std::max((high - low) * 0.1, std::abs(high) * 0.01 + 0.001);
     m_equityAxis->setRange(low - pad, high + pad);
     m_equityAxis->applyNiceNumbers();

@@ -7,6 +7,7 @@
 class QChart;
 class QChartView;
 class QDateTimeAxis;
+class QLabel;
 class QLineSeries;
 class QValueAxis;
 
@@ -27,6 +28,7 @@ public:
 private:
     QChart* m_chart;
     QChartView* m_view;
+    QLabel* m_placeholder;
     QLineSeries* m_equity;
     QLineSeries* m_leverage;
     QDateTimeAxis* m_time;

@@ -28,6 +28,7 @@ LeveragePanel::LeveragePanel(QWidget* parent) : QWidget(parent), m_gauge(new Lev
     auto* gaugeBox = new QGroupBox(tr("Gross leverage against the limits"), this);
     auto* gaugeLayout = new QVBoxLayout(gaugeBox);
     gaugeLayout->addWidget(m_gauge);
+    gaugeBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     layout->addWidget(gaugeBox);
 
     auto* figures = new QGroupBox(tr("Before the close"), this);
@@ -47,6 +48,7 @@ LeveragePanel::LeveragePanel(QWidget* parent) : QWidget(parent), m_gauge(new Lev
         addFigure(2, 3, tr("Financing tonight"), QStringLiteral("financingTonightFigure"));
     m_financingPerNight->setToolTip(
         tr("Borrowed x annual rate / 360 (brokers' day count, SPEC 6)"));
+    figures->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     layout->addWidget(figures);
 }
 
@@ -68,7 +70,7 @@ QLabel* LeveragePanel::addFigure(int row, int column, const QString& caption,
 
 void LeveragePanel::addBelow(QWidget* widget)
 {
-    layout()->addWidget(widget);
+    static_cast<QVBoxLayout*>(layout())->addWidget(widget, 1);
 }
 
 void LeveragePanel::setReport(const ExposureReport& report)

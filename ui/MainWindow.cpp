@@ -22,6 +22,7 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QSettings>
 #include <QSplitter>
@@ -212,6 +213,9 @@ void MainWindow::onStateChanged()
     const store::EffectiveSetting& mode = state->settings.entry(store::SettingKey::Mode);
     m_modeSwitch->setState(state->settings.mode, mode.lockedByEnv,
                            store::settingSpec(store::SettingKey::Mode).envVar);
+    setWindowTitle(tr("KellyDesk - %1 - %2 sizing")
+                       .arg(QFileInfo(m_session.store().path()).fileName(),
+                            QString::fromLatin1(sizingModeName(state->settings.mode))));
     onTick();
 }
 

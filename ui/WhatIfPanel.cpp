@@ -208,8 +208,10 @@ void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
         m_columnTitles[column]->setStyleSheet(
             inForce ? QStringLiteral("color: %1;").arg(palette::neutralBar().name()) : QString());
     }
-    if (m_hasResult)
-        calculate();
+    // Keep the shown figures current with the book, from the inputs that produced them (not
+    // from a field the trader may be half-way through editing).
+    if (m_lastRequest)
+        sizeAndShow(*m_lastRequest);
 }
 
 void WhatIfPanel::prefillPrice()
@@ -282,6 +284,11 @@ bool WhatIfPanel::calculate()
     request.priceUsd = *price;
     request.muDaily = mu;
     request.sigmaDaily = sigma;
+    return sizeAndShow(request);
+}
+
+bool WhatIfPanel::sizeAndShow(const SizingRequest& request)
+{
     const Account* account = m_state ? &m_state->account.account : nullptr;
     const CorrelationBuild* build =
         m_state && m_state->correlation ? &m_state->correlation->build : nullptr;
@@ -306,12 +313,13 @@ bool WhatIfPanel::calculate()
             return false;
         }
         const std::optional<double> varAfter =
-            account && build
-                ? computeWhatIfRisk(*account, *build, symbol, outcome.result.qty, *price).var95Usd
-                : std::nullopt;
+            account && build ? computeWhatIfRisk(*account, *build, request.symbol,
+                                                 outcome.result.qty, request.priceUsd)
+                                   .var95Usd
+                             : std::nullopt;
         showOutcome(column, outcome, varBefore, varAfter);
     }
-    m_hasResult = true;
+    m_lastRequest = request;
     m_status->setText(build ? QString() : tr("VaR needs a correlation build (Correlation tab)."));
     return true;
 }
@@ -347,7 +355,7 @@ void WhatIfPanel::showOutcome(int column, const store::SizingOutcome& outcome,
 
 void WhatIfPanel::clearResults(const QString& note)
 {
-    m_hasResult = false;
+    m_lastRequest.reset();
     for (auto& column : m_results)
         for (QLabel* label : column)
             label->setText(format::missing());

@@ -70,6 +70,7 @@ private:
                      const std::optional<double>& varBeforeUsd,
                      const std::optional<double>& varAfterUsd);
     void prefillPrice();
+    bool sizeAndShow(const SizingRequest& request);
     std::optional<double> parseNumber(QLineEdit* field, bool optional, bool* ok);
 
     DeskSession& m_session;
@@ -87,7 +88,7 @@ private:
     QLabel* m_columnTitles[2];
     QLabel* m_results[2][RowCount];
     bool m_priceAutoFilled = true;
-    bool m_hasResult = false;
+    std::optional<SizingRequest> m_lastRequest; // what the shown figures were sized from
 };
 
 } // namespace kelly::ui

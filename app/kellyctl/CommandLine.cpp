@@ -246,9 +246,8 @@ ParseResult parseCommandLine(const QStringList& arguments)
     QString name = first;
     if (!subcommands.isEmpty()) {
         if (rest.isEmpty() || rest.front().startsWith(QLatin1Char('-'))) {
-            if (invocation.help && rest.isEmpty())
-                return {std::nullopt, first + QStringLiteral(": choose a subcommand: ") +
-                                          subcommands.join(QStringLiteral(", "))};
+            if (invocation.help) // `kellyctl account --help`: the command list
+                return {invocation, {}};
             return {std::nullopt, first + QStringLiteral(": expected a subcommand: ") +
                                       subcommands.join(QStringLiteral(", "))};
         }

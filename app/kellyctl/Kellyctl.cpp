@@ -31,6 +31,7 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("set"), runSet},
         {QStringLiteral("audit"), runAudit},
         {QStringLiteral("status"), runStatus},
+        {QStringLiteral("correlation build"), runCorrelationBuild},
         {QStringLiteral("correlation show"), runCorrelationShow},
     };
     return table;
@@ -86,9 +87,8 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
         return ExitOk;
     }
     const auto handler = handlers().constFind(invocation.command->name);
-    if (handler == handlers().cend()) {
-        err << "kellyctl: " << invocation.command->name
-            << ": not available in this build (the risk analytics library is missing)\n";
+    if (handler == handlers().cend()) { // a command table entry without an implementation
+        err << "kellyctl: " << invocation.command->name << ": not implemented\n";
         return ExitFailure;
     }
 

@@ -1,8 +1,9 @@
-// `size`, `status` and `correlation show`: the commands that compute or report figures.
+// `size` and `status`: the commands that compute figures from the book and the settings.
 
 #include "Session.h"
 #include "SizingService.h"
 #include "Values.h"
+#include "risk/PortfolioRisk.h"
 #include "sizing/Exposure.h"
 
 namespace kelly::ctl {
@@ -50,6 +51,17 @@ QString duration(std::chrono::seconds seconds)
 {
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(seconds).count();
     return QStringLiteral("%1h %2m").arg(minutes / 60).arg(minutes % 60, 2, 10, QLatin1Char('0'));
+}
+
+// SPEC 5: a matrix older than this is flagged stale.
+constexpr std::chrono::hours kStaleBuildAge{7 * 24};
+
+QJsonArray uncoveredJson(const std::vector<std::string>& symbols)
+{
+    QJsonArray array;
+    for (const std::string& symbol : symbols)
+        array.append(QString::fromStdString(symbol));
+    return array;
 }
 
 QString leverageText(const std::optional<double>& leverage)
@@ -124,6 +136,17 @@ int runStatus(Session& session)
         computeExposure(record.account, settings.limits, settings.cryptoList,
                         settings.leverageCostAnnual, session.now);
     const bool modeLocked = settings.lockedByEnv(store::SettingKey::Mode);
+    std::optional<store::StoredCorrelationBuild> stored;
+    if (!session.store.loadLatestCorrelationBuild(&stored, &error))
+        return session.failure(error);
+    // SPEC 5 risk needs a build's covariance; without one VaR is unknown (null, not 0).
+    // Effective bets need only the weights.
+    const PortfolioRisk risk =
+        computePortfolioRisk(record.account, stored ? stored->build : CorrelationBuild{});
+    std::optional<double> var95;
+    if (stored && risk.var95Usd)
+        var95 = *risk.var95Usd;
+    const bool stale = stored && session.now - stored->builtAt > kStaleBuildAge;
 
     if (session.json()) {
         QJsonArray positions;
@@ -163,8 +186,13 @@ int runStatus(Session& session)
             {QStringLiteral("close_warning"), report.closeWarning},
             {QStringLiteral("mode"), QString::fromLatin1(sizingModeName(settings.mode))},
             {QStringLiteral("mode_locked_by_env"), modeLocked},
-            {QStringLiteral("var_95"), QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("effective_bets"), QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("var_95"), jsonOptional(var95)},
+            {QStringLiteral("effective_bets"), jsonOptional(risk.effectiveBets)},
+            {QStringLiteral("risk_uncovered"),
+             uncoveredJson(stored ? risk.uncovered : std::vector<std::string>{})},
+            {QStringLiteral("correlation_built_at"),
+             stored ? QJsonValue(store::isoUtc(stored->builtAt)) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("correlation_stale"), stale},
             {QStringLiteral("positions"), positions},
         });
         return ExitOk;
@@ -185,7 +213,14 @@ int runStatus(Session& session)
         << money(report.financingTonightUsd) << " for " << report.financedDaysTonight
         << " day(s))\n"
         << "mode                 " << sizingModeName(settings.mode)
-        << (modeLocked ? "  (locked by USE_ENHANCED_KELLY_SIZING)" : "") << '\n';
+        << (modeLocked ? "  (locked by USE_ENHANCED_KELLY_SIZING)" : "") << '\n'
+        << "VaR 95% (1 day)      "
+        << (var95 ? money(*var95) : QStringLiteral("n/a (no correlation build)"))
+        << (stale ? "  (build older than 7 days)" : "") << '\n'
+        << "effective bets       "
+        << (risk.effectiveBets ? QString::number(*risk.effectiveBets, 'f', 2)
+                               : QStringLiteral("n/a"))
+        << '\n';
     for (const PositionExposure& p : report.positions)
         out << QStringLiteral("  %1 %2 @ %3  = %4  exposure %5  cap used %6\n")
                    .arg(QString::fromStdString(p.symbol), -10)
@@ -198,62 +233,6 @@ int runStatus(Session& session)
                    .arg(p.capUsedPct ? QString::number(*p.capUsedPct, 'f', 1) + QLatin1Char('%')
                                      : QStringLiteral("n/a"),
                         7);
-    return ExitOk;
-}
-
-int runCorrelationShow(Session& session)
-{
-    std::optional<store::StoredCorrelationBuild> stored;
-    QString error;
-    if (!session.store.loadLatestCorrelationBuild(&stored, &error))
-        return session.failure(error);
-    if (!stored)
-        return session.failure(
-            QStringLiteral("no correlation build yet; run 'kellyctl correlation build'"));
-    const CorrelationBuild& build = stored->build;
-    const size_t n = build.symbols.size();
-    if (session.json()) {
-        QJsonArray symbols;
-        QJsonArray matrix;
-        QJsonObject metrics;
-        for (size_t i = 0; i < n; ++i) {
-            const QString symbol = QString::fromStdString(build.symbols[i]);
-            symbols.append(symbol);
-            QJsonArray row;
-            for (size_t j = 0; j < n; ++j)
-                row.append(jsonOptional(build.correlation[i * n + j]));
-            matrix.append(row);
-            const VolatilityMetrics& m = build.metrics[i];
-            metrics.insert(
-                symbol,
-                QJsonObject{{QStringLiteral("annualized_volatility"), m.annualizedVolatility},
-                            {QStringLiteral("downside_volatility"), m.downsideVolatility},
-                            {QStringLiteral("sharpe_ratio"), jsonOptional(m.sharpeRatio)},
-                            {QStringLiteral("var_95"), m.var95},
-                            {QStringLiteral("max_drawdown"), m.maxDrawdown},
-                            {QStringLiteral("returns_used"), m.returnsUsed}});
-        }
-        session.print(QJsonObject{{QStringLiteral("built_at"), store::isoUtc(stored->builtAt)},
-                                  {QStringLiteral("lookback"), build.lookback},
-                                  {QStringLiteral("symbols"), symbols},
-                                  {QStringLiteral("matrix"), matrix},
-                                  {QStringLiteral("volatility_metrics"), metrics}});
-        return ExitOk;
-    }
-    session.out << "built " << store::isoUtc(stored->builtAt) << ", lookback " << build.lookback
-                << ", " << n << " symbols\n";
-    QString header = QStringLiteral("%1").arg(QString(), -10);
-    for (const std::string& symbol : build.symbols)
-        header += QStringLiteral(" %1").arg(QString::fromStdString(symbol).left(8), 8);
-    session.out << header << '\n';
-    for (size_t i = 0; i < n; ++i) {
-        QString line = QStringLiteral("%1").arg(QString::fromStdString(build.symbols[i]), -10);
-        for (size_t j = 0; j < n; ++j) {
-            const auto& c = build.correlation[i * n + j];
-            line += QStringLiteral(" %1").arg(c ? QString::number(*c, 'f', 3) : QString(), 8);
-        }
-        session.out << line << '\n';
-    }
     return ExitOk;
 }
 

@@ -44,7 +44,7 @@ inline QString money(double usd)
 // Quantities print without float noise: whole shares as integers, crypto to 0.001.
 QString quantity(double qty);
 
-// Commands, one function each (Commands.cpp, Reports.cpp).
+// Commands, one function each (Commands.cpp, Reports.cpp, CorrelationCommands.cpp).
 int runInit(Session& session);
 int runAccountSet(Session& session);
 int runAccountShow(Session& session);
@@ -60,6 +60,7 @@ int runSet(Session& session);
 int runAudit(Session& session);
 int runSize(Session& session);
 int runStatus(Session& session);
+int runCorrelationBuild(Session& session);
 int runCorrelationShow(Session& session);
 
 } // namespace kelly::ctl

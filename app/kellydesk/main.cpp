@@ -1,6 +1,7 @@
 // kellydesk: the dashboard (SPEC 10). Parses the command line, opens the store (or a demo
 // store), and shows the main window; everything else lives in kellyui.
 
+#include "AppIcon.h"
 #include "Clock.h"
 #include "DemoMarket.h"
 #include "DeskSession.h"
@@ -9,9 +10,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QIcon>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -23,13 +21,6 @@ void fail(const QString& message)
     std::fprintf(stderr, "kellydesk: %s\n", qPrintable(message));
 }
 
-QString defaultStorePath()
-{
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    QDir().mkpath(folder);
-    return folder + QStringLiteral("/kellydesk.sqlite");
-}
-
 } // namespace
 
 int main(int argc, char* argv[])
@@ -38,7 +29,7 @@ int main(int argc, char* argv[])
     // The same application name as kellyctl, so both find one default store (SPEC 9).
     QApplication::setApplicationName(QStringLiteral("KellyDesk"));
     QApplication::setOrganizationName(QStringLiteral("KellyDesk"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/kellydesk/kellydesk.svg")));
+    QApplication::setWindowIcon(kelly::ui::appIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("KellyDesk risk dashboard"));
@@ -79,12 +70,10 @@ int main(int argc, char* argv[])
             return 1;
         }
         path = demoFolder.filePath(QStringLiteral("kellydesk-demo.sqlite"));
-    } else if (parser.isSet(dbOption)) {
-        path = parser.value(dbOption);
-    } else if (!qEnvironmentVariable("KELLYDESK_DB").isEmpty()) {
-        path = qEnvironmentVariable("KELLYDESK_DB");
     } else {
-        path = defaultStorePath();
+        // SPEC 9: --db, else $KELLYDESK_DB, else the app-data folder, exactly as kellyctl.
+        path = kelly::store::resolveStorePath(parser.value(dbOption),
+                                              qEnvironmentVariable("KELLYDESK_DB"));
     }
 
     kelly::store::Store store;

@@ -66,6 +66,11 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     const QString symbol = QString::fromStdString(normalizeSymbol(call.request.symbol));
     if (!m_store.loadLatestMetrics(symbol, &metrics, error))
         return false;
+    // A build keeps metrics of series too short to measure (fewer than 2 returns) for
+    // display; they must not drive a forecast (SPEC 2.4 then uses the defaults). Corrupt
+    // values (NaN, negative) are passed on: SPEC 2 makes the sizer fall back to legacy.
+    if (metrics && metrics->returnsUsed < 2)
+        metrics.reset();
 
     CollectingSink sink;
     const SizingContext context{account.account,

@@ -5,7 +5,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QStandardPaths>
+#ifdef KELLY_STORE_HAS_SQLITE3
+#include <sqlite3.h>
+#endif
+
 #include <atomic>
 #include <cmath>
 
@@ -52,6 +57,24 @@ bool runSql(Store::Impl& impl, const QString& sql, QString* error)
     return run(query, error);
 }
 
+bool runCached(Store::Impl& impl, const QString& sql, QString* error)
+{
+    return run(impl.cached(sql), error);
+}
+
+// Each kellyctl process is usually the store's only connection, and SQLite checkpoints the
+// WAL when the last connection closes: four fsyncs per call. Off, the WAL is checkpointed
+// by the autocheckpoint of later commits instead (same durability, amortised cost).
+void skipCheckpointOnClose([[maybe_unused]] const QSqlDatabase& db)
+{
+#ifdef KELLY_STORE_HAS_SQLITE3
+    const QVariant handle = db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        if (sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData()))
+            sqlite3_db_config(connection, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+#endif
+}
+
 bool validatePosition(const Position& p, QString* error)
 {
     if (!isValidSymbol(p.symbol)) {
@@ -77,35 +100,23 @@ bool validatePosition(const Position& p, QString* error)
 bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* error)
 {
     if (p.qty == 0.0) {
-        QSqlQuery remove =
-            impl.prepare(QStringLiteral("DELETE FROM positions WHERE symbol = ?"), error);
-        remove.addBindValue(QString::fromStdString(p.symbol));
+        QSqlQuery& remove = impl.cached(QStringLiteral("DELETE FROM positions WHERE symbol = ?"));
+        remove.bindValue(0, QString::fromStdString(p.symbol));
         return run(remove, error);
     }
-    QSqlQuery upsert = impl.prepare(
+    QSqlQuery& upsert = impl.cached(
         QStringLiteral("INSERT INTO positions (symbol, qty, avg_entry_usd, last_price_usd,"
                        " updated_at) VALUES (?, ?, ?, ?, ?)"
                        " ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty,"
                        " avg_entry_usd = excluded.avg_entry_usd,"
                        " last_price_usd = excluded.last_price_usd,"
-                       " updated_at = excluded.updated_at"),
-        error);
-    upsert.addBindValue(QString::fromStdString(p.symbol));
-    upsert.addBindValue(p.qty);
-    upsert.addBindValue(p.avgEntryUsd);
-    upsert.addBindValue(p.lastPriceUsd);
-    upsert.addBindValue(isoUtc(now));
+                       " updated_at = excluded.updated_at"));
+    upsert.bindValue(0, QString::fromStdString(p.symbol));
+    upsert.bindValue(1, p.qty);
+    upsert.bindValue(2, p.avgEntryUsd);
+    upsert.bindValue(3, p.lastPriceUsd);
+    upsert.bindValue(4, isoUtc(now));
     return run(upsert, error);
-}
-
-bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString* error)
-{
-    QSqlQuery query = impl.prepare(QStringLiteral("SELECT key, value FROM settings"), error);
-    if (!run(query, error))
-        return false;
-    while (query.next())
-        out->insert(query.value(0).toString(), query.value(1).toString());
-    return true;
 }
 
 } // namespace
@@ -149,6 +160,16 @@ UtcTime fromQDateTime(const QDateTime& time)
 
 // --- internals --------------------------------------------------------------------------
 
+QSqlQuery& Store::Impl::cached(const QString& sql)
+{
+    std::unique_ptr<QSqlQuery>& slot = statements[sql];
+    if (!slot) {
+        slot = std::make_unique<QSqlQuery>(database());
+        slot->prepare(sql); // a failure resurfaces, with its text, when `run` executes it
+    }
+    return *slot;
+}
+
 QSqlQuery Store::Impl::prepare(const QString& sql, QString* error) const
 {
     QSqlQuery query(database());
@@ -176,7 +197,7 @@ Transaction::~Transaction()
 {
     if (m_open) {
         QString ignored;
-        runSql(m_impl, QStringLiteral("ROLLBACK"), &ignored);
+        runCached(m_impl, QStringLiteral("ROLLBACK"), &ignored);
     }
 }
 
@@ -186,16 +207,16 @@ bool Transaction::begin(QString* error)
         *error = QStringLiteral("the store is not open");
         return false;
     }
-    m_open = runSql(m_impl,
-                    m_kind == Kind::Write ? QStringLiteral("BEGIN IMMEDIATE")
-                                          : QStringLiteral("BEGIN DEFERRED"),
-                    error);
+    m_open = runCached(m_impl,
+                       m_kind == Kind::Write ? QStringLiteral("BEGIN IMMEDIATE")
+                                             : QStringLiteral("BEGIN DEFERRED"),
+                       error);
     return m_open;
 }
 
 bool Transaction::commit(QString* error)
 {
-    if (!runSql(m_impl, QStringLiteral("COMMIT"), error))
+    if (!runCached(m_impl, QStringLiteral("COMMIT"), error))
         return false;
     m_open = false;
     if (m_kind == Kind::Write)
@@ -245,6 +266,7 @@ bool Store::open(const QString& path, QString* error)
             close();
             return false;
         }
+        skipCheckpointOnClose(db);
     }
 
     // Check the file before anything writes: switching to WAL rewrites the header.
@@ -278,6 +300,7 @@ void Store::close()
 {
     if (m_impl->connectionName.isEmpty())
         return;
+    m_impl->statements.clear();
     {
         QSqlDatabase db = m_impl->database();
         if (db.isValid())
@@ -342,6 +365,20 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
     positions.finish();
     if (!transaction.commit(error))
         return false;
+    // Bots may write the schema directly: an infinity (SQLite stores one) must not reach
+    // the sizer, the screen or the JSON.
+    if (!std::isfinite(record.account.equityUsd) || !std::isfinite(record.account.buyingPowerUsd)) {
+        *error = QStringLiteral("store: the account holds a non-finite equity or buying power");
+        return false;
+    }
+    for (const Position& p : record.account.positions) {
+        QString why = QStringLiteral("qty: 0");
+        if (!validatePosition(p, &why) || p.qty == 0.0) {
+            *error = QStringLiteral("store: position %1 is invalid: %2")
+                         .arg(QString::fromStdString(p.symbol), why);
+            return false;
+        }
+    }
     *out = std::move(record);
     return true;
 }
@@ -432,194 +469,6 @@ bool Store::markPrice(const QString& symbol, double priceUsd, UtcTime now, bool*
         return false;
     *found = update.numRowsAffected() > 0;
     return transaction.commit(error);
-}
-
-// --- snapshots --------------------------------------------------------------------------
-
-bool Store::addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,
-                        QString* error)
-{
-    if (!std::isfinite(snapshot.portfolioValueUsd) || snapshot.portfolioValueUsd < 0.0) {
-        *error = QStringLiteral("value: must be a finite number >= 0");
-        return false;
-    }
-    if (!std::isfinite(equityUsd) || !std::isfinite(grossUsd)) {
-        *error = QStringLiteral("snapshot: equity and gross must be finite");
-        return false;
-    }
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery insert = m_impl->prepare(
-        QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
-                       " gross_usd) VALUES (?, ?, ?, ?)"),
-        error);
-    insert.addBindValue(isoUtc(snapshot.observedAt));
-    insert.addBindValue(snapshot.portfolioValueUsd);
-    insert.addBindValue(equityUsd);
-    insert.addBindValue(grossUsd);
-    return run(insert, error) && transaction.commit(error);
-}
-
-bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error) const
-{
-    // The newest `limit`, returned oldest first.
-    QSqlQuery query = m_impl->prepare(
-        QStringLiteral("SELECT id, observed_at, portfolio_value_usd, equity_usd, gross_usd"
-                       " FROM (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC"
-                       " LIMIT ?) ORDER BY observed_at, id"),
-        error);
-    query.addBindValue(limit > 0 ? limit : -1);
-    if (!run(query, error))
-        return false;
-    out->clear();
-    while (query.next()) {
-        const auto observedAt = parseIsoUtc(query.value(1).toString());
-        if (!observedAt) {
-            *error = QStringLiteral("snapshots: unreadable observed_at '%1'")
-                         .arg(query.value(1).toString());
-            return false;
-        }
-        out->push_back(SnapshotRecord{query.value(0).toLongLong(),
-                                      PortfolioSnapshot{*observedAt, query.value(2).toDouble()},
-                                      query.value(3).toDouble(), query.value(4).toDouble()});
-    }
-    return true;
-}
-
-bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold,
-                          QString* error) const
-{
-    // SPEC 4 needs the latest snapshot and the latest before New York midnight; two rows.
-    const QString midnight = isoUtc(newyork::startOfDay(now));
-    QSqlQuery query = m_impl->prepare(
-        QStringLiteral("SELECT observed_at, portfolio_value_usd FROM"
-                       " (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC LIMIT 1)"
-                       " UNION ALL SELECT observed_at, portfolio_value_usd FROM"
-                       " (SELECT * FROM snapshots WHERE observed_at < ?"
-                       "  ORDER BY observed_at DESC, id DESC LIMIT 1)"),
-        error);
-    query.addBindValue(midnight);
-    if (!run(query, error))
-        return false;
-    std::vector<PortfolioSnapshot> snapshots;
-    while (query.next()) {
-        const auto observedAt = parseIsoUtc(query.value(0).toString());
-        if (!observedAt) {
-            *error = QStringLiteral("snapshots: unreadable observed_at");
-            return false;
-        }
-        snapshots.push_back(PortfolioSnapshot{*observedAt, query.value(1).toDouble()});
-    }
-    *threshold = kelly::riskThreshold(snapshots, maxGrossLeverage, now);
-    return true;
-}
-
-// --- settings ---------------------------------------------------------------------------
-
-bool Store::readSetting(SettingKey key, QString* value, QString* error) const
-{
-    const SettingSpec& spec = settingSpec(key);
-    QSqlQuery query =
-        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
-    query.addBindValue(spec.name);
-    if (!run(query, error))
-        return false;
-    *value = query.next() ? query.value(0).toString() : spec.defaultValue;
-    return true;
-}
-
-bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
-                         QString* error)
-{
-    const std::optional<QString> canonical = canonicalSettingValue(key, value, error);
-    if (!canonical)
-        return false;
-    const SettingSpec& spec = settingSpec(key);
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery current =
-        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
-    current.addBindValue(spec.name);
-    if (!run(current, error))
-        return false;
-    const bool wasSet = current.next();
-    const QVariant oldValue = wasSet ? current.value(0) : QVariant(QMetaType(QMetaType::QString));
-    current.finish();
-    if (wasSet && oldValue.toString() == *canonical)
-        return transaction.commit(error); // unchanged: no audit row
-
-    QSqlQuery upsert =
-        m_impl->prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
-                                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-                        error);
-    upsert.addBindValue(spec.name);
-    upsert.addBindValue(*canonical);
-    if (!run(upsert, error))
-        return false;
-    QSqlQuery audit = m_impl->prepare(
-        QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
-                       " origin) VALUES (?, ?, ?, ?, ?)"),
-        error);
-    audit.addBindValue(isoUtc(now));
-    audit.addBindValue(spec.name);
-    audit.addBindValue(oldValue);
-    audit.addBindValue(*canonical);
-    audit.addBindValue(settingOriginName(origin));
-    return run(audit, error) && transaction.commit(error);
-}
-
-bool Store::effectiveSettings(const Environment& environment, EffectiveSettings* out,
-                              QString* error) const
-{
-    QHash<QString, QString> stored;
-    if (!loadStoredSettings(*m_impl, &stored, error))
-        return false;
-    std::optional<EffectiveSettings> settings = resolveSettings(stored, environment, error);
-    if (!settings)
-        return false;
-    *out = std::move(*settings);
-    return true;
-}
-
-bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const
-{
-    QSqlQuery query =
-        m_impl->prepare(QStringLiteral("SELECT id, changed_at, key, old_value, new_value, origin"
-                                       " FROM settings_audit ORDER BY id DESC LIMIT ?"),
-                        error);
-    query.addBindValue(limit > 0 ? limit : -1);
-    if (!run(query, error))
-        return false;
-    out->clear();
-    while (query.next()) {
-        AuditEntry entry;
-        entry.id = query.value(0).toLongLong();
-        entry.changedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
-        entry.key = query.value(2).toString();
-        if (!query.value(3).isNull())
-            entry.oldValue = query.value(3).toString();
-        entry.newValue = query.value(4).toString();
-        entry.origin = query.value(5).toString();
-        out->push_back(std::move(entry));
-    }
-    return true;
-}
-
-// --- change detection -------------------------------------------------------------------
-
-bool Store::changeStamp(ChangeStamp* out, QString* error) const
-{
-    QSqlQuery query = m_impl->prepare(QStringLiteral("PRAGMA data_version"), error);
-    if (!run(query, error) || !query.next()) {
-        if (error->isEmpty())
-            *error = QStringLiteral("PRAGMA data_version returned nothing");
-        return false;
-    }
-    out->dataVersion = query.value(0).toLongLong();
-    out->localCommits = m_impl->localCommits;
-    return true;
 }
 
 } // namespace kelly::store

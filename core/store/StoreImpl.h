@@ -8,7 +8,9 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 
 namespace kelly::store {
 
@@ -24,6 +26,12 @@ public:
 
     // A prepared statement on this connection; callers bind and run it with `run`.
     QSqlQuery prepare(const QString& sql, QString* error) const;
+    // The same, prepared once per connection and reused: for the hot write path only
+    // (statements that run to completion, so none holds a read snapshot between uses).
+    // Bind by position (bindValue(i, ...)): the statement keeps its values between uses.
+    QSqlQuery& cached(const QString& sql);
+
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements;
 };
 
 // Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.

@@ -5,11 +5,13 @@
 #include "Clock.h"
 #include "DeskSession.h"
 #include "HeatmapWidget.h"
+#include "MainWindow.h"
 #include "PositionsModel.h"
 
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
+#include <QPixmap>
 #include <QTemporaryDir>
 #include <benchmark/benchmark.h>
 #include <cmath>
@@ -148,6 +150,43 @@ void BM_RepaintHeatmap500(benchmark::State& state)
         heatmap.render(&target); // a hover or resize: the cached image is only drawn
 }
 BENCHMARK(BM_RepaintHeatmap500)->Unit(benchmark::kMillisecond);
+
+// Store open to a painted main window over the 2,000-position, 500-symbol store
+// (target < 1 s).
+void BM_StartupToFirstPaint(benchmark::State& state)
+{
+    QTemporaryDir folder;
+    const QString path = folder.filePath(QStringLiteral("bench.sqlite"));
+    QString error;
+    {
+        store::Store seed;
+        qint64 id = 0;
+        if (!seed.open(path, &error) || !seed.setAccount(1'000'000.0, 2'000'000.0, kNow, &error) ||
+            !seed.setPositions(book(), true, kNow, &error) ||
+            !seed.saveCorrelationBuild(build(), kNow, &id, &error)) {
+            state.SkipWithError(qPrintable(error));
+            return;
+        }
+    }
+    ManualClock clock(kNow);
+    for (auto _ : state) {
+        store::Store store;
+        if (!store.open(path, &error)) {
+            state.SkipWithError(qPrintable(error));
+            return;
+        }
+        DeskSession session(store, clock, {});
+        if (!session.reload(&error)) {
+            state.SkipWithError(qPrintable(error));
+            return;
+        }
+        MainWindow window(session);
+        window.selectTab(QStringLiteral("correlation"));
+        const QPixmap painted = window.grab();
+        benchmark::DoNotOptimize(painted.cacheKey());
+    }
+}
+BENCHMARK(BM_StartupToFirstPaint)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 } // namespace
 

@@ -115,6 +115,8 @@ void TestCommandLine::refuses()
 
 void TestCommandLine::helpNamesEveryOption()
 {
+    const ParseResult group = parseCommandLine(args({"account", "--help"}));
+    QVERIFY(group.invocation && group.invocation->help && !group.invocation->command);
     QVERIFY(generalHelp().contains(QLatin1String("Exit codes")));
     for (const CommandSpec& command : commandTable()) {
         QVERIFY2(generalHelp().contains(command.name), qPrintable(command.name));

@@ -1,9 +1,10 @@
 // The real kellyctl binary against a temporary store (issue 3, SPEC 9): every command, every
 // exit code, every bad input leaving the store's content unchanged, the SPEC 8 examples
-// through `size --json`, the environment lock and `status --json`.
+// through `size --json`, the environment lock and `status --json`. Imports and correlation
+// builds: tst_kellyctl_data.
 
 #include "CommandLine.h"
-#include "KellyctlRunner.h"
+#include "KellyctlFixture.h"
 #include "StoreTestSupport.h"
 
 #include <QDir>
@@ -14,23 +15,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-const QString kNow = QStringLiteral("2026-11-25T20:30:00Z"); // Wednesday 15:30 New York
-
-QJsonObject jsonObject(const QString& text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).object();
-}
-
-} // namespace
-
-class TestKellyctl : public QObject
+class TestKellyctl : public KellyctlFixture
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void init();
+    void init() { QVERIFY(setUpStore()); }
     void helpForEveryCommand();
     void storeLocation();
     void unreadableStoresExitOne_data();
@@ -43,43 +33,9 @@ private Q_SLOTS:
     void bookCommands();
     void settingsModeAndAudit();
     void environmentLock();
-    void importAlpacaJson();
-    void importCsv();
     void statusJson();
     void statusOnFridayAndCashAccount();
-
-private:
-    KellyctlRun run(const QStringList& arguments, const QProcessEnvironment& extra = {}) const
-    {
-        return m_runner->run(QStringList{QStringLiteral("--now"), kNow} + arguments, extra);
-    }
-    QString writeFile(const QString& name, const QByteArray& contents) const;
-    QString sizingLog() const { return m_dir->filePath(QStringLiteral("sizing.log")); }
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<KellyctlRunner> m_runner;
 };
-
-void TestKellyctl::init()
-{
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_runner = std::make_unique<KellyctlRunner>(m_dir->filePath(QStringLiteral("store.sqlite")));
-    QCOMPARE(run({QStringLiteral("init")}).exitCode, 0);
-    const KellyctlRun account =
-        run({QStringLiteral("account"), QStringLiteral("set"), QStringLiteral("--equity"),
-             QStringLiteral("100000"), QStringLiteral("--buying-power"), QStringLiteral("400000")});
-    QVERIFY2(account.exitCode == 0, qPrintable(account.err));
-}
-
-QString TestKellyctl::writeFile(const QString& name, const QByteArray& contents) const
-{
-    const QString path = m_dir->filePath(name);
-    QFile file(path);
-    if (file.open(QIODevice::WriteOnly))
-        file.write(contents);
-    return path;
-}
 
 void TestKellyctl::helpForEveryCommand()
 {
@@ -197,6 +153,17 @@ void TestKellyctl::badInputChangesNothing_data()
     row("snapshot at", {"snapshot", "--at", "yesterday"},
         "at: 'yesterday' is not an ISO-8601 time");
     row("bad --now", {"--now", "soon", "status"}, "--now: 'soon'");
+    row("prices missing", {"correlation", "build", "--prices", "/nonexistent/prices"},
+        "prices: /nonexistent/prices: not a folder");
+    row("prices flag missing", {"correlation", "build"}, "--prices: required");
+    row("lookback zero",
+        {"correlation", "build", "--prices", KELLY_SOURCE_DIR "/resources/prices", "--lookback",
+         "0"},
+        "lookback:");
+    row("lookback text",
+        {"correlation", "build", "--prices", KELLY_SOURCE_DIR "/resources/prices", "--lookback",
+         "ten"},
+        "lookback: 'ten' is not a whole number");
     row("import missing file", {"import", "/nonexistent/book.csv"},
         "/nonexistent/book.csv: cannot read");
 }
@@ -431,102 +398,6 @@ void TestKellyctl::environmentLock()
     QCOMPARE(kelly::testing::dumpStore(m_runner->storePath()), before);
 }
 
-void TestKellyctl::importAlpacaJson()
-{
-    const QString file = writeFile(QStringLiteral("positions.json"), R"([
-      {"asset_id": "x", "symbol": "NVDA", "exchange": "NASDAQ", "asset_class": "us_equity",
-       "avg_entry_price": "140.10", "qty": "100", "side": "long", "market_value": "15000",
-       "cost_basis": "14010", "current_price": "150.00", "lastday_price": "149"},
-      {"symbol": "TSLA", "qty": "-20", "side": "short", "market_value": "-5000",
-       "avg_entry_price": "260"},
-      {"symbol": "BTC/USD", "qty": 0.5, "side": "long", "current_price": 50000}
-    ])");
-    QCOMPARE(run({QStringLiteral("position"), QStringLiteral("set"), QStringLiteral("AAPL"),
-                  QStringLiteral("--qty"), QStringLiteral("1"), QStringLiteral("--price"),
-                  QStringLiteral("1")})
-                 .exitCode,
-             0);
-    const KellyctlRun result = run({QStringLiteral("import"), file});
-    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
-    const QJsonArray positions =
-        QJsonDocument::fromJson(
-            run({QStringLiteral("positions"), QStringLiteral("--json")}).out.toUtf8())
-            .array();
-    QCOMPARE(positions.size(), 3); // AAPL is gone: the file is the whole book
-    QCOMPARE(positions[0].toObject().value(QLatin1String("symbol")).toString(),
-             QStringLiteral("BTCUSD"));
-    QCOMPARE(positions[1].toObject().value(QLatin1String("avg_entry")).toDouble(), 140.10);
-    QCOMPARE(positions[2].toObject().value(QLatin1String("qty")).toDouble(), -20.0);
-    QCOMPARE(positions[2].toObject().value(QLatin1String("price")).toDouble(), 250.0);
-
-    // One bad object anywhere: nothing changes and the index is named.
-    const QString before = kelly::testing::dumpStore(m_runner->storePath());
-    struct Case
-    {
-        const char* json;
-        const char* message;
-    };
-    for (
-        const Case& c :
-        {Case{
-             R"([{"symbol":"A","qty":"1","current_price":"2"},{"symbol":"B","qty":"x","current_price":"2"}])",
-             "position [1]: qty: 'x' is not a number"},
-         Case{R"([{"symbol":"A","qty":"1","current_price":"-2"}])",
-              "position [0]: current_price: must be > 0"},
-         Case{R"([{"symbol":"A","qty":"1"}])", "position [0]: current_price: missing"},
-         Case{R"([{"symbol":"A","qty":"1","side":"up","current_price":"2"}])",
-              "side: must be long or short"},
-         Case{
-             R"([{"symbol":"A","qty":"1","current_price":"2"},{"symbol":"a","qty":"1","current_price":"2"}])",
-             "symbol: A is listed twice"},
-         Case{R"([{"symbol":"A","qty":"1","current_price":"NaN"}])", "current_price:"},
-         Case{R"({"symbol":"A"})", "expected a JSON array"},
-         Case{R"([{"symbol":"A",)", "not valid JSON"}}) {
-        const QString bad = writeFile(QStringLiteral("bad.json"), c.json);
-        const KellyctlRun refused = run({QStringLiteral("import"), bad});
-        QCOMPARE(refused.exitCode, 2);
-        QVERIFY2(refused.err.contains(bad) && refused.err.contains(QLatin1String(c.message)),
-                 qPrintable(refused.err));
-        QCOMPARE(kelly::testing::dumpStore(m_runner->storePath()), before);
-    }
-}
-
-void TestKellyctl::importCsv()
-{
-    const QString file =
-        writeFile(QStringLiteral("book.csv"),
-                  "symbol,qty,price,avg_entry\n# from the broker\nNVDA,10,150,140\n\n"
-                  "eth-usd,1.5,3000\nSPY,-3,500,\n");
-    const KellyctlRun result = run({QStringLiteral("import"), file});
-    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
-    QVERIFY(result.out.contains(QLatin1String("imported 3 positions")));
-    const QJsonArray positions =
-        QJsonDocument::fromJson(
-            run({QStringLiteral("positions"), QStringLiteral("--json")}).out.toUtf8())
-            .array();
-    QCOMPARE(positions.size(), 3);
-    QCOMPARE(positions[0].toObject().value(QLatin1String("symbol")).toString(),
-             QStringLiteral("ETHUSD"));
-
-    const QString before = kelly::testing::dumpStore(m_runner->storePath());
-    for (const auto& [csv, message] :
-         {std::pair{"AAPL,1,100\nMSFT,1,abc\n", ":2: price: 'abc' is not a number"},
-          std::pair{"AAPL,1,100\nMSFT,1\n",
-                    ":2: expected symbol,qty,price[,avg_entry], got 2 fields"},
-          std::pair{"symbol,qty,price\nAAPL,1,0\n", ":2: price: must be > 0"},
-          std::pair{"AAPL,nan,100\n", ":1: qty: 'nan' is not a finite number"},
-          std::pair{"AAPL,1,100,-1\n", ":1: avg_entry: must be >= 0"},
-          std::pair{"AAPL,1,100\n\nAAPL,2,100\n", ":3: symbol: AAPL is listed twice"},
-          std::pair{"   \n", "the file is empty"}}) {
-        const QString bad = writeFile(QStringLiteral("bad.csv"), csv);
-        const KellyctlRun refused = run({QStringLiteral("import"), bad});
-        QCOMPARE(refused.exitCode, 2);
-        QVERIFY2(refused.err.contains(bad) && refused.err.contains(QLatin1String(message)),
-                 qPrintable(refused.err));
-        QCOMPARE(kelly::testing::dumpStore(m_runner->storePath()), before);
-    }
-}
-
 void TestKellyctl::statusJson()
 {
     // E = 100,000; NVDA 1,000 x 150 + AAPL -500 x 200 = gross 250,000: leverage 2.5.
@@ -559,8 +430,9 @@ void TestKellyctl::statusJson()
              status.value(QLatin1String("financing_per_night")).toDouble()); // a Wednesday
     QCOMPARE(status.value(QLatin1String("time_to_close_seconds")).toInt(), 1800);
     QVERIFY(status.value(QLatin1String("close_warning")).toBool());
-    QVERIFY(status.value(QLatin1String("var_95")).isNull());
-    QVERIFY(status.value(QLatin1String("effective_bets")).isNull());
+    QVERIFY(status.value(QLatin1String("var_95")).isNull()); // no correlation build yet
+    // Weights 0.6 and 0.4: 1 / (0.36 + 0.16).
+    QVERIFY(qAbs(status.value(QLatin1String("effective_bets")).toDouble() - 1 / 0.52) < 1e-12);
     QCOMPARE(status.value(QLatin1String("mode")).toString(), QStringLiteral("enhanced"));
     const QJsonArray positions = status.value(QLatin1String("positions")).toArray();
     QCOMPARE(positions.size(), 2);

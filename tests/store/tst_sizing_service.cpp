@@ -28,6 +28,7 @@ private Q_SLOTS:
     void badInputIsReportedAndNotRecorded();
     void storedMetricsDriveTheForecast();
     void corruptMetricsFallBackToLegacy();
+    void tooShortMetricsUseTheDefaults();
     void snapshotsRaiseLegacyThreshold();
 
 private:
@@ -240,6 +241,23 @@ void TestSizingService::corruptMetricsFallBackToLegacy()
     QCOMPARE(decisions[0].requestedMode, SizingMode::Enhanced);
     QCOMPARE(decisions[0].result.method, SizingMode::Legacy);
     QCOMPARE(decisions[0].result.fallbackReason, outcome.result.fallbackReason);
+}
+
+void TestSizingService::tooShortMetricsUseTheDefaults()
+{
+    CorrelationBuild build;
+    build.symbols = {"NEWCO"};
+    build.correlation = {std::nullopt};
+    build.observations = {1};
+    build.covarianceDaily = {0.0};
+    build.metrics = {VolatilityMetrics{0.0, 0.0, std::nullopt, 0.0, 0.0, 1}}; // one return
+    build.quality = {SymbolQuality{"NEWCO", 1, 0, "2026-11-23", "2026-11-24"}};
+    QString error;
+    QVERIFY(m_store.saveCorrelationBuild(build, m_now, nullptr, &error));
+    const SizingOutcome outcome = size({}, QStringLiteral("NEWCO"), 10);
+    QCOMPARE(outcome.result.method, SizingMode::Enhanced);
+    QCOMPARE(*outcome.result.sigmaDaily, 0.25 / std::sqrt(252.0)); // SPEC 2.4 stock default
+    QCOMPARE(*outcome.result.muDaily, 0.005);
 }
 
 void TestSizingService::snapshotsRaiseLegacyThreshold()

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void accountAndPositionsRoundTrip();
     void importReplacesAllOrNothing();
     void removeAndMarkReportWhetherHeld();
+    void nonFiniteRowsWrittenBehindOurBackAreRefused();
     void refusesNonFiniteInput_data();
     void refusesNonFiniteInput();
     void settingsDefaultsAndAudit();
@@ -145,6 +146,20 @@ void TestStore::removeAndMarkReportWhetherHeld()
     QVERIFY(!found);
     QVERIFY(m_store.removePosition(QStringLiteral("AAPL"), &found, &error));
     QVERIFY(found);
+}
+
+void TestStore::nonFiniteRowsWrittenBehindOurBackAreRefused()
+{
+    // A bot writing the schema directly can store an infinity (SQLite keeps 9e999 as +Inf).
+    QString error;
+    QVERIFY(m_store.setPosition(Position{"NVDA", 5, 100, 0}, utc(2026, 11, 25, 15), &error));
+    QVERIFY2(
+        testing::execRawSql(m_path, QStringLiteral("UPDATE positions SET qty = 9e999;\n"), &error),
+        qPrintable(error));
+    AccountRecord record;
+    QVERIFY(!m_store.loadAccount(&record, &error));
+    QVERIFY2(error.contains(QLatin1String("NVDA")) && error.contains(QLatin1String("qty")),
+             qPrintable(error));
 }
 
 void TestStore::refusesNonFiniteInput_data()

@@ -1,12 +1,19 @@
 // Models and formats of the dashboard: QAbstractItemModelTester on every model, keyed
 // updates that keep persistent indexes (selection) alive, and the number formats.
 
+#include "AppIcon.h"
+#include "BookPanel.h"
 #include "DecisionsModel.h"
 #include "Format.h"
 #include "PositionsModel.h"
+#include "SizingLogPanel.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 #include <cmath>
 #include <limits>
@@ -48,6 +55,10 @@ private Q_SLOTS:
     void updateKeepsPersistentIndexesWithoutReset();
     void reorderMovesRows();
     void decisionsAndAuditPassModelTester();
+    void sizingLogFilters();
+    void bookFilterMatchesSymbolOrClass_data();
+    void bookFilterMatchesSymbolOrClass();
+    void appIconPaintsWithoutSvgSupport();
     void formats_data();
     void formats();
     void nonFiniteNeverReachesText();
@@ -130,6 +141,75 @@ void TestUiModels::decisionsAndAuditPassModelTester()
     QCOMPARE(first.row(), 1);
     QCOMPARE(auditModel.index(1, AuditModel::OldValue).data().toString(),
              QStringLiteral("(default)"));
+}
+
+void TestUiModels::sizingLogFilters()
+{
+    DecisionsModel model;
+    store::SizingDecision nvda;
+    nvda.id = 1;
+    nvda.result.symbol = "NVDA";
+    store::SizingDecision btc;
+    btc.id = 2;
+    btc.result.symbol = "BTCUSD";
+    btc.result.method = SizingMode::Legacy;
+    store::SizingDecision fallback;
+    fallback.id = 3;
+    fallback.result.symbol = "NVDA";
+    fallback.result.method = SizingMode::Legacy;
+    fallback.result.fallbackReason = "stored volatility is NaN";
+    model.setDecisions({fallback, btc, nvda});
+    SizingLogPanel panel(&model);
+    const QAbstractItemModel* shown = panel.table()->model();
+    QCOMPARE(shown->rowCount(), 3);
+    auto* fallbacksOnly = panel.findChild<QCheckBox*>(QStringLiteral("decisionFallbacksOnly"));
+    auto* method = panel.findChild<QComboBox*>(QStringLiteral("decisionMethodFilter"));
+    auto* symbol = panel.findChild<QLineEdit*>(QStringLiteral("decisionSymbolFilter"));
+    QVERIFY(fallbacksOnly && method && symbol);
+    fallbacksOnly->setChecked(true);
+    QCOMPARE(shown->rowCount(), 1);
+    fallbacksOnly->setChecked(false);
+    method->setCurrentIndex(method->findData(QStringLiteral("legacy")));
+    QCOMPARE(shown->rowCount(), 2);
+    symbol->setText(QStringLiteral("btc"));
+    QCOMPARE(shown->rowCount(), 1);
+    // Newest first by default.
+    symbol->clear();
+    method->setCurrentIndex(0);
+    QCOMPARE(shown->index(0, DecisionsModel::Symbol).data().toString(), QStringLiteral("NVDA"));
+    QVERIFY(shown->index(0, 0).data(DecisionsModel::IsFallbackRole).toBool());
+}
+
+void TestUiModels::bookFilterMatchesSymbolOrClass_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<int>("rows");
+    QTest::newRow("none") << QString() << 3;
+    QTest::newRow("symbol prefix") << QStringLiteral("nv") << 1;
+    QTest::newRow("class") << QStringLiteral("crypto") << 1;
+    QTest::newRow("no match") << QStringLiteral("zzz") << 0;
+}
+
+void TestUiModels::bookFilterMatchesSymbolOrClass()
+{
+    QFETCH(QString, filter);
+    QFETCH(int, rows);
+    PositionsModel model;
+    PositionExposure btc = row("BTCUSD", 0.5, 50000);
+    btc.assetClass = AssetClass::Crypto;
+    model.setPositions({row("NVDA", 10, 150), row("AAPL", 5, 200), btc});
+    BookPanel panel(&model);
+    panel.filterEdit()->setText(filter);
+    QCOMPARE(panel.table()->model()->rowCount(), rows);
+}
+
+void TestUiModels::appIconPaintsWithoutSvgSupport()
+{
+    const QIcon icon = appIcon();
+    QVERIFY(!icon.isNull());
+    const QImage image = icon.pixmap(32, 32).toImage();
+    QCOMPARE(image.width(), 32);
+    QVERIFY(image.pixelColor(16, 4).alpha() > 0); // the rounded square is painted
 }
 
 void TestUiModels::formats_data()

@@ -1,0 +1,100 @@
+// `correlation build` and `correlation show` (SPEC 5, 9): the analytics library computes,
+// the store keeps the build with its time.
+
+#include "Session.h"
+#include "risk/Correlation.h"
+#include "risk/PriceFile.h"
+
+namespace kelly::ctl {
+
+int runCorrelationBuild(Session& session)
+{
+    const Invocation& in = session.invocation;
+    int lookback = kDefaultLookback;
+    if (in.has(QStringLiteral("lookback"))) {
+        bool ok = false;
+        lookback = in.value(QStringLiteral("lookback")).trimmed().toInt(&ok);
+        if (!ok)
+            return session.badInput(QStringLiteral("lookback: '") +
+                                    in.value(QStringLiteral("lookback")) +
+                                    QStringLiteral("' is not a whole number"));
+        if (const auto invalid = checkLookback(lookback))
+            return session.badInput(QString::fromStdString(invalid->describe()));
+    }
+    const Result<std::vector<PriceSeries>> series =
+        loadPriceFolder(in.value(QStringLiteral("prices")).toStdString());
+    if (!series)
+        return session.badInput(QStringLiteral("prices: ") +
+                                QString::fromStdString(series.error().describe()));
+    const CorrelationBuild build = buildCorrelation(*series, lookback);
+    qint64 id = 0;
+    QString error;
+    if (!session.store.saveCorrelationBuild(build, session.now, &id, &error))
+        return session.failure(error);
+    int blank = 0;
+    for (const auto& value : build.correlation)
+        blank += value ? 0 : 1;
+    session.out << "correlation build " << id << ": " << build.symbols.size()
+                << " symbols, lookback " << build.lookback << ", shrinkage "
+                << QString::number(build.shrinkage, 'f', 3) << ", " << blank
+                << " blank cells, built " << store::isoUtc(session.now) << '\n';
+    return ExitOk;
+}
+
+int runCorrelationShow(Session& session)
+{
+    std::optional<store::StoredCorrelationBuild> stored;
+    QString error;
+    if (!session.store.loadLatestCorrelationBuild(&stored, &error))
+        return session.failure(error);
+    if (!stored)
+        return session.failure(
+            QStringLiteral("no correlation build yet; run 'kellyctl correlation build'"));
+    const CorrelationBuild& build = stored->build;
+    const size_t n = build.symbols.size();
+    if (session.json()) {
+        QJsonArray symbols;
+        QJsonArray matrix;
+        QJsonObject metrics;
+        for (size_t i = 0; i < n; ++i) {
+            const QString symbol = QString::fromStdString(build.symbols[i]);
+            symbols.append(symbol);
+            QJsonArray row;
+            for (size_t j = 0; j < n; ++j)
+                row.append(jsonOptional(build.correlation[i * n + j]));
+            matrix.append(row);
+            const VolatilityMetrics& m = build.metrics[i];
+            metrics.insert(
+                symbol,
+                QJsonObject{{QStringLiteral("annualized_volatility"), m.annualizedVolatility},
+                            {QStringLiteral("downside_volatility"), m.downsideVolatility},
+                            {QStringLiteral("sharpe_ratio"), jsonOptional(m.sharpeRatio)},
+                            {QStringLiteral("var_95"), m.var95},
+                            {QStringLiteral("max_drawdown"), m.maxDrawdown},
+                            {QStringLiteral("returns_used"), m.returnsUsed}});
+        }
+        session.print(QJsonObject{{QStringLiteral("built_at"), store::isoUtc(stored->builtAt)},
+                                  {QStringLiteral("lookback"), build.lookback},
+                                  {QStringLiteral("symbols"), symbols},
+                                  {QStringLiteral("matrix"), matrix},
+                                  {QStringLiteral("volatility_metrics"), metrics}});
+        return ExitOk;
+    }
+    session.out << "built " << store::isoUtc(stored->builtAt) << ", lookback " << build.lookback
+                << ", " << n << " symbols\n";
+    QString header = QStringLiteral("%1").arg(QString(), -10);
+    for (const std::string& symbol : build.symbols)
+        header += QStringLiteral(" %1").arg(QString::fromStdString(symbol).left(8), 8);
+    session.out << header << '\n';
+    for (size_t i = 0; i < n; ++i) {
+        QString line = QStringLiteral("%1").arg(QString::fromStdString(build.symbols[i]), -10);
+        for (size_t j = 0; j < n; ++j) {
+            const auto& c = build.correlation[i * n + j];
+            line += QStringLiteral(" %1").arg(c ? QString::number(*c, 'f', 3) : QString(), 8);
+        }
+        session.out << line << '\n';
+    }
+    return ExitOk;
+}
+
+} // namespace kelly::ctl

@@ -1,0 +1,212 @@
+// The Store's snapshots (SPEC 4), settings with their audit (SPEC 7) and change detection.
+
+#include "Store.h"
+#include "StoreImpl.h"
+
+#include <cmath>
+
+namespace kelly::store {
+
+namespace {
+
+bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString* error)
+{
+    QSqlQuery query = impl.prepare(QStringLiteral("SELECT key, value FROM settings"), error);
+    if (!run(query, error))
+        return false;
+    while (query.next())
+        out->insert(query.value(0).toString(), query.value(1).toString());
+    return true;
+}
+
+} // namespace
+
+// --- snapshots --------------------------------------------------------------------------
+
+bool Store::addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,
+                        QString* error)
+{
+    if (!std::isfinite(snapshot.portfolioValueUsd) || snapshot.portfolioValueUsd < 0.0) {
+        *error = QStringLiteral("value: must be a finite number >= 0");
+        return false;
+    }
+    if (!std::isfinite(equityUsd) || !std::isfinite(grossUsd)) {
+        *error = QStringLiteral("snapshot: equity and gross must be finite");
+        return false;
+    }
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery insert = m_impl->prepare(
+        QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
+                       " gross_usd) VALUES (?, ?, ?, ?)"),
+        error);
+    insert.addBindValue(isoUtc(snapshot.observedAt));
+    insert.addBindValue(snapshot.portfolioValueUsd);
+    insert.addBindValue(equityUsd);
+    insert.addBindValue(grossUsd);
+    return run(insert, error) && transaction.commit(error);
+}
+
+bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error) const
+{
+    // The newest `limit`, returned oldest first.
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral("SELECT id, observed_at, portfolio_value_usd, equity_usd, gross_usd"
+                       " FROM (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC"
+                       " LIMIT ?) ORDER BY observed_at, id"),
+        error);
+    query.addBindValue(limit > 0 ? limit : -1);
+    if (!run(query, error))
+        return false;
+    out->clear();
+    while (query.next()) {
+        const auto observedAt = parseIsoUtc(query.value(1).toString());
+        if (!observedAt) {
+            *error = QStringLiteral("snapshots: unreadable observed_at '%1'")
+                         .arg(query.value(1).toString());
+            return false;
+        }
+        out->push_back(SnapshotRecord{query.value(0).toLongLong(),
+                                      PortfolioSnapshot{*observedAt, query.value(2).toDouble()},
+                                      query.value(3).toDouble(), query.value(4).toDouble()});
+    }
+    return true;
+}
+
+bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold,
+                          QString* error) const
+{
+    // SPEC 4 needs the latest snapshot and the latest before New York midnight; two rows.
+    const QString midnight = isoUtc(newyork::startOfDay(now));
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral("SELECT observed_at, portfolio_value_usd FROM"
+                       " (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC LIMIT 1)"
+                       " UNION ALL SELECT observed_at, portfolio_value_usd FROM"
+                       " (SELECT * FROM snapshots WHERE observed_at < ?"
+                       "  ORDER BY observed_at DESC, id DESC LIMIT 1)"),
+        error);
+    query.addBindValue(midnight);
+    if (!run(query, error))
+        return false;
+    std::vector<PortfolioSnapshot> snapshots;
+    while (query.next()) {
+        const auto observedAt = parseIsoUtc(query.value(0).toString());
+        if (!observedAt) {
+            *error = QStringLiteral("snapshots: unreadable observed_at");
+            return false;
+        }
+        snapshots.push_back(PortfolioSnapshot{*observedAt, query.value(1).toDouble()});
+    }
+    *threshold = kelly::riskThreshold(snapshots, maxGrossLeverage, now);
+    return true;
+}
+
+// --- settings ---------------------------------------------------------------------------
+
+bool Store::readSetting(SettingKey key, QString* value, QString* error) const
+{
+    const SettingSpec& spec = settingSpec(key);
+    QSqlQuery query =
+        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
+    query.addBindValue(spec.name);
+    if (!run(query, error))
+        return false;
+    *value = query.next() ? query.value(0).toString() : spec.defaultValue;
+    return true;
+}
+
+bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
+                         QString* error)
+{
+    const std::optional<QString> canonical = canonicalSettingValue(key, value, error);
+    if (!canonical)
+        return false;
+    const SettingSpec& spec = settingSpec(key);
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery current =
+        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
+    current.addBindValue(spec.name);
+    if (!run(current, error))
+        return false;
+    const bool wasSet = current.next();
+    const QVariant oldValue = wasSet ? current.value(0) : QVariant(QMetaType(QMetaType::QString));
+    current.finish();
+    if (wasSet && oldValue.toString() == *canonical)
+        return transaction.commit(error); // unchanged: no audit row
+
+    QSqlQuery upsert =
+        m_impl->prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                        error);
+    upsert.addBindValue(spec.name);
+    upsert.addBindValue(*canonical);
+    if (!run(upsert, error))
+        return false;
+    QSqlQuery audit = m_impl->prepare(
+        QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
+                       " origin) VALUES (?, ?, ?, ?, ?)"),
+        error);
+    audit.addBindValue(isoUtc(now));
+    audit.addBindValue(spec.name);
+    audit.addBindValue(oldValue);
+    audit.addBindValue(*canonical);
+    audit.addBindValue(settingOriginName(origin));
+    return run(audit, error) && transaction.commit(error);
+}
+
+bool Store::effectiveSettings(const Environment& environment, EffectiveSettings* out,
+                              QString* error) const
+{
+    QHash<QString, QString> stored;
+    if (!loadStoredSettings(*m_impl, &stored, error))
+        return false;
+    std::optional<EffectiveSettings> settings = resolveSettings(stored, environment, error);
+    if (!settings)
+        return false;
+    *out = std::move(*settings);
+    return true;
+}
+
+bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const
+{
+    QSqlQuery query =
+        m_impl->prepare(QStringLiteral("SELECT id, changed_at, key, old_value, new_value, origin"
+                                       " FROM settings_audit ORDER BY id DESC LIMIT ?"),
+                        error);
+    query.addBindValue(limit > 0 ? limit : -1);
+    if (!run(query, error))
+        return false;
+    out->clear();
+    while (query.next()) {
+        AuditEntry entry;
+        entry.id = query.value(0).toLongLong();
+        entry.changedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
+        entry.key = query.value(2).toString();
+        if (!query.value(3).isNull())
+            entry.oldValue = query.value(3).toString();
+        entry.newValue = query.value(4).toString();
+        entry.origin = query.value(5).toString();
+        out->push_back(std::move(entry));
+    }
+    return true;
+}
+
+// --- change detection -------------------------------------------------------------------
+
+bool Store::changeStamp(ChangeStamp* out, QString* error) const
+{
+    QSqlQuery query = m_impl->prepare(QStringLiteral("PRAGMA data_version"), error);
+    if (!run(query, error) || !query.next()) {
+        if (error->isEmpty())
+            *error = QStringLiteral("PRAGMA data_version returned nothing");
+        return false;
+    }
+    out->dataVersion = query.value(0).toLongLong();
+    out->localCommits = m_impl->localCommits;
+    return true;
+}
+
+} // namespace kelly::store
