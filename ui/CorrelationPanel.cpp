@@ -118,7 +118,8 @@ void CorrelationPanel::updateAge(UtcTime now)
                                 ? (hours == 1 ? tr("1 hour ago") : tr("%1 hours ago").arg(hours))
                             : days == 1 ? tr("1 day ago")
                                         : tr("%1 days ago").arg(days);
-    m_info->setText(tr("%1 symbols, lookback %2 days, built %3 (%4), shrinkage %5")
+    m_info->setText(tr("%1 symbols, lookback %2 days, built %3 (%4), shrinkage %5.  "
+                       "\u25CF held")
                         .arg(m_build->build.symbols.size())
                         .arg(m_build->build.lookback)
                         .arg(format::utcDateTime(m_build->builtAt), ageText)
