@@ -1,7 +1,8 @@
 #pragma once
 
 // The contract between the analytics (SPEC 5), the store that persists a build, and the
-// dashboard that draws it. Plain data: no Qt, no storage.
+// dashboard that draws it. Plain data: no Qt, no storage. The functions that fill it are in
+// PriceFile.h, Correlation.h and PortfolioRisk.h (choices explained in README.md here).
 
 #include "common/Result.h"
 #include "sizing/Account.h"

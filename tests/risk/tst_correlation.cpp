@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <map>
+#include <random>
 
 using namespace kelly;
 
@@ -152,6 +154,41 @@ std::vector<double> blanksAsZero(const CorrelationBuild& build)
     return out;
 }
 
+// The textbook average-linkage scan (every pair, every merge) that clusterOrder's cached
+// nearest neighbours must reproduce exactly, ties included.
+std::vector<int> plainClusterOrder(const std::vector<double>& rho, std::size_t n)
+{
+    std::vector<double> d(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+            d[i * n + j] = i == j ? 0.0 : 1.0 - (std::isnan(rho[i * n + j]) ? 0.0 : rho[i * n + j]);
+    std::vector<std::vector<int>> leaves(n);
+    std::vector<double> sizes(n, 1.0);
+    std::vector<bool> active(n, true);
+    for (std::size_t i = 0; i < n; ++i)
+        leaves[i] = {static_cast<int>(i)};
+    for (std::size_t merge = 1; merge < n; ++merge) {
+        std::size_t a0 = 0, b0 = 0;
+        double best = std::numeric_limits<double>::infinity();
+        for (std::size_t a = 0; a < n; ++a)
+            for (std::size_t b = a + 1; b < n; ++b)
+                if (active[a] && active[b] && d[a * n + b] < best) {
+                    best = d[a * n + b];
+                    a0 = a;
+                    b0 = b;
+                }
+        for (std::size_t k = 0; k < n; ++k)
+            if (active[k] && k != a0 && k != b0)
+                d[a0 * n + k] = d[k * n + a0] =
+                    (sizes[a0] * d[a0 * n + k] + sizes[b0] * d[b0 * n + k]) /
+                    (sizes[a0] + sizes[b0]);
+        sizes[a0] += sizes[b0];
+        leaves[a0].insert(leaves[a0].end(), leaves[b0].begin(), leaves[b0].end());
+        active[b0] = false;
+    }
+    return leaves[0];
+}
+
 } // namespace
 
 class TestCorrelation : public QObject
@@ -172,6 +209,7 @@ private Q_SLOTS:
     void volatilityMetrics();
     void clusterOrderGroupsCorrelated_data();
     void clusterOrderGroupsCorrelated();
+    void clusterOrderMatchesPlainScan();
     void lookbackValidation();
     void emptyInput();
     void bundledSampleBuildIsSane();
@@ -432,6 +470,28 @@ void TestCorrelation::clusterOrderGroupsCorrelated()
         build.correlation.push_back(std::isnan(r) ? std::nullopt : std::optional<double>(r));
     const std::vector<int> order = clusterOrder(build);
     QCOMPARE(QList<int>(order.begin(), order.end()), expected);
+}
+
+void TestCorrelation::clusterOrderMatchesPlainScan()
+{
+    std::mt19937 random(4);
+    for (int trial = 0; trial < 300; ++trial) {
+        const std::size_t n = 2 + static_cast<std::size_t>(trial % 37);
+        // Correlations on a coarse grid (many ties) with some blanks.
+        std::uniform_int_distribution<int> step(-10, 10);
+        std::vector<double> rho(n * n, 1.0);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < i; ++j) {
+                const int s = step(random);
+                rho[i * n + j] = rho[j * n + i] = s == 10 ? std::nan("") : s / 10.0;
+            }
+        CorrelationBuild build;
+        for (std::size_t i = 0; i < n; ++i)
+            build.symbols.push_back("S" + std::to_string(i));
+        for (double r : rho)
+            build.correlation.push_back(std::isnan(r) ? std::nullopt : std::optional<double>(r));
+        QCOMPARE(clusterOrder(build), plainClusterOrder(rho, n));
+    }
 }
 
 void TestCorrelation::lookbackValidation()

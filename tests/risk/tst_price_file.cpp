@@ -36,6 +36,7 @@ private Q_SLOTS:
     void loadsFolderSortedBySymbol();
     void folderErrors_data();
     void folderErrors();
+    void manyFilesLoadInParallelDeterministically();
 };
 
 void TestPriceFile::parses_data()
@@ -252,6 +253,43 @@ void TestPriceFile::folderErrors()
     const auto missing = loadPriceFolder((dir.path() + QStringLiteral("/absent")).toStdString());
     QVERIFY(!missing.ok());
     QCOMPARE(QString::fromStdString(missing.error().message), QStringLiteral("not a folder"));
+}
+
+void TestPriceFile::manyFilesLoadInParallelDeterministically()
+{
+    // Enough files for the loader to use several threads; the result must not depend on
+    // which thread finished first.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (int i = 0; i < 64; ++i) {
+        QByteArray content = "date,close\n";
+        for (int day = 1; day <= 28; ++day)
+            content += QStringLiteral("2024-02-%1,%2\n")
+                           .arg(day, 2, 10, QLatin1Char('0'))
+                           .arg(100 + i + day)
+                           .toLatin1();
+        QVERIFY(writeFile(
+            dir.filePath(QStringLiteral("S%1.csv").arg(63 - i, 2, 10, QLatin1Char('0'))), content));
+    }
+    const auto loaded = loadPriceFolder(dir.path().toStdString());
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().describe().c_str());
+    QCOMPARE(loaded->size(), std::size_t(64));
+    for (std::size_t i = 0; i < 64; ++i) {
+        QCOMPARE(QString::fromStdString(loaded->at(i).symbol),
+                 QStringLiteral("S%1").arg(i, 2, 10, QLatin1Char('0')));
+        QCOMPARE(loaded->at(i).closes.front(), 100.0 + static_cast<double>(63 - i) + 1.0);
+    }
+
+    // Two bad files: the one first in path order is always the one reported.
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("S40.csv")), "date,close\n2024-02-01,zero\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("S17.csv")), "date,close\n2024-02-01,-1\n"));
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        const auto failed = loadPriceFolder(dir.path().toStdString());
+        QVERIFY(!failed.ok());
+        QVERIFY2(
+            QString::fromStdString(failed.error().field).endsWith(QStringLiteral("/S17.csv:2")),
+            failed.error().field.c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPriceFile)
