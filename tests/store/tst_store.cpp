@@ -453,7 +453,7 @@ void TestStore::correlationBuildRoundTrip()
     QCOMPARE(loaded->build.correlation, build.correlation);
     QCOMPARE(loaded->build.observations, build.observations);
     QCOMPARE(loaded->build.covarianceDaily, build.covarianceDaily);
-    QCOMPARE(loaded->build.metrics[0].sharpeRatio, std::optional<double>());
+    QVERIFY(!loaded->build.metrics[0].sharpeRatio);
     QCOMPARE(loaded->build.quality[2].missing, 2);
 
     std::optional<VolatilityMetrics> metrics;
