@@ -1,0 +1,43 @@
+// Issue 6: the halt switch's resume and the drawdown guard runs after kellyctl's writes.
+
+#include "DrawdownGuardService.h"
+#include "Session.h"
+
+namespace kelly::ctl {
+
+int checkGuardAfterWrite(Session& session)
+{
+    store::DrawdownGuardService guard(session.store, session.environment);
+    store::GuardCheck check;
+    QString error;
+    if (!guard.check(session.now, &check, &error))
+        return session.failure(error);
+    if (check.trippedNow)
+        session.err << "kellyctl: drawdown guard tripped: "
+                    << QString::fromStdString(check.status.reason)
+                    << "; mode is now halt (reduce-only)\n";
+    return ExitOk;
+}
+
+int runResume(Session& session)
+{
+    bool wasHalted = false;
+    SizingMode resumed = SizingMode::Enhanced;
+    QString error;
+    if (!session.store.resumeFromHalt(store::SettingOrigin::Cli, session.now, &wasHalted, &resumed,
+                                      &error))
+        return session.failure(error);
+    if (!wasHalted)
+        return session.badInput(QStringLiteral("resume: not halted (the mode is not halt);"
+                                               " nothing changed"));
+    store::EffectiveSettings settings;
+    if (!session.store.effectiveSettings(session.environment, &settings, &error))
+        return session.badInput(error);
+    session.out << "resumed: " << sizingModeName(resumed) << '\n';
+    if (settings.mode != resumed)
+        session.err << "kellyctl: note: " << store::settingSpec(store::SettingKey::Mode).envVar
+                    << " is set; the effective mode is " << sizingModeName(settings.mode) << '\n';
+    return ExitOk;
+}
+
+} // namespace kelly::ctl
