@@ -77,7 +77,7 @@ std::optional<QString> canonicalGuardPct(const SettingSpec& spec, const QString&
                                          QString* error)
 {
     if (value.trimmed().isEmpty())
-        return QString();
+        return QStringLiteral(""); // empty, not null: the column is NOT NULL
     const std::optional<double> number = parseFinite(value);
     if (!number || *number <= 0.0 || *number >= 100.0) {
         *error = spec.name +

@@ -39,6 +39,7 @@ private:
     std::vector<AuditEntry> modeRows();
 
     QTemporaryDir m_dir;
+    int m_storeCount = 0;
     Store m_store;
     // Wednesday 25 Nov 2026, 10:00 New York; midnight there is 05:00 UTC.
     const UtcTime m_now = utc(2026, 11, 25, 15);
@@ -48,8 +49,10 @@ void TestHaltGuardService::init()
 {
     QVERIFY(m_dir.isValid());
     QString error;
-    QVERIFY2(m_store.open(m_dir.filePath(QStringLiteral("%1/store.sqlite")
-                                             .arg(QLatin1String(QTest::currentTestFunction()))),
+    // One store per test and data row: rows must not see each other's halt.
+    QVERIFY2(m_store.open(m_dir.filePath(QStringLiteral("%1/%2/store.sqlite")
+                                             .arg(QLatin1String(QTest::currentTestFunction()),
+                                                  QString::number(++m_storeCount))),
                           &error),
              qPrintable(error));
 }
