@@ -65,6 +65,8 @@ QString haltDescription(const store::AuditEntry& entry)
     if (entry.origin == settingOriginName(store::SettingOrigin::Guard))
         return QObject::tr("halted by the drawdown guard at %1: %2")
             .arg(when, entry.detail.value_or(QString()));
+    if (entry.origin == settingOriginName(store::SettingOrigin::Cli))
+        return QObject::tr("halted with kellyctl at %1").arg(when);
     return QObject::tr("halted from the %1 at %2").arg(entry.origin, when);
 }
 
