@@ -214,19 +214,33 @@ bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
 bool Store::loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const
 {
     out->reset();
+    const QString halt = QString::fromLatin1(sizingModeName(SizingMode::Halt));
     QString mode;
     if (!readSetting(SettingKey::Mode, &mode, error))
         return false;
-    if (mode != QLatin1String(sizingModeName(SizingMode::Halt)))
+    if (mode != halt)
         return true;
-    std::vector<AuditEntry> entries;
-    if (!loadAudit(&entries, 0, error))
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral("SELECT id, changed_at, old_value, origin, detail FROM settings_audit"
+                       " WHERE key = ? AND new_value = ? ORDER BY id DESC LIMIT 1"),
+        error);
+    query.addBindValue(settingSpec(SettingKey::Mode).name);
+    query.addBindValue(halt);
+    if (!run(query, error))
         return false;
-    for (const AuditEntry& entry : entries)
-        if (entry.key == settingSpec(SettingKey::Mode).name && entry.newValue == mode) {
-            *out = entry;
-            break;
-        }
+    if (!query.next())
+        return true; // halted by a direct write to the settings table: no audit row
+    AuditEntry entry;
+    entry.id = query.value(0).toLongLong();
+    entry.changedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
+    entry.key = settingSpec(SettingKey::Mode).name;
+    if (!query.value(2).isNull())
+        entry.oldValue = query.value(2).toString();
+    entry.newValue = halt;
+    entry.origin = query.value(3).toString();
+    if (!query.value(4).isNull())
+        entry.detail = query.value(4).toString();
+    *out = std::move(entry);
     return true;
 }
 

@@ -176,6 +176,13 @@ void TestHaltGuardService::guardTripsAtTheLimit()
 
     const std::vector<AuditEntry> rows = modeRows();
     QCOMPARE(rows.size(), size_t(trips ? 1 : 0));
+    std::optional<AuditEntry> haltEntry;
+    QVERIFY2(m_store.loadHaltEntry(&haltEntry, &error), qPrintable(error));
+    QCOMPARE(haltEntry.has_value(), trips);
+    if (trips) {
+        QCOMPARE(haltEntry->id, rows[0].id);
+        QCOMPARE(haltEntry->detail, rows[0].detail);
+    }
     if (trips) {
         QCOMPARE(rows[0].origin, QStringLiteral("guard"));
         QCOMPARE(rows[0].newValue, QStringLiteral("halt"));
