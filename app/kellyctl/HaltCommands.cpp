@@ -34,6 +34,16 @@ int runResume(Session& session)
     if (!session.store.effectiveSettings(session.environment, &settings, &error))
         return session.badInput(error);
     session.out << "resumed: " << sizingModeName(resumed) << '\n';
+    // The guard never un-trips by itself, and it checks again at the next write or size.
+    store::GuardCheck guard;
+    if (!store::DrawdownGuardService(session.store, session.environment)
+             .evaluate(session.now, &guard, &error))
+        return session.failure(error);
+    if (guard.status.tripped)
+        session.err << "kellyctl: warning: the drawdown guard is still breached ("
+                    << QString::fromStdString(guard.status.reason)
+                    << "); it halts again at its next check unless its limit is raised or"
+                    << " cleared\n";
     if (settings.mode != resumed)
         session.err << "kellyctl: note: " << store::settingSpec(store::SettingKey::Mode).envVar
                     << " is set; the effective mode is " << sizingModeName(settings.mode) << '\n';

@@ -229,6 +229,17 @@ void TestKellyctlHalt::guardTripsOnTheSizeCallThatFindsTheBreach()
     QVERIFY(json.value(QLatin1String("guard_tripped")).toBool());
     QVERIFY2(sized.err.contains(QLatin1String("drawdown 10.00% >= 10.00%")), qPrintable(sized.err));
     QCOMPARE(run(args({"mode"})).out, QStringLiteral("halt\n"));
+
+    // A resume while the breach lasts is allowed, with a warning; the next check halts again.
+    const KellyctlRun resumed = run(args({"resume"}));
+    QCOMPARE(resumed.exitCode, 0);
+    QVERIFY2(resumed.err.contains(QLatin1String("still breached")), qPrintable(resumed.err));
+    QCOMPARE(run(args({"mode"})).out, QStringLiteral("enhanced\n"));
+    QCOMPARE(sizeJson(args({"NVDA", "150"})).value(QLatin1String("binding")).toString(),
+             QStringLiteral("halted"));
+    QCOMPARE(run(args({"set", "guard_drawdown_pct", ""})).exitCode, 0); // guard off
+    QCOMPARE(run(args({"resume"})).exitCode, 0);
+    QVERIFY(sizeJson(args({"NVDA", "150"})).value(QLatin1String("qty")).toDouble() > 0.0);
 }
 
 void TestKellyctlHalt::resumeRestoresTheEarlierMode_data()
