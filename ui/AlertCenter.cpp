@@ -1,6 +1,7 @@
 #include "AlertCenter.h"
 
 #include "Format.h"
+#include "HaltSwitch.h"
 #include "Palette.h"
 
 #include <QHBoxLayout>
@@ -98,6 +99,15 @@ void AlertCenter::evaluate(const ExposureReport& report)
     } else {
         m_banner->clearAlert();
     }
+}
+
+void AlertCenter::evaluateHalt(const std::optional<store::AuditEntry>& haltEntry)
+{
+    if (!haltEntry || haltEntry->origin != settingOriginName(store::SettingOrigin::Guard) ||
+        haltEntry->id == m_lastGuardTripId)
+        return;
+    m_lastGuardTripId = haltEntry->id;
+    raise(tr("Drawdown guard tripped"), tr("Sizing %1").arg(haltDescription(*haltEntry)));
 }
 
 void AlertCenter::raise(const QString& title, const QString& text)

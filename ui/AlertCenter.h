@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sizing/Exposure.h"
+#include "store/Store.h"
 
 #include <QFrame>
 #include <QObject>
@@ -36,6 +37,8 @@ public:
     AlertCenter(AlertBanner* banner, QSystemTrayIcon* tray, QObject* parent = nullptr);
 
     void evaluate(const ExposureReport& report);
+    // Issue 6: one alert per guard trip (keyed by its audit row), never on a repaint.
+    void evaluateHalt(const std::optional<store::AuditEntry>& haltEntry);
     int raisedCount() const { return m_raised; }
 
 Q_SIGNALS:
@@ -48,6 +51,7 @@ private:
     QSystemTrayIcon* m_tray;
     bool m_intradayOver = false;
     bool m_closeOver = false;
+    qint64 m_lastGuardTripId = 0;
     int m_raised = 0;
 };
 

@@ -195,6 +195,8 @@ QVariant AuditModel::data(const QModelIndex& index, int role) const
             return e.newValue;
         case Origin:
             return e.origin;
+        case Detail:
+            return e.detail.value_or(QString());
         }
     }
     if (role == Qt::ForegroundRole && index.column() == OldValue && !e.oldValue)
@@ -217,6 +219,8 @@ QVariant AuditModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("New");
     case Origin:
         return tr("Origin");
+    case Detail:
+        return tr("Detail");
     }
     return {};
 }

@@ -53,6 +53,7 @@ public:
         OldValue,
         NewValue,
         Origin,
+        Detail, // issue 6: the guard's figures, "resume"
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 1;

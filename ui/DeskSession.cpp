@@ -38,6 +38,11 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
 bool DeskSession::reload(QString* error)
 {
     auto next = std::make_shared<DeskState>();
+    // The guard first: a trip is a write, and the stamp read below already includes it.
+    if (!store::DrawdownGuardService(m_store, m_environment)
+             .check(m_clock.now(), &next->guard, error) ||
+        !m_store.loadHaltEntry(&next->haltEntry, error))
+        return false;
     store::ChangeStamp stamp;
     // The stamp is read first: a write landing during the reload moves it again, so the
     // next poll reloads once more instead of missing that write.
@@ -89,6 +94,25 @@ void DeskSession::tick()
 bool DeskSession::setMode(SizingMode mode, QString* error)
 {
     return writeSetting(store::SettingKey::Mode, QString::fromLatin1(sizingModeName(mode)), error);
+}
+
+bool DeskSession::halt(QString* error)
+{
+    if (!m_store.writeSetting(store::SettingKey::Mode,
+                              QString::fromLatin1(sizingModeName(SizingMode::Halt)),
+                              store::SettingOrigin::Dashboard, m_clock.now(), error))
+        return false;
+    return reload(error);
+}
+
+bool DeskSession::resume(QString* error)
+{
+    bool wasHalted = false;
+    SizingMode resumed = SizingMode::Enhanced;
+    if (!m_store.resumeFromHalt(store::SettingOrigin::Dashboard, m_clock.now(), &wasHalted,
+                                &resumed, error))
+        return false;
+    return reload(error);
 }
 
 bool DeskSession::writeSetting(store::SettingKey key, const QString& value, QString* error)

@@ -13,7 +13,8 @@ class Clock;
 
 // The dashboard's connection to one store: polls its change stamp, reloads a DeskState
 // when another process (or this one) wrote, and carries out the few writes the dashboard
-// makes (mode, settings, a correlation build), always with origin `dashboard`.
+// makes (mode, halt, settings, a correlation build), always with origin `dashboard`. Every
+// reload runs the drawdown guard first (issue 6), which may halt the store.
 // The store is opened by the caller and outlives the session.
 class DeskSession final : public QObject
 {
@@ -36,6 +37,10 @@ public:
     const store::Environment& environment() const { return m_environment; }
 
     bool setMode(SizingMode mode, QString* error);
+    // Issue 6: halting works even when the environment locks the mode (safety wins);
+    // resume goes back to the mode in force before the halt. Both audited `dashboard`.
+    bool halt(QString* error);
+    bool resume(QString* error);
     bool writeSetting(store::SettingKey key, const QString& value, QString* error);
     bool saveCorrelationBuild(const CorrelationBuild& build, QString* error);
 

@@ -2,6 +2,7 @@
 
 #include "risk/Analytics.h"
 #include "sizing/Exposure.h"
+#include "store/DrawdownGuardService.h"
 #include "store/Settings.h"
 #include "store/Store.h"
 
@@ -22,6 +23,8 @@ struct DeskState
     std::vector<store::AuditEntry> audit;         // newest first
     std::vector<store::SnapshotRecord> snapshots; // oldest first
     std::optional<store::StoredCorrelationBuild> correlation;
+    store::GuardCheck guard;                    // issue 6: the guard's figures at `now`
+    std::optional<store::AuditEntry> haltEntry; // who halted, while halted
     UtcTime now;
 };
 

@@ -11,6 +11,7 @@
 #include "DeskSession.h"
 #include "ExposureChartPanel.h"
 #include "Format.h"
+#include "HaltSwitch.h"
 #include "HistoryChartPanel.h"
 #include "LeveragePanel.h"
 #include "ModeSwitch.h"
@@ -27,6 +28,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QToolBar>
@@ -64,11 +66,13 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(10, 6, 10, 4);
     m_header = new AccountHeader(central);
+    m_haltBanner = new HaltBanner(central);
     m_banner = new AlertBanner(central);
     m_tabs = new QTabWidget(central);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->setDocumentMode(true);
     layout->addWidget(m_header);
+    layout->addWidget(m_haltBanner);
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
@@ -96,6 +100,7 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_tabs->addTab(m_auditPanel, tr("&Audit"));
 
     m_modeSwitch = new ModeSwitch(session, this);
+    m_haltSwitch = new HaltSwitch(session, this);
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
         m_tray->setToolTip(tr("KellyDesk"));
@@ -115,6 +120,8 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
             [this](const QString& error) { showMessage(tr("Store error: %1").arg(error)); });
     connect(m_modeSwitch, &ModeSwitch::switched, this, &MainWindow::showMessage);
     connect(m_modeSwitch, &ModeSwitch::failed, this, &MainWindow::showMessage);
+    connect(m_haltSwitch, &HaltSwitch::switched, this, &MainWindow::showMessage);
+    connect(m_haltSwitch, &HaltSwitch::failed, this, &MainWindow::showMessage);
     connect(m_correlation, &CorrelationPanel::rebuildRequested, this,
             &MainWindow::chooseRebuildFolder);
     connect(m_rebuilder, &CorrelationRebuilder::progress, m_correlation,
@@ -165,6 +172,21 @@ void MainWindow::buildActions()
             button->fontMetrics().horizontalAdvance(tr("Legacy sizing (rolled back)")) + 32);
     }
     bar->addAction(m_modeSwitch->undoAction());
+    bar->addAction(m_haltSwitch->action());
+    if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(m_haltSwitch->action()))) {
+        button->setObjectName(QStringLiteral("haltButton"));
+        QFont bold = button->font();
+        bold.setBold(true);
+        button->setFont(bold);
+        // Issue 6: the one loud control. Solid red to halt; outlined red while halted, where
+        // the same button resumes and the red banner carries the alarm.
+        button->setStyleSheet(QStringLiteral(
+            "QToolButton#haltButton { border: 1px solid #8e1c1c; border-radius: 4px;"
+            " padding: 3px 16px; background: #c62828; color: white; }"
+            "QToolButton#haltButton:hover { background: #a91f1f; }"
+            "QToolButton#haltButton[halted=\"true\"] { background: white; color: #a91f1f; }"));
+        button->setMinimumWidth(button->fontMetrics().horizontalAdvance(tr("Resume")) + 40);
+    }
     bar->addSeparator();
 
     auto* whatIf = new QAction(tr("What-if..."), this);
@@ -213,6 +235,15 @@ void MainWindow::onStateChanged()
     const store::EffectiveSetting& mode = state->settings.entry(store::SettingKey::Mode);
     m_modeSwitch->setState(state->settings.mode, mode.lockedByEnv,
                            store::settingSpec(store::SettingKey::Mode).envVar);
+    m_haltSwitch->setHalted(state->settings.halted());
+    if (QWidget* button = findChild<QWidget*>(QStringLiteral("haltButton"));
+        button && button->property("halted").toBool() != state->settings.halted()) {
+        button->setProperty("halted", state->settings.halted());
+        button->style()->unpolish(button); // re-applies the [halted] style rule
+        button->style()->polish(button);
+    }
+    m_haltBanner->setState(*state);
+    m_alerts->evaluateHalt(state->haltEntry);
     setWindowTitle(tr("KellyDesk - %1 - %2 sizing")
                        .arg(QFileInfo(m_session.store().path()).fileName(),
                             QString::fromLatin1(sizingModeName(state->settings.mode))));

@@ -19,6 +19,8 @@ class CorrelationRebuilder;
 class DecisionsModel;
 class DeskSession;
 class ExposureChartPanel;
+class HaltBanner;
+class HaltSwitch;
 class HistoryChartPanel;
 class LeveragePanel;
 class ModeSwitch;
@@ -42,6 +44,8 @@ public:
     void restoreWindowState();
 
     ModeSwitch* modeSwitch() const { return m_modeSwitch; }
+    HaltSwitch* haltSwitch() const { return m_haltSwitch; }
+    HaltBanner* haltBanner() const { return m_haltBanner; }
     BookPanel* book() const { return m_book; }
     WhatIfPanel* whatIf() const { return m_whatIf; }
     CorrelationPanel* correlation() const { return m_correlation; }
@@ -81,6 +85,8 @@ private:
     SizingLogPanel* m_sizingLog;
     AuditPanel* m_auditPanel;
     ModeSwitch* m_modeSwitch;
+    HaltSwitch* m_haltSwitch;
+    HaltBanner* m_haltBanner;
     CorrelationRebuilder* m_rebuilder;
     QSystemTrayIcon* m_tray = nullptr;
     AlertCenter* m_alerts;

@@ -10,8 +10,15 @@ namespace {
 
 QString modeTitle(SizingMode mode)
 {
-    return mode == SizingMode::Enhanced ? QObject::tr("Enhanced: Kelly 50% @ 4x")
-                                        : QObject::tr("Legacy sizing (rolled back)");
+    switch (mode) {
+    case SizingMode::Enhanced:
+        return QObject::tr("Enhanced: Kelly 50% @ 4x");
+    case SizingMode::Legacy:
+        return QObject::tr("Legacy sizing (rolled back)");
+    case SizingMode::Halt:
+        return QObject::tr("Halted (reduce-only)");
+    }
+    return QString();
 }
 
 SizingMode other(SizingMode mode)
@@ -49,7 +56,7 @@ void ModeSwitch::setState(SizingMode mode, bool lockedByEnv, const QString& lock
     m_mode = mode;
     m_locked = lockedByEnv;
     m_lockingVariable = lockingVariable;
-    if (m_locked) {
+    if (m_locked || mode == SizingMode::Halt) {
         m_undoTimer.stop();
         m_undoTo.reset();
         m_undo->setEnabled(false);
@@ -62,14 +69,18 @@ void ModeSwitch::applyLabels()
     m_toggle->setText(modeTitle(m_mode));
     // Checked = legacy: the toolbar button stays pressed while the rollback is in force.
     m_toggle->setChecked(m_mode == SizingMode::Legacy);
-    m_toggle->setEnabled(!m_locked);
+    // Issue 6: while halted only Resume leaves the halt; a flip here would lift it silently.
+    const bool halted = m_mode == SizingMode::Halt;
+    m_toggle->setEnabled(!m_locked && !halted);
     m_toggle->setToolTip(
-        m_locked ? tr("Sizing mode is locked by the environment variable %1; unset it to switch "
-                      "from here")
-                       .arg(m_lockingVariable)
-                 : tr("Click to switch the bot to %1 sizing from its next call (%2)")
-                       .arg(QString::fromLatin1(sizingModeName(other(m_mode))),
-                            m_toggle->shortcut().toString(QKeySequence::NativeText)));
+        halted     ? tr("Halted: new risk is refused. Resume first (the button beside this one), "
+                            "then switch enhanced/legacy")
+        : m_locked ? tr("Sizing mode is locked by the environment variable %1; unset it to switch "
+                        "from here")
+                         .arg(m_lockingVariable)
+                   : tr("Click to switch the bot to %1 sizing from its next call (%2)")
+                         .arg(QString::fromLatin1(sizingModeName(other(m_mode))),
+                              m_toggle->shortcut().toString(QKeySequence::NativeText)));
 }
 
 void ModeSwitch::flip()

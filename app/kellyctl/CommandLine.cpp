@@ -135,8 +135,10 @@ const std::vector<CommandSpec>& commandTable()
          {},
          {{QStringLiteral("mu"), QStringLiteral("X"), QStringLiteral("predicted daily return")},
           {QStringLiteral("sigma"), QStringLiteral("Y"), QStringLiteral("daily volatility, >= 0")},
-          {QStringLiteral("mode"), QStringLiteral("enhanced|legacy"),
-           QStringLiteral("size with this method for this call only")},
+          {QStringLiteral("mode"), QStringLiteral("enhanced|legacy|halt"),
+           QStringLiteral("size with this method for this call only (a halt still wins)")},
+          {QStringLiteral("reduce"), QString(),
+           QStringLiteral("close or shrink the open position: the whole open size, any mode")},
           {QStringLiteral("dry-run"), QString(),
            QStringLiteral("record nothing, write no log line")},
           jsonFlag()},
@@ -146,14 +148,24 @@ const std::vector<CommandSpec>& commandTable()
              "Reads the mode and limits at every call (environment overrides first:\n"
              "USE_ENHANCED_KELLY_SIZING, MAX_INTRADAY_LEVERAGE, MAX_OVERNIGHT_LEVERAGE).\n"
              "Unless --dry-run, records the decision and appends the log line to sizing.log\n"
-             "beside the store.")},
+             "beside the store. Runs the drawdown guard first; in halt mode every add is\n"
+             "qty 0 (binding halted) and only --reduce sizes.")},
         {QStringLiteral("mode"),
          {},
-         {QStringLiteral("enhanced|legacy")},
+         {QStringLiteral("enhanced|legacy|halt")},
          {},
          {},
          QStringLiteral("print the sizing mode, or set it (audited)"),
-         QStringLiteral("When USE_ENHANCED_KELLY_SIZING is set it wins over the stored mode.")},
+         QStringLiteral("When USE_ENHANCED_KELLY_SIZING is set it wins over the stored mode,\n"
+                        "except a halt (reduce-only): safety wins, and halt can always be set.")},
+        {QStringLiteral("resume"),
+         {},
+         {},
+         {},
+         {},
+         QStringLiteral("leave a halt for the mode in force before it (audited)"),
+         QStringLiteral("Exit 2 when not halted. The drawdown guard halts again at its next\n"
+                        "check while the breach lasts: raise or clear its limit first.")},
         {QStringLiteral("get"),
          {QStringLiteral("KEY")},
          {},

@@ -76,7 +76,7 @@ int runAccountSet(Session& session)
                                   buyingPower.value_or(current.account.buyingPowerUsd), session.now,
                                   &error))
         return session.failure(error);
-    return ExitOk;
+    return checkGuardAfterWrite(session);
 }
 
 int runAccountShow(Session& session)
@@ -246,7 +246,7 @@ int runSnapshot(Session& session)
         return session.failure(error);
     session.out << "snapshot " << store::isoUtc(snapshot.observedAt) << ' '
                 << money(snapshot.portfolioValueUsd) << '\n';
-    return ExitOk;
+    return checkGuardAfterWrite(session);
 }
 
 int runMode(Session& session)
@@ -269,7 +269,11 @@ int runMode(Session& session)
             return session.failure(error);
     }
     session.out << sizingModeName(settings.mode) << '\n';
-    if (settings.lockedByEnv(SettingKey::Mode))
+    // Issue 6: a stored halt wins over the environment; the lock applies again on resume.
+    if (settings.lockedByEnv(SettingKey::Mode) && settings.halted())
+        session.err << "kellyctl: note: halted (reduce-only) although " << spec.envVar
+                    << " is set: safety wins until 'kellyctl resume'\n";
+    else if (settings.lockedByEnv(SettingKey::Mode))
         session.err << "kellyctl: note: " << spec.envVar << " is set and overrides the stored"
                     << " mode (" << settings.entry(SettingKey::Mode).storedValue << ")\n";
     return ExitOk;
@@ -330,13 +334,17 @@ int runAudit(Session& session)
                             {QStringLiteral("old"),
                              e.oldValue ? QJsonValue(*e.oldValue) : QJsonValue(QJsonValue::Null)},
                             {QStringLiteral("new"), e.newValue},
-                            {QStringLiteral("origin"), e.origin}});
+                            {QStringLiteral("origin"), e.origin},
+                            {QStringLiteral("detail"),
+                             e.detail ? QJsonValue(*e.detail) : QJsonValue(QJsonValue::Null)}});
         session.print(array);
         return ExitOk;
     }
     for (const store::AuditEntry& e : entries)
         session.out << store::isoUtc(e.changedAt) << "  " << e.origin << "  " << e.key << ": "
-                    << auditValue(e.oldValue) << " -> " << e.newValue << '\n';
+                    << auditValue(e.oldValue) << " -> " << e.newValue
+                    << (e.detail ? QStringLiteral("  (") + *e.detail + QLatin1Char(')') : QString())
+                    << '\n';
     return ExitOk;
 }
 

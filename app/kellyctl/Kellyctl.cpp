@@ -27,6 +27,7 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("snapshot"), runSnapshot},
         {QStringLiteral("size"), runSize},
         {QStringLiteral("mode"), runMode},
+        {QStringLiteral("resume"), runResume},
         {QStringLiteral("get"), runGet},
         {QStringLiteral("set"), runSet},
         {QStringLiteral("audit"), runAudit},

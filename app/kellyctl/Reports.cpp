@@ -1,5 +1,6 @@
 // `size` and `status`: the commands that compute figures from the book and the settings.
 
+#include "DrawdownGuardService.h"
 #include "Session.h"
 #include "SizingService.h"
 #include "Values.h"
@@ -16,7 +17,7 @@ QJsonValue jsonOptionalText(const std::optional<std::string>& text)
 }
 
 // SPEC 9 `size --json`: every listed key, plus what the decision row also holds.
-QJsonObject sizeJson(const store::SizingOutcome& outcome, bool dryRun)
+QJsonObject sizeJson(const store::SizingOutcome& outcome, bool reduce, bool dryRun)
 {
     const SizingResult& r = outcome.result;
     return QJsonObject{
@@ -41,6 +42,9 @@ QJsonObject sizeJson(const store::SizingOutcome& outcome, bool dryRun)
         {QStringLiteral("leverage_before"), jsonOptional(r.leverageBefore)},
         {QStringLiteral("leverage_after"), jsonOptional(r.leverageAfter)},
         {QStringLiteral("fallback_reason"), jsonOptionalText(r.fallbackReason)},
+        {QStringLiteral("reduce"), reduce},
+        {QStringLiteral("halted"), outcome.guard.halted},
+        {QStringLiteral("guard_tripped"), outcome.guard.trippedNow},
         {QStringLiteral("dry_run"), dryRun},
         {QStringLiteral("decision_id"),
          dryRun ? QJsonValue(QJsonValue::Null) : QJsonValue(outcome.decisionId)},
@@ -94,9 +98,11 @@ int runSize(Session& session)
     if (in.has(QStringLiteral("mode"))) {
         call.modeOverride = parseSizingMode(in.value(QStringLiteral("mode")).toStdString());
         if (!call.modeOverride)
-            return session.badInput(QStringLiteral("mode: must be enhanced or legacy, got '") +
-                                    in.value(QStringLiteral("mode")) + QLatin1Char('\''));
+            return session.badInput(
+                QStringLiteral("mode: must be enhanced, legacy or halt, got '") +
+                in.value(QStringLiteral("mode")) + QLatin1Char('\''));
     }
+    call.request.reduce = in.has(QStringLiteral("reduce"));
     call.dryRun = in.has(QStringLiteral("dry-run"));
     call.origin = QStringLiteral("cli");
 
@@ -110,8 +116,12 @@ int runSize(Session& session)
                    ? session.badInput(error)
                    : session.failure(error);
     }
+    if (outcome.guard.trippedNow)
+        session.err << "kellyctl: drawdown guard tripped: "
+                    << QString::fromStdString(outcome.guard.status.reason)
+                    << "; mode is now halt (reduce-only)\n";
     if (session.json()) {
-        session.print(sizeJson(outcome, call.dryRun));
+        session.print(sizeJson(outcome, call.request.reduce, call.dryRun));
         return ExitOk;
     }
     for (const QString& line : outcome.logLines)
@@ -147,6 +157,10 @@ int runStatus(Session& session)
     if (stored && risk.var95Usd)
         var95 = *risk.var95Usd;
     const bool stale = stored && session.now - stored->builtAt > kStaleBuildAge;
+    store::GuardCheck guard; // read only: status never trips the guard
+    if (!store::DrawdownGuardService(session.store, session.environment)
+             .evaluate(session.now, &guard, &error))
+        return session.failure(error);
 
     if (session.json()) {
         QJsonArray positions;
@@ -186,6 +200,12 @@ int runStatus(Session& session)
             {QStringLiteral("close_warning"), report.closeWarning},
             {QStringLiteral("mode"), QString::fromLatin1(sizingModeName(settings.mode))},
             {QStringLiteral("mode_locked_by_env"), modeLocked},
+            {QStringLiteral("halted"), guard.halted},
+            {QStringLiteral("high_water_mark"), jsonOptional(guard.status.highWaterMarkUsd)},
+            {QStringLiteral("drawdown_pct"), jsonOptional(guard.status.drawdownPct)},
+            {QStringLiteral("day_loss_pct"), jsonOptional(guard.status.dayLossPct)},
+            {QStringLiteral("guard_drawdown_pct"), jsonOptional(settings.guardLimits.drawdownPct)},
+            {QStringLiteral("guard_day_loss_pct"), jsonOptional(settings.guardLimits.dayLossPct)},
             {QStringLiteral("var_95"), jsonOptional(var95)},
             {QStringLiteral("effective_bets"), jsonOptional(risk.effectiveBets)},
             {QStringLiteral("risk_uncovered"),
@@ -213,7 +233,29 @@ int runStatus(Session& session)
         << money(report.financingTonightUsd) << " for " << report.financedDaysTonight
         << " day(s))\n"
         << "mode                 " << sizingModeName(settings.mode)
-        << (modeLocked ? "  (locked by USE_ENHANCED_KELLY_SIZING)" : "") << '\n'
+        << (guard.halted ? "  (HALTED: reduce-only, 'kellyctl resume' to leave)"
+            : modeLocked ? "  (locked by USE_ENHANCED_KELLY_SIZING)"
+                         : "")
+        << '\n'
+        << "drawdown             "
+        << (guard.status.drawdownPct ? QString::number(*guard.status.drawdownPct, 'f', 2) +
+                                           QStringLiteral("% below the high-water mark ") +
+                                           money(*guard.status.highWaterMarkUsd)
+                                     : QStringLiteral("n/a"))
+        << (settings.guardLimits.drawdownPct
+                ? QStringLiteral("  (guard at %1%)")
+                      .arg(QString::number(*settings.guardLimits.drawdownPct, 'f', 2))
+                : QStringLiteral("  (guard off)"))
+        << '\n'
+        << "day loss             "
+        << (guard.status.dayLossPct ? QString::number(*guard.status.dayLossPct, 'f', 2) +
+                                          QStringLiteral("% below the day's start")
+                                    : QStringLiteral("n/a"))
+        << (settings.guardLimits.dayLossPct
+                ? QStringLiteral("  (guard at %1%)")
+                      .arg(QString::number(*settings.guardLimits.dayLossPct, 'f', 2))
+                : QStringLiteral("  (guard off)"))
+        << '\n'
         << "VaR 95% (1 day)      "
         << (var95 ? money(*var95) : QStringLiteral("n/a (no correlation build)"))
         << (stale ? "  (build older than 7 days)" : "") << '\n'

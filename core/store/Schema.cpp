@@ -104,6 +104,10 @@ const std::vector<QStringList>& migrationSteps()
             QStringLiteral("CREATE INDEX correlation_symbols_by_symbol"
                            " ON correlation_symbols (symbol, build_id)"),
         },
+        // 2 -> 3: issue 6, the figures behind an audited change (the guard's trip).
+        {
+            QStringLiteral("ALTER TABLE settings_audit ADD COLUMN detail TEXT"),
+        },
     };
     return steps;
 }
@@ -147,7 +151,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 2, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 3, "add a migration step with the new version");
     Transaction transaction(impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;

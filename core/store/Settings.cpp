@@ -72,6 +72,28 @@ std::optional<QString> canonicalCryptoList(const SettingSpec& spec, const QStrin
     return symbols.join(QLatin1Char(' '));
 }
 
+// Issue 6: a guard limit is off (empty) or a percentage strictly between 0 and 100.
+std::optional<QString> canonicalGuardPct(const SettingSpec& spec, const QString& value,
+                                         QString* error)
+{
+    if (value.trimmed().isEmpty())
+        return QStringLiteral(""); // empty, not null: the column is NOT NULL
+    const std::optional<double> number = parseFinite(value);
+    if (!number || *number <= 0.0 || *number >= 100.0) {
+        *error = spec.name +
+                 QStringLiteral(": must be empty (off) or a percentage > 0 and < 100,"
+                                " got '") +
+                 value + QLatin1Char('\'');
+        return std::nullopt;
+    }
+    return canonicalNumber(*number);
+}
+
+std::optional<double> guardLimit(const QString& canonical)
+{
+    return canonical.isEmpty() ? std::nullopt : std::optional<double>(canonical.toDouble());
+}
+
 // SPEC 7: USE_ENHANCED_KELLY_SIZING is true/false; common spellings of both are accepted.
 std::optional<QString> modeFromEnvironment(const QString& text)
 {
@@ -121,6 +143,10 @@ const std::vector<SettingSpec>& settingRegistry()
          QString(), QStringLiteral("max_gross of the legacy risk threshold (SPEC 4)")},
         {SettingKey::CryptoList, QStringLiteral("crypto_list"), defaultCryptoListText(), QString(),
          QStringLiteral("symbols sized as crypto (no leverage), space separated")},
+        {SettingKey::GuardDrawdownPct, QStringLiteral("guard_drawdown_pct"), QString(), QString(),
+         QStringLiteral("halt when equity is this % below its high-water mark (empty = off)")},
+        {SettingKey::GuardDayLossPct, QStringLiteral("guard_day_loss_pct"), QString(), QString(),
+         QStringLiteral("halt when equity is this % below the day's start (empty = off)")},
     };
     return registry;
 }
@@ -150,8 +176,8 @@ std::optional<QString> canonicalSettingValue(SettingKey key, const QString& valu
     case SettingKey::Mode: {
         const QString lower = value.trimmed().toLower();
         if (!parseSizingMode(lower.toStdString())) {
-            *message = spec.name + QStringLiteral(": must be enhanced or legacy, got '") + value +
-                       QLatin1Char('\'');
+            *message = spec.name + QStringLiteral(": must be enhanced, legacy or halt, got '") +
+                       value + QLatin1Char('\'');
             return std::nullopt;
         }
         return lower;
@@ -165,6 +191,9 @@ std::optional<QString> canonicalSettingValue(SettingKey key, const QString& valu
         return canonicalNumberSetting(spec, value, true, message);
     case SettingKey::CryptoList:
         return canonicalCryptoList(spec, value, message);
+    case SettingKey::GuardDrawdownPct:
+    case SettingKey::GuardDayLossPct:
+        return canonicalGuardPct(spec, value, message);
     }
     return std::nullopt;
 }
@@ -216,7 +245,11 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
                                                        : QStringLiteral(": ") + message);
                 return std::nullopt;
             }
-            entry.value = *value;
+            // Safety wins (issue 6): the environment cannot lift a stored halt.
+            const bool storedHalt =
+                spec.key == SettingKey::Mode && entry.storedValue == QLatin1String("halt");
+            if (!storedHalt)
+                entry.value = *value;
             entry.lockedByEnv = true;
         }
         settings.entries.push_back(entry);
@@ -231,6 +264,9 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
     settings.limits.symbolCapPct = number(SettingKey::SymbolCapPct);
     settings.leverageCostAnnual = number(SettingKey::LeverageCostAnnual);
     settings.maxGrossLeverage = number(SettingKey::MaxGrossLeverage);
+    settings.guardLimits.drawdownPct =
+        guardLimit(settings.entry(SettingKey::GuardDrawdownPct).value);
+    settings.guardLimits.dayLossPct = guardLimit(settings.entry(SettingKey::GuardDayLossPct).value);
     std::vector<std::string> crypto;
     for (const QString& symbol :
          settings.entry(SettingKey::CryptoList).value.split(QLatin1Char(' '), Qt::SkipEmptyParts))

@@ -5,6 +5,7 @@
 
 #include "common/Symbols.h"
 #include "sizing/Account.h"
+#include "sizing/DrawdownGuard.h"
 #include "sizing/Sizing.h"
 
 #include <QHash>
@@ -17,13 +18,15 @@ namespace kelly::store {
 
 enum class SettingKey
 {
-    Mode,                 // "mode": enhanced | legacy
+    Mode,                 // "mode": enhanced | legacy | halt (issue 6, reduce-only)
     MaxIntradayLeverage,  // L, SPEC 1
     MaxOvernightLeverage, // L_on, SPEC 1
     SymbolCapPct,         // cap, SPEC 1
     LeverageCostAnnual,   // SPEC 6 financing rate
     MaxGrossLeverage,     // SPEC 4 max_gross
     CryptoList,           // SPEC 7 list, space separated
+    GuardDrawdownPct,     // issue 6: halt at this % below the high-water mark; empty = off
+    GuardDayLossPct,      // issue 6: halt at this % below the day's start; empty = off
 };
 
 // Who changed a setting; written to settings_audit.origin (SPEC 7).
@@ -69,9 +72,12 @@ struct EffectiveSetting
 };
 
 // The settings sizing and status use at one instant (SPEC 7: read at every call).
+// Issue 6, safety wins: a stored halt is the effective mode even when
+// USE_ENHANCED_KELLY_SIZING locks the mode; the environment only chooses enhanced or legacy.
 struct EffectiveSettings
 {
     SizingMode mode = SizingMode::Enhanced;
+    GuardLimits guardLimits; // empty settings = off
     RiskLimits limits;
     double leverageCostAnnual = 0.065;
     double maxGrossLeverage = 2.0;
@@ -80,6 +86,7 @@ struct EffectiveSettings
 
     const EffectiveSetting& entry(SettingKey key) const;
     bool lockedByEnv(SettingKey key) const { return entry(key).lockedByEnv; }
+    bool halted() const { return mode == SizingMode::Halt; }
 };
 
 // Builds the effective settings from stored values (key -> text; missing keys take their

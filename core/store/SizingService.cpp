@@ -49,13 +49,17 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     kind = SizingFailure::Store;
 
     SizingOutcome outcome;
+    DrawdownGuardService guard(m_store, m_environment);
+    if (!guard.check(now, &outcome.guard, error))
+        return false;
     if (!m_store.effectiveSettings(m_environment, &outcome.settings, error))
         return false;
     const EffectiveSettings& settings = outcome.settings;
     outcome.modeLockedByEnv = settings.lockedByEnv(SettingKey::Mode);
     // SPEC 7: the environment overrides the store; an explicit --mode is the caller's own
-    // one-off choice and overrides both for this call.
-    outcome.requestedMode = call.modeOverride.value_or(settings.mode);
+    // one-off choice and overrides both for this call, except a halt: safety wins (issue 6).
+    outcome.requestedMode =
+        settings.halted() ? SizingMode::Halt : call.modeOverride.value_or(settings.mode);
 
     AccountRecord account;
     if (!m_store.loadAccount(&account, error))

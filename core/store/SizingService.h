@@ -6,6 +6,7 @@
 // the symbol's stored metrics; sizes; and unless dry-run records the decision and appends
 // the log lines to sizing.log beside the store.
 
+#include "DrawdownGuardService.h"
 #include "Settings.h"
 #include "Store.h"
 
@@ -18,7 +19,7 @@ namespace kelly::store {
 struct SizingCall
 {
     SizingRequest request;
-    std::optional<SizingMode> modeOverride; // `--mode`; else the effective setting
+    std::optional<SizingMode> modeOverride; // `--mode`; else the effective setting (halt wins)
     bool dryRun = false;
     QString origin = QStringLiteral("cli"); // recorded with the decision
 };
@@ -29,6 +30,7 @@ struct SizingOutcome
     SizingMode requestedMode = SizingMode::Enhanced;
     bool modeLockedByEnv = false;
     double riskThreshold = 2.0;
+    GuardCheck guard; // run before sizing: the call that finds the breach is already halted
     EffectiveSettings settings;
     QStringList logLines;  // the SPEC 2.9 / 3.6 lines, without timestamps
     qint64 decisionId = 0; // 0 for a dry run

@@ -56,7 +56,8 @@ struct AuditEntry
     QString key;
     std::optional<QString> oldValue; // absent when the key had never been set
     QString newValue;
-    QString origin; // "cli" | "dashboard" | "guard"
+    QString origin;                // "cli" | "dashboard" | "guard"
+    std::optional<QString> detail; // why, when the origin gives one (the guard's figures)
 };
 
 // One sizing call as the dashboard's sizing log shows it (SPEC 9): inputs, outputs, why.
@@ -96,8 +97,8 @@ class Store
 {
 public:
     // The schema this build writes. History: 1 = account, positions, snapshots, settings,
-    // settings_audit; 2 = sizing_decisions and correlation builds.
-    static constexpr int kSchemaVersion = 2;
+    // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail.
+    static constexpr int kSchemaVersion = 3;
 
     Store();
     ~Store();
@@ -143,8 +144,16 @@ public:
     bool readSetting(SettingKey key, QString* value, QString* error) const;
     // Validates, writes and appends an audit row in one transaction. Writing the current
     // value again changes nothing and writes no audit row.
+    // `detail` is recorded with the audit row (issue 6: the figures that tripped the guard).
     bool writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
-                      QString* error);
+                      QString* error, const std::optional<QString>& detail = std::nullopt);
+    // Issue 6: leaves the halt for the mode in force before it (the old value of the audit row
+    // that switched to halt; enhanced if there is none), audited, in one transaction.
+    // `wasHalted` false means the stored mode was not halt and nothing was written.
+    bool resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted, SizingMode* resumedMode,
+                        QString* error);
+    // The newest audit row that switched the mode to halt, when the stored mode is halt.
+    bool loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const;
     bool effectiveSettings(const Environment& environment, EffectiveSettings* out,
                            QString* error) const;
     // Newest first; `limit` <= 0 means all.

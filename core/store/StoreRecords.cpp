@@ -24,7 +24,8 @@ std::optional<BindingLimit> parseBinding(const QString& name)
 {
     for (BindingLimit limit :
          {BindingLimit::Kelly, BindingLimit::SymbolCap, BindingLimit::BuyingPower,
-          BindingLimit::GrossLeverage, BindingLimit::NoEquity})
+          BindingLimit::GrossLeverage, BindingLimit::NoEquity, BindingLimit::Halted,
+          BindingLimit::OpenPosition})
         if (name == QLatin1String(bindingLimitName(limit)))
             return limit;
     return std::nullopt;

@@ -117,7 +117,7 @@ bool Store::readSetting(SettingKey key, QString* value, QString* error) const
 }
 
 bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
-                         QString* error)
+                         QString* error, const std::optional<QString>& detail)
 {
     const std::optional<QString> canonical = canonicalSettingValue(key, value, error);
     if (!canonical)
@@ -147,14 +147,101 @@ bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin ori
         return false;
     QSqlQuery audit = m_impl->prepare(
         QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
-                       " origin) VALUES (?, ?, ?, ?, ?)"),
+                       " origin, detail) VALUES (?, ?, ?, ?, ?, ?)"),
         error);
     audit.addBindValue(isoUtc(now));
     audit.addBindValue(spec.name);
     audit.addBindValue(oldValue);
     audit.addBindValue(*canonical);
     audit.addBindValue(settingOriginName(origin));
+    audit.addBindValue(detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)));
     return run(audit, error) && transaction.commit(error);
+}
+
+bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
+                           SizingMode* resumedMode, QString* error)
+{
+    const QString modeKey = settingSpec(SettingKey::Mode).name;
+    const QString halt = QString::fromLatin1(sizingModeName(SizingMode::Halt));
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery current =
+        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
+    current.addBindValue(modeKey);
+    if (!run(current, error))
+        return false;
+    *wasHalted = current.next() && current.value(0).toString() == halt;
+    current.finish();
+    if (!*wasHalted)
+        return transaction.commit(error);
+
+    // The mode before the halt; a halt over a halt (or a corrupt row) resumes to the default.
+    QSqlQuery before = m_impl->prepare(
+        QStringLiteral("SELECT old_value FROM settings_audit WHERE key = ? AND new_value = ?"
+                       " ORDER BY id DESC LIMIT 1"),
+        error);
+    before.addBindValue(modeKey);
+    before.addBindValue(halt);
+    if (!run(before, error))
+        return false;
+    const QString previous = before.next() ? before.value(0).toString() : QString();
+    before.finish();
+    *resumedMode = parseSizingMode(previous.toStdString()).value_or(SizingMode::Enhanced);
+    if (*resumedMode == SizingMode::Halt)
+        *resumedMode = SizingMode::Enhanced;
+    const QString resumed = QString::fromLatin1(sizingModeName(*resumedMode));
+
+    QSqlQuery update =
+        m_impl->prepare(QStringLiteral("UPDATE settings SET value = ? WHERE key = ?"), error);
+    update.addBindValue(resumed);
+    update.addBindValue(modeKey);
+    if (!run(update, error))
+        return false;
+    QSqlQuery audit = m_impl->prepare(
+        QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
+                       " origin, detail) VALUES (?, ?, ?, ?, ?, ?)"),
+        error);
+    audit.addBindValue(isoUtc(now));
+    audit.addBindValue(modeKey);
+    audit.addBindValue(halt);
+    audit.addBindValue(resumed);
+    audit.addBindValue(settingOriginName(origin));
+    audit.addBindValue(QStringLiteral("resume"));
+    return run(audit, error) && transaction.commit(error);
+}
+
+bool Store::loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const
+{
+    out->reset();
+    const QString halt = QString::fromLatin1(sizingModeName(SizingMode::Halt));
+    QString mode;
+    if (!readSetting(SettingKey::Mode, &mode, error))
+        return false;
+    if (mode != halt)
+        return true;
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral("SELECT id, changed_at, old_value, origin, detail FROM settings_audit"
+                       " WHERE key = ? AND new_value = ? ORDER BY id DESC LIMIT 1"),
+        error);
+    query.addBindValue(settingSpec(SettingKey::Mode).name);
+    query.addBindValue(halt);
+    if (!run(query, error))
+        return false;
+    if (!query.next())
+        return true; // halted by a direct write to the settings table: no audit row
+    AuditEntry entry;
+    entry.id = query.value(0).toLongLong();
+    entry.changedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
+    entry.key = settingSpec(SettingKey::Mode).name;
+    if (!query.value(2).isNull())
+        entry.oldValue = query.value(2).toString();
+    entry.newValue = halt;
+    entry.origin = query.value(3).toString();
+    if (!query.value(4).isNull())
+        entry.detail = query.value(4).toString();
+    *out = std::move(entry);
+    return true;
 }
 
 bool Store::effectiveSettings(const Environment& environment, EffectiveSettings* out,
@@ -173,8 +260,8 @@ bool Store::effectiveSettings(const Environment& environment, EffectiveSettings*
 bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const
 {
     QSqlQuery query =
-        m_impl->prepare(QStringLiteral("SELECT id, changed_at, key, old_value, new_value, origin"
-                                       " FROM settings_audit ORDER BY id DESC LIMIT ?"),
+        m_impl->prepare(QStringLiteral("SELECT id, changed_at, key, old_value, new_value, origin,"
+                                       " detail FROM settings_audit ORDER BY id DESC LIMIT ?"),
                         error);
     query.addBindValue(limit > 0 ? limit : -1);
     if (!run(query, error))
@@ -189,6 +276,8 @@ bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) c
             entry.oldValue = query.value(3).toString();
         entry.newValue = query.value(4).toString();
         entry.origin = query.value(5).toString();
+        if (!query.value(6).isNull())
+            entry.detail = query.value(6).toString();
         out->push_back(std::move(entry));
     }
     return true;

@@ -140,7 +140,8 @@ void TestKellyctl::badInputChangesNothing_data()
     row("size sigma negative", {"size", "NVDA", "150", "--sigma", "-0.1"},
         "sigma: must be a finite number >= 0");
     row("size mu NaN", {"size", "NVDA", "150", "--mu", "nan"}, "mu:");
-    row("size mode", {"size", "NVDA", "150", "--mode", "yolo"}, "mode: must be enhanced or legacy");
+    row("size mode", {"size", "NVDA", "150", "--mode", "yolo"},
+        "mode: must be enhanced, legacy or halt");
     row("size symbol", {"size", "N/V$", "150"}, "symbol:");
     row("set NaN", {"set", "max_intraday_leverage", "nan"}, "max_intraday_leverage:");
     row("set negative", {"set", "max_overnight_leverage", "-2"},
@@ -148,7 +149,7 @@ void TestKellyctl::badInputChangesNothing_data()
     row("set zero", {"set", "symbol_cap_pct", "0"}, "symbol_cap_pct: must be > 0");
     row("set unknown", {"set", "max_fun", "1"}, "KEY: unknown setting 'max_fun'");
     row("get unknown", {"get", "max_fun"}, "KEY: unknown setting 'max_fun'");
-    row("mode bad", {"mode", "sideways"}, "mode: must be enhanced or legacy");
+    row("mode bad", {"mode", "sideways"}, "mode: must be enhanced, legacy or halt");
     row("snapshot value", {"snapshot", "--value", "lots"}, "value: 'lots' is not a number");
     row("snapshot at", {"snapshot", "--at", "yesterday"},
         "at: 'yesterday' is not an ISO-8601 time");

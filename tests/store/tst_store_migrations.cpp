@@ -21,6 +21,7 @@ private Q_SLOTS:
     void newFileGetsCurrentSchema();
     void reopeningIsANoOp();
     void version1FileIsUpgradedWithItsData();
+    void version2FileGainsAuditDetail();
     void refusesUntouched_data();
     void refusesUntouched();
     void createsMissingFolder();
@@ -70,7 +71,7 @@ void TestStoreMigrations::version1FileIsUpgradedWithItsData()
 
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
-    QCOMPARE(store.schemaVersion(), 2);
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
 
     AccountRecord record;
     QVERIFY2(store.loadAccount(&record, &error), qPrintable(error));
@@ -97,6 +98,48 @@ void TestStoreMigrations::version1FileIsUpgradedWithItsData()
     qint64 id = 0;
     QVERIFY2(store.recordDecision(decision, &id, &error), qPrintable(error));
     QVERIFY(id > 0);
+}
+
+// Issue 6: v2 -> v3 adds settings_audit.detail; old rows read back with no detail, and the
+// mode history they hold still drives a resume.
+void TestStoreMigrations::version2FileGainsAuditDetail()
+{
+    const QString file = path(QStringLiteral("v2.sqlite"));
+    QFile fixture(QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v2.sql"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QString error;
+    QVERIFY2(testing::execRawSql(file, QString::fromUtf8(fixture.readAll()), &error),
+             qPrintable(error));
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("2"));
+
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), 3);
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("3"));
+
+    std::vector<AuditEntry> audit;
+    QVERIFY2(store.loadAudit(&audit, 0, &error), qPrintable(error));
+    QCOMPARE(audit.size(), size_t(3));
+    QCOMPARE(audit[0].newValue, QStringLiteral("legacy"));
+    QCOMPARE(audit[1].key, QStringLiteral("symbol_cap_pct"));
+    for (const AuditEntry& entry : audit)
+        QVERIFY(!entry.detail.has_value());
+
+    const UtcTime now = testing::utc(2026, 11, 25, 15);
+    QVERIFY2(store.writeSetting(SettingKey::Mode, QStringLiteral("halt"), SettingOrigin::Guard, now,
+                                &error, QStringLiteral("drawdown 10.00% >= 10.00%")),
+             qPrintable(error));
+    QVERIFY2(store.loadAudit(&audit, 1, &error), qPrintable(error));
+    QCOMPARE(audit[0].origin, QStringLiteral("guard"));
+    QCOMPARE(audit[0].oldValue, std::optional<QString>(QStringLiteral("legacy")));
+    QCOMPARE(audit[0].detail, std::optional<QString>(QStringLiteral("drawdown 10.00% >= 10.00%")));
+
+    bool wasHalted = false;
+    SizingMode resumed = SizingMode::Enhanced;
+    QVERIFY2(store.resumeFromHalt(SettingOrigin::Cli, now, &wasHalted, &resumed, &error),
+             qPrintable(error));
+    QVERIFY(wasHalted);
+    QCOMPARE(resumed, SizingMode::Legacy);
 }
 
 void TestStoreMigrations::refusesUntouched_data()

@@ -1,0 +1,111 @@
+#include "HaltSwitch.h"
+
+#include "DeskSession.h"
+#include "Format.h"
+#include "Palette.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QLabel>
+
+namespace kelly::ui {
+
+HaltSwitch::HaltSwitch(DeskSession& session, QObject* parent)
+    : QObject(parent), m_session(session), m_action(new QAction(this))
+{
+    m_action->setObjectName(QStringLiteral("haltAction"));
+    m_action->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+H")));
+    connect(m_action, &QAction::triggered, this, &HaltSwitch::trigger);
+    applyLabels();
+}
+
+void HaltSwitch::setHalted(bool halted)
+{
+    m_halted = halted;
+    applyLabels();
+}
+
+void HaltSwitch::applyLabels()
+{
+    const QString shortcut = m_action->shortcut().toString(QKeySequence::NativeText);
+    m_action->setText(m_halted ? tr("Resume") : tr("Halt"));
+    m_action->setToolTip(
+        m_halted ? tr("Leave the halt: the bot sizes again in the mode in force before it (%1)")
+                       .arg(shortcut)
+                 : tr("Stop new risk now: the bot's adds size at 0, closing orders still size "
+                      "(%1)")
+                       .arg(shortcut));
+}
+
+void HaltSwitch::trigger()
+{
+    QString error;
+    if (m_halted) {
+        if (!m_session.resume(&error)) {
+            Q_EMIT failed(tr("Could not resume: %1").arg(error));
+            return;
+        }
+        setHalted(m_session.state().settings.halted());
+        Q_EMIT switched(
+            tr("Resumed: sizing is %1 again")
+                .arg(QString::fromLatin1(sizingModeName(m_session.state().settings.mode))));
+        return;
+    }
+    if (!m_session.halt(&error)) {
+        Q_EMIT failed(tr("Could not halt: %1").arg(error));
+        return;
+    }
+    setHalted(true);
+    Q_EMIT switched(tr("Halted: the bot's next call adds no risk; closing orders still size"));
+}
+
+QString haltDescription(const store::AuditEntry& entry)
+{
+    const QString when = format::newYorkTime(entry.changedAt);
+    if (entry.origin == settingOriginName(store::SettingOrigin::Guard))
+        return QObject::tr("halted by the drawdown guard at %1: %2")
+            .arg(when, entry.detail.value_or(QString()));
+    if (entry.origin == settingOriginName(store::SettingOrigin::Cli))
+        return QObject::tr("halted with kellyctl at %1").arg(when);
+    return QObject::tr("halted from the %1 at %2").arg(entry.origin, when);
+}
+
+HaltBanner::HaltBanner(QWidget* parent) : QFrame(parent), m_text(new QLabel(this))
+{
+    setObjectName(QStringLiteral("haltBanner"));
+    m_text->setObjectName(QStringLiteral("haltBannerText"));
+    m_text->setWordWrap(true);
+    QFont font = m_text->font();
+    font.setWeight(QFont::Bold);
+    m_text->setFont(font);
+    const QColor red = palette::over();
+    setStyleSheet(QStringLiteral("#haltBanner { background: %1; border-radius: 4px; }"
+                                 " QLabel { color: white; }")
+                      .arg(red.name()));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(12, 7, 12, 7);
+    layout->addWidget(m_text, 1);
+    hide();
+}
+
+void HaltBanner::setState(const DeskState& state)
+{
+    if (!state.settings.halted()) {
+        m_text->clear();
+        hide();
+        return;
+    }
+    const QString who =
+        state.haltEntry ? haltDescription(*state.haltEntry) : tr("halted (no audit row found)");
+    m_text->setText(tr("HALTED, reduce-only: new risk sizes at 0, closing orders still size. "
+                       "Sizing %1. Resume from the toolbar or with 'kellyctl resume'.")
+                        .arg(who));
+    show();
+}
+
+QString HaltBanner::text() const
+{
+    return m_text->text();
+}
+
+} // namespace kelly::ui

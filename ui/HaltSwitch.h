@@ -1,0 +1,62 @@
+#pragma once
+
+#include "DeskState.h"
+
+#include <QFrame>
+#include <QObject>
+
+class QAction;
+class QLabel;
+
+namespace kelly::ui {
+
+class DeskSession;
+
+// Issue 6: the kill switch. One click halts (reduce-only: the bot's adds size at 0, its
+// closes still size), audited with origin `dashboard`; while halted the same action reads
+// "Resume" and goes back to the mode in force before the halt. It works when the
+// environment locks the mode: safety wins over configuration.
+class HaltSwitch final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HaltSwitch(DeskSession& session, QObject* parent = nullptr);
+
+    QAction* action() const { return m_action; }
+    bool halted() const { return m_halted; }
+
+    // Called on every refresh with what the store says now.
+    void setHalted(bool halted);
+
+Q_SIGNALS:
+    void switched(const QString& message);
+    void failed(const QString& message);
+
+private:
+    void trigger();
+    void applyLabels();
+
+    DeskSession& m_session;
+    QAction* m_action;
+    bool m_halted = false;
+};
+
+// The red strip under the header while halted: who halted, when, and for the guard the
+// figures that tripped it. Hidden otherwise; it cannot be dismissed while the halt lasts.
+class HaltBanner final : public QFrame
+{
+    Q_OBJECT
+public:
+    explicit HaltBanner(QWidget* parent = nullptr);
+
+    void setState(const DeskState& state);
+    QString text() const;
+
+private:
+    QLabel* m_text;
+};
+
+// What the banner and the alert say about a halt row of the audit.
+QString haltDescription(const store::AuditEntry& entry);
+
+} // namespace kelly::ui
