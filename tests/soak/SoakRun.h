@@ -44,6 +44,10 @@ struct SoakResult
     double idleReloadMeanMs = 0.0;
     double idleReloadMaxMs = 0.0;
     double idleBuildReadMs = 0.0; // of which: reading the latest correlation build alone (mean)
+    // Of each reload, the part spent applying the new state to the window (MainWindow's
+    // stateChanged slot; the store read comes before it, the repaint after it).
+    double maxApplyMs = 0.0;
+    double meanApplyMs = 0.0;
     int reloads = 0;     // stateChanged while the writer ran and until the last tick showed
     int storeErrors = 0; // storeError signals (a run of the same error counts once)
     int lockErrors = 0;  // of those, "database is locked" / busy
