@@ -51,7 +51,7 @@ bool DeskSession::reload(QString* error)
         !m_store.loadDecisions(&next->decisions, kDecisionRows, error) ||
         !m_store.loadAudit(&next->audit, kAuditRows, error) ||
         !m_store.loadSnapshots(&next->snapshots, 0, error) ||
-        !m_store.loadLatestCorrelationBuild(&next->correlation, error))
+        !loadCorrelation(&next->correlation, error))
         return false;
     next->now = m_clock.now();
     next->exposure = exposureOf(*next);
@@ -61,6 +61,21 @@ bool DeskSession::reload(QString* error)
     m_lastStamp = stamp;
     Q_EMIT stateChanged();
     return true;
+}
+
+bool DeskSession::loadCorrelation(std::optional<store::StoredCorrelationBuild>* out,
+                                  QString* error) const
+{
+    // A saved build never changes, and re-reading a 500-symbol one took ~40% of a reload
+    // while a bot marks prices (issue 7 soak): read it only when a new one was saved.
+    std::optional<qint64> latestId;
+    if (!m_store.latestCorrelationBuildId(&latestId, error))
+        return false;
+    if (latestId && m_state->correlation && m_state->correlation->id == *latestId) {
+        *out = m_state->correlation;
+        return true;
+    }
+    return m_store.loadLatestCorrelationBuild(out, error);
 }
 
 void DeskSession::poll()

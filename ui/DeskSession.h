@@ -57,6 +57,8 @@ Q_SIGNALS:
 private:
     void poll();
     void tick();
+    // The latest build, reused from the current state when the store still has that one.
+    bool loadCorrelation(std::optional<store::StoredCorrelationBuild>* out, QString* error) const;
 
     store::Store& m_store;
     const Clock& m_clock;

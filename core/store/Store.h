@@ -170,6 +170,9 @@ public:
     // `out` stays empty when no build was ever saved.
     bool loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* out,
                                     QString* error) const;
+    // The id of the latest build (`out` empty when none): a poller re-reads the build only
+    // when this moved, since a saved build never changes (issue 7 soak).
+    bool latestCorrelationBuildId(std::optional<qint64>* out, QString* error) const;
     // The stored metrics of one symbol from the latest build (sizing's SPEC 2.4 input).
     bool loadLatestMetrics(const QString& symbol, std::optional<VolatilityMetrics>* out,
                            QString* error) const;

@@ -320,6 +320,22 @@ bool Store::saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt,
     return true;
 }
 
+bool Store::latestCorrelationBuildId(std::optional<qint64>* out, QString* error) const
+{
+    QSqlQuery latest =
+        m_impl->prepare(QStringLiteral("SELECT max(id) FROM correlation_builds"), error);
+    if (!run(latest, error))
+        return false;
+    if (!latest.next()) { // max() always yields a row: none means the read failed
+        *error = QStringLiteral("latest correlation build: %1").arg(latest.lastError().text());
+        return false;
+    }
+    const QVariant id = latest.value(0);
+    *out = id.isNull() ? std::nullopt : std::optional<qint64>(id.toLongLong());
+    latest.finish();
+    return true;
+}
+
 bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* out,
                                        QString* error) const
 {

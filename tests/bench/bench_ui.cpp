@@ -4,6 +4,7 @@
 
 #include "Clock.h"
 #include "DeskSession.h"
+#include "ExposureChartPanel.h"
 #include "HeatmapWidget.h"
 #include "MainWindow.h"
 #include "PositionsModel.h"
@@ -121,6 +122,64 @@ void BM_FullReloadFromStore(benchmark::State& state)
     }
 }
 BENCHMARK(BM_FullReloadFromStore)->Unit(benchmark::kMillisecond);
+
+// Where the live soak's GUI stalls come from (tests/soak): every poll while a bot marks
+// prices brings a book whose every price moved. First the exposure chart alone...
+void BM_ExposureChartChangedBook(benchmark::State& state)
+{
+    std::vector<Position> positions = book();
+    ExposureChartPanel chart;
+    for (auto _ : state) {
+        state.PauseTiming();
+        for (Position& p : positions)
+            p.lastPriceUsd += 0.25;
+        const std::vector<PositionExposure> moved = exposures(positions);
+        state.ResumeTiming();
+        chart.setPositions(moved, RiskLimits{}.symbolCapPct);
+    }
+}
+BENCHMARK(BM_ExposureChartChangedBook)->Unit(benchmark::kMillisecond);
+
+// ...then the whole poll: reload from the store and apply to the shown window (book tab),
+// with the repaint it schedules. The write that moved the prices is not timed.
+void BM_ReloadChangedBookIntoWindow(benchmark::State& state)
+{
+    QTemporaryDir folder;
+    store::Store store;
+    QString error;
+    qint64 id = 0;
+    std::vector<Position> positions = book();
+    if (!store.open(folder.filePath(QStringLiteral("bench.sqlite")), &error) ||
+        !store.setAccount(1'000'000.0, 2'000'000.0, kNow, &error) ||
+        !store.setPositions(positions, true, kNow, &error) ||
+        !store.saveCorrelationBuild(build(), kNow, &id, &error)) {
+        state.SkipWithError(qPrintable(error));
+        return;
+    }
+    ManualClock clock(kNow);
+    DeskSession session(store, clock, {});
+    if (!session.reload(&error)) {
+        state.SkipWithError(qPrintable(error));
+        return;
+    }
+    MainWindow window(session);
+    window.selectTab(QStringLiteral("book"));
+    window.show();
+    QCoreApplication::processEvents();
+    for (auto _ : state) {
+        state.PauseTiming();
+        for (Position& p : positions)
+            p.lastPriceUsd += 0.25;
+        const bool written = store.setPositions(positions, false, kNow, &error);
+        state.ResumeTiming();
+        if (!written || !session.reload(&error)) {
+            state.SkipWithError(qPrintable(error));
+            return;
+        }
+        QCoreApplication::processEvents();
+    }
+}
+BENCHMARK(BM_ReloadChangedBookIntoWindow)->Unit(benchmark::kMillisecond);
 
 void BM_PaintHeatmap500(benchmark::State& state)
 {
