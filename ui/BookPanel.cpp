@@ -6,14 +6,16 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace kelly::ui {
 
 BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
-    : QWidget(parent), m_filter(new QLineEdit(this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_table(new QTableView(this))
+    : QWidget(parent), m_model(model), m_filter(new QLineEdit(this)),
+      m_proxy(new QSortFilterProxyModel(this)), m_table(new QTableView(this))
 {
     m_filter->setObjectName(QStringLiteral("bookFilter"));
     m_filter->setPlaceholderText(tr("Filter by symbol or class (e.g. NV, crypto)"));
@@ -39,14 +41,45 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
                                       new CapBarDelegate(PositionsModel::SortRole, this));
     QHeaderView* header = m_table->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Stretch);
-    header->setSectionResizeMode(PositionsModel::Symbol, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(PositionsModel::AssetClassColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(PositionsModel::Symbol, QHeaderView::Interactive);
+    header->setSectionResizeMode(PositionsModel::AssetClassColumn, QHeaderView::Interactive);
     header->setMinimumSectionSize(90);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &BookPanel::scheduleFit);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &BookPanel::scheduleFit);
+    connect(model, &QAbstractItemModel::modelReset, this, &BookPanel::scheduleFit);
+    fitTextColumns();
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_filter);
     layout->addWidget(m_table);
+}
+
+void BookPanel::scheduleFit()
+{
+    if (m_fitPending)
+        return;
+    m_fitPending = true;
+    QMetaObject::invokeMethod(this, &BookPanel::fitTextColumns, Qt::QueuedConnection);
+}
+
+void BookPanel::fitTextColumns()
+{
+    m_fitPending = false;
+    const QFontMetrics metrics = m_table->fontMetrics();
+    // The delegate's text margin on either side, as QStyledItemDelegate draws it.
+    const int paddingPx =
+        2 * (m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1) +
+        metrics.averageCharWidth();
+    QHeaderView* header = m_table->horizontalHeader();
+    for (const int column : {PositionsModel::Symbol, PositionsModel::AssetClassColumn}) {
+        int widthPx = header->sectionSizeHint(column);
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            widthPx = std::max(
+                widthPx, metrics.horizontalAdvance(m_model->index(row, column).data().toString()) +
+                             paddingPx);
+        header->resizeSection(column, widthPx);
+    }
 }
 
 } // namespace kelly::ui

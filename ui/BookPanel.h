@@ -22,6 +22,14 @@ public:
     QSortFilterProxyModel* proxy() const { return m_proxy; }
 
 private:
+    // Fits the symbol and class columns to their widest text with the font metrics; run
+    // once per burst of inserted or removed rows, never on a value change (issue 7: a
+    // ResizeToContents column re-measured every row on every live refresh).
+    void fitTextColumns();
+    void scheduleFit();
+
+    PositionsModel* m_model;
+    bool m_fitPending = false;
     QLineEdit* m_filter;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_table;

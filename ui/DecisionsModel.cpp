@@ -44,9 +44,10 @@ QString DecisionsModel::keyOf(const store::SizingDecision& row) const
     return QString::number(row.id);
 }
 
-bool DecisionsModel::sameContent(const store::SizingDecision&, const store::SizingDecision&) const
+ColumnSpan DecisionsModel::changedColumns(const store::SizingDecision&,
+                                          const store::SizingDecision&) const
 {
-    return true; // a recorded decision never changes
+    return {}; // a recorded decision never changes
 }
 
 QVariant DecisionsModel::data(const QModelIndex& index, int role) const
@@ -171,9 +172,9 @@ QString AuditModel::keyOf(const store::AuditEntry& row) const
     return QString::number(row.id);
 }
 
-bool AuditModel::sameContent(const store::AuditEntry&, const store::AuditEntry&) const
+ColumnSpan AuditModel::changedColumns(const store::AuditEntry&, const store::AuditEntry&) const
 {
-    return true; // the audit is append-only
+    return {}; // the audit is append-only
 }
 
 QVariant AuditModel::data(const QModelIndex& index, int role) const

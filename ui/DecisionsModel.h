@@ -39,7 +39,8 @@ public:
 
 private:
     QString keyOf(const store::SizingDecision& row) const override;
-    bool sameContent(const store::SizingDecision& a, const store::SizingDecision& b) const override;
+    ColumnSpan changedColumns(const store::SizingDecision& before,
+                              const store::SizingDecision& after) const override;
 };
 
 // The settings audit (SPEC 7): every change with time, key, old, new and origin.
@@ -69,7 +70,8 @@ public:
 
 private:
     QString keyOf(const store::AuditEntry& row) const override;
-    bool sameContent(const store::AuditEntry& a, const store::AuditEntry& b) const override;
+    ColumnSpan changedColumns(const store::AuditEntry& before,
+                              const store::AuditEntry& after) const override;
 };
 
 } // namespace kelly::ui

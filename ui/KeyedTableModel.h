@@ -8,9 +8,26 @@
 
 namespace kelly::ui {
 
+// The columns [first, last] whose shown figures differ between two versions of a row;
+// empty when nothing changed.
+struct ColumnSpan
+{
+    int first = -1;
+    int last = -1;
+
+    bool empty() const { return first < 0; }
+    void add(int column)
+    {
+        first = empty() ? column : std::min(first, column);
+        last = std::max(last, column);
+    }
+};
+
 // A table whose rows carry a stable key (symbol, decision id, audit id). `sync` applies a
-// fresh list with row removes, moves, inserts and per-row dataChanged, never a model reset,
-// so selection, sort and scroll survive every live refresh (STYLE: models).
+// fresh list with row removes, moves, inserts and dataChanged, never a model reset, so
+// selection, sort and scroll survive every live refresh (STYLE: models). Changed rows that
+// are neighbours share one dataChanged over only the changed columns (issue 7): a proxy
+// sorted on a column that did not change keeps its order without re-sorting.
 template <typename Row> class KeyedTableModel : public QAbstractTableModel
 {
 public:
@@ -35,7 +52,7 @@ public:
 
 protected:
     virtual QString keyOf(const Row& row) const = 0;
-    virtual bool sameContent(const Row& a, const Row& b) const = 0;
+    virtual ColumnSpan changedColumns(const Row& before, const Row& after) const = 0;
 
     void sync(std::vector<Row> incoming)
     {
@@ -62,11 +79,23 @@ protected:
         for (const Row& row : m_rows)
             present.insert(keyOf(row), 0);
 
-        const int lastColumn = columnCount() - 1;
+        // Changed rows [firstRow, lastRow] not yet announced; flushed before any structural
+        // change so every dataChanged names rows as they stand.
+        int firstRow = -1;
+        int lastRow = -1;
+        ColumnSpan columns;
+        const auto flush = [&] {
+            if (firstRow >= 0)
+                Q_EMIT dataChanged(index(firstRow, columns.first), index(lastRow, columns.last));
+            firstRow = -1;
+            columns = ColumnSpan();
+        };
+
         for (size_t i = 0; i < incoming.size(); ++i) {
             const int at = static_cast<int>(i);
             const QString key = keyOf(incoming[i]);
             if (!present.contains(key)) {
+                flush();
                 beginInsertRows(QModelIndex(), at, at);
                 m_rows.insert(m_rows.begin() + at, std::move(incoming[i]));
                 endInsertRows();
@@ -77,15 +106,24 @@ protected:
                 int from = at + 1;
                 while (keyOf(m_rows[static_cast<size_t>(from)]) != key)
                     ++from;
+                flush();
                 beginMoveRows(QModelIndex(), from, from, QModelIndex(), at);
                 std::rotate(m_rows.begin() + at, m_rows.begin() + from, m_rows.begin() + from + 1);
                 endMoveRows();
             }
-            if (!sameContent(m_rows[i], incoming[i])) {
-                m_rows[i] = std::move(incoming[i]);
-                Q_EMIT dataChanged(index(at, 0), index(at, lastColumn));
-            }
+            const ColumnSpan changed = changedColumns(m_rows[i], incoming[i]);
+            if (changed.empty())
+                continue;
+            m_rows[i] = std::move(incoming[i]);
+            if (firstRow >= 0 && lastRow != at - 1)
+                flush();
+            if (firstRow < 0)
+                firstRow = at;
+            lastRow = at;
+            columns.add(changed.first);
+            columns.add(changed.last);
         }
+        flush();
     }
 
 private:

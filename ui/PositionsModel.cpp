@@ -20,12 +20,28 @@ QString PositionsModel::keyOf(const PositionExposure& row) const
     return QString::fromStdString(row.symbol);
 }
 
-bool PositionsModel::sameContent(const PositionExposure& a, const PositionExposure& b) const
+ColumnSpan PositionsModel::changedColumns(const PositionExposure& before,
+                                          const PositionExposure& after) const
 {
-    return a.assetClass == b.assetClass && a.qty == b.qty && a.priceUsd == b.priceUsd &&
-           a.avgEntryUsd == b.avgEntryUsd && a.marketValueUsd == b.marketValueUsd &&
-           a.unrealizedPnlUsd == b.unrealizedPnlUsd && a.exposurePct == b.exposurePct &&
-           a.capUsedPct == b.capUsedPct;
+    ColumnSpan changed;
+    if (before.assetClass != after.assetClass) {
+        changed.add(AssetClassColumn);
+        changed.add(Qty); // the quantity's decimals follow the class
+    }
+    if (before.qty != after.qty)
+        changed.add(Qty);
+    if (before.priceUsd != after.priceUsd)
+        changed.add(LastPrice);
+    if (before.marketValueUsd != after.marketValueUsd)
+        changed.add(MarketValue);
+    if (before.exposurePct != after.exposurePct)
+        changed.add(ExposurePct);
+    if (before.capUsedPct != after.capUsedPct)
+        changed.add(CapUsedPct);
+    if (before.avgEntryUsd != after.avgEntryUsd ||
+        before.unrealizedPnlUsd != after.unrealizedPnlUsd)
+        changed.add(UnrealizedPnl);
+    return changed;
 }
 
 QVariant PositionsModel::data(const QModelIndex& index, int role) const

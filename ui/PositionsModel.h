@@ -35,7 +35,8 @@ public:
 
 private:
     QString keyOf(const PositionExposure& row) const override;
-    bool sameContent(const PositionExposure& a, const PositionExposure& b) const override;
+    ColumnSpan changedColumns(const PositionExposure& before,
+                              const PositionExposure& after) const override;
 };
 
 } // namespace kelly::ui

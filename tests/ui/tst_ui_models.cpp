@@ -11,6 +11,7 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
@@ -54,6 +55,8 @@ private Q_SLOTS:
     void positionsPassModelTester();
     void updateKeepsPersistentIndexesWithoutReset();
     void reorderMovesRows();
+    void neighbouringChangesShareOneSignal();
+    void bookColumnsFitArrivingSymbols();
     void decisionsAndAuditPassModelTester();
     void sizingLogFilters();
     void bookFilterMatchesSymbolOrClass_data();
@@ -107,6 +110,39 @@ void TestUiModels::reorderMovesRows()
     model.setPositions({row("C", 1, 3), row("A", 1, 1), row("B", 1, 2)});
     QCOMPARE(c.row(), 0);
     QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("A"));
+}
+
+// Issue 7: changed neighbours share one dataChanged over only the changed columns.
+void TestUiModels::neighbouringChangesShareOneSignal()
+{
+    PositionsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPositions({row("A", 1, 1), row("B", 1, 2), row("C", 1, 3), row("D", 1, 4)});
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setPositions({row("A", 1, 5), row("B", 1, 6), row("C", 1, 3), row("D", 1, 7)});
+    QCOMPARE(changed.count(), 2); // rows A-B, then D; C did not move
+    const auto span = [&](int signal) {
+        const auto from = changed.at(signal).at(0).value<QModelIndex>();
+        const auto to = changed.at(signal).at(1).value<QModelIndex>();
+        return QList<int>{from.row(), to.row(), from.column(), to.column()};
+    };
+    QCOMPARE(span(0), (QList<int>{0, 1, PositionsModel::LastPrice, PositionsModel::CapUsedPct}));
+    QCOMPARE(span(1), (QList<int>{3, 3, PositionsModel::LastPrice, PositionsModel::CapUsedPct}));
+}
+
+// Issue 7: the text columns fit their widest symbol when rows arrive, without a
+// ResizeToContents mode that re-measures every row on every value change.
+void TestUiModels::bookColumnsFitArrivingSymbols()
+{
+    PositionsModel model;
+    model.setPositions({row("NVDA", 10, 150)});
+    BookPanel panel(&model);
+    QHeaderView* header = panel.table()->horizontalHeader();
+    QCOMPARE(header->sectionResizeMode(PositionsModel::Symbol), QHeaderView::Interactive);
+    const QString longSymbol = QStringLiteral("VERYLONGSYMBOLNAME.WITHSUFFIX");
+    model.setPositions({row("NVDA", 10, 150), row(qPrintable(longSymbol), 1, 10)});
+    QTRY_VERIFY(header->sectionSize(PositionsModel::Symbol) >
+                panel.table()->fontMetrics().horizontalAdvance(longSymbol));
 }
 
 void TestUiModels::decisionsAndAuditPassModelTester()

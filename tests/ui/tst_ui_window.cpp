@@ -130,6 +130,7 @@ private Q_SLOTS:
     void headerShowsLeverage();
     void switchWritesModeAndAudit();
     void switchLockedByEnvironment();
+    void windowOnANeverReloadedSession();
     void otherProcessWriteShowsWithinOneSecond();
     void kellyctlSeesTheSwitchAndItsDecisionShows();
     void whatIfShowsSpecExamples_data();
@@ -190,6 +191,19 @@ void TestUiWindow::switchWritesModeAndAudit()
     QCOMPARE(desk.auditRows().size(), auditBefore + 2);
     QVERIFY(!undo->isEnabled());
     QVERIFY(!button->isChecked());
+}
+
+// Issue 7: a window built before the first reload has no resolved settings entries; it
+// must show (nothing locked) instead of reading past an empty list.
+void TestUiWindow::windowOnANeverReloadedSession()
+{
+    Desk desk;
+    desk.window = std::make_unique<MainWindow>(*desk.session);
+    desk.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(desk.window.get()));
+    auto* button = desk.window->findChild<QToolButton*>(QStringLiteral("modeSwitchButton"));
+    QVERIFY(button);
+    QVERIFY(button->isEnabled());
 }
 
 void TestUiWindow::switchLockedByEnvironment()
