@@ -132,7 +132,7 @@ bool DeskSession::resume(QString* error)
 
 bool DeskSession::writeSetting(store::SettingKey key, const QString& value, QString* error)
 {
-    if (m_state->settings.entries.size() > 0 && m_state->settings.lockedByEnv(key)) {
+    if (m_state->settings.lockedByEnv(key)) {
         *error = tr("%1 is locked by the environment variable %2")
                      .arg(store::settingSpec(key).name, store::settingSpec(key).envVar);
         return false;

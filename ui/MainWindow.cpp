@@ -232,9 +232,7 @@ void MainWindow::onStateChanged()
     m_correlation->setBuild(state->correlation, state->now);
     m_correlation->setHeldSymbols(held);
     m_whatIf->setState(state);
-    // A session never reloaded has no resolved entries yet: nothing is locked then.
-    const bool modeLocked =
-        !state->settings.entries.empty() && state->settings.lockedByEnv(store::SettingKey::Mode);
+    const bool modeLocked = state->settings.lockedByEnv(store::SettingKey::Mode);
     m_modeSwitch->setState(state->settings.mode, modeLocked,
                            store::settingSpec(store::SettingKey::Mode).envVar);
     m_haltSwitch->setHalted(state->settings.halted());

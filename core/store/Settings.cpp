@@ -213,7 +213,18 @@ const EffectiveSetting& EffectiveSettings::entry(SettingKey key) const
     for (const EffectiveSetting& e : entries)
         if (e.key == key)
             return e;
-    return entries.front(); // resolveSettings fills every key
+    // Not resolved yet (a default-constructed EffectiveSettings): the registry default,
+    // unlocked, so no caller has to check for an empty list first.
+    static const std::vector<EffectiveSetting> defaults = [] {
+        std::vector<EffectiveSetting> all;
+        for (const SettingSpec& spec : settingRegistry())
+            all.push_back({spec.key, spec.defaultValue, spec.defaultValue, false});
+        return all;
+    }();
+    for (const EffectiveSetting& e : defaults)
+        if (e.key == key)
+            return e;
+    return defaults.front(); // unreachable: the registry declares every key
 }
 
 std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& stored,
