@@ -165,9 +165,14 @@ MatrixXd shrunkCorrelation(const MatrixXd& correlation, double delta)
         repaired = repaired.selfadjointView<Eigen::Lower>();
     }
     // Lifting only adds to the diagonal, so every entry there is >= 1 before the rescale.
+    // Each pair is scaled once and mirrored, so the result is exactly symmetric (the store
+    // keeps one triangle).
     const VectorXd scale = repaired.diagonal().cwiseSqrt();
-    repaired = scale.cwiseInverse().asDiagonal() * repaired * scale.cwiseInverse().asDiagonal();
-    repaired.diagonal().setOnes();
+    for (Eigen::Index j = 0; j < repaired.cols(); ++j) {
+        for (Eigen::Index i = j + 1; i < repaired.rows(); ++i)
+            repaired(j, i) = repaired(i, j) = repaired(i, j) / (scale(i) * scale(j));
+        repaired(j, j) = 1.0;
+    }
     return repaired;
 }
 

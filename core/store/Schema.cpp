@@ -108,6 +108,13 @@ const std::vector<QStringList>& migrationSteps()
         {
             QStringLiteral("ALTER TABLE settings_audit ADD COLUMN detail TEXT"),
         },
+        // 3 -> 4: issue 4, correlation builds packed (layout 2, see StoreRecords.cpp): the
+        // symmetric matrices keep one triangle, the counts and blank marks are compressed.
+        // Rows written before keep layout 1 (full n x n) and still load.
+        {
+            QStringLiteral("ALTER TABLE correlation_builds"
+                           " ADD COLUMN layout INTEGER NOT NULL DEFAULT 1"),
+        },
     };
     return steps;
 }
@@ -151,7 +158,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 3, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 4, "add a migration step with the new version");
     Transaction transaction(impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;

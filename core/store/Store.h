@@ -97,8 +97,9 @@ class Store
 {
 public:
     // The schema this build writes. History: 1 = account, positions, snapshots, settings,
-    // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail.
-    static constexpr int kSchemaVersion = 3;
+    // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
+    // 4 = correlation builds packed (correlation_builds.layout).
+    static constexpr int kSchemaVersion = 4;
 
     Store();
     ~Store();

@@ -12,8 +12,18 @@ namespace kelly::store {
 namespace {
 
 // Builds older than the newest few are dropped on save: the dashboard shows the latest,
-// and a 500-symbol build is ~4 MB.
+// and a 500-symbol build is ~2 MB.
 constexpr int kBuildsKept = 5;
+
+// correlation_builds.layout. 1 (schema 3): correlation, covariance_daily (little-endian
+// doubles), observations (int32) and correlation_present (a byte each) hold all n x n
+// cells, row-major. 2 (schema 4): the matrices are symmetric, so each holds only the
+// n (n + 1) / 2 cells i <= j, row by row; observations and correlation_present are then
+// qCompress'ed (zlib behind a 4-byte big-endian length), since most counts repeat. Half
+// the bytes means half the WAL writes and checkpoints of a 500-symbol build.
+constexpr int kLayoutFull = 1;
+constexpr int kLayoutPacked = 2;
+constexpr int kZlibFastest = 1; // the counts compress well even at the fastest level
 
 QString text(const char* name)
 {
@@ -64,6 +74,35 @@ std::vector<int> unpackInts(const QByteArray& bytes)
     return values;
 }
 
+size_t triangleSize(size_t n)
+{
+    return n * (n + 1) / 2;
+}
+
+// The cells i <= j of a symmetric row-major n x n matrix, row by row.
+template <typename T> std::vector<T> upperTriangle(const std::vector<T>& full, size_t n)
+{
+    std::vector<T> packed;
+    packed.reserve(triangleSize(n));
+    for (size_t i = 0; i < n; ++i)
+        packed.insert(packed.end(), full.begin() + static_cast<std::ptrdiff_t>(i * n + i),
+                      full.begin() + static_cast<std::ptrdiff_t>(i * n + n));
+    return packed;
+}
+
+// The inverse of upperTriangle; empty when `packed` does not hold n (n + 1) / 2 cells.
+template <typename T> std::vector<T> symmetricFromTriangle(const std::vector<T>& packed, size_t n)
+{
+    if (packed.size() != triangleSize(n))
+        return {};
+    std::vector<T> full(n * n);
+    size_t next = 0;
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = i; j < n; ++j)
+            full[i * n + j] = full[j * n + i] = packed[next++];
+    return full;
+}
+
 bool allFinite(const std::vector<double>& values)
 {
     for (double v : values)
@@ -92,6 +131,17 @@ bool validateBuild(const CorrelationBuild& build, QString* error)
     if (!allFinite(build.covarianceDaily) || !std::isfinite(build.shrinkage)) {
         *error = QStringLiteral("correlation build: the covariance is not finite");
         return false;
+    }
+    // Stored as one triangle (layout 2): an asymmetric matrix would not read back the same.
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t j = i + 1; j < n; ++j) {
+            if (build.correlation[i * n + j] != build.correlation[j * n + i] ||
+                build.observations[i * n + j] != build.observations[j * n + i] ||
+                build.covarianceDaily[i * n + j] != build.covarianceDaily[j * n + i]) {
+                *error = QStringLiteral("correlation build: the matrices are not symmetric");
+                return false;
+            }
+        }
     }
     for (size_t i = 0; i < n; ++i) {
         const VolatilityMetrics& m = build.metrics[i];
@@ -255,31 +305,38 @@ bool Store::saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt,
     if (!validateBuild(build, error))
         return false;
     const size_t n = build.symbols.size();
-    std::vector<double> correlation(n * n, 0.0);
-    QByteArray present(static_cast<qsizetype>(n * n), '\0');
-    for (size_t i = 0; i < n * n; ++i) {
-        if (build.correlation[i]) {
-            correlation[i] = *build.correlation[i];
-            present[static_cast<qsizetype>(i)] = 1;
+    std::vector<double> correlation;
+    QByteArray present;
+    correlation.reserve(triangleSize(n));
+    present.reserve(static_cast<qsizetype>(triangleSize(n)));
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t j = i; j < n; ++j) {
+            const auto& cell = build.correlation[i * n + j];
+            correlation.push_back(cell.value_or(0.0));
+            present.append(cell ? '\1' : '\0');
         }
     }
+    const QByteArray observations =
+        qCompress(packInts(upperTriangle(build.observations, n)), kZlibFastest);
+    const QByteArray covariance = packDoubles(upperTriangle(build.covarianceDaily, n));
 
     Transaction transaction(*m_impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;
     QSqlQuery insert = m_impl->prepare(
         QStringLiteral("INSERT INTO correlation_builds (built_at, lookback, symbol_count,"
-                       " shrinkage, correlation, correlation_present, observations,"
-                       " covariance_daily) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                       " shrinkage, layout, correlation, correlation_present, observations,"
+                       " covariance_daily) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         error);
     insert.addBindValue(isoUtc(builtAt));
     insert.addBindValue(build.lookback);
     insert.addBindValue(static_cast<qint64>(n));
     insert.addBindValue(build.shrinkage);
+    insert.addBindValue(kLayoutPacked);
     insert.addBindValue(packDoubles(correlation));
-    insert.addBindValue(present);
-    insert.addBindValue(packInts(build.observations));
-    insert.addBindValue(packDoubles(build.covarianceDaily));
+    insert.addBindValue(qCompress(present, kZlibFastest));
+    insert.addBindValue(observations);
+    insert.addBindValue(covariance);
     if (!run(insert, error))
         return false;
     const qint64 buildId = insert.lastInsertId().toLongLong();
@@ -343,8 +400,8 @@ bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* ou
     if (!transaction.begin(error))
         return false;
     QSqlQuery header = m_impl->prepare(
-        QStringLiteral("SELECT id, built_at, lookback, symbol_count, shrinkage, correlation,"
-                       " correlation_present, observations, covariance_daily"
+        QStringLiteral("SELECT id, built_at, lookback, symbol_count, shrinkage, layout,"
+                       " correlation, correlation_present, observations, covariance_daily"
                        " FROM correlation_builds ORDER BY id DESC LIMIT 1"),
         error);
     if (!run(header, error))
@@ -361,15 +418,45 @@ bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* ou
     build.lookback = header.value(2).toInt();
     const size_t n = static_cast<size_t>(header.value(3).toLongLong());
     build.shrinkage = header.value(4).toDouble();
-    const std::vector<double> correlation = unpackDoubles(header.value(5).toByteArray());
-    const QByteArray present = header.value(6).toByteArray();
-    build.observations = unpackInts(header.value(7).toByteArray());
-    build.covarianceDaily = unpackDoubles(header.value(8).toByteArray());
+    const int layout = header.value(5).toInt();
+    std::vector<double> correlation = unpackDoubles(header.value(6).toByteArray());
+    QByteArray present = header.value(7).toByteArray();
+    const QByteArray observations = header.value(8).toByteArray();
+    build.covarianceDaily = unpackDoubles(header.value(9).toByteArray());
     header.finish();
+    if (layout == kLayoutPacked) {
+        // qUncompress gives an empty array for corrupt data: the size checks catch it.
+        const QByteArray presentTriangle = qUncompress(present);
+        correlation = symmetricFromTriangle(correlation, n);
+        build.covarianceDaily = symmetricFromTriangle(build.covarianceDaily, n);
+        build.observations = symmetricFromTriangle(unpackInts(qUncompress(observations)), n);
+        present.clear();
+        if (static_cast<size_t>(presentTriangle.size()) == triangleSize(n)) {
+            present.fill('\0', static_cast<qsizetype>(n * n));
+            qsizetype next = 0;
+            for (size_t i = 0; i < n; ++i)
+                for (size_t j = i; j < n; ++j)
+                    present[static_cast<qsizetype>(i * n + j)] =
+                        present[static_cast<qsizetype>(j * n + i)] = presentTriangle[next++];
+        }
+    } else if (layout == kLayoutFull) {
+        build.observations = unpackInts(observations);
+    } else {
+        *error = QStringLiteral("correlation build %1: layout %2 is from a newer KellyDesk")
+                     .arg(stored.id)
+                     .arg(layout);
+        return false;
+    }
     if (correlation.size() != n * n || static_cast<size_t>(present.size()) != n * n ||
         build.observations.size() != n * n || build.covarianceDaily.size() != n * n) {
         *error =
             QStringLiteral("correlation build %1: stored matrices are truncated").arg(stored.id);
+        return false;
+    }
+    if (!allFinite(correlation) || !allFinite(build.covarianceDaily)) {
+        *error = QStringLiteral("correlation build %1: stored matrices hold a value that is not"
+                                " finite")
+                     .arg(stored.id);
         return false;
     }
     build.correlation.resize(n * n);

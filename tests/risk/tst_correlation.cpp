@@ -205,6 +205,7 @@ private Q_SLOTS:
     void lookbackWindow();
     void gapHeavyCryptoStockMix();
     void covarianceStaysPsdWhenPairsDisagree();
+    void repairedCovarianceIsExactlySymmetric();
     void volatilityMetrics_data();
     void volatilityMetrics();
     void clusterOrderGroupsCorrelated_data();
@@ -380,6 +381,37 @@ void TestCorrelation::covarianceStaysPsdWhenPairsDisagree()
     QVERIFY(impliedRho(0, 1) > 0.0);
     QVERIFY(impliedRho(1, 2) > 0.0);
     QVERIFY(impliedRho(0, 2) < 0.0);
+}
+
+// Sixty symbols, each trading on its own random 60% of 90 days: the pairwise matrix is
+// far from PSD, so the eigenvalue repair runs on many directions at once. The store keeps
+// one triangle, so the result must be symmetric to the bit, and still PSD.
+void TestCorrelation::repairedCovarianceIsExactlySymmetric()
+{
+    std::mt19937 random(20261126);
+    std::uniform_real_distribution<double> move(-0.03, 0.03);
+    std::vector<PriceSeries> all;
+    for (int s = 0; s < 60; ++s) {
+        std::vector<int> days;
+        for (int d = 0; d < 90; ++d)
+            if (random() % 5 < 3)
+                days.push_back(d);
+        std::vector<double> returns(90);
+        for (double& r : returns)
+            r = move(random);
+        all.push_back(makeSeries("S" + std::to_string(s), days,
+                                 [returns](int day) { return returns[std::size_t(day)]; }));
+    }
+    const CorrelationBuild build = buildCorrelation(all, 90);
+    const std::size_t n = build.symbols.size();
+    QVERIFY(smallestEigenvalue(blanksAsZero(build), n) < -0.1); // the repair has work to do
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            QCOMPARE(build.covarianceDaily[i * n + j], build.covarianceDaily[j * n + i]);
+            QCOMPARE(build.correlation[i * n + j], build.correlation[j * n + i]);
+            QCOMPARE(build.observations[i * n + j], build.observations[j * n + i]);
+        }
+    QVERIFY(smallestEigenvalue(build.covarianceDaily, n) >= -1e-12);
 }
 
 void TestCorrelation::volatilityMetrics_data()

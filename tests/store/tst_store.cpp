@@ -5,6 +5,7 @@
 #include "StoreTestSupport.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -37,7 +38,8 @@ CorrelationBuild makeBuild(size_t n)
             const bool blank = (i + j) % 11 == 5 && i != j;
             build.correlation.push_back(
                 blank ? std::nullopt
-                      : std::optional<double>(i == j ? 1.0 : std::cos(double(i * n + j))));
+                      : std::optional<double>(
+                            i == j ? 1.0 : std::cos(double(std::min(i, j) * n + std::max(i, j)))));
             build.observations.push_back(blank ? 12 : 249);
             build.covarianceDaily.push_back(i == j ? 4e-4 : 1e-5 * std::sin(double(i + j)));
         }
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void decisionsNewestFirst();
     void correlationBuildRoundTrip();
     void correlationBuild500SymbolsIsFast();
+    void walStaysBoundedAcrossShortSessions();
     void changeStampSeesOtherConnections();
 
 private:
@@ -469,6 +472,28 @@ void TestStore::correlationBuildRoundTrip()
     broken = build;
     broken.metrics.pop_back();
     QVERIFY(!m_store.saveCorrelationBuild(broken, utc(2026, 11, 25, 16), &id, &error));
+    // Stored as one triangle, so a matrix that is not symmetric is refused, not mangled.
+    broken = build;
+    broken.correlation[1] = 0.5;
+    QVERIFY(!m_store.saveCorrelationBuild(broken, utc(2026, 11, 25, 16), &id, &error));
+    QVERIFY2(error.contains(QLatin1String("not symmetric")), qPrintable(error));
+    QVERIFY(m_store.loadLatestCorrelationBuild(&loaded, &error));
+    QCOMPARE(loaded->id, id);
+
+    // Damage written behind our back is reported, never read as numbers (4 symbols: 10
+    // cells in the triangle, the last one made NaN).
+    QVERIFY(testing::execRawSql(
+        m_path,
+        QStringLiteral("UPDATE correlation_builds SET covariance_daily = X'") +
+            QString(9 * 16, QLatin1Char('0')) + QStringLiteral("000000000000F87F'"),
+        &error));
+    QVERIFY(!m_store.loadLatestCorrelationBuild(&loaded, &error));
+    QVERIFY2(error.contains(QLatin1String("not finite")), qPrintable(error));
+    QVERIFY(testing::execRawSql(
+        m_path, QStringLiteral("UPDATE correlation_builds SET observations = X'0000000A0102'"),
+        &error));
+    QVERIFY(!m_store.loadLatestCorrelationBuild(&loaded, &error));
+    QVERIFY2(error.contains(QLatin1String("truncated")), qPrintable(error));
 }
 
 void TestStore::correlationBuild500SymbolsIsFast()
@@ -496,6 +521,32 @@ void TestStore::correlationBuild500SymbolsIsFast()
              QStringLiteral("5"));
     QCOMPARE(testing::rawScalar(m_path, QStringLiteral("SELECT count(*) FROM correlation_symbols")),
              QStringLiteral("15"));
+}
+
+// kellyctl opens, writes once and closes, with SQLite's checkpoint-on-close off. The next
+// opener recovers a leftover WAL as if nothing in it were checkpointed, so without
+// Store::close truncating it the WAL never restarts: here it would pass 25 MB.
+void TestStore::walStaysBoundedAcrossShortSessions()
+{
+    m_store.close();
+    const CorrelationBuild build = makeBuild(150); // ~190 KB of matrices, ~50 pages
+    const QString wal = m_path + QStringLiteral("-wal");
+    qint64 largestWal = 0;
+    for (int session = 0; session < 130; ++session) {
+        Store store;
+        QString error;
+        QVERIFY2(store.open(m_path, &error), qPrintable(error));
+        QVERIFY2(store.saveCorrelationBuild(build, utc(2026, 11, 25, 15), nullptr, &error),
+                 qPrintable(error));
+        store.close();
+        largestWal = std::max(largestWal, QFileInfo(wal).size());
+    }
+    qInfo("largest WAL over 130 sessions: %.1f MB", double(largestWal) / (1024 * 1024));
+    QVERIFY2(largestWal < 6 * 1024 * 1024, "the WAL must stay near the autocheckpoint size");
+    QString error;
+    QVERIFY2(m_store.open(m_path, &error), qPrintable(error));
+    QCOMPARE(testing::rawScalar(m_path, QStringLiteral("PRAGMA integrity_check")),
+             QStringLiteral("ok"));
 }
 
 void TestStore::changeStampSeesOtherConnections()

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void reopeningIsANoOp();
     void version1FileIsUpgradedWithItsData();
     void version2FileGainsAuditDetail();
+    void version3BuildReadsBackAfterPacking();
     void refusesUntouched_data();
     void refusesUntouched();
     void createsMissingFolder();
@@ -114,8 +115,7 @@ void TestStoreMigrations::version2FileGainsAuditDetail()
 
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
-    QCOMPARE(store.schemaVersion(), 3);
-    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("3"));
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
 
     std::vector<AuditEntry> audit;
     QVERIFY2(store.loadAudit(&audit, 0, &error), qPrintable(error));
@@ -140,6 +140,51 @@ void TestStoreMigrations::version2FileGainsAuditDetail()
              qPrintable(error));
     QVERIFY(wasHalted);
     QCOMPARE(resumed, SizingMode::Legacy);
+}
+
+// Issue 4: v3 -> v4 packs correlation builds (one triangle, compressed counts). A build
+// written in the old full layout still reads back exactly, and the next build is packed.
+void TestStoreMigrations::version3BuildReadsBackAfterPacking()
+{
+    const QString file = path(QStringLiteral("v3.sqlite"));
+    QFile fixture(QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v3.sql"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QString error;
+    QVERIFY2(testing::execRawSql(file, QString::fromUtf8(fixture.readAll()), &error),
+             qPrintable(error));
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("3"));
+
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), 4);
+    std::optional<StoredCorrelationBuild> loaded;
+    QVERIFY2(store.loadLatestCorrelationBuild(&loaded, &error), qPrintable(error));
+    QVERIFY(loaded);
+    QCOMPARE(loaded->id, qint64(7));
+    const CorrelationBuild old = loaded->build;
+    QCOMPARE(old.symbols, (std::vector<std::string>{"AAPL", "BTCUSD", "NVDA"}));
+    const std::vector<std::optional<double>> correlation{
+        1.0, 0.25, -0.5, 0.25, 1.0, std::nullopt, -0.5, std::nullopt, 1.0};
+    QCOMPARE(old.correlation, correlation);
+    QCOMPARE(old.observations, (std::vector<int>{249, 180, 249, 180, 365, 12, 249, 12, 249}));
+    QCOMPARE(old.covarianceDaily,
+             (std::vector<double>{4e-4, 5e-5, -1e-4, 5e-5, 9e-4, 0.0, -1e-4, 0.0, 6.25e-4}));
+    QCOMPARE(old.shrinkage, 0.125);
+    QVERIFY(!old.metrics[1].sharpeRatio);
+    QCOMPARE(old.quality[2].missing, 116);
+
+    qint64 id = 0;
+    QVERIFY2(store.saveCorrelationBuild(old, testing::utc(2026, 11, 25, 21), &id, &error),
+             qPrintable(error));
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT group_concat(layout, ',') FROM"
+                                                     " (SELECT layout FROM correlation_builds"
+                                                     " ORDER BY id)")),
+             QStringLiteral("1,2"));
+    QVERIFY2(store.loadLatestCorrelationBuild(&loaded, &error), qPrintable(error));
+    QCOMPARE(loaded->id, id);
+    QCOMPARE(loaded->build.correlation, old.correlation);
+    QCOMPARE(loaded->build.observations, old.observations);
+    QCOMPARE(loaded->build.covarianceDaily, old.covarianceDaily);
 }
 
 void TestStoreMigrations::refusesUntouched_data()
