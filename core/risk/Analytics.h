@@ -41,6 +41,11 @@ struct CorrelationBuild
     std::vector<std::optional<double>> correlation; // nullopt: < 20 common observations
     std::vector<int> observations;                  // pairwise-complete counts
     std::vector<double> covarianceDaily;            // shrunk, positive semi-definite
+    // What covarianceDaily is assembled from (assembleCovariance, Correlation.h), and all a
+    // store needs to keep of it: each symbol's daily sample sd over the window, and the
+    // lift that repaired the shrunk correlation to PSD, n x k column-major (empty: none).
+    std::vector<double> dailyVolatility;
+    std::vector<double> covarianceLift;
     double shrinkage = 0.0;                         // Ledoit-Wolf intensity in [0, 1]
     std::vector<VolatilityMetrics> metrics;         // aligned with symbols
     std::vector<SymbolQuality> quality;             // aligned with symbols

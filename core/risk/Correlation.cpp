@@ -47,15 +47,22 @@ struct ReturnWindow
 
 ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
 {
+    // The window is the last `lookback` dates of the joined index. A series' dates inside
+    // it are at most `lookback` of its newest, so only those need reading: the union of
+    // every series' newest `lookback` dates holds the whole window.
     const std::size_t symbolCount = series.size();
+    const auto tail = static_cast<std::size_t>(lookback);
     int minDay = std::numeric_limits<int>::max();
     int maxDay = std::numeric_limits<int>::min();
-    std::vector<std::vector<int>> days(symbolCount);
+    std::vector<std::vector<int>> days(symbolCount); // of the series' last `tail` dates
     for (std::size_t s = 0; s < symbolCount; ++s) {
-        days[s].reserve(series[s].dates.size());
-        for (const auto& date : series[s].dates) {
+        const auto& dates = series[s].dates;
+        const std::size_t first = dates.size() > tail ? dates.size() - tail : 0;
+        days[s].reserve(dates.size() - first);
+        for (std::size_t k = first; k < dates.size(); ++k) {
             // Precondition of buildCorrelation; an invalid date is dropped, never misread.
-            const int day = isIsoDate(date) ? dayNumber(date) : std::numeric_limits<int>::min();
+            const int day =
+                isIsoDate(dates[k]) ? dayNumber(dates[k]) : std::numeric_limits<int>::min();
             days[s].push_back(day);
             if (day != std::numeric_limits<int>::min()) {
                 minDay = std::min(minDay, day);
@@ -89,12 +96,15 @@ ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
     for (std::size_t s = 0; s < symbolCount; ++s) {
         const auto& closes = series[s].closes;
         const auto& symbolDays = days[s];
-        const std::size_t points = std::min(closes.size(), symbolDays.size());
+        // days[s][d] is the date of close offset + d.
+        const std::size_t points = std::min(closes.size(), series[s].dates.size());
+        const std::size_t offset = series[s].dates.size() - symbolDays.size();
         // Walk back from the newest close until the window starts.
-        for (std::size_t k = points; k-- > 1;) {
-            if (symbolDays[k] == std::numeric_limits<int>::min())
+        for (std::size_t k = points; k-- > std::max<std::size_t>(offset, 1);) {
+            const int day = symbolDays[k - offset];
+            if (day == std::numeric_limits<int>::min())
                 continue;
-            const int row = joinedIndex[static_cast<std::size_t>(symbolDays[k] - minDay)] - first;
+            const int row = joinedIndex[static_cast<std::size_t>(day - minDay)] - first;
             if (row < 0)
                 break;
             const double r = closes[k] / closes[k - 1] - 1.0;
@@ -108,20 +118,31 @@ ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
     return window;
 }
 
-// R* = (1 - delta) R + delta I, repaired to positive semi-definite when the pairwise R is
-// not: negative eigenvalues are clipped to 0 and the result rescaled to a unit diagonal
-// (one step of Higham's nearest-correlation method). Clipping touches only the offending
-// directions, where raising delta would shrink every correlation of a gappy 500-symbol
-// build toward 0 and understate the risk of a concentrated book.
-// Only the negative eigenpairs are needed: R*+ = R* + sum_{lambda<0} |lambda| v v', so
-// LAPACK's dsyevr computes just those from the tridiagonal form, in double. That is
-// a fraction of a full decomposition when, as with gaps, a few dozen of 500 are negative.
-MatrixXd shrunkCorrelation(const MatrixXd& correlation, double delta)
+// R* = (1 - delta) R0 + delta I, from the build's pairwise correlation (blanks as 0, unit
+// diagonal, also for a constant symbol's blank one).
+MatrixXd shrunkCorrelation(const CorrelationBuild& build, Eigen::Index n)
 {
-    MatrixXd shrunk = (1.0 - delta) * correlation;
+    MatrixXd shrunk(n, n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j)
+            shrunk(i, j) = (1.0 - build.shrinkage) *
+                           build.correlation[static_cast<std::size_t>(i * n + j)].value_or(0.0);
     shrunk.diagonal().setOnes();
+    return shrunk;
+}
+
+// The lift L that repairs R* to positive semi-definite when the pairwise R is not:
+// R* + L L' clips its negative eigenvalues to 0 (assembleCovariance then rescales to a unit
+// diagonal: one step of Higham's nearest-correlation method). Clipping touches only the
+// offending directions, where raising delta would shrink every correlation of a gappy
+// 500-symbol build toward 0 and understate the risk of a concentrated book.
+// L = V sqrt(-Lambda) over the negative eigenpairs only, so LAPACK's dsyevr computes just
+// those from the tridiagonal form, in double: a fraction of a full decomposition when, as
+// with gaps, a few dozen of 500 are negative. Empty (n x 0) when R* is already PSD.
+MatrixXd repairLift(const MatrixXd& shrunk)
+{
     if (shrunk.rows() == 0 || Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success)
-        return shrunk; // positive definite: the cheap check settles it
+        return MatrixXd(shrunk.rows(), 0); // positive definite: the cheap check settles it
 
     const auto n = static_cast<lapack_int>(shrunk.rows());
     MatrixXd scratch = shrunk; // dsyevr overwrites its input
@@ -157,23 +178,8 @@ MatrixXd shrunkCorrelation(const MatrixXd& correlation, double delta)
         eigenvectors = full.eigenvectors();
         found = static_cast<lapack_int>((eigenvalues.array() < 0.0).count());
     }
-    MatrixXd repaired = shrunk;
-    if (found > 0) {
-        const MatrixXd lift = eigenvectors.leftCols(found) *
-                              (-eigenvalues.head(found)).cwiseMax(0.0).cwiseSqrt().asDiagonal();
-        repaired.selfadjointView<Eigen::Lower>().rankUpdate(lift);
-        repaired = repaired.selfadjointView<Eigen::Lower>();
-    }
-    // Lifting only adds to the diagonal, so every entry there is >= 1 before the rescale.
-    // Each pair is scaled once and mirrored, so the result is exactly symmetric (the store
-    // keeps one triangle).
-    const VectorXd scale = repaired.diagonal().cwiseSqrt();
-    for (Eigen::Index j = 0; j < repaired.cols(); ++j) {
-        for (Eigen::Index i = j + 1; i < repaired.rows(); ++i)
-            repaired(j, i) = repaired(i, j) = repaired(i, j) / (scale(i) * scale(j));
-        repaired(j, j) = 1.0;
-    }
-    return repaired;
+    return eigenvectors.leftCols(found) *
+           (-eigenvalues.head(found)).cwiseMax(0.0).cwiseSqrt().asDiagonal();
 }
 
 } // namespace
@@ -251,13 +257,16 @@ VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, in
         negatives.size() >= 2 ? meanAndStd(negatives).second * annualize : 0.0;
 
     // 5th percentile, linear interpolation between closest ranks (numpy's default).
-    std::vector<double> sorted = returns;
-    std::sort(sorted.begin(), sorted.end());
+    // Only the two order statistics around the position are needed, not a full sort.
+    std::vector<double> ranked = returns;
     const double position = 0.05 * static_cast<double>(n - 1);
     const auto lower = static_cast<std::size_t>(std::floor(position));
     const double fraction = position - static_cast<double>(lower);
-    metrics.var95 = lower + 1 < n ? sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
-                                  : sorted[lower];
+    const auto lowerIt = ranked.begin() + static_cast<std::ptrdiff_t>(lower);
+    std::nth_element(ranked.begin(), lowerIt, ranked.end());
+    const double below = *lowerIt;
+    const double above = lower + 1 < n ? *std::min_element(lowerIt + 1, ranked.end()) : below;
+    metrics.var95 = lower + 1 < n ? below + fraction * (above - below) : below;
     return metrics;
 }
 
@@ -398,7 +407,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
                 const double meanProduct = zCross(i, j) / count;
                 const double spread =
                     std::max(0.0, productSquares(i, j) - count * meanProduct * meanProduct);
-                varianceSum += count / std::pow(count - 1.0, 3) * spread;
+                varianceSum += count / ((count - 1.0) * (count - 1.0) * (count - 1.0)) * spread;
                 rhoSquareSum += rho(i, j) * rho(i, j);
             }
         }
@@ -406,14 +415,44 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     const double analytic =
         rhoSquareSum > 0.0 ? std::clamp(varianceSum / rhoSquareSum, 0.0, 1.0) : (n > 1 ? 1.0 : 0.0);
     build.shrinkage = analytic;
-    const MatrixXd target = shrunkCorrelation(rho, analytic);
+    const MatrixXd lift = repairLift(shrunkCorrelation(build, n));
+    build.dailyVolatility.assign(stdDaily.data(), stdDaily.data() + n);
+    build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
+    build.covarianceDaily = assembleCovariance(build);
+    return build;
+}
 
-    build.covarianceDaily.assign(symbolCount * symbolCount, 0.0);
+std::vector<double> assembleCovariance(const CorrelationBuild& build)
+{
+    const std::size_t symbolCount = build.symbols.size();
+    const auto n = static_cast<Eigen::Index>(symbolCount);
+    if (build.correlation.size() != symbolCount * symbolCount ||
+        build.dailyVolatility.size() != symbolCount ||
+        (n > 0 ? build.covarianceLift.size() % symbolCount != 0 : !build.covarianceLift.empty()))
+        return {};
+    MatrixXd repaired = shrunkCorrelation(build, n);
+    if (!build.covarianceLift.empty()) {
+        const Eigen::Map<const MatrixXd> lift(
+            build.covarianceLift.data(), n,
+            static_cast<Eigen::Index>(build.covarianceLift.size() / symbolCount));
+        repaired.selfadjointView<Eigen::Lower>().rankUpdate(lift);
+        // Lifting only adds to the diagonal, so every entry there is >= 1: each pair is
+        // scaled once and mirrored, so the result is exactly symmetric (the store keeps
+        // one triangle).
+        const VectorXd scale = repaired.diagonal().cwiseSqrt();
+        for (Eigen::Index j = 0; j < n; ++j) {
+            for (Eigen::Index i = j + 1; i < n; ++i)
+                repaired(j, i) = repaired(i, j) = repaired(i, j) / (scale(i) * scale(j));
+            repaired(j, j) = 1.0;
+        }
+    }
+    std::vector<double> covariance(symbolCount * symbolCount);
     for (Eigen::Index i = 0; i < n; ++i)
         for (Eigen::Index j = 0; j < n; ++j)
-            build.covarianceDaily[static_cast<std::size_t>(i * n + j)] =
-                stdDaily(i) * stdDaily(j) * target(i, j);
-    return build;
+            covariance[static_cast<std::size_t>(i * n + j)] =
+                build.dailyVolatility[static_cast<std::size_t>(i)] *
+                build.dailyVolatility[static_cast<std::size_t>(j)] * repaired(i, j);
+    return covariance;
 }
 
 std::vector<int> clusterOrder(const CorrelationBuild& build)

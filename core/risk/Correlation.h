@@ -45,6 +45,14 @@ std::optional<InputError> checkLookback(int lookback);
 CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series,
                                   int lookback = kDefaultLookback);
 
+// The covariance of a build from its parts, as buildCorrelation defines it: R0 is
+// `correlation` with blanks as 0 and a unit diagonal, R* = (1 - shrinkage) R0 + shrinkage I,
+// R+ = R* + L L' rescaled to a unit diagonal (L = covarianceLift, n x k; R+ = R* when
+// empty), and S_ij = dailyVolatility_i dailyVolatility_j R+_ij. buildCorrelation fills
+// covarianceDaily with exactly this, so a store that keeps the parts reads back the same
+// bits. Empty when the parts do not fit the symbols.
+std::vector<double> assembleCovariance(const CorrelationBuild& build);
+
 // SPEC 5 metrics of one series on its own last `lookback` returns. Degenerate windows give
 // finite values, never NaN: fewer than 2 returns -> volatility 0 and no Sharpe; fewer than
 // 2 negative returns -> downside 0; no return -> var_95 0. max_drawdown runs over the

@@ -8,6 +8,7 @@
 #include "HeatmapWidget.h"
 #include "MainWindow.h"
 #include "PositionsModel.h"
+#include "risk/Correlation.h"
 
 #include <QApplication>
 #include <QImage>
@@ -57,13 +58,11 @@ CorrelationBuild build()
     const size_t n = kSymbols;
     b.correlation.resize(n * n);
     b.observations.assign(n * n, 250);
-    b.covarianceDaily.resize(n * n);
     for (size_t i = 0; i < n; ++i)
-        for (size_t j = 0; j < n; ++j) {
-            const double rho = i == j ? 1.0 : beta[i] * beta[j];
-            b.correlation[i * n + j] = rho;
-            b.covarianceDaily[i * n + j] = rho * 0.02 * 0.02;
-        }
+        for (size_t j = 0; j < n; ++j)
+            b.correlation[i * n + j] = i == j ? 1.0 : beta[i] * beta[j];
+    b.dailyVolatility.assign(n, 0.02);
+    b.covarianceDaily = assembleCovariance(b);
     b.metrics.resize(n);
     b.quality.resize(n);
     for (size_t i = 0; i < n; ++i) {

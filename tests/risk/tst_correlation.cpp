@@ -383,26 +383,33 @@ void TestCorrelation::covarianceStaysPsdWhenPairsDisagree()
     QVERIFY(impliedRho(0, 2) < 0.0);
 }
 
-// Sixty symbols, each trading on its own random 60% of 90 days: the pairwise matrix is
-// far from PSD, so the eigenvalue repair runs on many directions at once. The store keeps
-// one triangle, so the result must be symmetric to the bit, and still PSD.
+// Twenty noisy copies of the disagreeing triplet above: 60 symbols whose pairwise matrix
+// stays indefinite after shrinkage, so the eigenvalue repair runs on many directions at
+// once. The store keeps one triangle and the parts, so the result must be symmetric to the
+// bit, PSD, and rebuilt exactly from its parts.
 void TestCorrelation::repairedCovarianceIsExactlySymmetric()
 {
     std::mt19937 random(20261126);
-    std::uniform_real_distribution<double> move(-0.03, 0.03);
+    std::uniform_real_distribution<double> noise(-0.002, 0.002);
+    std::vector<int> aDays = dayRange(0, 30);
+    for (int d = 69; d <= 100; ++d)
+        aDays.push_back(d);
     std::vector<PriceSeries> all;
-    for (int s = 0; s < 60; ++s) {
-        std::vector<int> days;
-        for (int d = 0; d < 90; ++d)
-            if (random() % 5 < 3)
-                days.push_back(d);
-        std::vector<double> returns(90);
-        for (double& r : returns)
-            r = move(random);
-        all.push_back(makeSeries("S" + std::to_string(s), days,
-                                 [returns](int day) { return returns[std::size_t(day)]; }));
+    for (int copy = 0; copy < 20; ++copy) {
+        std::vector<double> jitter(101);
+        for (double& j : jitter)
+            j = noise(random);
+        const std::string suffix = std::to_string(copy);
+        all.push_back(makeSeries("A" + suffix, aDays,
+                                 [jitter](int d) { return wiggle(d) + jitter[std::size_t(d)]; }));
+        all.push_back(makeSeries("B" + suffix, dayRange(0, 60), [jitter](int d) {
+            return (d <= 30 ? wiggle(d) : otherWiggle(d)) + jitter[std::size_t(d)];
+        }));
+        all.push_back(makeSeries("C" + suffix, dayRange(30, 100), [jitter](int d) {
+            return (d <= 60 ? otherWiggle(d) : -wiggle(d)) + jitter[std::size_t(d)];
+        }));
     }
-    const CorrelationBuild build = buildCorrelation(all, 90);
+    const CorrelationBuild build = buildCorrelation(all, 1000);
     const std::size_t n = build.symbols.size();
     QVERIFY(smallestEigenvalue(blanksAsZero(build), n) < -0.1); // the repair has work to do
     for (std::size_t i = 0; i < n; ++i)
@@ -412,6 +419,16 @@ void TestCorrelation::repairedCovarianceIsExactlySymmetric()
             QCOMPARE(build.observations[i * n + j], build.observations[j * n + i]);
         }
     QVERIFY(smallestEigenvalue(build.covarianceDaily, n) >= -1e-12);
+    // The parts a store keeps give back the very same covariance.
+    QVERIFY(!build.covarianceLift.empty());
+    QCOMPARE(build.covarianceLift.size() % n, std::size_t(0));
+    QCOMPARE(assembleCovariance(build), build.covarianceDaily);
+    CorrelationBuild partsMissing = build;
+    partsMissing.dailyVolatility.pop_back();
+    QVERIFY(assembleCovariance(partsMissing).empty());
+    partsMissing = build;
+    partsMissing.covarianceLift.pop_back();
+    QVERIFY(assembleCovariance(partsMissing).empty());
 }
 
 void TestCorrelation::volatilityMetrics_data()
@@ -563,6 +580,7 @@ void TestCorrelation::bundledSampleBuildIsSane()
         }
     }
     QVERIFY(smallestEigenvalue(build.covarianceDaily, n) >= -1e-12);
+    QCOMPARE(assembleCovariance(build), build.covarianceDaily);
     std::vector<int> order = clusterOrder(build);
     std::sort(order.begin(), order.end());
     for (std::size_t i = 0; i < n; ++i)

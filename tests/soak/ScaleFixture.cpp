@@ -1,6 +1,7 @@
 #include "ScaleFixture.h"
 
 #include "Store.h"
+#include "risk/Correlation.h"
 
 #include <random>
 #include <sys/resource.h>
@@ -40,14 +41,11 @@ CorrelationBuild scaleBuild(int symbols)
     }
     build.correlation.resize(n * n);
     build.observations.assign(n * n, 250);
-    build.covarianceDaily.resize(n * n);
-    constexpr double sigmaDaily = 0.02;
     for (size_t i = 0; i < n; ++i)
-        for (size_t j = 0; j < n; ++j) {
-            const double rho = i == j ? 1.0 : beta[i] * beta[j];
-            build.correlation[i * n + j] = rho;
-            build.covarianceDaily[i * n + j] = rho * sigmaDaily * sigmaDaily;
-        }
+        for (size_t j = 0; j < n; ++j)
+            build.correlation[i * n + j] = i == j ? 1.0 : beta[i] * beta[j];
+    build.dailyVolatility.assign(n, 0.02);
+    build.covarianceDaily = assembleCovariance(build);
     build.metrics.resize(n);
     build.quality.resize(n);
     for (size_t i = 0; i < n; ++i) {

@@ -3,6 +3,7 @@
 
 #include "SizingService.h"
 #include "StoreTestSupport.h"
+#include "risk/Correlation.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -203,7 +204,8 @@ void TestSizingService::storedMetricsDriveTheForecast()
     build.symbols = {"NVDA"};
     build.correlation = {1.0};
     build.observations = {250};
-    build.covarianceDaily = {0.0004};
+    build.dailyVolatility = {0.02};
+    build.covarianceDaily = assembleCovariance(build);
     build.metrics = {VolatilityMetrics{0.80, 0.5, 0.1, -0.05, -0.3, 250}};
     build.quality = {SymbolQuality{"NVDA", 250, 0, "2025-01-01", "2026-11-24"}};
     QString error;
@@ -222,7 +224,8 @@ void TestSizingService::corruptMetricsFallBackToLegacy()
     build.symbols = {"NVDA"};
     build.correlation = {1.0};
     build.observations = {250};
-    build.covarianceDaily = {0.0004};
+    build.dailyVolatility = {0.02};
+    build.covarianceDaily = assembleCovariance(build);
     build.metrics = {VolatilityMetrics{-0.2, 0.1, 0.5, -0.05, -0.3, 250}}; // negative vol
     build.quality = {SymbolQuality{"NVDA", 250, 0, "2025-01-01", "2026-11-24"}};
     QString error;
@@ -249,7 +252,8 @@ void TestSizingService::tooShortMetricsUseTheDefaults()
     build.symbols = {"NEWCO"};
     build.correlation = {std::nullopt};
     build.observations = {1};
-    build.covarianceDaily = {0.0};
+    build.dailyVolatility = {0.0};
+    build.covarianceDaily = assembleCovariance(build);
     build.metrics = {VolatilityMetrics{0.0, 0.0, std::nullopt, 0.0, 0.0, 1}}; // one return
     build.quality = {SymbolQuality{"NEWCO", 1, 0, "2026-11-23", "2026-11-24"}};
     QString error;

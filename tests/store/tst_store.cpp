@@ -3,6 +3,7 @@
 
 #include "Store.h"
 #include "StoreTestSupport.h"
+#include "risk/Correlation.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -41,9 +42,14 @@ CorrelationBuild makeBuild(size_t n)
                       : std::optional<double>(
                             i == j ? 1.0 : std::cos(double(std::min(i, j) * n + std::max(i, j)))));
             build.observations.push_back(blank ? 12 : 249);
-            build.covarianceDaily.push_back(i == j ? 4e-4 : 1e-5 * std::sin(double(i + j)));
         }
     }
+    for (size_t i = 0; i < n; ++i)
+        build.dailyVolatility.push_back(0.02 + 0.0001 * double(i));
+    if (n > 2) // a repair lift of two columns, as a gappy build has
+        for (size_t k = 0; k < 2 * n; ++k)
+            build.covarianceLift.push_back(0.01 * std::sin(double(k)));
+    build.covarianceDaily = assembleCovariance(build);
     return build;
 }
 
@@ -480,12 +486,12 @@ void TestStore::correlationBuildRoundTrip()
     QVERIFY(m_store.loadLatestCorrelationBuild(&loaded, &error));
     QCOMPARE(loaded->id, id);
 
-    // Damage written behind our back is reported, never read as numbers (4 symbols: 10
-    // cells in the triangle, the last one made NaN).
+    // Damage written behind our back is reported, never read as numbers (4 symbols: 4 sds
+    // and a one-column lift whose last value is NaN).
     QVERIFY(testing::execRawSql(
         m_path,
         QStringLiteral("UPDATE correlation_builds SET covariance_daily = X'") +
-            QString(9 * 16, QLatin1Char('0')) + QStringLiteral("000000000000F87F'"),
+            QString(7 * 16, QLatin1Char('0')) + QStringLiteral("000000000000F87F'"),
         &error));
     QVERIFY(!m_store.loadLatestCorrelationBuild(&loaded, &error));
     QVERIFY2(error.contains(QLatin1String("not finite")), qPrintable(error));

@@ -3,6 +3,8 @@
 
 #include "Store.h"
 #include "StoreTestSupport.h"
+#include "risk/Correlation.h"
+#include "risk/PriceFile.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -142,8 +144,9 @@ void TestStoreMigrations::version2FileGainsAuditDetail()
     QCOMPARE(resumed, SizingMode::Legacy);
 }
 
-// Issue 4: v3 -> v4 packs correlation builds (one triangle, compressed counts). A build
-// written in the old full layout still reads back exactly, and the next build is packed.
+// Issue 4: v3 -> v4 packs correlation builds (one triangle, compressed counts, the
+// covariance's parts). A build written in the old full layout still reads back exactly, and
+// the next build is packed and reads back exactly too.
 void TestStoreMigrations::version3BuildReadsBackAfterPacking()
 {
     const QString file = path(QStringLiteral("v3.sqlite"));
@@ -173,8 +176,11 @@ void TestStoreMigrations::version3BuildReadsBackAfterPacking()
     QVERIFY(!old.metrics[1].sharpeRatio);
     QCOMPARE(old.quality[2].missing, 116);
 
+    const auto prices = loadPriceFolder(KELLY_SOURCE_DIR "/resources/prices");
+    QVERIFY(prices.ok());
+    const CorrelationBuild fresh = buildCorrelation(prices.value());
     qint64 id = 0;
-    QVERIFY2(store.saveCorrelationBuild(old, testing::utc(2026, 11, 25, 21), &id, &error),
+    QVERIFY2(store.saveCorrelationBuild(fresh, testing::utc(2026, 11, 25, 21), &id, &error),
              qPrintable(error));
     QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT group_concat(layout, ',') FROM"
                                                      " (SELECT layout FROM correlation_builds"
@@ -182,9 +188,10 @@ void TestStoreMigrations::version3BuildReadsBackAfterPacking()
              QStringLiteral("1,2"));
     QVERIFY2(store.loadLatestCorrelationBuild(&loaded, &error), qPrintable(error));
     QCOMPARE(loaded->id, id);
-    QCOMPARE(loaded->build.correlation, old.correlation);
-    QCOMPARE(loaded->build.observations, old.observations);
-    QCOMPARE(loaded->build.covarianceDaily, old.covarianceDaily);
+    QCOMPARE(loaded->build.correlation, fresh.correlation);
+    QCOMPARE(loaded->build.observations, fresh.observations);
+    QCOMPARE(loaded->build.covarianceDaily, fresh.covarianceDaily);
+    QCOMPARE(loaded->build.dailyVolatility, fresh.dailyVolatility);
 }
 
 void TestStoreMigrations::refusesUntouched_data()
