@@ -42,14 +42,14 @@ const QHash<QString, Handler>& handlers()
 
 int Session::badInput(const QString& message) const
 {
-    err << "kellyctl: " << message << '\n';
+    err << "kellyctl: " << store::printable(message) << '\n';
     err.flush();
     return ExitBadInput;
 }
 
 int Session::failure(const QString& message) const
 {
-    err << "kellyctl: " << message << '\n';
+    err << "kellyctl: " << store::printable(message) << '\n';
     err.flush();
     return ExitFailure;
 }

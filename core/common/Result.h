@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Text.h"
+
 #include <string>
 #include <utility>
 #include <variant>
@@ -13,7 +15,8 @@ struct InputError
     std::string field;
     std::string message;
 
-    std::string describe() const { return field + ": " + message; }
+    // Safe to print: a field or message quoting outside text cannot carry control codes.
+    std::string describe() const { return printable(field + ": " + message); }
 };
 
 // A small std::expected stand-in (C++23's is not available in C++20).

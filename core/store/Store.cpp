@@ -1,6 +1,7 @@
 #include "Store.h"
 
 #include "StoreImpl.h"
+#include "common/Text.h"
 
 #include <QDir>
 #include <QFile>
@@ -135,6 +136,11 @@ QString resolveStorePath(const QString& dbOption, const QString& environmentDb)
 }
 
 // --- time -------------------------------------------------------------------------------
+
+QString printable(const QString& text)
+{
+    return QString::fromStdString(kelly::printable(text.toStdString()));
+}
 
 QString isoUtc(UtcTime time)
 {

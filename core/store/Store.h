@@ -26,6 +26,11 @@ namespace kelly::store {
 
 // ISO-8601 UTC text as the store keeps it ("2026-11-25T21:56:22Z").
 QString isoUtc(UtcTime time);
+
+// Text the store holds or an error quotes, safe for a terminal, the screen or a log: control
+// and hidden direction characters written out (kelly::printable, common/Text.h). A bot may
+// write any text into the schema.
+QString printable(const QString& text);
 std::optional<UtcTime> parseIsoUtc(const QString& text); // accepts any offset, or Z
 QDateTime toQDateTime(UtcTime time);
 UtcTime fromQDateTime(const QDateTime& time);

@@ -48,6 +48,7 @@ protected:
         return path;
     }
 
+    QString storePath() const { return m_dir->filePath(QStringLiteral("store.sqlite")); }
     QString sizingLog() const { return m_dir->filePath(QStringLiteral("sizing.log")); }
 
     std::unique_ptr<QTemporaryDir> m_dir;

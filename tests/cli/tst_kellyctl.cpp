@@ -32,6 +32,7 @@ private Q_SLOTS:
     void sizeRecordsDecisionAndLog();
     void bookCommands();
     void settingsModeAndAudit();
+    void outsideTextIsPrintedEscaped();
     void environmentLock();
     void statusJson();
     void statusOnFridayAndCashAccount();
@@ -356,6 +357,34 @@ void TestKellyctl::settingsModeAndAudit()
     QCOMPARE(newest.value(QLatin1String("origin")).toString(), QStringLiteral("cli"));
     QCOMPARE(newest.value(QLatin1String("time")).toString(), kNow);
     QVERIFY(run({QStringLiteral("audit")}).out.contains(QLatin1String("mode: (unset) -> legacy")));
+}
+
+// Issue 7: what a bot or a file puts in reaches the terminal with its control characters
+// written out: an error quoting bad input, and audit text written straight into the schema.
+void TestKellyctl::outsideTextIsPrintedEscaped()
+{
+    const KellyctlRun refused =
+        run({QStringLiteral("set"), QStringLiteral("symbol_cap_pct"), QStringLiteral("\x1b[2J50")});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(!refused.err.contains(QChar(0x1B)), qPrintable(refused.err));
+    QVERIFY2(refused.err.contains(QLatin1String("\\x1B[2J50")), qPrintable(refused.err));
+
+    QString error;
+    QVERIFY2(
+        kelly::testing::execRawSql(storePath(),
+                                   QStringLiteral("INSERT INTO settings_audit (changed_at, key,"
+                                                  " old_value, new_value, origin, detail) VALUES"
+                                                  " ('2026-11-25T20:00:00Z', 'mode', NULL,"
+                                                  " 'legacy', 'bot' || char(27) || '[31m',"
+                                                  " 'why' || char(8238) || 'txt')"),
+                                   &error),
+        qPrintable(error));
+    const KellyctlRun audit = run({QStringLiteral("audit")});
+    QCOMPARE(audit.exitCode, 0);
+    QVERIFY2(!audit.out.contains(QChar(0x1B)) && !audit.out.contains(QChar(0x202E)),
+             qPrintable(audit.out));
+    QVERIFY2(audit.out.contains(QLatin1String("bot\\x1B[31m")), qPrintable(audit.out));
+    QVERIFY2(audit.out.contains(QLatin1String("why\\u{202E}txt")), qPrintable(audit.out));
 }
 
 void TestKellyctl::environmentLock()

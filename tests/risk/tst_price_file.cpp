@@ -1,4 +1,5 @@
 // SPEC 5 price files: accepted layouts, and every error naming its file and line.
+#include "common/Text.h"
 #include "risk/PriceFile.h"
 
 #include <QDir>
@@ -37,6 +38,9 @@ private Q_SLOTS:
     void folderErrors_data();
     void folderErrors();
     void manyFilesLoadInParallelDeterministically();
+    void printableEscapesControlCharacters_data();
+    void printableEscapesControlCharacters();
+    void errorsQuotingTheFileArePrintable();
 };
 
 void TestPriceFile::parses_data()
@@ -290,6 +294,46 @@ void TestPriceFile::manyFilesLoadInParallelDeterministically()
             QString::fromStdString(failed.error().field).endsWith(QStringLiteral("/S17.csv:2")),
             failed.error().field.c_str());
     }
+}
+
+// Issue 7: outside text reaches the terminal, the screen and the log with its control and
+// hidden direction characters written out, and everything else untouched.
+void TestPriceFile::printableEscapesControlCharacters_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("plain") << QByteArray("NVDA 2024-01-02") << QByteArray("NVDA 2024-01-02");
+    QTest::newRow("utf-8 kept") << QByteArray("Z\xC3\xBCrich \xE2\x82\xAC")
+                                << QByteArray("Z\xC3\xBCrich \xE2\x82\xAC");
+    QTest::newRow("escape sequence") << QByteArray("\x1B[2Jgone") << QByteArray("\\x1B[2Jgone");
+    QTest::newRow("newline, tab, cr, nul") << QByteArray("a\nb\tc\rd", 7) + QByteArray(1, '\0')
+                                           << QByteArray("a\\x0Ab\\x09c\\x0Dd\\x00");
+    QTest::newRow("del") << QByteArray("x\x7Fy") << QByteArray("x\\x7Fy");
+    QTest::newRow("c1 csi") << QByteArray("x\xC2\x9B"
+                                          "31m")
+                            << QByteArray("x\\u{009B}31m");
+    QTest::newRow("bidi override") << QByteArray("abc\xE2\x80\xAE"
+                                                 "fed")
+                                   << QByteArray("abc\\u{202E}fed");
+    QTest::newRow("isolate") << QByteArray("\xE2\x81\xA6x") << QByteArray("\\u{2066}x");
+    QTest::newRow("cut sequence kept") << QByteArray("\xE2\x80") << QByteArray("\xE2\x80");
+}
+
+void TestPriceFile::printableEscapesControlCharacters()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, expected);
+    QCOMPARE(QByteArray::fromStdString(printable(text.toStdString())), expected);
+}
+
+void TestPriceFile::errorsQuotingTheFileArePrintable()
+{
+    const auto series = parsePriceCsv("date,close\n2024-01-02,\x1B]0;owned\x07\n", kLabel, "NVDA");
+    QVERIFY(!series.ok());
+    const std::string shown = series.error().describe();
+    QVERIFY2(shown.find('\x1B') == std::string::npos && shown.find('\x07') == std::string::npos,
+             shown.c_str());
+    QVERIFY2(shown.find("\\x1B]0;owned\\x07") != std::string::npos, shown.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestPriceFile)
