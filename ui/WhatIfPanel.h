@@ -89,6 +89,8 @@ private:
     QLabel* m_results[2][RowCount];
     bool m_priceAutoFilled = true;
     std::optional<SizingRequest> m_lastRequest; // what the shown figures were sized from
+    std::vector<std::string> m_knownSymbols;    // the completer's list, sorted
+    std::optional<SizingMode> m_modeShown;      // the mode the column titles show
 };
 
 } // namespace kelly::ui
