@@ -34,6 +34,7 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
             --m_requestsInFlight;
             reportError(error);
         });
+        connect(m_loader, &DeskStateLoader::sized, this, &DeskSession::dryRunsSized);
         m_loaderThread.setObjectName(QStringLiteral("DeskStateLoader"));
         m_loaderThread.start();
     }
@@ -159,17 +160,33 @@ bool DeskSession::saveCorrelationBuild(const CorrelationBuild& build, QString* e
     return showWrite(error);
 }
 
+void DeskSession::sizeDryRunsLater(const SizingRequest& request,
+                                   const std::vector<SizingMode>& modes)
+{
+    if (!m_loader) {
+        Q_EMIT dryRunsSized(std::make_shared<const DryRuns>(
+            sizeDryRuns(m_store, m_environment, m_clock.now(), request, modes)));
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_loader,
+        [loader = m_loader, request, modes, now = m_clock.now()] {
+            loader->sizeDryRuns(request, modes, now);
+        },
+        Qt::QueuedConnection);
+}
+
 bool DeskSession::sizeDryRun(const SizingRequest& request, SizingMode mode,
                              store::SizingOutcome* out, QString* error,
                              store::SizingFailure* failure)
 {
-    store::SizingService service(m_store, m_environment);
-    store::SizingCall call;
-    call.request = request;
-    call.modeOverride = mode;
-    call.dryRun = true;
-    call.origin = QStringLiteral("dashboard");
-    return service.size(call, m_clock.now(), out, error, failure);
+    DryRuns::Run run =
+        std::move(sizeDryRuns(m_store, m_environment, m_clock.now(), request, {mode}).runs.front());
+    *out = std::move(run.outcome);
+    *error = run.error;
+    if (failure)
+        *failure = run.failure;
+    return run.sized;
 }
 
 } // namespace kelly::ui

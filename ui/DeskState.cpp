@@ -54,6 +54,26 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
     return true;
 }
 
+DryRuns sizeDryRuns(store::Store& store, const store::Environment& environment, UtcTime now,
+                    const SizingRequest& request, const std::vector<SizingMode>& modes)
+{
+    DryRuns dryRuns;
+    dryRuns.request = request;
+    store::SizingService service(store, environment);
+    for (const SizingMode mode : modes) {
+        DryRuns::Run run;
+        run.mode = mode;
+        store::SizingCall call;
+        call.request = request;
+        call.modeOverride = mode;
+        call.dryRun = true;
+        call.origin = QStringLiteral("dashboard");
+        run.sized = service.size(call, now, &run.outcome, &run.error, &run.failure);
+        dryRuns.runs.push_back(std::move(run));
+    }
+    return dryRuns;
+}
+
 void moveDeskStateTo(DeskState* state, UtcTime now)
 {
     state->now = now;

@@ -4,6 +4,7 @@
 #include "sizing/Exposure.h"
 #include "store/DrawdownGuardService.h"
 #include "store/Settings.h"
+#include "store/SizingService.h"
 #include "store/Store.h"
 
 #include <optional>
@@ -39,6 +40,26 @@ struct DeskState
 bool readDeskState(store::Store& store, const store::Environment& environment, UtcTime now,
                    const std::optional<store::StoredCorrelationBuild>& heldBuild, DeskState* out,
                    store::ChangeStamp* stamp, QString* error);
+
+// One request sized as dry runs in several modes, exactly as the bot's next call would size
+// it (the what-if form's two columns).
+struct DryRuns
+{
+    struct Run
+    {
+        SizingMode mode = SizingMode::Enhanced;
+        bool sized = false; // else `error` (and `failure`) say why
+        store::SizingOutcome outcome;
+        QString error;
+        store::SizingFailure failure = store::SizingFailure::None;
+    };
+    SizingRequest request;
+    std::vector<Run> runs;
+};
+
+// Sizes `request` in each of `modes` on `store`, all as dry runs of origin `dashboard`.
+DryRuns sizeDryRuns(store::Store& store, const store::Environment& environment, UtcTime now,
+                    const SizingRequest& request, const std::vector<SizingMode>& modes);
 
 // The time-dependent figures (SPEC 6 at `now`); everything else in `state` stays.
 void moveDeskStateTo(DeskState* state, UtcTime now);

@@ -52,4 +52,20 @@ void DeskStateLoader::load(quint64 id, UtcTime now, bool force)
     Q_EMIT loaded(id, std::move(state));
 }
 
+void DeskStateLoader::sizeDryRuns(const SizingRequest& request,
+                                  const std::vector<SizingMode>& modes, UtcTime now)
+{
+    QString error;
+    if (!openStore(&error)) {
+        auto failed = std::make_shared<DryRuns>();
+        failed->request = request;
+        for (const SizingMode mode : modes)
+            failed->runs.push_back({mode, false, {}, error, store::SizingFailure::Store});
+        Q_EMIT sized(std::move(failed));
+        return;
+    }
+    Q_EMIT sized(std::make_shared<const DryRuns>(
+        ui::sizeDryRuns(*m_store, m_environment, now, request, modes)));
+}
+
 } // namespace kelly::ui

@@ -25,11 +25,15 @@ public:
     // answers request `id` with exactly one of loaded, unchanged or failed. `now` comes
     // from the caller's clock: the loader never reads a clock itself.
     void load(quint64 id, UtcTime now, bool force);
+    // The what-if form's refresh: dry runs on the loader's connection, then sized.
+    void sizeDryRuns(const SizingRequest& request, const std::vector<SizingMode>& modes,
+                     UtcTime now);
 
 Q_SIGNALS:
     void loaded(quint64 id, std::shared_ptr<kelly::ui::DeskState> state);
     void unchanged(quint64 id);
     void failed(quint64 id, const QString& error);
+    void sized(std::shared_ptr<const kelly::ui::DryRuns> dryRuns);
 
 private:
     bool openStore(QString* error);

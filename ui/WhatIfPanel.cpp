@@ -57,6 +57,7 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     m_completer->setFilterMode(Qt::MatchContains);
     m_symbol->setCompleter(m_completer);
     connect(m_symbol, &QLineEdit::editingFinished, this, &WhatIfPanel::prefillPrice);
+    connect(&session, &DeskSession::dryRunsSized, this, &WhatIfPanel::showRefreshed);
     connect(m_completer, qOverload<const QString&>(&QCompleter::activated), this,
             &WhatIfPanel::prefillPrice);
     connect(m_price, &QLineEdit::textEdited, this, [this] { m_priceAutoFilled = false; });
@@ -224,7 +225,18 @@ void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
     // Keep the shown figures current with the book, from the inputs that produced them (not
     // from a field the trader may be half-way through editing).
     if (m_lastRequest)
-        sizeAndShow(*m_lastRequest);
+        m_session.sizeDryRunsLater(*m_lastRequest, {std::begin(kColumns), std::end(kColumns)});
+}
+
+void WhatIfPanel::showRefreshed(const std::shared_ptr<const DryRuns>& dryRuns)
+{
+    const auto same = [](const SizingRequest& a, const SizingRequest& b) {
+        return a.symbol == b.symbol && a.priceUsd == b.priceUsd && a.muDaily == b.muDaily &&
+               a.sigmaDaily == b.sigmaDaily && a.reduce == b.reduce;
+    };
+    // A refresh sized before the trader asked for something else is dropped.
+    if (m_lastRequest && same(*m_lastRequest, dryRuns->request))
+        show(*dryRuns);
 }
 
 void WhatIfPanel::prefillPrice()
@@ -302,29 +314,44 @@ bool WhatIfPanel::calculate()
 
 bool WhatIfPanel::sizeAndShow(const SizingRequest& request)
 {
+    DryRuns dryRuns;
+    dryRuns.request = request;
+    for (const SizingMode mode : kColumns) {
+        DryRuns::Run run;
+        run.mode = mode;
+        run.sized = m_session.sizeDryRun(request, mode, &run.outcome, &run.error, &run.failure);
+        dryRuns.runs.push_back(std::move(run));
+    }
+    return show(dryRuns);
+}
+
+bool WhatIfPanel::show(const DryRuns& dryRuns)
+{
+    const SizingRequest& request = dryRuns.request;
     const Account* account = m_state ? &m_state->account.account : nullptr;
     const CorrelationBuild* build =
         m_state && m_state->correlation ? &m_state->correlation->build : nullptr;
-    const std::optional<double> varBefore =
-        account && build ? computePortfolioRisk(*account, *build).var95Usd : std::nullopt;
+    // The book's VaR against the same build, already computed with the state (off the GUI
+    // thread, issue 7).
+    const std::optional<double> varBefore = m_state ? m_state->risk.var95Usd : std::nullopt;
 
     for (int column = 0; column < 2; ++column) {
-        store::SizingOutcome outcome;
-        QString error;
-        store::SizingFailure failure = store::SizingFailure::None;
-        if (!m_session.sizeDryRun(request, kColumns[column], &outcome, &error, &failure)) {
+        const DryRuns::Run& run = dryRuns.runs.at(static_cast<size_t>(column));
+        if (!run.sized) {
+            const QString& error = run.error;
             // The service names the field on bad input (SPEC 2.1); put it at the field.
             QLineEdit* field = error.startsWith(QStringLiteral("mu"))       ? m_mu
                                : error.startsWith(QStringLiteral("sigma"))  ? m_sigma
                                : error.startsWith(QStringLiteral("symbol")) ? m_symbol
                                                                             : m_price;
-            if (failure == store::SizingFailure::BadInput)
+            if (run.failure == store::SizingFailure::BadInput)
                 markField(field, error);
-            clearResults(failure == store::SizingFailure::BadInput
+            clearResults(run.failure == store::SizingFailure::BadInput
                              ? tr("Fix the marked field.")
                              : tr("The store could not size this: %1").arg(error));
             return false;
         }
+        const store::SizingOutcome& outcome = run.outcome;
         const std::optional<double> varAfter =
             account && build ? computeWhatIfRisk(*account, *build, request.symbol,
                                                  outcome.result.qty, request.priceUsd)

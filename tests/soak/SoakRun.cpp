@@ -4,6 +4,7 @@
 #include "DeskSession.h"
 #include "MainWindow.h"
 #include "ScaleFixture.h"
+#include "WhatIfPanel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -117,9 +118,14 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
     long long applyStartNs = 0;
     QObject::connect(&session, &ui::DeskSession::stateChanged, &session,
                      [&] { applyStartNs = steadyNowNs(); });
+    long long whatIfStartNs = 0;
+    QObject::connect(&session, &ui::DeskSession::dryRunsSized, &session,
+                     [&] { whatIfStartNs = steadyNowNs(); });
     ui::MainWindow window(session);
     window.selectTab(QStringLiteral("book"));
     window.show();
+    if (config.whatIfShown)
+        window.whatIf()->propose(QStringLiteral("S0"));
     QCoreApplication::processEvents();
 
     // A full reload as the poll runs it (store read, SPEC 5/6, every panel updated), idle.
@@ -172,6 +178,13 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
             lastTickSeenNs = steadyNowNs();
         }
         finishWhenSettled();
+    });
+    double whatIfTotalMs = 0.0;
+    QObject::connect(&session, &ui::DeskSession::dryRunsSized, &loop, [&] {
+        const double showMs = static_cast<double>(steadyNowNs() - whatIfStartNs) / 1e6;
+        result->maxWhatIfShowMs = std::max(result->maxWhatIfShowMs, showMs);
+        whatIfTotalMs += showMs;
+        ++result->whatIfRefreshes;
     });
     QObject::connect(&session, &ui::DeskSession::storeError, &loop, [&](const QString& message) {
         ++result->storeErrors;
@@ -242,6 +255,8 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
             static_cast<double>(lastTickSeenNs - result->writer.lastCommitSteadyNs) / 1e6;
     result->meanApplyMs = result->reloads > 0 ? applyTotalMs / result->reloads : 0.0;
     result->meanReadMs = result->reloads > 0 ? readTotalMs / result->reloads : 0.0;
+    result->meanWhatIfShowMs =
+        result->whatIfRefreshes > 0 ? whatIfTotalMs / result->whatIfRefreshes : 0.0;
     result->peakRssMib = peakRssMib();
     return true;
 }
@@ -252,13 +267,14 @@ QString describe(const SoakConfig& config, const SoakResult& result)
     const double targetMarksPerSecond = double(config.positions) * config.ticksPerSecond;
     QStringList lines;
     lines << QStringLiteral("soak: %1 positions, %2-symbol build, %3 ticks/s for %4 s, poll %5 ms,"
-                            " watchdog %6 ms")
+                            " watchdog %6 ms%7")
                  .arg(config.positions)
                  .arg(config.symbols)
                  .arg(config.ticksPerSecond)
                  .arg(config.seconds)
                  .arg(config.pollIntervalMs)
-                 .arg(config.watchdogIntervalMs);
+                 .arg(config.watchdogIntervalMs)
+                 .arg(config.whatIfShown ? QStringLiteral(", a what-if shown") : QString());
     lines << QStringLiteral("idle full reload (store read + SPEC 5/6 + panels): mean %1 ms,"
                             " max %2 ms; reading the build alone: %3 ms")
                  .arg(result.idleReloadMeanMs, 0, 'f', 1)
@@ -296,6 +312,12 @@ QString describe(const SoakConfig& config, const SoakResult& result)
                  .arg(result.maxReadMs, 0, 'f', 1)
                  .arg(result.meanApplyMs, 0, 'f', 1)
                  .arg(result.maxApplyMs, 0, 'f', 1);
+    if (config.whatIfShown)
+        lines << QStringLiteral("what-if shown: %1 re-sized orders; showing one: mean %2 ms,"
+                                " max %3 ms")
+                     .arg(result.whatIfRefreshes)
+                     .arg(result.meanWhatIfShowMs, 0, 'f', 1)
+                     .arg(result.maxWhatIfShowMs, 0, 'f', 1);
     lines << QStringLiteral("GUI watchdog: max gap %1 ms, p99 gap %2 ms; max GUI stall %3 ms"
                             " (target < 50 ms: %4)")
                  .arg(result.maxWatchdogGapMs, 0, 'f', 1)

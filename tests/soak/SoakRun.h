@@ -19,6 +19,8 @@ struct SoakConfig
     int seconds = 60;
     int pollIntervalMs = 250; // the dashboard's own default
     int watchdogIntervalMs = 5;
+    // The what-if form shows an order (as the demo does), so every new state re-sizes it.
+    bool whatIfShown = false;
     QString writerPath; // the soak_writer executable
 };
 
@@ -52,6 +54,10 @@ struct SoakResult
     // Of each reload, the store read on the session's worker thread (off the GUI thread).
     double maxReadMs = 0.0;
     double meanReadMs = 0.0;
+    // With a what-if shown: showing each re-sized order (the sizing runs on the worker).
+    int whatIfRefreshes = 0;
+    double maxWhatIfShowMs = 0.0;
+    double meanWhatIfShowMs = 0.0;
     int reloads = 0;     // stateChanged while the writer ran and until the last tick showed
     int storeErrors = 0; // storeError signals (a run of the same error counts once)
     int lockErrors = 0;  // of those, "database is locked" / busy
