@@ -1,23 +1,9 @@
 #include "DeskSession.h"
 
 #include "Clock.h"
-#include "risk/PortfolioRisk.h"
+#include "DeskStateLoader.h"
 
 namespace kelly::ui {
-
-namespace {
-
-// The lists the dashboard shows; older rows stay in the store and in `kellyctl`.
-constexpr int kDecisionRows = 1000;
-constexpr int kAuditRows = 1000;
-
-ExposureReport exposureOf(const DeskState& state)
-{
-    return computeExposure(state.account.account, state.settings.limits, state.settings.cryptoList,
-                           state.settings.leverageCostAnnual, state.now);
-}
-
-} // namespace
 
 DeskSession::DeskSession(store::Store& store, const Clock& clock, store::Environment environment,
                          QObject* parent)
@@ -29,8 +15,29 @@ DeskSession::DeskSession(store::Store& store, const Clock& clock, store::Environ
     connect(&m_tickTimer, &QTimer::timeout, this, &DeskSession::tick);
 }
 
+DeskSession::~DeskSession()
+{
+    // The loader and its connection go with the thread (deleteLater on finished).
+    m_loaderThread.quit();
+    m_loaderThread.wait();
+}
+
 void DeskSession::start(std::chrono::milliseconds pollInterval)
 {
+    if (!m_loader) {
+        m_loader = new DeskStateLoader(m_store.path(), m_environment);
+        m_loader->moveToThread(&m_loaderThread);
+        connect(&m_loaderThread, &QThread::finished, m_loader, &QObject::deleteLater);
+        connect(m_loader, &DeskStateLoader::loaded, this, &DeskSession::onLoaded);
+        connect(m_loader, &DeskStateLoader::unchanged, this, [this] { --m_requestsInFlight; });
+        connect(m_loader, &DeskStateLoader::failed, this, [this](quint64, const QString& error) {
+            --m_requestsInFlight;
+            reportError(error);
+        });
+        connect(m_loader, &DeskStateLoader::sized, this, &DeskSession::dryRunsSized);
+        m_loaderThread.setObjectName(QStringLiteral("DeskStateLoader"));
+        m_loaderThread.start();
+    }
     m_pollTimer.start(pollInterval);
     m_tickTimer.start(std::chrono::seconds(1));
 }
@@ -38,72 +45,72 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
 bool DeskSession::reload(QString* error)
 {
     auto next = std::make_shared<DeskState>();
-    // The guard first: a trip is a write, and the stamp read below already includes it.
-    if (!store::DrawdownGuardService(m_store, m_environment)
-             .check(m_clock.now(), &next->guard, error) ||
-        !m_store.loadHaltEntry(&next->haltEntry, error))
-        return false;
     store::ChangeStamp stamp;
-    // The stamp is read first: a write landing during the reload moves it again, so the
-    // next poll reloads once more instead of missing that write.
-    if (!m_store.changeStamp(&stamp, error) || !m_store.loadAccount(&next->account, error) ||
-        !m_store.effectiveSettings(m_environment, &next->settings, error) ||
-        !m_store.loadDecisions(&next->decisions, kDecisionRows, error) ||
-        !m_store.loadAudit(&next->audit, kAuditRows, error) ||
-        !m_store.loadSnapshots(&next->snapshots, 0, error) ||
-        !loadCorrelation(&next->correlation, error))
+    if (!readDeskState(m_store, m_environment, m_clock.now(), m_state->correlation, next.get(),
+                       &stamp, error))
         return false;
-    next->now = m_clock.now();
-    next->exposure = exposureOf(*next);
-    if (next->correlation)
-        next->risk = computePortfolioRisk(next->account.account, next->correlation->build);
-    m_state = std::move(next);
-    m_lastStamp = stamp;
-    Q_EMIT stateChanged();
+    m_oldestCurrentRequest = m_nextRequest;
+    adopt(std::move(next));
     return true;
-}
-
-bool DeskSession::loadCorrelation(std::optional<store::StoredCorrelationBuild>* out,
-                                  QString* error) const
-{
-    // A saved build never changes, and re-reading a 500-symbol one took ~40% of a reload
-    // while a bot marks prices (issue 7 soak): read it only when a new one was saved.
-    std::optional<qint64> latestId;
-    if (!m_store.latestCorrelationBuildId(&latestId, error))
-        return false;
-    if (latestId && m_state->correlation && m_state->correlation->id == *latestId) {
-        *out = m_state->correlation;
-        return true;
-    }
-    return m_store.loadLatestCorrelationBuild(out, error);
 }
 
 void DeskSession::poll()
 {
-    store::ChangeStamp stamp;
-    QString error;
-    if (!m_store.changeStamp(&stamp, &error)) {
-        if (error != m_lastError)
-            Q_EMIT storeError(error);
-        m_lastError = error;
-        return;
-    }
-    if (m_lastStamp && *m_lastStamp == stamp)
-        return;
-    if (!reload(&error)) {
-        if (error != m_lastError)
-            Q_EMIT storeError(error);
-        m_lastError = error;
+    // One load at a time: a slow read (a busy store) delays the next poll, never queues many.
+    if (m_requestsInFlight == 0)
+        requestLoad(false);
+}
+
+void DeskSession::requestLoad(bool force)
+{
+    const quint64 id = m_nextRequest++;
+    const bool forced = force || std::exchange(m_forceNextLoad, false);
+    ++m_requestsInFlight;
+    QMetaObject::invokeMethod(
+        m_loader,
+        [loader = m_loader, id, now = m_clock.now(), forced] { loader->load(id, now, forced); },
+        Qt::QueuedConnection);
+}
+
+void DeskSession::onLoaded(quint64 id, std::shared_ptr<DeskState> state)
+{
+    --m_requestsInFlight;
+    if (id < m_oldestCurrentRequest) {
+        // Older than what is shown; the loader counts that store version as seen, so the
+        // next load must not skip on an unchanged stamp.
+        m_forceNextLoad = true;
         return;
     }
     m_lastError.clear();
+    adopt(std::move(state));
+}
+
+void DeskSession::adopt(std::shared_ptr<DeskState> state)
+{
+    m_state = std::move(state);
+    Q_EMIT stateChanged();
+}
+
+void DeskSession::reportError(const QString& error)
+{
+    if (error != m_lastError)
+        Q_EMIT storeError(error);
+    m_lastError = error;
 }
 
 void DeskSession::tick()
 {
-    m_state->now = m_clock.now();
-    m_state->exposure = exposureOf(*m_state);
+    moveDeskStateTo(m_state.get(), m_clock.now());
     Q_EMIT ticked();
+}
+
+bool DeskSession::showWrite(QString* error)
+{
+    if (!m_loader)
+        return reload(error);
+    m_oldestCurrentRequest = m_nextRequest;
+    requestLoad(true);
+    return true;
 }
 
 bool DeskSession::setMode(SizingMode mode, QString* error)
@@ -117,17 +124,20 @@ bool DeskSession::halt(QString* error)
                               QString::fromLatin1(sizingModeName(SizingMode::Halt)),
                               store::SettingOrigin::Dashboard, m_clock.now(), error))
         return false;
-    return reload(error);
+    return showWrite(error);
 }
 
-bool DeskSession::resume(QString* error)
+bool DeskSession::resume(SizingMode* modeInForce, QString* error)
 {
     bool wasHalted = false;
     SizingMode resumed = SizingMode::Enhanced;
+    store::EffectiveSettings settings;
     if (!m_store.resumeFromHalt(store::SettingOrigin::Dashboard, m_clock.now(), &wasHalted,
-                                &resumed, error))
+                                &resumed, error) ||
+        !m_store.effectiveSettings(m_environment, &settings, error))
         return false;
-    return reload(error);
+    *modeInForce = settings.mode; // an environment lock may override the resumed mode
+    return showWrite(error);
 }
 
 bool DeskSession::writeSetting(store::SettingKey key, const QString& value, QString* error)
@@ -139,7 +149,7 @@ bool DeskSession::writeSetting(store::SettingKey key, const QString& value, QStr
     }
     if (!m_store.writeSetting(key, value, store::SettingOrigin::Dashboard, m_clock.now(), error))
         return false;
-    return reload(error);
+    return showWrite(error);
 }
 
 bool DeskSession::saveCorrelationBuild(const CorrelationBuild& build, QString* error)
@@ -147,20 +157,36 @@ bool DeskSession::saveCorrelationBuild(const CorrelationBuild& build, QString* e
     qint64 id = 0;
     if (!m_store.saveCorrelationBuild(build, m_clock.now(), &id, error))
         return false;
-    return reload(error);
+    return showWrite(error);
+}
+
+void DeskSession::sizeDryRunsLater(const SizingRequest& request,
+                                   const std::vector<SizingMode>& modes)
+{
+    if (!m_loader) {
+        Q_EMIT dryRunsSized(std::make_shared<const DryRuns>(
+            sizeDryRuns(m_store, m_environment, m_clock.now(), request, modes)));
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_loader,
+        [loader = m_loader, request, modes, now = m_clock.now()] {
+            loader->sizeDryRuns(request, modes, now);
+        },
+        Qt::QueuedConnection);
 }
 
 bool DeskSession::sizeDryRun(const SizingRequest& request, SizingMode mode,
                              store::SizingOutcome* out, QString* error,
                              store::SizingFailure* failure)
 {
-    store::SizingService service(m_store, m_environment);
-    store::SizingCall call;
-    call.request = request;
-    call.modeOverride = mode;
-    call.dryRun = true;
-    call.origin = QStringLiteral("dashboard");
-    return service.size(call, m_clock.now(), out, error, failure);
+    DryRuns::Run run =
+        std::move(sizeDryRuns(m_store, m_environment, m_clock.now(), request, {mode}).runs.front());
+    *out = std::move(run.outcome);
+    *error = run.error;
+    if (failure)
+        *failure = run.failure;
+    return run.sized;
 }
 
 } // namespace kelly::ui

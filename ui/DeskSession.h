@@ -4,17 +4,22 @@
 #include "store/SizingService.h"
 
 #include <QObject>
+#include <QThread>
 #include <QTimer>
 #include <memory>
 
 namespace kelly::ui {
 
 class Clock;
+class DeskStateLoader;
 
 // The dashboard's connection to one store: polls its change stamp, reloads a DeskState
 // when another process (or this one) wrote, and carries out the few writes the dashboard
 // makes (mode, halt, settings, a correlation build), always with origin `dashboard`. Every
 // reload runs the drawdown guard first (issue 6), which may halt the store.
+// Once started, polls and reloads run on a worker thread with its own connection to the
+// store file (issue 7: the GUI thread must never block over 50 ms while a bot writes); the
+// GUI thread only receives finished states. Writes stay on the caller's connection.
 // The store is opened by the caller and outlives the session.
 class DeskSession final : public QObject
 {
@@ -22,12 +27,15 @@ class DeskSession final : public QObject
 public:
     DeskSession(store::Store& store, const Clock& clock, store::Environment environment,
                 QObject* parent = nullptr);
+    ~DeskSession() override;
 
-    // Starts polling (SPEC 10: within one second of another process's write) and the
-    // one-second tick that keeps the close countdown moving.
+    // Starts polling on the worker (SPEC 10: within one second of another process's write)
+    // and the one-second tick that keeps the close countdown moving.
     void start(std::chrono::milliseconds pollInterval = std::chrono::milliseconds(250));
 
-    // Reloads now, whatever the stamp says. False with `error` when the store failed.
+    // Reloads now on the caller's connection, whatever the stamp says, and blocks until
+    // done (the first state before a window shows, tests, benchmarks). False with `error`
+    // when the store failed.
     bool reload(QString* error);
 
     const DeskState& state() const { return *m_state; }
@@ -36,38 +44,58 @@ public:
     const Clock& clock() const { return m_clock; }
     const store::Environment& environment() const { return m_environment; }
 
+    // Each write below is shown by a reload that starts at once; once started, that
+    // reload runs on the worker and stateChanged follows shortly after the call returns.
     bool setMode(SizingMode mode, QString* error);
     // Issue 6: halting works even when the environment locks the mode (safety wins);
-    // resume goes back to the mode in force before the halt. Both audited `dashboard`.
+    // resume goes back to the mode in force before the halt and says which mode is in
+    // force now. Both audited `dashboard`.
     bool halt(QString* error);
-    bool resume(QString* error);
+    bool resume(SizingMode* modeInForce, QString* error);
     bool writeSetting(store::SettingKey key, const QString& value, QString* error);
     bool saveCorrelationBuild(const CorrelationBuild& build, QString* error);
 
     // A dry-run sizing call in the given mode, exactly as the bot's next call would size.
     bool sizeDryRun(const SizingRequest& request, SizingMode mode, store::SizingOutcome* out,
                     QString* error, store::SizingFailure* failure);
+    // The same in several modes, on the worker once started (the what-if form re-sizes on
+    // every new state, and reading the book for it took 20-30 ms of the GUI thread while a
+    // bot marked 2,000 positions, issue 7); dryRunsSized follows. Before start(), at once.
+    void sizeDryRunsLater(const SizingRequest& request, const std::vector<SizingMode>& modes);
 
 Q_SIGNALS:
     void stateChanged();
     // The clock moved but the store did not: only time-dependent figures changed.
     void ticked();
     void storeError(const QString& message);
+    void dryRunsSized(std::shared_ptr<const kelly::ui::DryRuns> dryRuns);
 
 private:
     void poll();
     void tick();
-    // The latest build, reused from the current state when the store still has that one.
-    bool loadCorrelation(std::optional<store::StoredCorrelationBuild>* out, QString* error) const;
+    // Shows a write of ours: a forced load on the worker, or a reload here before start().
+    bool showWrite(QString* error);
+    void requestLoad(bool force);
+    void onLoaded(quint64 id, std::shared_ptr<DeskState> state);
+    void onLoadFailed(const QString& error);
+    void adopt(std::shared_ptr<DeskState> state);
+    void reportError(const QString& error);
 
     store::Store& m_store;
     const Clock& m_clock;
     store::Environment m_environment;
+    // Owned by the GUI thread alone: the worker hands each state over and keeps none.
     std::shared_ptr<DeskState> m_state;
-    std::optional<store::ChangeStamp> m_lastStamp;
     QTimer m_pollTimer;
     QTimer m_tickTimer;
     QString m_lastError;
+    QThread m_loaderThread;
+    DeskStateLoader* m_loader = nullptr; // lives on m_loaderThread, deleted when it ends
+    quint64 m_nextRequest = 0;
+    // Answers to older requests may have read before a write or a reload of ours: dropped.
+    quint64 m_oldestCurrentRequest = 0;
+    int m_requestsInFlight = 0;
+    bool m_forceNextLoad = false;
 };
 
 } // namespace kelly::ui

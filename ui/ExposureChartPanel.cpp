@@ -65,20 +65,53 @@ void ExposureChartPanel::setPositions(const std::vector<PositionExposure>& posit
     }
     if (categories == m_lastCategories && values == m_lastValues)
         return;
-    m_lastCategories = categories;
-    m_lastValues = values;
-
-    m_longs->remove(0, m_longs->count());
-    m_shorts->remove(0, m_shorts->count());
+    QList<qreal> longs;
+    QList<qreal> shorts;
     double largest = symbolCapPct;
     for (double value : values) {
-        m_longs->append(std::max(value, 0.0));
-        m_shorts->append(std::max(-value, 0.0));
+        longs.append(std::max(value, 0.0));
+        shorts.append(std::max(-value, 0.0));
         largest = std::max(largest, std::abs(value));
     }
-    m_symbols->setCategories(categories);
-    m_values->setRange(0.0, std::ceil(largest * 1.1 / 10.0) * 10.0);
-    m_values->applyNiceNumbers();
+    if (longs.size() == m_longs->count()) {
+        // Issue 7: while a bot marks prices only the values move. replace() updates a bar in
+        // place; removing and appending rebuilt every bar item, 5-12 ms per refresh.
+        for (qsizetype i = 0; i < longs.size(); ++i) {
+            const int bar = static_cast<int>(i);
+            if (m_longs->at(bar) != longs[i])
+                m_longs->replace(bar, longs[i]);
+            if (m_shorts->at(bar) != shorts[i])
+                m_shorts->replace(bar, shorts[i]);
+        }
+    } else {
+        m_longs->remove(0, m_longs->count());
+        m_shorts->remove(0, m_shorts->count());
+        m_longs->append(longs);
+        m_shorts->append(shorts);
+    }
+    if (categories != m_lastCategories)
+        m_symbols->setCategories(categories);
+    const double axisMax = std::ceil(largest * 1.1 / 10.0) * 10.0;
+    if (axisMax != m_axisMax) {
+        m_values->setRange(0.0, axisMax);
+        m_values->applyNiceNumbers();
+        m_axisMax = axisMax;
+    }
+    m_lastCategories = categories;
+    m_lastValues = values;
+}
+
+QStringList ExposureChartPanel::barSymbols() const
+{
+    return m_symbols->categories();
+}
+
+std::vector<double> ExposureChartPanel::barValues() const
+{
+    std::vector<double> values;
+    for (int bar = 0; bar < m_longs->count(); ++bar)
+        values.push_back(m_longs->at(bar) - m_shorts->at(bar));
+    return values;
 }
 
 } // namespace kelly::ui

@@ -25,6 +25,10 @@ public:
 
     void setPositions(const std::vector<PositionExposure>& positions, double symbolCapPct);
 
+    // What the bars show, bottom-up as drawn: symbols, and exposure % (shorts negative).
+    QStringList barSymbols() const;
+    std::vector<double> barValues() const;
+
 private:
     QChart* m_chart;
     QChartView* m_view;
@@ -35,6 +39,7 @@ private:
     QValueAxis* m_values;
     QStringList m_lastCategories;
     std::vector<double> m_lastValues;
+    double m_axisMax = -1.0; // the axis range last set, before nice numbers
 };
 
 } // namespace kelly::ui

@@ -41,14 +41,14 @@ void HaltSwitch::trigger()
 {
     QString error;
     if (m_halted) {
-        if (!m_session.resume(&error)) {
+        SizingMode inForce = SizingMode::Enhanced;
+        if (!m_session.resume(&inForce, &error)) {
             Q_EMIT failed(tr("Could not resume: %1").arg(error));
             return;
         }
-        setHalted(m_session.state().settings.halted());
+        setHalted(inForce == SizingMode::Halt);
         Q_EMIT switched(
-            tr("Resumed: sizing is %1 again")
-                .arg(QString::fromLatin1(sizingModeName(m_session.state().settings.mode))));
+            tr("Resumed: sizing is %1 again").arg(QString::fromLatin1(sizingModeName(inForce))));
         return;
     }
     if (!m_session.halt(&error)) {

@@ -54,8 +54,48 @@ protected:
     virtual QString keyOf(const Row& row) const = 0;
     virtual ColumnSpan changedColumns(const Row& before, const Row& after) const = 0;
 
+    // Whether two rows carry the same key; override when keys compare cheaper than keyOf.
+    virtual bool sameKey(const Row& a, const Row& b) const { return keyOf(a) == keyOf(b); }
+
     void sync(std::vector<Row> incoming)
     {
+        // Changed rows [firstRow, lastRow] not yet announced; flushed before any structural
+        // change so every dataChanged names rows as they stand.
+        int firstRow = -1;
+        int lastRow = -1;
+        ColumnSpan columns;
+        const auto flush = [&] {
+            if (firstRow >= 0)
+                Q_EMIT dataChanged(index(firstRow, columns.first), index(lastRow, columns.last));
+            firstRow = -1;
+            columns = ColumnSpan();
+        };
+        // Row `at` holds the same key as `next`: takes `next` when a shown figure differs.
+        const auto update = [&](int at, Row& next) {
+            const ColumnSpan changed = changedColumns(m_rows[static_cast<size_t>(at)], next);
+            if (changed.empty())
+                return;
+            m_rows[static_cast<size_t>(at)] = std::move(next);
+            if (firstRow >= 0 && lastRow != at - 1)
+                flush();
+            if (firstRow < 0)
+                firstRow = at;
+            lastRow = at;
+            columns.add(changed.first);
+            columns.add(changed.last);
+        };
+
+        // Issue 7: the live case (a bot marking prices) brings the same keys in the same
+        // order, which needs no key lookups; they took ~2 ms for 2,000 positions.
+        if (incoming.size() == m_rows.size() &&
+            std::equal(incoming.begin(), incoming.end(), m_rows.begin(),
+                       [this](const Row& a, const Row& b) { return sameKey(a, b); })) {
+            for (size_t i = 0; i < incoming.size(); ++i)
+                update(static_cast<int>(i), incoming[i]);
+            flush();
+            return;
+        }
+
         QHash<QString, int> incomingKeys;
         incomingKeys.reserve(static_cast<qsizetype>(incoming.size()));
         for (size_t i = 0; i < incoming.size(); ++i)
@@ -79,18 +119,6 @@ protected:
         for (const Row& row : m_rows)
             present.insert(keyOf(row), 0);
 
-        // Changed rows [firstRow, lastRow] not yet announced; flushed before any structural
-        // change so every dataChanged names rows as they stand.
-        int firstRow = -1;
-        int lastRow = -1;
-        ColumnSpan columns;
-        const auto flush = [&] {
-            if (firstRow >= 0)
-                Q_EMIT dataChanged(index(firstRow, columns.first), index(lastRow, columns.last));
-            firstRow = -1;
-            columns = ColumnSpan();
-        };
-
         for (size_t i = 0; i < incoming.size(); ++i) {
             const int at = static_cast<int>(i);
             const QString key = keyOf(incoming[i]);
@@ -111,17 +139,7 @@ protected:
                 std::rotate(m_rows.begin() + at, m_rows.begin() + from, m_rows.begin() + from + 1);
                 endMoveRows();
             }
-            const ColumnSpan changed = changedColumns(m_rows[i], incoming[i]);
-            if (changed.empty())
-                continue;
-            m_rows[i] = std::move(incoming[i]);
-            if (firstRow >= 0 && lastRow != at - 1)
-                flush();
-            if (firstRow < 0)
-                firstRow = at;
-            lastRow = at;
-            columns.add(changed.first);
-            columns.add(changed.last);
+            update(at, incoming[i]);
         }
         flush();
     }

@@ -226,11 +226,18 @@ void MainWindow::onStateChanged()
     m_audit->setEntries(state->audit);
     m_exposureChart->setPositions(state->exposure.positions, state->settings.limits.symbolCapPct);
     m_history->setSnapshots(state->snapshots);
-    QSet<QString> held;
-    for (const Position& p : state->account.account.positions)
-        held.insert(QString::fromStdString(p.symbol));
     m_correlation->setBuild(state->correlation, state->now);
-    m_correlation->setHeldSymbols(held);
+    std::vector<std::string> held;
+    held.reserve(state->account.account.positions.size());
+    for (const Position& p : state->account.account.positions)
+        held.push_back(p.symbol);
+    if (held != m_heldSymbols) { // issue 7: not a set of 2,000 QStrings on every refresh
+        QSet<QString> heldSet;
+        for (const std::string& symbol : held)
+            heldSet.insert(QString::fromStdString(symbol));
+        m_correlation->setHeldSymbols(heldSet);
+        m_heldSymbols = std::move(held);
+    }
     m_whatIf->setState(state);
     const bool modeLocked = state->settings.lockedByEnv(store::SettingKey::Mode);
     m_modeSwitch->setState(state->settings.mode, modeLocked,

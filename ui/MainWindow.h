@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QMainWindow>
+#include <string>
+#include <vector>
 
 class QLabel;
 class QSystemTrayIcon;
@@ -92,6 +94,7 @@ private:
     AlertCenter* m_alerts;
     QLabel* m_storeLabel;
     QLabel* m_updatedLabel;
+    std::vector<std::string> m_heldSymbols; // what the heatmap marks as held
 };
 
 } // namespace kelly::ui

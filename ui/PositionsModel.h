@@ -35,6 +35,10 @@ public:
 
 private:
     QString keyOf(const PositionExposure& row) const override;
+    bool sameKey(const PositionExposure& a, const PositionExposure& b) const override
+    {
+        return a.symbol == b.symbol;
+    }
     ColumnSpan changedColumns(const PositionExposure& before,
                               const PositionExposure& after) const override;
 };

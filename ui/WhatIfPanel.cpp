@@ -15,8 +15,8 @@
 #include <QPushButton>
 #include <QStringListModel>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace kelly::ui {
 
@@ -57,6 +57,7 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     m_completer->setFilterMode(Qt::MatchContains);
     m_symbol->setCompleter(m_completer);
     connect(m_symbol, &QLineEdit::editingFinished, this, &WhatIfPanel::prefillPrice);
+    connect(&session, &DeskSession::dryRunsSized, this, &WhatIfPanel::showRefreshed);
     connect(m_completer, qOverload<const QString&>(&QCompleter::activated), this,
             &WhatIfPanel::prefillPrice);
     connect(m_price, &QLineEdit::textEdited, this, [this] { m_priceAutoFilled = false; });
@@ -186,32 +187,56 @@ void WhatIfPanel::propose(const QString& symbol)
 void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
 {
     m_state = std::move(state);
-    std::set<QString> known;
+    // Issue 7: rebuilding the completer's list of 2,000+ symbols and restyling the titles
+    // took ~2 ms of every refresh while a bot marks prices; both change far less often.
+    std::vector<std::string> known;
     for (const Position& p : m_state->account.account.positions)
-        known.insert(QString::fromStdString(p.symbol));
+        known.push_back(p.symbol);
     if (m_state->correlation)
-        for (const std::string& s : m_state->correlation->build.symbols)
-            known.insert(QString::fromStdString(s));
+        known.insert(known.end(), m_state->correlation->build.symbols.begin(),
+                     m_state->correlation->build.symbols.end());
     for (const std::string& s : m_state->settings.cryptoList.symbols())
-        known.insert(QString::fromStdString(s));
-    const QStringList list(known.begin(), known.end());
-    if (list != m_symbols->stringList())
+        known.push_back(s);
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
+    if (known != m_knownSymbols) {
+        QStringList list;
+        list.reserve(static_cast<qsizetype>(known.size()));
+        for (const std::string& s : known)
+            list.append(QString::fromStdString(s));
         m_symbols->setStringList(list);
-    const QString bot = QString::fromLatin1(sizingModeName(m_state->settings.mode));
-    for (int column = 0; column < 2; ++column) {
-        const bool inForce = kColumns[column] == m_state->settings.mode;
-        m_columnTitles[column]->setText(kColumns[column] == SizingMode::Enhanced
-                                            ? tr("Enhanced (Kelly 50% @ 4x)")
-                                            : tr("Legacy"));
-        m_columnTitles[column]->setToolTip(inForce ? tr("The bot's mode now (%1)").arg(bot)
-                                                   : QString());
-        m_columnTitles[column]->setStyleSheet(
-            inForce ? QStringLiteral("color: %1;").arg(palette::neutralBar().name()) : QString());
+        m_knownSymbols = std::move(known);
+    }
+    if (m_modeShown != m_state->settings.mode) {
+        m_modeShown = m_state->settings.mode;
+        const QString bot = QString::fromLatin1(sizingModeName(m_state->settings.mode));
+        for (int column = 0; column < 2; ++column) {
+            const bool inForce = kColumns[column] == m_state->settings.mode;
+            m_columnTitles[column]->setText(kColumns[column] == SizingMode::Enhanced
+                                                ? tr("Enhanced (Kelly 50% @ 4x)")
+                                                : tr("Legacy"));
+            m_columnTitles[column]->setToolTip(inForce ? tr("The bot's mode now (%1)").arg(bot)
+                                                       : QString());
+            m_columnTitles[column]->setStyleSheet(
+                inForce ? QStringLiteral("color: %1;").arg(palette::neutralBar().name())
+                        : QString());
+        }
     }
     // Keep the shown figures current with the book, from the inputs that produced them (not
     // from a field the trader may be half-way through editing).
     if (m_lastRequest)
-        sizeAndShow(*m_lastRequest);
+        m_session.sizeDryRunsLater(*m_lastRequest, {std::begin(kColumns), std::end(kColumns)});
+}
+
+void WhatIfPanel::showRefreshed(const std::shared_ptr<const DryRuns>& dryRuns)
+{
+    const auto same = [](const SizingRequest& a, const SizingRequest& b) {
+        return a.symbol == b.symbol && a.priceUsd == b.priceUsd && a.muDaily == b.muDaily &&
+               a.sigmaDaily == b.sigmaDaily && a.reduce == b.reduce;
+    };
+    // A refresh sized before the trader asked for something else is dropped.
+    if (m_lastRequest && same(*m_lastRequest, dryRuns->request))
+        show(*dryRuns);
 }
 
 void WhatIfPanel::prefillPrice()
@@ -289,29 +314,44 @@ bool WhatIfPanel::calculate()
 
 bool WhatIfPanel::sizeAndShow(const SizingRequest& request)
 {
+    DryRuns dryRuns;
+    dryRuns.request = request;
+    for (const SizingMode mode : kColumns) {
+        DryRuns::Run run;
+        run.mode = mode;
+        run.sized = m_session.sizeDryRun(request, mode, &run.outcome, &run.error, &run.failure);
+        dryRuns.runs.push_back(std::move(run));
+    }
+    return show(dryRuns);
+}
+
+bool WhatIfPanel::show(const DryRuns& dryRuns)
+{
+    const SizingRequest& request = dryRuns.request;
     const Account* account = m_state ? &m_state->account.account : nullptr;
     const CorrelationBuild* build =
         m_state && m_state->correlation ? &m_state->correlation->build : nullptr;
-    const std::optional<double> varBefore =
-        account && build ? computePortfolioRisk(*account, *build).var95Usd : std::nullopt;
+    // The book's VaR against the same build, already computed with the state (off the GUI
+    // thread, issue 7).
+    const std::optional<double> varBefore = m_state ? m_state->risk.var95Usd : std::nullopt;
 
     for (int column = 0; column < 2; ++column) {
-        store::SizingOutcome outcome;
-        QString error;
-        store::SizingFailure failure = store::SizingFailure::None;
-        if (!m_session.sizeDryRun(request, kColumns[column], &outcome, &error, &failure)) {
+        const DryRuns::Run& run = dryRuns.runs.at(static_cast<size_t>(column));
+        if (!run.sized) {
+            const QString& error = run.error;
             // The service names the field on bad input (SPEC 2.1); put it at the field.
             QLineEdit* field = error.startsWith(QStringLiteral("mu"))       ? m_mu
                                : error.startsWith(QStringLiteral("sigma"))  ? m_sigma
                                : error.startsWith(QStringLiteral("symbol")) ? m_symbol
                                                                             : m_price;
-            if (failure == store::SizingFailure::BadInput)
+            if (run.failure == store::SizingFailure::BadInput)
                 markField(field, error);
-            clearResults(failure == store::SizingFailure::BadInput
+            clearResults(run.failure == store::SizingFailure::BadInput
                              ? tr("Fix the marked field.")
                              : tr("The store could not size this: %1").arg(error));
             return false;
         }
+        const store::SizingOutcome& outcome = run.outcome;
         const std::optional<double> varAfter =
             account && build ? computeWhatIfRisk(*account, *build, request.symbol,
                                                  outcome.result.qty, request.priceUsd)

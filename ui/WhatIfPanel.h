@@ -70,7 +70,10 @@ private:
                      const std::optional<double>& varBeforeUsd,
                      const std::optional<double>& varAfterUsd);
     void prefillPrice();
+    // Sizes both columns now on the caller's connection (the trader asked), then shows them.
     bool sizeAndShow(const SizingRequest& request);
+    bool show(const DryRuns& dryRuns);
+    void showRefreshed(const std::shared_ptr<const DryRuns>& dryRuns);
     std::optional<double> parseNumber(QLineEdit* field, bool optional, bool* ok);
 
     DeskSession& m_session;
@@ -89,6 +92,8 @@ private:
     QLabel* m_results[2][RowCount];
     bool m_priceAutoFilled = true;
     std::optional<SizingRequest> m_lastRequest; // what the shown figures were sized from
+    std::vector<std::string> m_knownSymbols;    // the completer's list, sorted
+    std::optional<SizingMode> m_modeShown;      // the mode the column titles show
 };
 
 } // namespace kelly::ui

@@ -4,6 +4,7 @@
 #include "DeskSession.h"
 #include "MainWindow.h"
 #include "ScaleFixture.h"
+#include "WhatIfPanel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 namespace kelly::soak {
 
@@ -44,7 +46,17 @@ int tickShown(const ui::DeskState& state)
     return static_cast<int>(std::lround((first->lastPriceUsd - basePriceUsd(0)) / kTickStepUsd));
 }
 
-// The writer's closing line: "ticks=600 committed=600 marks=... last_commit_ns=...".
+double percentile(std::vector<double> values, double fraction)
+{
+    if (values.empty())
+        return 0.0;
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<size_t>(fraction * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+} // namespace
+
 bool parseWriterReport(const QByteArray& output, WriterReport* out)
 {
     const QList<QByteArray> lines = output.trimmed().split('\n');
@@ -83,17 +95,6 @@ bool parseWriterReport(const QByteArray& output, WriterReport* out)
     return fieldsRead == 10;
 }
 
-double percentile(std::vector<double> values, double fraction)
-{
-    if (values.empty())
-        return 0.0;
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<size_t>(fraction * static_cast<double>(values.size() - 1));
-    return values[index];
-}
-
-} // namespace
-
 bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
 {
     *result = {};
@@ -117,9 +118,14 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
     long long applyStartNs = 0;
     QObject::connect(&session, &ui::DeskSession::stateChanged, &session,
                      [&] { applyStartNs = steadyNowNs(); });
+    long long whatIfStartNs = 0;
+    QObject::connect(&session, &ui::DeskSession::dryRunsSized, &session,
+                     [&] { whatIfStartNs = steadyNowNs(); });
     ui::MainWindow window(session);
     window.selectTab(QStringLiteral("book"));
     window.show();
+    if (config.whatIfShown)
+        window.whatIf()->propose(QStringLiteral("S0"));
     QCoreApplication::processEvents();
 
     // A full reload as the poll runs it (store read, SPEC 5/6, every panel updated), idle.
@@ -148,6 +154,7 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
 
     QEventLoop loop;
     double applyTotalMs = 0.0;
+    double readTotalMs = 0.0;
     bool writerDone = false;
     bool timedOut = false;
     long long lastTickSeenNs = 0;
@@ -162,6 +169,8 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
         const double applyMs = static_cast<double>(steadyNowNs() - applyStartNs) / 1e6;
         result->maxApplyMs = std::max(result->maxApplyMs, applyMs);
         applyTotalMs += applyMs;
+        result->maxReadMs = std::max(result->maxReadMs, session.state().readMs);
+        readTotalMs += session.state().readMs;
         ++result->reloads;
         const int tick = tickShown(session.state());
         if (tick > result->lastTickSeen) {
@@ -169,6 +178,13 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
             lastTickSeenNs = steadyNowNs();
         }
         finishWhenSettled();
+    });
+    double whatIfTotalMs = 0.0;
+    QObject::connect(&session, &ui::DeskSession::dryRunsSized, &loop, [&] {
+        const double showMs = static_cast<double>(steadyNowNs() - whatIfStartNs) / 1e6;
+        result->maxWhatIfShowMs = std::max(result->maxWhatIfShowMs, showMs);
+        whatIfTotalMs += showMs;
+        ++result->whatIfRefreshes;
     });
     QObject::connect(&session, &ui::DeskSession::storeError, &loop, [&](const QString& message) {
         ++result->storeErrors;
@@ -238,6 +254,9 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error)
         result->lastTickLatencyMs =
             static_cast<double>(lastTickSeenNs - result->writer.lastCommitSteadyNs) / 1e6;
     result->meanApplyMs = result->reloads > 0 ? applyTotalMs / result->reloads : 0.0;
+    result->meanReadMs = result->reloads > 0 ? readTotalMs / result->reloads : 0.0;
+    result->meanWhatIfShowMs =
+        result->whatIfRefreshes > 0 ? whatIfTotalMs / result->whatIfRefreshes : 0.0;
     result->peakRssMib = peakRssMib();
     return true;
 }
@@ -248,13 +267,14 @@ QString describe(const SoakConfig& config, const SoakResult& result)
     const double targetMarksPerSecond = double(config.positions) * config.ticksPerSecond;
     QStringList lines;
     lines << QStringLiteral("soak: %1 positions, %2-symbol build, %3 ticks/s for %4 s, poll %5 ms,"
-                            " watchdog %6 ms")
+                            " watchdog %6 ms%7")
                  .arg(config.positions)
                  .arg(config.symbols)
                  .arg(config.ticksPerSecond)
                  .arg(config.seconds)
                  .arg(config.pollIntervalMs)
-                 .arg(config.watchdogIntervalMs);
+                 .arg(config.watchdogIntervalMs)
+                 .arg(config.whatIfShown ? QStringLiteral(", a what-if shown") : QString());
     lines << QStringLiteral("idle full reload (store read + SPEC 5/6 + panels): mean %1 ms,"
                             " max %2 ms; reading the build alone: %3 ms")
                  .arg(result.idleReloadMeanMs, 0, 'f', 1)
@@ -283,12 +303,21 @@ QString describe(const SoakConfig& config, const SoakResult& result)
                  .arg(lockErrors == 0 ? QStringLiteral("met") : QStringLiteral("NOT met"))
                  .arg(w.otherErrors)
                  .arg(result.storeErrors - result.lockErrors);
-    lines << QStringLiteral("dashboard reloads: %1 (%2/s); applying a state to the window:"
-                            " mean %3 ms, max %4 ms")
+    lines << QStringLiteral("dashboard reloads: %1 (%2/s); reading a state on the worker thread:"
+                            " mean %3 ms, max %4 ms; applying it to the window: mean %5 ms,"
+                            " max %6 ms")
                  .arg(result.reloads)
                  .arg(w.seconds > 0.0 ? result.reloads / w.seconds : 0.0, 0, 'f', 1)
+                 .arg(result.meanReadMs, 0, 'f', 1)
+                 .arg(result.maxReadMs, 0, 'f', 1)
                  .arg(result.meanApplyMs, 0, 'f', 1)
                  .arg(result.maxApplyMs, 0, 'f', 1);
+    if (config.whatIfShown)
+        lines << QStringLiteral("what-if shown: %1 re-sized orders; showing one: mean %2 ms,"
+                                " max %3 ms")
+                     .arg(result.whatIfRefreshes)
+                     .arg(result.meanWhatIfShowMs, 0, 'f', 1)
+                     .arg(result.maxWhatIfShowMs, 0, 'f', 1);
     lines << QStringLiteral("GUI watchdog: max gap %1 ms, p99 gap %2 ms; max GUI stall %3 ms"
                             " (target < 50 ms: %4)")
                  .arg(result.maxWatchdogGapMs, 0, 'f', 1)
@@ -308,6 +337,76 @@ QString describe(const SoakConfig& config, const SoakResult& result)
     lines << QStringLiteral("peak RSS of the dashboard process: %1 MiB")
                  .arg(result.peakRssMib, 0, 'f', 1);
     return lines.join(QLatin1Char('\n'));
+}
+
+bool runDashboard(const QString& path, int lastTick, int timeoutMs,
+                  const std::function<void()>& ready, DashboardReport* out, QString* error)
+{
+    *out = {};
+    store::Store store;
+    if (!store.open(path, error))
+        return false;
+    ui::SystemClock clock;
+    ui::DeskSession session(store, clock, {});
+    if (!session.reload(error))
+        return false;
+    ui::MainWindow window(session);
+    window.selectTab(QStringLiteral("book"));
+    window.show();
+    QCoreApplication::processEvents();
+
+    QEventLoop loop;
+    QObject::connect(&session, &ui::DeskSession::stateChanged, &loop, [&] {
+        ++out->reloads;
+        out->lastTickSeen = std::max(out->lastTickSeen, tickShown(session.state()));
+        if (out->lastTickSeen >= lastTick)
+            loop.quit();
+    });
+    QObject::connect(&session, &ui::DeskSession::storeError, &loop, [&](const QString& message) {
+        ++out->storeErrors;
+        if (isLockError(message))
+            ++out->lockErrors;
+        std::fprintf(stderr, "dashboard: store error: %s\n", qPrintable(message));
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    session.start();
+    ready();
+    loop.exec();
+    return true;
+}
+
+QString describe(const DashboardReport& report)
+{
+    return QStringLiteral("last_tick_seen=%1 reloads=%2 store_errors=%3 lock_errors=%4")
+        .arg(report.lastTickSeen)
+        .arg(report.reloads)
+        .arg(report.storeErrors)
+        .arg(report.lockErrors);
+}
+
+bool parseDashboardReport(const QByteArray& output, DashboardReport* out)
+{
+    const QList<QByteArray> lines = output.trimmed().split('\n');
+    int fieldsRead = 0;
+    for (const QByteArray& field : lines.last().split(' ')) {
+        const QList<QByteArray> keyValue = field.split('=');
+        if (keyValue.size() != 2)
+            continue;
+        bool ok = false;
+        const int value = keyValue[1].toInt(&ok);
+        if (keyValue[0] == "last_tick_seen")
+            out->lastTickSeen = value;
+        else if (keyValue[0] == "reloads")
+            out->reloads = value;
+        else if (keyValue[0] == "store_errors")
+            out->storeErrors = value;
+        else if (keyValue[0] == "lock_errors")
+            out->lockErrors = value;
+        else
+            ok = false;
+        fieldsRead += ok ? 1 : 0;
+    }
+    return fieldsRead == 4;
 }
 
 } // namespace kelly::soak

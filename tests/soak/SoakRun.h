@@ -6,6 +6,7 @@
 // The benchmark (kelly_soak, 60 s) and the CTest variant (tst_soak, ~5 s) run this code.
 
 #include <QString>
+#include <functional>
 #include <optional>
 
 namespace kelly::soak {
@@ -18,6 +19,8 @@ struct SoakConfig
     int seconds = 60;
     int pollIntervalMs = 250; // the dashboard's own default
     int watchdogIntervalMs = 5;
+    // The what-if form shows an order (as the demo does), so every new state re-sizes it.
+    bool whatIfShown = false;
     QString writerPath; // the soak_writer executable
 };
 
@@ -48,6 +51,13 @@ struct SoakResult
     // stateChanged slot; the store read comes before it, the repaint after it).
     double maxApplyMs = 0.0;
     double meanApplyMs = 0.0;
+    // Of each reload, the store read on the session's worker thread (off the GUI thread).
+    double maxReadMs = 0.0;
+    double meanReadMs = 0.0;
+    // With a what-if shown: showing each re-sized order (the sizing runs on the worker).
+    int whatIfRefreshes = 0;
+    double maxWhatIfShowMs = 0.0;
+    double meanWhatIfShowMs = 0.0;
     int reloads = 0;     // stateChanged while the writer ran and until the last tick showed
     int storeErrors = 0; // storeError signals (a run of the same error counts once)
     int lockErrors = 0;  // of those, "database is locked" / busy
@@ -66,5 +76,28 @@ bool runSoak(const SoakConfig& config, SoakResult* result, QString* error);
 
 // The figures, one per line, each with its issue 7 target where it has one.
 QString describe(const SoakConfig& config, const SoakResult& result);
+
+// The writer's closing line: "ticks=600 committed=600 marks=... last_commit_ns=...".
+bool parseWriterReport(const QByteArray& output, WriterReport* out);
+
+// One dashboard process of "two dashboards and a bot on one store" (issue 7): the real
+// window (MainWindow + DeskSession, offscreen) polls the store at `path` until it shows the
+// writer's tick `lastTick`, or `timeoutMs` passes. `ready` runs once the window shows and
+// polls, so the caller can start the writer then.
+struct DashboardReport
+{
+    int lastTickSeen = 0;
+    int reloads = 0;     // stateChanged signals
+    int storeErrors = 0; // storeError signals (a run of the same error counts once)
+    int lockErrors = 0;  // of those, "database is locked" / busy
+};
+
+// Needs a QApplication. False with `error` when the dashboard could not start at all.
+bool runDashboard(const QString& path, int lastTick, int timeoutMs,
+                  const std::function<void()>& ready, DashboardReport* out, QString* error);
+
+// One line of key=value figures ("last_tick_seen=40 reloads=17 store_errors=0 ..."), and back.
+QString describe(const DashboardReport& report);
+bool parseDashboardReport(const QByteArray& output, DashboardReport* out);
 
 } // namespace kelly::soak

@@ -1,5 +1,6 @@
 // The live soak benchmark of issue 7, run by hand (60 s by default; see run-soak.sh):
 //   kelly_soak [--seconds N] [--positions N] [--symbols N] [--rate TICKS_PER_SECOND]
+//              [--what-if]
 // Prints the writer's achieved marks/s, lock errors, the dashboard's reloads, the worst GUI
 // stall and when the last tick showed, each beside its target.
 
@@ -28,7 +29,10 @@ int main(int argc, char* argv[])
     const QCommandLineOption rate(QStringLiteral("rate"),
                                   QStringLiteral("Ticks per second (each marks every position)."),
                                   QStringLiteral("N"), QStringLiteral("10"));
-    parser.addOptions({seconds, positions, symbols, rate});
+    const QCommandLineOption whatIf(
+        QStringLiteral("what-if"),
+        QStringLiteral("Show an order in the what-if form, re-sized on every new state."));
+    parser.addOptions({seconds, positions, symbols, rate, whatIf});
     parser.process(app);
 
     kelly::soak::SoakConfig config;
@@ -43,6 +47,7 @@ int main(int argc, char* argv[])
                              " --symbols at most --positions\n");
         return 2;
     }
+    config.whatIfShown = parser.isSet(whatIf);
     config.writerPath = QStringLiteral(SOAK_WRITER_PATH);
 
     kelly::soak::SoakResult result;

@@ -4,6 +4,7 @@
 #include "AppIcon.h"
 #include "BookPanel.h"
 #include "DecisionsModel.h"
+#include "ExposureChartPanel.h"
 #include "Format.h"
 #include "PositionsModel.h"
 #include "SizingLogPanel.h"
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void reorderMovesRows();
     void neighbouringChangesShareOneSignal();
     void bookColumnsFitArrivingSymbols();
+    void exposureChartFollowsMovedAndNewSymbols();
     void decisionsAndAuditPassModelTester();
     void sizingLogFilters();
     void bookFilterMatchesSymbolOrClass_data();
@@ -143,6 +145,24 @@ void TestUiModels::bookColumnsFitArrivingSymbols()
     model.setPositions({row("NVDA", 10, 150), row(qPrintable(longSymbol), 1, 10)});
     QTRY_VERIFY(header->sectionSize(PositionsModel::Symbol) >
                 panel.table()->fontMetrics().horizontalAdvance(longSymbol));
+}
+
+// Issue 7: moved prices update the bars in place; a changed set of symbols rebuilds them.
+void TestUiModels::exposureChartFollowsMovedAndNewSymbols()
+{
+    ExposureChartPanel chart;
+    chart.setPositions({row("NVDA", 10, 150), row("AAPL", -5, 200)}, 60.0);
+    QCOMPARE(chart.barSymbols(), (QStringList{QStringLiteral("AAPL"), QStringLiteral("NVDA")}));
+    QCOMPARE(chart.barValues(), (std::vector<double>{-1.0, 1.5}));
+
+    chart.setPositions({row("NVDA", 10, 160), row("AAPL", -5, 210)}, 60.0);
+    QCOMPARE(chart.barSymbols(), (QStringList{QStringLiteral("AAPL"), QStringLiteral("NVDA")}));
+    QCOMPARE(chart.barValues(), (std::vector<double>{-1.05, 1.6}));
+
+    chart.setPositions({row("NVDA", 10, 160), row("MSFT", 2, 400), row("AAPL", -5, 210)}, 60.0);
+    QCOMPARE(chart.barSymbols(),
+             (QStringList{QStringLiteral("MSFT"), QStringLiteral("AAPL"), QStringLiteral("NVDA")}));
+    QCOMPARE(chart.barValues(), (std::vector<double>{0.8, -1.05, 1.6}));
 }
 
 void TestUiModels::decisionsAndAuditPassModelTester()

@@ -136,6 +136,7 @@ private Q_SLOTS:
     void whatIfShowsSpecExamples_data();
     void whatIfShowsSpecExamples();
     void whatIfFollowsTheBookWhileEditing();
+    void whatIfDropsARefreshOfAnOlderOrder();
     void whatIfFlagsInvalidInput_data();
     void whatIfFlagsInvalidInput();
     void heatmapTooltipNamesThePair();
@@ -366,6 +367,32 @@ void TestUiWindow::whatIfFollowsTheBookWhileEditing()
     QTRY_COMPARE_WITH_TIMEOUT(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
                               QStringLiteral("600 shares"), 1000);
     QVERIFY(!form->priceEdit()->property("invalid").toBool());
+}
+
+// Issue 7: the refresh on a new state sizes on the worker; when the trader sizes another
+// order meanwhile, the late refresh of the old one must not overwrite it.
+void TestUiWindow::whatIfDropsARefreshOfAnOlderOrder()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 1000, 150)});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(QStringLiteral("NVDA"));
+    form->priceEdit()->setText(QStringLiteral("150"));
+    QVERIFY(form->calculate()); // room left 240,000 - 150,000 = 90,000
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+             QStringLiteral("600 shares"));
+
+    QSignalSpy refreshed(desk.session.get(), &DeskSession::dryRunsSized);
+    QString error;
+    QVERIFY2(desk.session->reload(&error), qPrintable(error)); // re-sizes NVDA @ 150 later
+    form->priceEdit()->setText(QStringLiteral("100"));
+    QVERIFY(form->calculate());
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+             QStringLiteral("900 shares"));
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() > 0, 2000);
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+             QStringLiteral("900 shares"));
 }
 
 void TestUiWindow::whatIfFlagsInvalidInput_data()

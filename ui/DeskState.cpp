@@ -1,0 +1,85 @@
+#include "DeskState.h"
+
+#include "risk/PortfolioRisk.h"
+
+#include <QElapsedTimer>
+
+namespace kelly::ui {
+
+namespace {
+
+// The lists the dashboard shows; older rows stay in the store and in `kellyctl`.
+constexpr int kDecisionRows = 1000;
+constexpr int kAuditRows = 1000;
+
+bool readCorrelation(store::Store& store,
+                     const std::optional<store::StoredCorrelationBuild>& heldBuild,
+                     std::optional<store::StoredCorrelationBuild>* out, QString* error)
+{
+    // Re-reading a 500-symbol build took ~40% of a reload while a bot marks prices (issue 7
+    // soak): read it only when a new one was saved.
+    std::optional<qint64> latestId;
+    if (!store.latestCorrelationBuildId(&latestId, error))
+        return false;
+    if (latestId && heldBuild && heldBuild->id == *latestId) {
+        *out = heldBuild;
+        return true;
+    }
+    return store.loadLatestCorrelationBuild(out, error);
+}
+
+} // namespace
+
+bool readDeskState(store::Store& store, const store::Environment& environment, UtcTime now,
+                   const std::optional<store::StoredCorrelationBuild>& heldBuild, DeskState* out,
+                   store::ChangeStamp* stamp, QString* error)
+{
+    QElapsedTimer timer;
+    timer.start();
+    // The guard first: a trip is a write, and the stamp read below already includes it.
+    if (!store::DrawdownGuardService(store, environment).check(now, &out->guard, error) ||
+        !store.loadHaltEntry(&out->haltEntry, error))
+        return false;
+    if (!store.changeStamp(stamp, error) || !store.loadAccount(&out->account, error) ||
+        !store.effectiveSettings(environment, &out->settings, error) ||
+        !store.loadDecisions(&out->decisions, kDecisionRows, error) ||
+        !store.loadAudit(&out->audit, kAuditRows, error) ||
+        !store.loadSnapshots(&out->snapshots, 0, error) ||
+        !readCorrelation(store, heldBuild, &out->correlation, error))
+        return false;
+    moveDeskStateTo(out, now);
+    if (out->correlation)
+        out->risk = computePortfolioRisk(out->account.account, out->correlation->build);
+    out->readMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    return true;
+}
+
+DryRuns sizeDryRuns(store::Store& store, const store::Environment& environment, UtcTime now,
+                    const SizingRequest& request, const std::vector<SizingMode>& modes)
+{
+    DryRuns dryRuns;
+    dryRuns.request = request;
+    store::SizingService service(store, environment);
+    for (const SizingMode mode : modes) {
+        DryRuns::Run run;
+        run.mode = mode;
+        store::SizingCall call;
+        call.request = request;
+        call.modeOverride = mode;
+        call.dryRun = true;
+        call.origin = QStringLiteral("dashboard");
+        run.sized = service.size(call, now, &run.outcome, &run.error, &run.failure);
+        dryRuns.runs.push_back(std::move(run));
+    }
+    return dryRuns;
+}
+
+void moveDeskStateTo(DeskState* state, UtcTime now)
+{
+    state->now = now;
+    state->exposure =
+        computeExposure(state->account.account, state->settings.limits, state->settings.cryptoList,
+                        state->settings.leverageCostAnnual, now);
+}
+
+} // namespace kelly::ui

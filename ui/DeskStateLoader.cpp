@@ -1,0 +1,71 @@
+#include "DeskStateLoader.h"
+
+namespace kelly::ui {
+
+DeskStateLoader::DeskStateLoader(QString storePath, store::Environment environment)
+    : m_storePath(std::move(storePath)), m_environment(std::move(environment))
+{}
+
+DeskStateLoader::~DeskStateLoader() = default;
+
+bool DeskStateLoader::openStore(QString* error)
+{
+    if (m_store)
+        return true;
+    auto store = std::make_unique<store::Store>();
+    if (!store->open(m_storePath, error))
+        return false;
+    m_store = std::move(store);
+    return true;
+}
+
+void DeskStateLoader::load(quint64 id, UtcTime now, bool force)
+{
+    QString error;
+    if (!openStore(&error)) {
+        Q_EMIT failed(id, error);
+        return;
+    }
+    if (!force && m_lastStamp) {
+        store::ChangeStamp stamp;
+        if (!m_store->changeStamp(&stamp, &error)) {
+            Q_EMIT failed(id, error);
+            return;
+        }
+        if (stamp == *m_lastStamp) {
+            Q_EMIT unchanged(id);
+            return;
+        }
+    }
+    auto state = std::make_shared<DeskState>();
+    store::ChangeStamp stamp;
+    if (!readDeskState(*m_store, m_environment, now, m_build, state.get(), &stamp, &error)) {
+        Q_EMIT failed(id, error);
+        return;
+    }
+    m_lastStamp = stamp;
+    const auto idOf = [](const std::optional<store::StoredCorrelationBuild>& build) {
+        return build ? std::optional<qint64>(build->id) : std::nullopt;
+    };
+    if (idOf(m_build) != idOf(state->correlation))
+        m_build = state->correlation;
+    Q_EMIT loaded(id, std::move(state));
+}
+
+void DeskStateLoader::sizeDryRuns(const SizingRequest& request,
+                                  const std::vector<SizingMode>& modes, UtcTime now)
+{
+    QString error;
+    if (!openStore(&error)) {
+        auto failed = std::make_shared<DryRuns>();
+        failed->request = request;
+        for (const SizingMode mode : modes)
+            failed->runs.push_back({mode, false, {}, error, store::SizingFailure::Store});
+        Q_EMIT sized(std::move(failed));
+        return;
+    }
+    Q_EMIT sized(std::make_shared<const DryRuns>(
+        ui::sizeDryRuns(*m_store, m_environment, now, request, modes)));
+}
+
+} // namespace kelly::ui
