@@ -308,7 +308,8 @@ void MainWindow::rebuildCorrelationFrom(const QString& folder)
 
 void MainWindow::showMessage(const QString& message)
 {
-    statusBar()->showMessage(message, 8000);
+    // Messages may quote what a file or a bot wrote (a store error naming a row).
+    statusBar()->showMessage(store::printable(message), 8000);
 }
 
 void MainWindow::restoreWindowState()

@@ -41,7 +41,7 @@ QJsonObject accountJson(const store::AccountRecord& record)
 
 QString auditValue(const std::optional<QString>& value)
 {
-    return value ? store::printable(*value) : QStringLiteral("(unset)");
+    return value ? *value : QStringLiteral("(unset)");
 }
 
 } // namespace
@@ -341,12 +341,9 @@ int runAudit(Session& session)
         return ExitOk;
     }
     for (const store::AuditEntry& e : entries)
-        session.out << store::isoUtc(e.changedAt) << "  " << store::printable(e.origin) << "  "
-                    << store::printable(e.key) << ": " << auditValue(e.oldValue) << " -> "
-                    << store::printable(e.newValue)
-                    << (e.detail
-                            ? QStringLiteral("  (") + store::printable(*e.detail) + QLatin1Char(')')
-                            : QString())
+        session.out << store::isoUtc(e.changedAt) << "  " << e.origin << "  " << e.key << ": "
+                    << auditValue(e.oldValue) << " -> " << e.newValue
+                    << (e.detail ? QStringLiteral("  (") + *e.detail + QLatin1Char(')') : QString())
                     << '\n';
     return ExitOk;
 }

@@ -162,12 +162,13 @@ public:
     bool loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const;
     bool effectiveSettings(const Environment& environment, EffectiveSettings* out,
                            QString* error) const;
-    // Newest first; `limit` <= 0 means all.
+    // Newest first; `limit` <= 0 means all. Text comes back printable(): a bot may write the
+    // table directly.
     bool loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const;
 
     // --- sizing decisions (SPEC 9) -----------------------------------------------------
     bool recordDecision(const SizingDecision& decision, qint64* id, QString* error);
-    // Newest first; `limit` <= 0 means all.
+    // Newest first; `limit` <= 0 means all. Text comes back printable(), as for the audit.
     bool loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const;
 
     // --- correlation builds (SPEC 5) ---------------------------------------------------

@@ -270,8 +270,9 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
         SizingResult& r = d.result;
         d.id = query.value(0).toLongLong();
         d.decidedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
-        d.origin = query.value(2).toString();
-        r.symbol = query.value(3).toString().toStdString();
+        // A bot may write this table directly: its text leaves the store printable.
+        d.origin = printable(query.value(2).toString());
+        r.symbol = printable(query.value(3).toString()).toStdString();
         r.assetClass = query.value(4).toString() == QLatin1String("crypto") ? AssetClass::Crypto
                                                                             : AssetClass::Stock;
         r.priceUsd = query.value(5).toDouble();
@@ -294,7 +295,7 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
         r.leverageBefore = optionalDouble(query.value(20));
         r.leverageAfter = optionalDouble(query.value(21));
         if (!query.value(22).isNull())
-            r.fallbackReason = query.value(22).toString().toStdString();
+            r.fallbackReason = printable(query.value(22).toString()).toStdString();
         d.equityUsd = query.value(23).toDouble();
         d.buyingPowerUsd = query.value(24).toDouble();
         d.riskThreshold = query.value(25).toDouble();
@@ -493,7 +494,14 @@ bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* ou
     if (!run(symbols, error))
         return false;
     while (symbols.next()) {
-        build.symbols.push_back(symbols.value(0).toString().toStdString());
+        const std::string symbol = symbols.value(0).toString().toStdString();
+        if (!isValidSymbol(symbol)) { // a bot may write this table directly
+            *error = QStringLiteral("correlation build %1: '%2' is not a symbol")
+                         .arg(stored.id)
+                         .arg(printable(QString::fromStdString(symbol)));
+            return false;
+        }
+        build.symbols.push_back(symbol);
         build.metrics.push_back(readMetrics(symbols, 1));
         build.quality.push_back(SymbolQuality{
             build.symbols.back(), symbols.value(6).toInt(), symbols.value(7).toInt(),

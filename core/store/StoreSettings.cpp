@@ -271,13 +271,14 @@ bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) c
         AuditEntry entry;
         entry.id = query.value(0).toLongLong();
         entry.changedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
-        entry.key = query.value(2).toString();
+        // A bot may write the audit directly: its text leaves the store printable.
+        entry.key = printable(query.value(2).toString());
         if (!query.value(3).isNull())
-            entry.oldValue = query.value(3).toString();
-        entry.newValue = query.value(4).toString();
-        entry.origin = query.value(5).toString();
+            entry.oldValue = printable(query.value(3).toString());
+        entry.newValue = printable(query.value(4).toString());
+        entry.origin = printable(query.value(5).toString());
         if (!query.value(6).isNull())
-            entry.detail = query.value(6).toString();
+            entry.detail = printable(query.value(6).toString());
         out->push_back(std::move(entry));
     }
     return true;
