@@ -31,6 +31,21 @@ private Q_SLOTS:
 
 private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
+    // A store file as schema `version` wrote it, from tests/store/fixtures/store_vN.sql.
+    bool fixtureStore(int version, QString* file) const
+    {
+        *file = path(QStringLiteral("v%1.sqlite").arg(version));
+        QFile fixture(
+            QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v%1.sql").arg(version));
+        QString error;
+        if (!fixture.open(QIODevice::ReadOnly) ||
+            !testing::execRawSql(*file, QString::fromUtf8(fixture.readAll()), &error)) {
+            qWarning("fixture v%d: %s", version, qPrintable(error));
+            return false;
+        }
+        return testing::rawScalar(*file, QStringLiteral("PRAGMA user_version")) ==
+               QString::number(version);
+    }
     QTemporaryDir m_dir;
 };
 
@@ -64,13 +79,9 @@ void TestStoreMigrations::reopeningIsANoOp()
 
 void TestStoreMigrations::version1FileIsUpgradedWithItsData()
 {
-    const QString file = path(QStringLiteral("v1.sqlite"));
-    QFile fixture(QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v1.sql"));
-    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QString file;
+    QVERIFY(fixtureStore(1, &file));
     QString error;
-    QVERIFY2(testing::execRawSql(file, QString::fromUtf8(fixture.readAll()), &error),
-             qPrintable(error));
-    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("1"));
 
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
@@ -107,13 +118,9 @@ void TestStoreMigrations::version1FileIsUpgradedWithItsData()
 // mode history they hold still drives a resume.
 void TestStoreMigrations::version2FileGainsAuditDetail()
 {
-    const QString file = path(QStringLiteral("v2.sqlite"));
-    QFile fixture(QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v2.sql"));
-    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QString file;
+    QVERIFY(fixtureStore(2, &file));
     QString error;
-    QVERIFY2(testing::execRawSql(file, QString::fromUtf8(fixture.readAll()), &error),
-             qPrintable(error));
-    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("2"));
 
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
@@ -149,13 +156,9 @@ void TestStoreMigrations::version2FileGainsAuditDetail()
 // the next build is packed and reads back exactly too.
 void TestStoreMigrations::version3BuildReadsBackAfterPacking()
 {
-    const QString file = path(QStringLiteral("v3.sqlite"));
-    QFile fixture(QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v3.sql"));
-    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QString file;
+    QVERIFY(fixtureStore(3, &file));
     QString error;
-    QVERIFY2(testing::execRawSql(file, QString::fromUtf8(fixture.readAll()), &error),
-             qPrintable(error));
-    QCOMPARE(testing::rawScalar(file, QStringLiteral("PRAGMA user_version")), QStringLiteral("3"));
 
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
