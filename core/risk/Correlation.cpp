@@ -9,6 +9,7 @@
 #include <cmath>
 #include <lapack.h>
 #include <limits>
+#include <mutex>
 #include <utility>
 
 namespace kelly {
@@ -116,6 +117,18 @@ ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
         }
     }
     return window;
+}
+
+// Debian's serial OpenBLAS is built without USE_LOCKING, so it does not promise to be safe
+// when two threads call it at once (the dashboard rebuilds on one thread while its store
+// reader assembles on another). Every BLAS and LAPACK call in kellymath is in this file and
+// runs under this lock.
+std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build);
+
+std::mutex& blasMutex()
+{
+    static std::mutex mutex;
+    return mutex;
 }
 
 // R* = (1 - delta) R0 + delta I, from the build's pairwise correlation (blanks as 0, unit
@@ -297,6 +310,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
         build.quality.push_back(std::move(quality));
     }
 
+    const std::lock_guard blasLock(blasMutex());
     // Centre each column on its own window mean: the moments below then carry no large
     // offset, so the one-pass pairwise formulas keep full precision.
     VectorXd means(n), meanSquares(n), sumSquares(n), stdDaily(n);
@@ -418,11 +432,19 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     const MatrixXd lift = repairLift(shrunkCorrelation(build, n));
     build.dailyVolatility.assign(stdDaily.data(), stdDaily.data() + n);
     build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
-    build.covarianceDaily = assembleCovariance(build);
+    build.covarianceDaily = assembleCovarianceLocked(build);
     return build;
 }
 
 std::vector<double> assembleCovariance(const CorrelationBuild& build)
+{
+    const std::lock_guard blasLock(blasMutex());
+    return assembleCovarianceLocked(build);
+}
+
+namespace {
+
+std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build)
 {
     const std::size_t symbolCount = build.symbols.size();
     const auto n = static_cast<Eigen::Index>(symbolCount);
@@ -454,6 +476,8 @@ std::vector<double> assembleCovariance(const CorrelationBuild& build)
                 build.dailyVolatility[static_cast<std::size_t>(j)] * repaired(i, j);
     return covariance;
 }
+
+} // namespace
 
 std::vector<int> clusterOrder(const CorrelationBuild& build)
 {
