@@ -8,7 +8,7 @@
 #include "HeatmapWidget.h"
 #include "MainWindow.h"
 #include "PositionsModel.h"
-#include "risk/Correlation.h"
+#include "ScaleFixture.h"
 
 #include <QApplication>
 #include <QImage>
@@ -18,7 +18,6 @@
 #include <benchmark/benchmark.h>
 #include <cmath>
 #include <numeric>
-#include <random>
 
 using namespace kelly;
 using namespace kelly::ui;
@@ -44,34 +43,10 @@ std::vector<Position> book()
     return positions;
 }
 
-// A synthetic build with a valid correlation structure (one factor plus noise).
+// The soak's synthetic 500-symbol build (one factor plus noise).
 CorrelationBuild build()
 {
-    CorrelationBuild b;
-    std::mt19937 random(7);
-    std::uniform_real_distribution<double> loading(0.1, 0.9);
-    std::vector<double> beta(kSymbols);
-    for (int i = 0; i < kSymbols; ++i) {
-        b.symbols.push_back("S" + std::to_string(i));
-        beta[static_cast<size_t>(i)] = loading(random);
-    }
-    const size_t n = kSymbols;
-    b.correlation.resize(n * n);
-    b.observations.assign(n * n, 250);
-    for (size_t i = 0; i < n; ++i)
-        for (size_t j = 0; j < n; ++j)
-            b.correlation[i * n + j] = i == j ? 1.0 : beta[i] * beta[j];
-    b.dailyVolatility.assign(n, 0.02);
-    b.covarianceDaily = assembleCovariance(b);
-    b.metrics.resize(n);
-    b.quality.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-        b.metrics[i].annualizedVolatility = 0.3;
-        b.metrics[i].returnsUsed = 250;
-        b.quality[i].symbol = b.symbols[i];
-        b.quality[i].returnsUsed = 250;
-    }
-    return b;
+    return soak::scaleBuild(kSymbols);
 }
 
 std::vector<PositionExposure> exposures(const std::vector<Position>& positions)
