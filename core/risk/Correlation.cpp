@@ -7,9 +7,11 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <lapack.h>
 #include <limits>
 #include <mutex>
+#include <system_error>
 #include <utility>
 
 namespace kelly {
@@ -291,6 +293,22 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     const auto n = static_cast<Eigen::Index>(series.size());
     const std::size_t symbolCount = series.size();
 
+    // The per-symbol metrics need nothing from the matrices: they run on a second core
+    // while this thread joins the returns and builds the matrices.
+    auto allMetrics = [&series, lookback] {
+        std::vector<VolatilityMetrics> metrics;
+        metrics.reserve(series.size());
+        for (const PriceSeries& one : series)
+            metrics.push_back(computeVolatilityMetrics(one.closes, lookback));
+        return metrics;
+    };
+    std::future<std::vector<VolatilityMetrics>> metrics;
+    try {
+        metrics = std::async(std::launch::async, allMetrics);
+    } catch (const std::system_error&) {
+        metrics = std::async(std::launch::deferred, allMetrics); // no thread to spare
+    }
+
     const ReturnWindow window = joinReturns(series, lookback);
     const auto rows = window.returns.rows();
 
@@ -298,7 +316,6 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     for (std::size_t s = 0; s < symbolCount; ++s) {
         const PriceSeries& one = series[s];
         build.symbols.push_back(one.symbol);
-        build.metrics.push_back(computeVolatilityMetrics(one.closes, lookback));
         SymbolQuality quality;
         quality.symbol = one.symbol;
         quality.returnsUsed = window.counts[s];
@@ -433,6 +450,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     build.dailyVolatility.assign(stdDaily.data(), stdDaily.data() + n);
     build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
     build.covarianceDaily = assembleCovarianceLocked(build);
+    build.metrics = metrics.get();
     return build;
 }
 
