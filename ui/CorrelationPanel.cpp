@@ -56,10 +56,10 @@ CorrelationPanel::CorrelationPanel(QWidget* parent)
     layout->addWidget(m_heatmap, 1);
 }
 
-void CorrelationPanel::setBuild(const std::optional<store::StoredCorrelationBuild>& build,
+void CorrelationPanel::setBuild(const std::shared_ptr<const store::StoredCorrelationBuild>& build,
                                 UtcTime now)
 {
-    const bool changed = build.has_value() != m_build.has_value() ||
+    const bool changed = (build != nullptr) != (m_build != nullptr) ||
                          (build && m_build && (build->id != m_build->id));
     if (changed) {
         m_build = build;

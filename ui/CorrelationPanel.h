@@ -5,6 +5,7 @@
 
 #include <QSet>
 #include <QWidget>
+#include <memory>
 #include <optional>
 
 class QComboBox;
@@ -31,7 +32,7 @@ public:
     explicit CorrelationPanel(QWidget* parent = nullptr);
 
     // Redraws only when the build changed (a new id), so live refreshes cost nothing.
-    void setBuild(const std::optional<store::StoredCorrelationBuild>& build, UtcTime now);
+    void setBuild(const std::shared_ptr<const store::StoredCorrelationBuild>& build, UtcTime now);
     void setHeldSymbols(const QSet<QString>& held);
     void setOrder(Order order);
 
@@ -49,7 +50,7 @@ private:
     void redraw();
     void updateAge(UtcTime now);
 
-    std::optional<store::StoredCorrelationBuild> m_build;
+    std::shared_ptr<const store::StoredCorrelationBuild> m_build;
     Order m_order = Order::Cluster;
     bool m_stale = false;
     QComboBox* m_orderBox;

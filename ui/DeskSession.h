@@ -77,7 +77,6 @@ private:
     bool showWrite(QString* error);
     void requestLoad(bool force);
     void onLoaded(quint64 id, std::shared_ptr<DeskState> state);
-    void onLoadFailed(const QString& error);
     void adopt(std::shared_ptr<DeskState> state);
     void reportError(const QString& error);
 

@@ -13,8 +13,8 @@ constexpr int kDecisionRows = 1000;
 constexpr int kAuditRows = 1000;
 
 bool readCorrelation(store::Store& store,
-                     const std::optional<store::StoredCorrelationBuild>& heldBuild,
-                     std::optional<store::StoredCorrelationBuild>* out, QString* error)
+                     const std::shared_ptr<const store::StoredCorrelationBuild>& heldBuild,
+                     std::shared_ptr<const store::StoredCorrelationBuild>* out, QString* error)
 {
     // Re-reading a 500-symbol build took ~40% of a reload while a bot marks prices (issue 7
     // soak): read it only when a new one was saved.
@@ -25,14 +25,19 @@ bool readCorrelation(store::Store& store,
         *out = heldBuild;
         return true;
     }
-    return store.loadLatestCorrelationBuild(out, error);
+    std::optional<store::StoredCorrelationBuild> latest;
+    if (!store.loadLatestCorrelationBuild(&latest, error))
+        return false;
+    *out = latest ? std::make_shared<const store::StoredCorrelationBuild>(std::move(*latest))
+                  : nullptr;
+    return true;
 }
 
 } // namespace
 
 bool readDeskState(store::Store& store, const store::Environment& environment, UtcTime now,
-                   const std::optional<store::StoredCorrelationBuild>& heldBuild, DeskState* out,
-                   store::ChangeStamp* stamp, QString* error)
+                   const std::shared_ptr<const store::StoredCorrelationBuild>& heldBuild,
+                   DeskState* out, store::ChangeStamp* stamp, QString* error)
 {
     QElapsedTimer timer;
     timer.start();

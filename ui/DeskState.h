@@ -7,6 +7,7 @@
 #include "store/SizingService.h"
 #include "store/Store.h"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -23,7 +24,8 @@ struct DeskState
     std::vector<store::SizingDecision> decisions; // newest first
     std::vector<store::AuditEntry> audit;         // newest first
     std::vector<store::SnapshotRecord> snapshots; // oldest first
-    std::optional<store::StoredCorrelationBuild> correlation;
+    // A saved build never changes: states, the loader and the panels share one copy.
+    std::shared_ptr<const store::StoredCorrelationBuild> correlation;
     store::GuardCheck guard;                    // issue 6: the guard's figures at `now`
     std::optional<store::AuditEntry> haltEntry; // who halted, while halted
     UtcTime now;
@@ -38,8 +40,8 @@ struct DeskState
 // moves it again and the next poll reads once more instead of missing that write. On
 // failure `out` is half-read: drop it.
 bool readDeskState(store::Store& store, const store::Environment& environment, UtcTime now,
-                   const std::optional<store::StoredCorrelationBuild>& heldBuild, DeskState* out,
-                   store::ChangeStamp* stamp, QString* error);
+                   const std::shared_ptr<const store::StoredCorrelationBuild>& heldBuild,
+                   DeskState* out, store::ChangeStamp* stamp, QString* error);
 
 // One request sized as dry runs in several modes, exactly as the bot's next call would size
 // it (the what-if form's two columns).

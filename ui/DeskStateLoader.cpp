@@ -44,11 +44,7 @@ void DeskStateLoader::load(quint64 id, UtcTime now, bool force)
         return;
     }
     m_lastStamp = stamp;
-    const auto idOf = [](const std::optional<store::StoredCorrelationBuild>& build) {
-        return build ? std::optional<qint64>(build->id) : std::nullopt;
-    };
-    if (idOf(m_build) != idOf(state->correlation))
-        m_build = state->correlation;
+    m_build = state->correlation;
     Q_EMIT loaded(id, std::move(state));
 }
 

@@ -43,7 +43,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     std::optional<store::ChangeStamp> m_lastStamp;
     // The build of the last state read, reused while it is the store's latest.
-    std::optional<store::StoredCorrelationBuild> m_build;
+    std::shared_ptr<const store::StoredCorrelationBuild> m_build;
 };
 
 } // namespace kelly::ui

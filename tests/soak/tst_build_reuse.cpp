@@ -55,8 +55,9 @@ void BuildReuseTest::reloadReadsOnlyANewBuild()
     ui::ManualClock clock(kNow);
     ui::DeskSession session(dashboardStore, clock, {});
     QVERIFY2(session.reload(&error), qPrintable(error));
-    QVERIFY(session.state().correlation.has_value());
+    QVERIFY(session.state().correlation != nullptr);
     const qint64 seededId = session.state().correlation->id;
+    const store::StoredCorrelationBuild* seeded = session.state().correlation.get();
     QCOMPARE(session.state().correlation->build.symbols.size(), size_t(5));
 
     // Another process (the bot, kellyctl) marks a price: same build, new prices.
@@ -68,6 +69,7 @@ void BuildReuseTest::reloadReadsOnlyANewBuild()
     QVERIFY(found);
     QVERIFY2(session.reload(&error), qPrintable(error));
     QCOMPARE(session.state().correlation->id, seededId);
+    QCOMPARE(session.state().correlation.get(), seeded); // the same build, not a copy
     QCOMPARE(session.state().correlation->build.symbols.size(), size_t(5));
     QCOMPARE(session.state().account.account.positions.front().lastPriceUsd, 99.0);
 

@@ -563,7 +563,7 @@ void TestUiWindow::rebuildRunsInAWorkerAndLandsInTheStore()
     QVERIFY(rebuilder);
     QSignalSpy progress(rebuilder, &CorrelationRebuilder::progress);
     desk.window->rebuildCorrelationFrom(QStringLiteral(KELLY_SOURCE_DIR "/resources/prices"));
-    QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().correlation.has_value(), 20'000);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().correlation != nullptr, 20'000);
     QCOMPARE(desk.session->state().correlation->build.symbols.size(), size_t(12));
     QVERIFY(progress.count() > 0);
     QCOMPARE(desk.window->correlation()->heatmap()->symbolCount(), 12);
@@ -601,7 +601,7 @@ void TestUiWindow::correlationStaleAfterSevenDays()
     stored.build.symbols = {"AAPL", "MSFT"};
     stored.build.correlation = {1.0, 0.5, 0.5, 1.0};
     stored.build.observations = {250, 250, 250, 250};
-    panel.setBuild(stored, kFriday1545);
+    panel.setBuild(std::make_shared<const store::StoredCorrelationBuild>(stored), kFriday1545);
     QCOMPARE(panel.isStale(), stale);
     QCOMPARE(panel.heatmap()->symbolCount(), 2);
     const auto* warning = panel.findChild<QLabel*>(QStringLiteral("staleWarning"));
