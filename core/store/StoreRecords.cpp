@@ -319,12 +319,9 @@ bool Store::saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt,
     QByteArray present;
     correlation.reserve(triangleSize(n));
     present.reserve(static_cast<qsizetype>(triangleSize(n)));
-    for (size_t i = 0; i < n; ++i) {
-        for (size_t j = i; j < n; ++j) {
-            const auto& cell = build.correlation[i * n + j];
-            correlation.push_back(cell.value_or(0.0));
-            present.append(cell ? '\1' : '\0');
-        }
+    for (const auto& cell : upperTriangle(build.correlation, n)) {
+        correlation.push_back(cell.value_or(0.0));
+        present.append(cell ? '\1' : '\0');
     }
     const QByteArray observations =
         qCompress(packInts(upperTriangle(build.observations, n)), kZlibFastest);
@@ -432,33 +429,29 @@ bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* ou
     build.shrinkage = header.value(4).toDouble();
     const int layout = header.value(5).toInt();
     std::vector<double> correlation = unpackDoubles(header.value(6).toByteArray());
-    QByteArray present = header.value(7).toByteArray();
+    const QByteArray present = header.value(7).toByteArray();
     const QByteArray observations = header.value(8).toByteArray();
-    build.covarianceDaily = unpackDoubles(header.value(9).toByteArray());
+    const std::vector<double> covariance = unpackDoubles(header.value(9).toByteArray());
     header.finish();
+    std::vector<char> presentCells;
     if (layout == kLayoutPacked) {
         // qUncompress gives an empty array for corrupt data: the size checks catch it.
         const QByteArray presentTriangle = qUncompress(present);
         correlation = symmetricFromTriangle(correlation, n);
-        // The parts: n daily sds, then a whole number of n-long lift columns.
-        const std::vector<double> parts = build.covarianceDaily;
-        build.covarianceDaily.clear();
-        if (n > 0 && parts.size() >= n && parts.size() % n == 0) {
-            build.dailyVolatility.assign(parts.begin(), parts.begin() + static_cast<long>(n));
-            build.covarianceLift.assign(parts.begin() + static_cast<long>(n), parts.end());
-        }
+        presentCells = symmetricFromTriangle(
+            std::vector<char>(presentTriangle.begin(), presentTriangle.end()), n);
         build.observations = symmetricFromTriangle(unpackInts(qUncompress(observations)), n);
-        present.clear();
-        if (static_cast<size_t>(presentTriangle.size()) == triangleSize(n)) {
-            present.fill('\0', static_cast<qsizetype>(n * n));
-            qsizetype next = 0;
-            for (size_t i = 0; i < n; ++i)
-                for (size_t j = i; j < n; ++j)
-                    present[static_cast<qsizetype>(i * n + j)] =
-                        present[static_cast<qsizetype>(j * n + i)] = presentTriangle[next++];
+        // The covariance's parts: n daily sds, then a whole number of n-long lift columns.
+        if (n > 0 && covariance.size() >= n && covariance.size() % n == 0) {
+            build.dailyVolatility.assign(covariance.begin(),
+                                         covariance.begin() + static_cast<long>(n));
+            build.covarianceLift.assign(covariance.begin() + static_cast<long>(n),
+                                        covariance.end());
         }
     } else if (layout == kLayoutFull) {
+        presentCells.assign(present.begin(), present.end());
         build.observations = unpackInts(observations);
+        build.covarianceDaily = covariance;
     } else {
         *error = QStringLiteral("correlation build %1: layout %2 is from a newer KellyDesk")
                      .arg(stored.id)
@@ -467,7 +460,7 @@ bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* ou
     }
     const bool covarianceFits = layout == kLayoutPacked ? build.dailyVolatility.size() == n
                                                         : build.covarianceDaily.size() == n * n;
-    if (correlation.size() != n * n || static_cast<size_t>(present.size()) != n * n ||
+    if (correlation.size() != n * n || presentCells.size() != n * n ||
         build.observations.size() != n * n || !covarianceFits) {
         *error =
             QStringLiteral("correlation build %1: stored matrices are truncated").arg(stored.id);
@@ -482,7 +475,7 @@ bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* ou
     }
     build.correlation.resize(n * n);
     for (size_t i = 0; i < n * n; ++i)
-        if (present[static_cast<qsizetype>(i)])
+        if (presentCells[i])
             build.correlation[i] = correlation[i];
 
     QSqlQuery symbols = m_impl->prepare(
