@@ -125,8 +125,6 @@ ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
 // when two threads call it at once (the dashboard rebuilds on one thread while its store
 // reader assembles on another). Every BLAS and LAPACK call in kellymath is in this file and
 // runs under this lock.
-std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build);
-
 std::mutex& blasMutex()
 {
     static std::mutex mutex;
@@ -195,6 +193,40 @@ MatrixXd repairLift(const MatrixXd& shrunk)
     }
     return eigenvectors.leftCols(found) *
            (-eigenvalues.head(found)).cwiseMax(0.0).cwiseSqrt().asDiagonal();
+}
+
+// assembleCovariance, for callers that hold blasMutex().
+std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build)
+{
+    const std::size_t symbolCount = build.symbols.size();
+    const auto n = static_cast<Eigen::Index>(symbolCount);
+    if (build.correlation.size() != symbolCount * symbolCount ||
+        build.dailyVolatility.size() != symbolCount ||
+        (n > 0 ? build.covarianceLift.size() % symbolCount != 0 : !build.covarianceLift.empty()))
+        return {};
+    MatrixXd repaired = shrunkCorrelation(build, n);
+    if (!build.covarianceLift.empty()) {
+        const Eigen::Map<const MatrixXd> lift(
+            build.covarianceLift.data(), n,
+            static_cast<Eigen::Index>(build.covarianceLift.size() / symbolCount));
+        repaired.selfadjointView<Eigen::Lower>().rankUpdate(lift);
+        // Lifting only adds to the diagonal, so every entry there is >= 1: each pair is
+        // scaled once and mirrored, so the result is exactly symmetric (the store keeps
+        // one triangle).
+        const VectorXd scale = repaired.diagonal().cwiseSqrt();
+        for (Eigen::Index j = 0; j < n; ++j) {
+            for (Eigen::Index i = j + 1; i < n; ++i)
+                repaired(j, i) = repaired(i, j) = repaired(i, j) / (scale(i) * scale(j));
+            repaired(j, j) = 1.0;
+        }
+    }
+    std::vector<double> covariance(symbolCount * symbolCount);
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j)
+            covariance[static_cast<std::size_t>(i * n + j)] =
+                build.dailyVolatility[static_cast<std::size_t>(i)] *
+                build.dailyVolatility[static_cast<std::size_t>(j)] * repaired(i, j);
+    return covariance;
 }
 
 } // namespace
@@ -459,43 +491,6 @@ std::vector<double> assembleCovariance(const CorrelationBuild& build)
     const std::lock_guard blasLock(blasMutex());
     return assembleCovarianceLocked(build);
 }
-
-namespace {
-
-std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build)
-{
-    const std::size_t symbolCount = build.symbols.size();
-    const auto n = static_cast<Eigen::Index>(symbolCount);
-    if (build.correlation.size() != symbolCount * symbolCount ||
-        build.dailyVolatility.size() != symbolCount ||
-        (n > 0 ? build.covarianceLift.size() % symbolCount != 0 : !build.covarianceLift.empty()))
-        return {};
-    MatrixXd repaired = shrunkCorrelation(build, n);
-    if (!build.covarianceLift.empty()) {
-        const Eigen::Map<const MatrixXd> lift(
-            build.covarianceLift.data(), n,
-            static_cast<Eigen::Index>(build.covarianceLift.size() / symbolCount));
-        repaired.selfadjointView<Eigen::Lower>().rankUpdate(lift);
-        // Lifting only adds to the diagonal, so every entry there is >= 1: each pair is
-        // scaled once and mirrored, so the result is exactly symmetric (the store keeps
-        // one triangle).
-        const VectorXd scale = repaired.diagonal().cwiseSqrt();
-        for (Eigen::Index j = 0; j < n; ++j) {
-            for (Eigen::Index i = j + 1; i < n; ++i)
-                repaired(j, i) = repaired(i, j) = repaired(i, j) / (scale(i) * scale(j));
-            repaired(j, j) = 1.0;
-        }
-    }
-    std::vector<double> covariance(symbolCount * symbolCount);
-    for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j)
-            covariance[static_cast<std::size_t>(i * n + j)] =
-                build.dailyVolatility[static_cast<std::size_t>(i)] *
-                build.dailyVolatility[static_cast<std::size_t>(j)] * repaired(i, j);
-    return covariance;
-}
-
-} // namespace
 
 std::vector<int> clusterOrder(const CorrelationBuild& build)
 {
