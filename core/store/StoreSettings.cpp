@@ -19,6 +19,25 @@ bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString
     return true;
 }
 
+// One settings_audit row, inside the caller's transaction. A null `oldValue` means the key
+// was never set; a null `detail`, no reason given.
+bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVariant& oldValue,
+                 const QString& newValue, SettingOrigin origin, const QVariant& detail,
+                 QString* error)
+{
+    QSqlQuery audit = impl.prepare(
+        QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
+                       " origin, detail) VALUES (?, ?, ?, ?, ?, ?)"),
+        error);
+    audit.addBindValue(isoUtc(now));
+    audit.addBindValue(key);
+    audit.addBindValue(oldValue);
+    audit.addBindValue(newValue);
+    audit.addBindValue(settingOriginName(origin));
+    audit.addBindValue(detail);
+    return run(audit, error);
+}
+
 } // namespace
 
 // --- snapshots --------------------------------------------------------------------------
@@ -145,17 +164,10 @@ bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin ori
     upsert.addBindValue(*canonical);
     if (!run(upsert, error))
         return false;
-    QSqlQuery audit = m_impl->prepare(
-        QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
-                       " origin, detail) VALUES (?, ?, ?, ?, ?, ?)"),
-        error);
-    audit.addBindValue(isoUtc(now));
-    audit.addBindValue(spec.name);
-    audit.addBindValue(oldValue);
-    audit.addBindValue(*canonical);
-    audit.addBindValue(settingOriginName(origin));
-    audit.addBindValue(detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)));
-    return run(audit, error) && transaction.commit(error);
+    return appendAudit(*m_impl, now, spec.name, oldValue, *canonical, origin,
+                       detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)),
+                       error) &&
+           transaction.commit(error);
 }
 
 bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
@@ -198,17 +210,9 @@ bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
     update.addBindValue(modeKey);
     if (!run(update, error))
         return false;
-    QSqlQuery audit = m_impl->prepare(
-        QStringLiteral("INSERT INTO settings_audit (changed_at, key, old_value, new_value,"
-                       " origin, detail) VALUES (?, ?, ?, ?, ?, ?)"),
-        error);
-    audit.addBindValue(isoUtc(now));
-    audit.addBindValue(modeKey);
-    audit.addBindValue(halt);
-    audit.addBindValue(resumed);
-    audit.addBindValue(settingOriginName(origin));
-    audit.addBindValue(QStringLiteral("resume"));
-    return run(audit, error) && transaction.commit(error);
+    return appendAudit(*m_impl, now, modeKey, halt, resumed, origin, QStringLiteral("resume"),
+                       error) &&
+           transaction.commit(error);
 }
 
 bool Store::loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const
