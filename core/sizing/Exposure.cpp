@@ -79,9 +79,8 @@ ExposureReport computeExposure(const Account& account, const RiskLimits& limits,
         if (p.avgEntryUsd > 0.0)
             row.unrealizedPnlUsd = (p.lastPriceUsd - p.avgEntryUsd) * p.qty;
         if (E > 0.0) {
-            const double assetLeverage =
-                row.assetClass == AssetClass::Crypto ? 1.0 : limits.intradayLeverage;
-            const double capValue = limits.symbolCapPct / 100.0 * E * assetLeverage;
+            // SPEC 9: the cap is a share of equity before leverage; at 100 no add is sized.
+            const double capValue = limits.symbolCapPct / 100.0 * E;
             row.exposurePct = p.currentUsd() / E * 100.0;
             if (capValue > 0.0)
                 row.capUsedPct = p.currentUsd() / capValue * 100.0;

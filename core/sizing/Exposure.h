@@ -29,7 +29,7 @@ struct PositionExposure
     double marketValueUsd = 0.0;
     double unrealizedPnlUsd = 0.0;     // (price - avg entry) x qty; 0 without an entry
     std::optional<double> exposurePct; // current / E
-    std::optional<double> capUsedPct;  // current / cap_value(s), SPEC 2.3
+    std::optional<double> capUsedPct;  // current / (cap x E), SPEC 2.3 / 9
 };
 
 // SPEC 6: the book against the intraday and overnight limits, the cut needed before the

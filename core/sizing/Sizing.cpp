@@ -160,6 +160,19 @@ void applyRooms(SizingResult& r, double qtyRaw, std::initializer_list<Room> room
     r.qty = roundDownQty(qty, r.assetClass);
 }
 
+// SPEC 2.3 / 3.4, as the original code does it: the cap is a share of equity checked before
+// leverage, so repeated adds can never pyramid one symbol past cap x E.
+bool symbolAtCap(const Book& book, const RiskLimits& limits)
+{
+    return book.currentUsd >= limits.symbolCapPct / 100.0 * book.equity;
+}
+
+// The room left under the cap, levered by L_s (enhanced) or m (legacy stocks).
+double symbolRoomUsd(const Book& book, const RiskLimits& limits, double leverage)
+{
+    return (limits.symbolCapPct / 100.0 * book.equity - book.currentUsd) * leverage;
+}
+
 // Derives the forecast of SPEC 2.4. Returns an error text when the stored metrics it needs
 // are corrupt: that is a fallback to legacy, not bad input.
 std::optional<std::string> deriveForecast(const SizingRequest& request,
@@ -176,9 +189,10 @@ std::optional<std::string> deriveForecast(const SizingRequest& request,
         if (m.sharpeRatio && !isFinite(*m.sharpeRatio))
             return "invalid stored sharpe_ratio for " + request.symbol;
         derivedSigma = m.annualizedVolatility / std::sqrt(kTradingDaysPerYear);
-        // mu comes from the metrics' own sigma: the stored forecast, independent of a
-        // sigma the caller passed.
-        derivedMu = m.sharpeRatio.value_or(kDefaultSharpe) * derivedSigma;
+        // SPEC 2.4: the daily Sharpe times the daily sigma is the window's mean daily return.
+        // mu comes from the metrics' own sigma, independent of a sigma the caller passed.
+        derivedMu = m.sharpeRatio.value_or(kDefaultSharpe) / std::sqrt(kTradingDaysPerYear) *
+                    derivedSigma;
     } else if (needMetrics) {
         const double annual =
             assetClass == AssetClass::Crypto ? kDefaultCryptoVolAnnual : kDefaultStockVolAnnual;
@@ -271,10 +285,15 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
     const double E = book.equity;
     const double buyingPower = context.account.buyingPowerUsd;
     r.targetFraction = 0.5 * buyingPower * r.riskMultiplier / E;
-    const double capValue = context.limits.symbolCapPct / 100.0 * E * r.riskMultiplier;
+    if (symbolAtCap(book, context.limits)) {
+        r.binding = BindingLimit::SymbolCap;
+        fillExposure(r, book);
+        logLegacy(r, context.log);
+        return r;
+    }
     const double qtyBp = std::max(0.5 * buyingPower * r.riskMultiplier / request.priceUsd, 0.0);
     applyRooms(r, qtyBp,
-               {{BindingLimit::SymbolCap, capValue - book.currentUsd},
+               {{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, r.riskMultiplier)},
                 {BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}},
                BindingLimit::BuyingPower);
     fillExposure(r, book);
@@ -304,8 +323,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
 
     // SPEC 2.3 comes before the forecast: a full symbol needs no metrics.
     const double E = book.equity;
-    const double capValue = context.limits.symbolCapPct / 100.0 * E * assetLeverage;
-    if (book.currentUsd >= capValue) {
+    if (symbolAtCap(book, context.limits)) {
         r.baseFraction = 0.0;
         r.targetFraction = 0.0;
         r.binding = BindingLimit::SymbolCap;
@@ -333,7 +351,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     r.targetFraction = *r.baseFraction * assetLeverage;
     const double qtyRaw = *r.targetFraction * E / request.priceUsd;
     applyRooms(r, qtyRaw,
-               {{BindingLimit::SymbolCap, capValue - book.currentUsd},
+               {{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, assetLeverage)},
                 {BindingLimit::BuyingPower, context.account.buyingPowerUsd},
                 {BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}},
                BindingLimit::Kelly);
