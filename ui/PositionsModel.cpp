@@ -121,7 +121,8 @@ QVariant PositionsModel::headerData(int section, Qt::Orientation orientation, in
         return QVariant::fromValue(Qt::AlignVCenter | (text ? Qt::AlignLeft : Qt::AlignRight));
     }
     if (role == Qt::ToolTipRole && section == CapUsedPct)
-        return tr("Share of the per-symbol cap used (SPEC 2.3: cap x equity x asset leverage)");
+        return tr("Exposure as a share of the per-symbol cap (cap x equity, before leverage). "
+                  "At 100% the bot adds nothing more to this symbol.");
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {

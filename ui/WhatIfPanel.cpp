@@ -89,7 +89,7 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
                                         tr("Symbol exposure"),
                                         tr("Account leverage"),
                                         tr("1-day VaR 95%"),
-                                        tr("Forecast used (mu / sigma)"),
+                                        tr("Forecast used (mu / sigma, daily)"),
                                         tr("Note")};
     for (int column = 0; column < 2; ++column) {
         m_columnTitles[column] = new QLabel(resultBox);
@@ -381,10 +381,15 @@ void WhatIfPanel::showOutcome(int column, const store::SizingOutcome& outcome,
     labels[Leverage]->setText(
         arrow(format::leverage(r.leverageBefore), format::leverage(r.leverageAfter)));
     labels[Var]->setText(arrow(format::usd(varBeforeUsd), format::usd(varAfterUsd)));
+    // Daily units (SPEC 2.4): a mean daily return and a daily sd, as percentages.
+    const auto dailyPct = [](const std::optional<double>& v, bool signed_) {
+        if (!v)
+            return format::missing();
+        const QString plus = signed_ && *v > 0.0 ? QStringLiteral("+") : QString();
+        return plus + QString::number(*v * 100.0, 'f', 3) + QStringLiteral("%");
+    };
     labels[Forecast]->setText(
-        (r.muDaily ? QString::number(*r.muDaily, 'g', 4) : format::missing()) +
-        QStringLiteral(" / ") +
-        (r.sigmaDaily ? QString::number(*r.sigmaDaily, 'g', 4) : format::missing()));
+        tr("%1 / %2 a day").arg(dailyPct(r.muDaily, true), dailyPct(r.sigmaDaily, false)));
     labels[Note]->setText(
         r.fallbackReason
             ? tr("Enhanced failed (%1): legacy used").arg(QString::fromStdString(*r.fallbackReason))

@@ -21,19 +21,46 @@ void fail(const QString& message)
     std::fprintf(stderr, "kellydesk: %s\n", qPrintable(message));
 }
 
+// Qt's own GUI options (QGuiApplication, QApplication): accepted here so the command line
+// can be checked before the GUI exists, and consumed by QApplication afterwards.
+void addQtGuiOptions(QCommandLineParser& parser)
+{
+    for (const char* name :
+         {"platform", "platformpluginpath", "platformtheme", "plugin", "qwindowgeometry",
+          "qwindowicon", "qwindowtitle", "session", "display", "geometry", "style", "stylesheet"}) {
+        QCommandLineOption option(QString::fromLatin1(name), QString(), QStringLiteral("VALUE"));
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(option);
+    }
+    for (const char* name : {"reverse", "widgetcount", "nograb", "dograb", "sync"}) {
+        QCommandLineOption option(QString::fromLatin1(name));
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(option);
+    }
+}
+
+QStringList argumentList(int argc, char* argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    return arguments;
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
 {
-    QApplication app(argc, argv);
     // The same application name as kellyctl, so both find one default store (SPEC 9).
-    QApplication::setApplicationName(QStringLiteral("KellyDesk"));
-    QApplication::setOrganizationName(QStringLiteral("KellyDesk"));
-    QApplication::setWindowIcon(kelly::ui::appIcon());
+    QCoreApplication::setApplicationName(QStringLiteral("KellyDesk"));
+    QCoreApplication::setOrganizationName(QStringLiteral("KellyDesk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KELLYDESK_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("KellyDesk risk dashboard"));
-    parser.addHelpOption();
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption dbOption(QStringLiteral("db"),
                                       QStringLiteral("Store file (else $KELLYDESK_DB, else the "
                                                      "app-data folder)."),
@@ -53,7 +80,33 @@ int main(int argc, char* argv[])
         QStringLiteral("prices"), QStringLiteral("Price folder for --demo (default: bundled)."),
         QStringLiteral("DIR"), QStringLiteral(KELLYDESK_PRICES_DIR));
     parser.addOptions({dbOption, demoOption, screenshotOption, tabOption, pricesOption});
-    parser.process(app);
+    addQtGuiOptions(parser);
+
+    // Issue 11: help, version and a bad option are answered before any GUI exists, so they
+    // work on a machine without a display (the xcb plugin aborts there).
+    if (!parser.parse(argumentList(argc, argv))) {
+        fail(parser.errorText() + QStringLiteral(" (kellydesk --help lists the options)"));
+        return 2;
+    }
+    if (parser.isSet(helpOption)) {
+        // With no application object yet, Qt names the program "<executable_name>".
+        std::fputs(qPrintable(parser.helpText().replace(QStringLiteral("<executable_name>"),
+                                                        QStringLiteral("kellydesk"))),
+                   stdout);
+        return 0;
+    }
+    if (parser.isSet(versionOption)) {
+        std::printf("kellydesk %s\n", KELLYDESK_VERSION);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        fail(QStringLiteral("unexpected argument '%1' (kellydesk --help lists the options)")
+                 .arg(parser.positionalArguments().constFirst()));
+        return 2;
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setWindowIcon(kelly::ui::appIcon());
 
     if (parser.isSet(tabOption) &&
         !kelly::ui::MainWindow::tabNames().contains(parser.value(tabOption).toLower())) {

@@ -191,8 +191,8 @@ std::optional<std::string> deriveForecast(const SizingRequest& request,
         derivedSigma = m.annualizedVolatility / std::sqrt(kTradingDaysPerYear);
         // SPEC 2.4: the daily Sharpe times the daily sigma is the window's mean daily return.
         // mu comes from the metrics' own sigma, independent of a sigma the caller passed.
-        derivedMu = m.sharpeRatio.value_or(kDefaultSharpe) / std::sqrt(kTradingDaysPerYear) *
-                    derivedSigma;
+        derivedMu =
+            m.sharpeRatio.value_or(kDefaultSharpe) / std::sqrt(kTradingDaysPerYear) * derivedSigma;
     } else if (needMetrics) {
         const double annual =
             assetClass == AssetClass::Crypto ? kDefaultCryptoVolAnnual : kDefaultStockVolAnnual;

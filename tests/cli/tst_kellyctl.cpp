@@ -472,8 +472,8 @@ void TestKellyctl::statusJson()
         QVERIFY2(aapl.contains(QLatin1String(key)), key);
     QCOMPARE(aapl.value(QLatin1String("market_value")).toDouble(), -100000.0);
     QCOMPARE(aapl.value(QLatin1String("exposure_pct")).toDouble(), 100.0);
-    // cap value for a stock = 60% x E x 4 = 240,000: 100,000 is 41.67% of it.
-    QVERIFY(qAbs(aapl.value(QLatin1String("cap_used_pct")).toDouble() - 100000.0 / 240000 * 100) <
+    // SPEC 9: the cap is 60% x E = 60,000 before leverage: 100,000 is 166.7% of it.
+    QVERIFY(qAbs(aapl.value(QLatin1String("cap_used_pct")).toDouble() - 100000.0 / 60000 * 100) <
             1e-9);
     QVERIFY(run({QStringLiteral("status")})
                 .out.contains(QLatin1String("reduce by close      50000.00")));

@@ -49,7 +49,7 @@ void TestHaltGuard::modeMatrix_data()
     };
     const Row rows[] = {
         {"NVDA",
-         {1500, 700, 0},
+         {1200, 600, 0}, // (60k - 15k) x 4 and x 2 (SPEC 2.3 / 3.4)
          {BindingLimit::SymbolCap, BindingLimit::SymbolCap, BindingLimit::Halted},
          100},
         {"BTCUSD",
@@ -57,7 +57,7 @@ void TestHaltGuard::modeMatrix_data()
          {BindingLimit::SymbolCap, BindingLimit::SymbolCap, BindingLimit::Halted},
          0.5},
         {"TSLA",
-         {900, 300, 0},
+         {0, 0, 0}, // 60k short: at the cap, no add in any mode
          {BindingLimit::SymbolCap, BindingLimit::SymbolCap, BindingLimit::Halted},
          300},
     };

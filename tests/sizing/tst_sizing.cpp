@@ -89,6 +89,31 @@ void TestSizing::sizes_data()
         << SizingMode::Legacy << spec << "BTCUSD" << 50'000.0 << none << none << 4.0 << 2.0 << 1.2
         << BindingLimit::SymbolCap << none << 60.0;
 
+    // SPEC 8, a symbol already held: the cap is a share of equity before leverage.
+    const Account held50k{100'000.0, 400'000.0, {{"NVDA", 50'000.0 / 150.0, 150.0, 150.0}}};
+    QTest::newRow("spec: enhanced NVDA @ 150, NVDA held 50,000")
+        << SizingMode::Enhanced << held50k << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 266.0
+        << BindingLimit::SymbolCap << 1.0 << 89.9;
+    QTest::newRow("spec: legacy NVDA @ 150, NVDA held 50,000")
+        << SizingMode::Legacy << held50k << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 133.0
+        << BindingLimit::SymbolCap << none << 69.95;
+    const Account held60k{100'000.0, 400'000.0, {{"NVDA", 400.0, 150.0, 150.0}}};
+    const Account held100k{100'000.0, 400'000.0, {{"NVDA", 100'000.0 / 150.0, 150.0, 150.0}}};
+    QTest::newRow("spec: enhanced, NVDA held 60,000")
+        << SizingMode::Enhanced << held60k << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 0.0
+        << BindingLimit::SymbolCap << 0.0 << 60.0;
+    QTest::newRow("spec: legacy, NVDA held 60,000")
+        << SizingMode::Legacy << held60k << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 0.0
+        << BindingLimit::SymbolCap << none << 60.0;
+    // The old rule (cap x E x L - current) added 933 shares here, pyramiding past the cap.
+    QTest::newRow("spec: enhanced, NVDA held 100,000")
+        << SizingMode::Enhanced << held100k << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 0.0
+        << BindingLimit::SymbolCap << 0.0 << 100.0;
+    QTest::newRow("crypto held under the cap: room unlevered")
+        << SizingMode::Enhanced << Account{100'000.0, 400'000.0, {{"BTCUSD", 0.8, 50'000.0, 0.0}}}
+        << "BTCUSD" << 50'000.0 << none << none << 4.0 << 2.0 << 0.4 << BindingLimit::SymbolCap
+        << 1.0 << 60.0;
+
     // Branches.
     Account full = spec;
     full.positions.push_back({"NVDA", 1600.0, 150.0, 140.0});
@@ -329,11 +354,12 @@ void TestSizing::metricsDerivedForecast()
     const SizingContext context{account, RiskLimits{}, crypto, 2.0, &metrics, nullptr};
     const auto result = sizeEnhanced({"NVDA", 150.0, {}, {}}, context);
     QVERIFY(result.ok());
+    // SPEC 2.4: the annual Sharpe over sqrt(252), times the daily sigma: a daily mean return.
     const double sigma = 0.40 / std::sqrt(252.0);
-    const double mu = 0.02 * sigma;
+    const double mu = 0.02 / std::sqrt(252.0) * sigma;
     QCOMPARE(*result->sigmaDaily, sigma);
     QCOMPARE(*result->muDaily, mu);
-    const double base = std::min(0.5 * mu / (sigma * sigma), 1.0); // 0.397: below the cap of 1
+    const double base = std::min(0.5 * mu / (sigma * sigma), 1.0); // 0.025: below the cap of 1
     QVERIFY(std::abs(*result->baseFraction - base) < 1e-12);
     QCOMPARE(result->qty, std::floor(base * 4.0 * 100'000.0 / 150.0 + 1e-9));
     QCOMPARE(result->binding, BindingLimit::Kelly);
@@ -341,7 +367,7 @@ void TestSizing::metricsDerivedForecast()
     // No sharpe stored: 0.5.
     metrics.sharpeRatio.reset();
     const auto noSharpe = sizeEnhanced({"NVDA", 150.0, {}, {}}, context);
-    QCOMPARE(*noSharpe->muDaily, 0.5 * sigma);
+    QCOMPARE(*noSharpe->muDaily, 0.5 / std::sqrt(252.0) * sigma);
 }
 
 void TestSizing::givenValueWinsOverMetrics()
@@ -354,7 +380,7 @@ void TestSizing::givenValueWinsOverMetrics()
     const SizingContext context{account, RiskLimits{}, crypto, 2.0, &metrics, nullptr};
     const auto sigmaGiven = sizeEnhanced({"NVDA", 150.0, {}, 0.05}, context);
     QCOMPARE(*sigmaGiven->sigmaDaily, 0.05);
-    QCOMPARE(*sigmaGiven->muDaily, 0.1 * 0.40 / std::sqrt(252.0));
+    QCOMPARE(*sigmaGiven->muDaily, 0.1 / std::sqrt(252.0) * 0.40 / std::sqrt(252.0));
     const auto muGiven = sizeEnhanced({"NVDA", 150.0, 0.003, {}}, context);
     QCOMPARE(*muGiven->muDaily, 0.003);
     QCOMPARE(*muGiven->sigmaDaily, 0.40 / std::sqrt(252.0));

@@ -99,9 +99,16 @@ void TestSizingProperties::invariantsHold()
                 isCrypto ? 1.0
                          : (mode == SizingMode::Enhanced ? s.limits.intradayLeverage
                                                          : std::max(s.threshold, 1.0));
-            const double capValue = s.limits.symbolCapPct / 100.0 * E * assetLeverage;
+            // SPEC 2.3 / 3.4: the cap is a share of equity, checked before leverage. A symbol at
+            // or over it gets nothing; below it, the add stays within the levered room, so
+            // repeated adds never pyramid past cap x E x leverage.
+            const double capShareUsd = s.limits.symbolCapPct / 100.0 * E;
+            if (currentBefore >= capShareUsd)
+                QVERIFY2(r->qty == 0.0 && r->binding == BindingLimit::SymbolCap, where);
             if (r->qty > 0.0)
-                QVERIFY2(currentBefore + value <= capValue + kUsdTolerance * capValue, where);
+                QVERIFY2(value <= (capShareUsd - currentBefore) * assetLeverage * (1 + 1e-9) +
+                                      kUsdTolerance,
+                         where);
             if (grossBefore <= s.limits.intradayLeverage * E)
                 QVERIFY2(grossBefore + value <=
                              s.limits.intradayLeverage * E * (1 + 1e-9) + kUsdTolerance,

@@ -113,9 +113,9 @@ void TestThresholdExposure::exposureFigures()
     QVERIFY(!report.closeWarning);
     QCOMPARE(report.positions.size(), size_t(2));
     QCOMPARE(*report.positions[0].exposurePct, 150.0);
-    QCOMPARE(*report.positions[0].capUsedPct, 62.5); // 150k of 240k
+    QCOMPARE(*report.positions[0].capUsedPct, 250.0); // 150k of 60% x 100k: no add
     QCOMPARE(report.positions[0].unrealizedPnlUsd, 30'000.0);
-    QCOMPARE(*report.positions[1].capUsedPct, 100.0 * 100'000.0 / 60'000.0); // crypto cap 1x
+    QCOMPARE(*report.positions[1].capUsedPct, 100.0 * 100'000.0 / 60'000.0); // same rule
     QCOMPARE(report.positions[1].assetClass, AssetClass::Crypto);
 }
 

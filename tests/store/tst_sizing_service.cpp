@@ -199,7 +199,7 @@ void TestSizingService::badInputIsReportedAndNotRecorded()
 
 void TestSizingService::storedMetricsDriveTheForecast()
 {
-    // SPEC 2.4: sigma = annualized_volatility / sqrt(252); mu = sharpe x sigma.
+    // SPEC 2.4: sigma = annualized_volatility / sqrt(252); mu = sharpe / sqrt(252) x sigma.
     CorrelationBuild build;
     build.symbols = {"NVDA"};
     build.correlation = {1.0};
@@ -213,9 +213,10 @@ void TestSizingService::storedMetricsDriveTheForecast()
     const SizingOutcome outcome = size({}, QStringLiteral("NVDA"), 150);
     const double sigma = 0.80 / std::sqrt(252.0);
     QCOMPARE(*outcome.result.sigmaDaily, sigma);
-    QCOMPARE(*outcome.result.muDaily, 0.1 * sigma);
-    // full = mu / sigma^2 = 0.1 / sigma = 1.98...; base = 0.99...: Kelly still above the cap.
-    QVERIFY(qAbs(*outcome.result.baseFraction - 0.5 * 0.1 / sigma) < 1e-12);
+    QCOMPARE(*outcome.result.muDaily, 0.1 / std::sqrt(252.0) * sigma);
+    // full = sharpe / annualized_volatility = 0.125; base = 0.0625: the size scales with
+    // volatility instead of sitting at the cap.
+    QVERIFY(qAbs(*outcome.result.baseFraction - 0.5 * 0.1 / 0.80) < 1e-12);
 }
 
 void TestSizingService::corruptMetricsFallBackToLegacy()

@@ -359,13 +359,14 @@ void TestUiWindow::whatIfFollowsTheBookWhileEditing()
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
              QStringLiteral("1,600 shares"));
 
-    // The trader starts typing a new price while the bot buys 1,000 NVDA elsewhere: the
-    // figures follow the book (room left 240,000 - 150,000), the half-typed field is not flagged.
+    // The trader starts typing a new price while the bot buys 200 NVDA elsewhere: the
+    // figures follow the book (room left (60,000 - 30,000) x 4), the half-typed field is not
+    // flagged.
     form->priceEdit()->clear();
     QString error;
-    QVERIFY(desk.store.setPosition(position("NVDA", 1000, 150), desk.clock.now(), &error));
+    QVERIFY(desk.store.setPosition(position("NVDA", 200, 150), desk.clock.now(), &error));
     QTRY_COMPARE_WITH_TIMEOUT(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-                              QStringLiteral("600 shares"), 1000);
+                              QStringLiteral("800 shares"), 1000);
     QVERIFY(!form->priceEdit()->property("invalid").toBool());
 }
 
@@ -374,14 +375,14 @@ void TestUiWindow::whatIfFollowsTheBookWhileEditing()
 void TestUiWindow::whatIfDropsARefreshOfAnOlderOrder()
 {
     Desk desk;
-    desk.seedAccount(100'000, 400'000, {position("NVDA", 1000, 150)});
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 200, 150)});
     desk.openWindow();
     WhatIfPanel* form = desk.window->whatIf();
     form->symbolEdit()->setText(QStringLiteral("NVDA"));
     form->priceEdit()->setText(QStringLiteral("150"));
-    QVERIFY(form->calculate()); // room left 240,000 - 150,000 = 90,000
+    QVERIFY(form->calculate()); // room left (60,000 - 30,000) x 4 = 120,000
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-             QStringLiteral("600 shares"));
+             QStringLiteral("800 shares"));
 
     QSignalSpy refreshed(desk.session.get(), &DeskSession::dryRunsSized);
     QString error;
@@ -389,10 +390,10 @@ void TestUiWindow::whatIfDropsARefreshOfAnOlderOrder()
     form->priceEdit()->setText(QStringLiteral("100"));
     QVERIFY(form->calculate());
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-             QStringLiteral("900 shares"));
+             QStringLiteral("1,200 shares"));
     QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() > 0, 2000);
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-             QStringLiteral("900 shares"));
+             QStringLiteral("1,200 shares"));
 }
 
 void TestUiWindow::whatIfFlagsInvalidInput_data()
