@@ -389,7 +389,9 @@ void WhatIfPanel::showOutcome(int column, const store::SizingOutcome& outcome,
         return plus + QString::number(*v * 100.0, 'f', 3) + QStringLiteral("%");
     };
     labels[Forecast]->setText(
-        tr("%1 / %2 a day").arg(dailyPct(r.muDaily, true), dailyPct(r.sigmaDaily, false)));
+        r.muDaily || r.sigmaDaily
+            ? tr("%1 / %2 a day").arg(dailyPct(r.muDaily, true), dailyPct(r.sigmaDaily, false))
+            : format::missing());
     labels[Note]->setText(
         r.fallbackReason
             ? tr("Enhanced failed (%1): legacy used").arg(QString::fromStdString(*r.fallbackReason))
