@@ -191,8 +191,8 @@ std::optional<std::string> deriveForecast(const SizingRequest& request,
         derivedSigma = m.annualizedVolatility / std::sqrt(kTradingDaysPerYear);
         // SPEC 2.4: the daily Sharpe times the daily sigma is the window's mean daily return.
         // mu comes from the metrics' own sigma, independent of a sigma the caller passed.
-        derivedMu = m.sharpeRatio.value_or(kDefaultSharpe) / std::sqrt(kTradingDaysPerYear) *
-                    derivedSigma;
+        derivedMu =
+            m.sharpeRatio.value_or(kDefaultSharpe) / std::sqrt(kTradingDaysPerYear) * derivedSigma;
     } else if (needMetrics) {
         const double annual =
             assetClass == AssetClass::Crypto ? kDefaultCryptoVolAnnual : kDefaultStockVolAnnual;
@@ -346,7 +346,10 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     r.muDaily = mu;
     r.sigmaDaily = sigma;
 
-    const double fullKelly = sigma == 0.0 ? 0.0 : std::abs(mu) / (sigma * sigma);
+    // SPEC 2.5: sigma 0 gives 0. A sigma whose square underflows to 0 (1e-200) is 0/0 = NaN
+    // for mu 0 (issue 12 item 7): no edge is no bet, however small the volatility. For
+    // mu != 0 the quotient is +inf and the 1.0 cap below applies.
+    const double fullKelly = (sigma == 0.0 || mu == 0.0) ? 0.0 : std::abs(mu) / (sigma * sigma);
     r.baseFraction = std::min(0.5 * fullKelly, 1.0);
     r.targetFraction = *r.baseFraction * assetLeverage;
     const double qtyRaw = *r.targetFraction * E / request.priceUsd;
