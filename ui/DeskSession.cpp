@@ -35,6 +35,14 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
             reportError(error);
         });
         connect(m_loader, &DeskStateLoader::sized, this, &DeskSession::dryRunsSized);
+        connect(m_loader, &DeskStateLoader::haltWaiting, this, &DeskSession::haltWaiting);
+        connect(m_loader, &DeskStateLoader::haltWritten, this, [this](const QString& error) {
+            QString ignored;
+            if (!error.isEmpty())
+                Q_EMIT haltFailed(error);
+            else
+                showWrite(&ignored); // a forced load on the worker: cannot fail here
+        });
         m_loaderThread.setObjectName(QStringLiteral("DeskStateLoader"));
         m_loaderThread.start();
     }
@@ -120,6 +128,12 @@ bool DeskSession::setMode(SizingMode mode, QString* error)
 
 bool DeskSession::halt(QString* error)
 {
+    if (m_loader) {
+        QMetaObject::invokeMethod(
+            m_loader, [loader = m_loader, now = m_clock.now()] { loader->writeHalt(now); },
+            Qt::QueuedConnection);
+        return true;
+    }
     if (!m_store.writeSetting(store::SettingKey::Mode,
                               QString::fromLatin1(sizingModeName(SizingMode::Halt)),
                               store::SettingOrigin::Dashboard, m_clock.now(), error))

@@ -49,7 +49,9 @@ public:
     bool setMode(SizingMode mode, QString* error);
     // Issue 6: halting works even when the environment locks the mode (safety wins);
     // resume goes back to the mode in force before the halt and says which mode is in
-    // force now. Both audited `dashboard`.
+    // force now. Both audited `dashboard`. Issue 12: once started, the halt is written on
+    // the worker (true means requested) and keeps trying while a bot holds the store's lock:
+    // haltWaiting says so, haltFailed if it cannot land; the GUI thread never waits.
     bool halt(QString* error);
     bool resume(SizingMode* modeInForce, QString* error);
     bool writeSetting(store::SettingKey key, const QString& value, QString* error);
@@ -69,6 +71,8 @@ Q_SIGNALS:
     void ticked();
     void storeError(const QString& message);
     void dryRunsSized(std::shared_ptr<const kelly::ui::DryRuns> dryRuns);
+    void haltWaiting();
+    void haltFailed(const QString& message);
 
 private:
     void poll();

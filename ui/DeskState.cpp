@@ -11,6 +11,8 @@ namespace {
 // The lists the dashboard shows; older rows stay in the store and in `kellyctl`.
 constexpr int kDecisionRows = 1000;
 constexpr int kAuditRows = 1000;
+// The newest snapshots, as many as the history chart draws (HistoryChartPanel::kMaxPoints).
+constexpr int kSnapshotRows = 2000;
 
 bool readCorrelation(store::Store& store,
                      const std::shared_ptr<const store::StoredCorrelationBuild>& heldBuild,
@@ -45,12 +47,18 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
     if (!store::DrawdownGuardService(store, environment).check(now, &out->guard, error) ||
         !store.loadHaltEntry(&out->haltEntry, error))
         return false;
-    if (!store.changeStamp(stamp, error) || !store.loadAccount(&out->account, error) ||
-        !store.effectiveSettings(environment, &out->settings, error) ||
-        !store.loadDecisions(&out->decisions, kDecisionRows, error) ||
-        !store.loadAudit(&out->audit, kAuditRows, error) ||
-        !store.loadSnapshots(&out->snapshots, 0, error) ||
-        !readCorrelation(store, heldBuild, &out->correlation, error))
+    // Issue 12: one read transaction, so a state never mixes two commits (item 11), and only
+    // the snapshots the history chart can show (item 10: a year of minutes is 525,600 rows).
+    if (!store.beginRead(error))
+        return false;
+    const bool read = store.changeStamp(stamp, error) && store.loadAccount(&out->account, error) &&
+                      store.effectiveSettings(environment, &out->settings, error) &&
+                      store.loadDecisions(&out->decisions, kDecisionRows, error) &&
+                      store.loadAudit(&out->audit, kAuditRows, error) &&
+                      store.loadSnapshots(&out->snapshots, kSnapshotRows, error) &&
+                      readCorrelation(store, heldBuild, &out->correlation, error);
+    store.endRead();
+    if (!read)
         return false;
     moveDeskStateTo(out, now);
     if (out->correlation)

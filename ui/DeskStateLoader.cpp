@@ -1,5 +1,7 @@
 #include "DeskStateLoader.h"
 
+#include <utility>
+
 namespace kelly::ui {
 
 DeskStateLoader::DeskStateLoader(QString storePath, store::Environment environment)
@@ -62,6 +64,27 @@ void DeskStateLoader::sizeDryRuns(const SizingRequest& request,
     }
     Q_EMIT sized(std::make_shared<const DryRuns>(
         ui::sizeDryRuns(*m_store, m_environment, now, request, modes)));
+}
+
+void DeskStateLoader::writeHalt(UtcTime now)
+{
+    QString error;
+    if (!openStore(&error)) {
+        Q_EMIT haltWritten(error);
+        return;
+    }
+    bool saidWaiting = false;
+    while (!m_store->writeSetting(store::SettingKey::Mode,
+                                  QString::fromLatin1(sizingModeName(SizingMode::Halt)),
+                                  store::SettingOrigin::Dashboard, now, &error)) {
+        if (!m_store->lastWriteWasBusy()) {
+            Q_EMIT haltWritten(error);
+            return;
+        }
+        if (!std::exchange(saidWaiting, true))
+            Q_EMIT haltWaiting();
+    }
+    Q_EMIT haltWritten(QString());
 }
 
 } // namespace kelly::ui

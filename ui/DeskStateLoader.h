@@ -28,12 +28,18 @@ public:
     // The what-if form's refresh: dry runs on the loader's connection, then sized.
     void sizeDryRuns(const SizingRequest& request, const std::vector<SizingMode>& modes,
                      UtcTime now);
+    // Issue 12: the dashboard's emergency halt, on this thread so the GUI never waits for
+    // the store's lock. Keeps trying while another writer holds the lock past the busy
+    // timeout (haltWaiting, once), then haltWritten (empty error: landed).
+    void writeHalt(UtcTime now);
 
 Q_SIGNALS:
     void loaded(quint64 id, std::shared_ptr<kelly::ui::DeskState> state);
     void unchanged(quint64 id);
     void failed(quint64 id, const QString& error);
     void sized(std::shared_ptr<const kelly::ui::DryRuns> dryRuns);
+    void haltWaiting();
+    void haltWritten(const QString& error);
 
 private:
     bool openStore(QString* error);

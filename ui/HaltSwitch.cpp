@@ -16,6 +16,15 @@ HaltSwitch::HaltSwitch(DeskSession& session, QObject* parent)
     m_action->setObjectName(QStringLiteral("haltAction"));
     m_action->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+H")));
     connect(m_action, &QAction::triggered, this, &HaltSwitch::trigger);
+    // Issue 12: the halt lands on the worker; a busy store makes it wait, never the window.
+    connect(&m_session, &DeskSession::haltWaiting, this, [this] {
+        Q_EMIT switched(tr("Store busy: the halt is waiting for the bot's write lock and keeps"
+                           " trying"));
+    });
+    connect(&m_session, &DeskSession::haltFailed, this, [this](const QString& error) {
+        setHalted(false);
+        Q_EMIT failed(tr("Could not halt: %1").arg(error));
+    });
     applyLabels();
 }
 

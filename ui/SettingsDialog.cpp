@@ -112,15 +112,38 @@ bool SettingsDialog::apply()
         m_status->setText(tr("Nothing was saved: fix the marked fields."));
         return false;
     }
-    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+    // SPEC 7 (issue 12): the changes together must keep the rules across settings (overnight
+    // <= intraday), checked before anything is saved. Each write is checked again by the
+    // store against what is stored then, so they go in an order that keeps the rules at
+    // every step (a cash account lowers the overnight limit before the intraday one).
+    QHash<QString, QString> candidate;
+    for (const store::EffectiveSetting& entry : m_session.state().settings.entries)
+        candidate.insert(store::settingSpec(entry.key).name, entry.storedValue);
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it)
+        candidate.insert(store::settingSpec(it.key()).name, it.value());
+    QString why;
+    if (!store::resolveSettings(candidate, m_session.environment(), &why)) {
+        m_status->setText(tr("Nothing was saved: %1").arg(why));
+        return false;
+    }
+    while (!changes.isEmpty()) {
         QString error;
-        if (!m_session.writeSetting(it.key(), it.value(), &error)) {
-            m_status->setText(
-                tr("Could not save %1: %2").arg(store::settingSpec(it.key()).name, error));
+        bool wrote = false;
+        for (auto it = changes.begin(); it != changes.end();) {
+            if (!m_session.writeSetting(it.key(), it.value(), &error)) {
+                ++it;
+                continue;
+            }
+            m_initial.insert(it.key(), it.value());
+            m_fields.value(it.key())->setText(it.value());
+            it = changes.erase(it);
+            wrote = true;
+        }
+        if (!wrote) {
+            m_status->setText(tr("Could not save %1: %2")
+                                  .arg(store::settingSpec(changes.cbegin().key()).name, error));
             return false;
         }
-        m_initial.insert(it.key(), it.value());
-        m_fields.value(it.key())->setText(it.value());
     }
     return true;
 }

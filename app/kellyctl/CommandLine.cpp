@@ -147,9 +147,9 @@ const std::vector<CommandSpec>& commandTable()
          QStringLiteral(
              "Reads the mode and limits at every call (environment overrides first:\n"
              "USE_ENHANCED_KELLY_SIZING, MAX_INTRADAY_LEVERAGE, MAX_OVERNIGHT_LEVERAGE).\n"
-             "Unless --dry-run, records the decision and appends the log line to sizing.log\n"
-             "beside the store. Runs the drawdown guard first; in halt mode every add is\n"
-             "qty 0 (binding halted) and only --reduce sizes.")},
+             "Unless --dry-run, records the decision and appends the log line to\n"
+             "NAME.sizing.log beside NAME.sqlite. Runs the drawdown guard first; in halt\n"
+             "mode every add is qty 0 (binding halted) and only --reduce sizes.")},
         {QStringLiteral("mode"),
          {},
          {QStringLiteral("enhanced|legacy|halt")},

@@ -6,6 +6,8 @@
 #include "Values.h"
 
 #include <QFile>
+#include <cmath>
+#include <utility>
 
 namespace kelly::ctl {
 
@@ -61,20 +63,22 @@ int runAccountSet(Session& session)
     QString error;
     std::optional<double> equity;
     std::optional<double> buyingPower;
+    // SPEC 2.2: a negative equity is sized as "no equity", so it is a state, not bad input.
     if (in.has(QStringLiteral("equity")) &&
         !(equity = parseNumber(in.value(QStringLiteral("equity")), QStringLiteral("equity"),
-                               Sign::NonNegative, &error)))
+                               Sign::Any, &error)))
         return session.badInput(error);
     if (in.has(QStringLiteral("buying-power")) &&
         !(buyingPower = parseNumber(in.value(QStringLiteral("buying-power")),
                                     QStringLiteral("buying-power"), Sign::NonNegative, &error)))
         return session.badInput(error);
-    store::AccountRecord current;
-    if (!session.store.loadAccount(&current, &error))
-        return session.failure(error);
-    if (!session.store.setAccount(equity.value_or(current.account.equityUsd),
-                                  buyingPower.value_or(current.account.buyingPowerUsd), session.now,
-                                  &error))
+    for (const auto& [value, field] : {std::pair{equity, QStringLiteral("equity")},
+                                       std::pair{buyingPower, QStringLiteral("buying-power")}})
+        if (value && std::abs(*value) > store::kMaxStoredUsd)
+            return session.badInput(field + QStringLiteral(": must be within +-1e15 USD"));
+    // One statement writes what was given and keeps the rest: a concurrent `account set` of
+    // the other figure is never lost (issue 12 item 9).
+    if (!session.store.updateAccount(equity, buyingPower, session.now, &error))
         return session.failure(error);
     return checkGuardAfterWrite(session);
 }
@@ -85,6 +89,7 @@ int runAccountShow(Session& session)
     QString error;
     if (!session.store.loadAccount(&record, &error))
         return session.failure(error);
+    session.reportProblems(record.problems);
     const QJsonObject json = accountJson(record);
     if (session.json()) {
         session.print(json);
@@ -124,31 +129,33 @@ int runPositionSet(Session& session)
         !(avgEntry = parseNumber(in.value(QStringLiteral("avg-entry")), QStringLiteral("avg-entry"),
                                  Sign::NonNegative, &error)))
         return session.badInput(error);
-    if (!avgEntry) { // keep the stored entry price when the caller does not give one
-        store::AccountRecord record;
-        if (!session.store.loadAccount(&record, &error))
-            return session.failure(error);
-        const Position* held = record.account.find(*symbol);
-        avgEntry = held ? held->avgEntryUsd : 0.0;
-    }
-    if (!session.store.setPosition(Position{*symbol, *qty, *price, *avgEntry}, session.now, &error))
+    // Issue 12 item 7: each number is finite, their product must be too.
+    if (!(std::abs(*qty * *price) <= store::kMaxStoredUsd))
+        return session.badInput(
+            QStringLiteral("qty x price: the market value must be at most 1e15 USD"));
+    // Without --avg-entry the stored entry price stays, in the same statement (item 9).
+    if (!session.store.setPosition(Position{*symbol, *qty, *price, avgEntry.value_or(0.0)},
+                                   !avgEntry, session.now, &error))
         return session.failure(error);
     return ExitOk;
 }
 
 int runPositionRm(Session& session)
 {
+    // The symbol as typed also removes a row a bot stored under it ("aapl", "BTC/USD"),
+    // which no other command can read (issue 12 item 3).
+    const QString typed = session.invocation.positionals[0];
     QString error;
-    const auto symbol = parseSymbol(session.invocation.positionals[0], &error);
+    bool found = false;
+    if (!session.store.removePosition(typed, &found, &error))
+        return session.failure(error);
+    if (found)
+        return ExitOk;
+    const auto symbol = parseSymbol(typed, &error);
     if (!symbol)
         return session.badInput(error);
-    bool found = false;
-    if (!session.store.removePosition(QString::fromStdString(*symbol), &found, &error))
-        return session.failure(error);
-    if (!found)
-        return session.badInput(
-            QStringLiteral("SYMBOL: %1 is not held").arg(QString::fromStdString(*symbol)));
-    return ExitOk;
+    return session.badInput(
+        QStringLiteral("SYMBOL: %1 is not held").arg(QString::fromStdString(*symbol)));
 }
 
 int runPositions(Session& session)
@@ -157,6 +164,7 @@ int runPositions(Session& session)
     QString error;
     if (!session.store.loadAccount(&record, &error))
         return session.failure(error);
+    session.reportProblems(record.problems);
     if (session.json()) {
         QJsonArray array;
         for (const Position& p : record.account.positions)
@@ -234,9 +242,11 @@ int runSnapshot(Session& session)
     }
     std::optional<double> value;
     if (in.has(QStringLiteral("value")) &&
-        !(value = parseNumber(in.value(QStringLiteral("value")), QStringLiteral("value"),
-                              Sign::NonNegative, &error)))
+        !(value = parseNumber(in.value(QStringLiteral("value")), QStringLiteral("value"), Sign::Any,
+                              &error)))
         return session.badInput(error);
+    if (value && std::abs(*value) > store::kMaxStoredUsd)
+        return session.badInput(QStringLiteral("value: must be within +-1e15 USD"));
     store::AccountRecord record;
     if (!session.store.loadAccount(&record, &error))
         return session.failure(error);
@@ -254,20 +264,40 @@ int runMode(Session& session)
     QString error;
     using store::SettingKey;
     const store::SettingSpec& spec = store::settingSpec(SettingKey::Mode);
-    // The environment is checked before anything is written: a bad override is bad input.
     store::EffectiveSettings settings;
-    if (!session.store.effectiveSettings(session.environment, &settings, &error))
-        return session.badInput(error);
+    store::SettingsFailure failure = store::SettingsFailure::StoreError;
     if (!session.invocation.positionals.isEmpty()) {
         const auto canonical = store::canonicalSettingValue(
             SettingKey::Mode, session.invocation.positionals[0], &error);
         if (!canonical)
             return session.badInput(error);
-        if (!session.store.writeSetting(SettingKey::Mode, *canonical, store::SettingOrigin::Cli,
-                                        session.now, &error) ||
-            !session.store.effectiveSettings(session.environment, &settings, &error))
-            return session.failure(error);
+        // A halt lands whatever else is wrong (safety wins); any other mode is checked with
+        // the environment before anything is written.
+        const bool halting = *canonical == QLatin1String(sizingModeName(SizingMode::Halt));
+        if (!halting &&
+            !session.store.effectiveSettings(session.environment, &settings, &error, &failure))
+            return session.settingsFailure(failure, error);
+        // Issue 12 item 8: an emergency halt keeps trying while a writer holds the lock past
+        // the busy timeout, and says so; any other write fails as usual.
+        bool saidWaiting = false;
+        while (!session.store.writeSetting(SettingKey::Mode, *canonical, store::SettingOrigin::Cli,
+                                           session.now, session.environment, &error, &failure)) {
+            if (!halting || !session.store.lastWriteWasBusy())
+                return session.settingsFailure(failure, error);
+            if (!std::exchange(saidWaiting, true)) {
+                session.err << "kellyctl: store busy: the halt is waiting for the write lock"
+                            << " and keeps trying\n";
+                session.err.flush();
+            }
+        }
+        if (halting && !session.store.effectiveSettings(session.environment, &settings, &error)) {
+            session.out << sizingModeName(SizingMode::Halt) << '\n';
+            session.err << "kellyctl: note: halted; the settings need attention: " << error << '\n';
+            return ExitOk;
+        }
     }
+    if (!session.store.effectiveSettings(session.environment, &settings, &error, &failure))
+        return session.settingsFailure(failure, error);
     session.out << sizingModeName(settings.mode) << '\n';
     // Issue 6: a stored halt wins over the environment; the lock applies again on resume.
     if (settings.lockedByEnv(SettingKey::Mode) && settings.halted())
@@ -288,8 +318,9 @@ int runGet(Session& session)
                                 QStringLiteral("'"));
     store::EffectiveSettings settings;
     QString error;
-    if (!session.store.effectiveSettings(session.environment, &settings, &error))
-        return session.badInput(error);
+    store::SettingsFailure failure = store::SettingsFailure::StoreError;
+    if (!session.store.effectiveSettings(session.environment, &settings, &error, &failure))
+        return session.settingsFailure(failure, error);
     const store::EffectiveSetting& entry = settings.entry(spec->key);
     session.out << entry.value << '\n';
     if (entry.lockedByEnv)
@@ -310,9 +341,10 @@ int runSet(Session& session)
         store::canonicalSettingValue(spec->key, session.invocation.positionals[1], &error);
     if (!canonical)
         return session.badInput(error);
+    store::SettingsFailure failure = store::SettingsFailure::StoreError;
     if (!session.store.writeSetting(spec->key, *canonical, store::SettingOrigin::Cli, session.now,
-                                    &error))
-        return session.failure(error);
+                                    session.environment, &error, &failure))
+        return session.settingsFailure(failure, error);
     if (!spec->envVar.isEmpty() && !session.environment.value(spec->envVar).isEmpty())
         session.err << "kellyctl: note: " << spec->envVar
                     << " is set and overrides the stored value\n";

@@ -31,8 +31,9 @@ int runResume(Session& session)
         return session.badInput(QStringLiteral("resume: not halted (the mode is not halt);"
                                                " nothing changed"));
     store::EffectiveSettings settings;
-    if (!session.store.effectiveSettings(session.environment, &settings, &error))
-        return session.badInput(error);
+    store::SettingsFailure failure = store::SettingsFailure::StoreError;
+    if (!session.store.effectiveSettings(session.environment, &settings, &error, &failure))
+        return session.settingsFailure(failure, error);
     session.out << "resumed: " << sizingModeName(resumed) << '\n';
     // The guard never un-trips by itself, and it checks again at the next write or size.
     store::GuardCheck guard;

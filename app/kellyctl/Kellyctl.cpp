@@ -94,6 +94,10 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
     }
 
     UtcTime now = context.clockNow;
+    if (invocation.nowText && !context.clockInjectable) {
+        err << "kellyctl: unknown option '--now'\n";
+        return ExitBadInput;
+    }
     const QString nowText = invocation.nowText.value_or(context.environmentNow);
     if (!nowText.isEmpty()) {
         const auto parsedNow = store::parseIsoUtc(nowText);

@@ -15,9 +15,13 @@ namespace kelly::ctl {
 struct ProcessContext
 {
     QString environmentDb;                  // $KELLYDESK_DB
-    QString environmentNow;                 // $KELLYDESK_NOW: like --now, for tests
     store::Environment settingsEnvironment; // SPEC 7 overrides
     UtcTime clockNow;                       // the real clock, read once by main
+    // Issue 12 item 5: the tests' clock. Only the test build of kellyctl (kellyctl_testclock,
+    // tests/CMakeLists.txt) sets these; the shipped binary refuses --now and never reads
+    // $KELLYDESK_NOW, so no stray export can backdate audit rows or move New York midnight.
+    bool clockInjectable = false;
+    QString environmentNow; // $KELLYDESK_NOW: like --now
 };
 
 // Returns the exit code of SPEC 9 (0 done, 2 bad input, 1 other failure).

@@ -109,13 +109,10 @@ int runSize(Session& session)
     store::SizingService service(session.store, session.environment);
     store::SizingOutcome outcome;
     store::SizingFailure failure = store::SizingFailure::None;
-    if (!service.size(call, session.now, &outcome, &error, &failure)) {
-        // A malformed environment override is bad input too: the caller fixes it.
-        return failure == store::SizingFailure::BadInput ||
-                       error.startsWith(QLatin1String("environment "))
-                   ? session.badInput(error)
-                   : session.failure(error);
-    }
+    if (!service.size(call, session.now, &outcome, &error, &failure))
+        return failure == store::SizingFailure::BadInput ? session.badInput(error)
+                                                         : session.failure(error);
+    session.reportProblems(outcome.problems);
     if (outcome.guard.trippedNow)
         session.err << "kellyctl: drawdown guard tripped: "
                     << QString::fromStdString(outcome.guard.status.reason)
@@ -137,11 +134,13 @@ int runStatus(Session& session)
 {
     QString error;
     store::EffectiveSettings settings;
-    if (!session.store.effectiveSettings(session.environment, &settings, &error))
-        return session.badInput(error);
+    store::SettingsFailure failure = store::SettingsFailure::StoreError;
+    if (!session.store.effectiveSettings(session.environment, &settings, &error, &failure))
+        return session.settingsFailure(failure, error);
     store::AccountRecord record;
     if (!session.store.loadAccount(&record, &error))
         return session.failure(error);
+    session.reportProblems(record.problems);
     const ExposureReport report =
         computeExposure(record.account, settings.limits, settings.cryptoList,
                         settings.leverageCostAnnual, session.now);

@@ -27,6 +27,21 @@ struct Session
     // Each returns the exit code, after printing the message to stderr.
     int badInput(const QString& message) const;
     int failure(const QString& message) const;
+    // Settings that could not be resolved or written: a bad environment value or a refused
+    // write is bad input (2), a store that cannot be read or holds bad values is 1.
+    int settingsFailure(store::SettingsFailure kind, const QString& message) const
+    {
+        return kind == store::SettingsFailure::Environment ||
+                       kind == store::SettingsFailure::Refused
+                   ? badInput(message)
+                   : failure(message);
+    }
+    // Issue 12 item 3: stored rows left out of what a command shows, on stderr by name.
+    void reportProblems(const std::vector<store::StoreProblem>& problems) const
+    {
+        for (const store::StoreProblem& problem : problems)
+            err << "kellyctl: warning: skipped " << problem.describe() << '\n';
+    }
     void print(const QJsonObject& object) const;
     void print(const QJsonArray& array) const;
 };

@@ -14,7 +14,10 @@ int main(int argc, char* argv[])
 
     kelly::ctl::ProcessContext context;
     context.environmentDb = qEnvironmentVariable("KELLYDESK_DB");
+#ifdef KELLYCTL_TEST_CLOCK // the test build only (tests/CMakeLists.txt), never shipped
+    context.clockInjectable = true;
     context.environmentNow = qEnvironmentVariable("KELLYDESK_NOW");
+#endif
     context.settingsEnvironment = kelly::store::systemEnvironment();
     context.clockNow = kelly::store::fromQDateTime(QDateTime::currentDateTimeUtc());
 

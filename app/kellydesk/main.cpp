@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -127,6 +128,13 @@ int main(int argc, char* argv[])
         // SPEC 9: --db, else $KELLYDESK_DB, else the app-data folder, exactly as kellyctl.
         path = kelly::store::resolveStorePath(parser.value(dbOption),
                                               qEnvironmentVariable("KELLYDESK_DB"));
+        // As kellyctl: only `kellyctl init` creates a store, so a mistyped path fails instead
+        // of showing an empty book as if it were real (issue 12 item 13).
+        if (!QFileInfo::exists(path)) {
+            fail(QStringLiteral("%1: no store here; create it with 'kellyctl --db %1 init'")
+                     .arg(path));
+            return 1;
+        }
     }
 
     kelly::store::Store store;

@@ -64,6 +64,11 @@ InputError lineError(const std::string& fileLabel, int line, std::string message
     return InputError{fileLabel + ":" + std::to_string(line), std::move(message)};
 }
 
+bool isMissingClose(std::string_view text)
+{
+    return text.empty() || text == "null" || text == "NULL" || text == "Null";
+}
+
 struct Row
 {
     std::string_view date;
@@ -152,6 +157,10 @@ Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& file
             return lineError(fileLabel, lineNumber,
                              "bad date '" + std::string(date) + "' (expected YYYY-MM-DD)");
         const std::string_view closeText = fields[static_cast<std::size_t>(closeColumn)];
+        // SPEC 5: an empty or `null` close is Yahoo's day without data: skipped, so the
+        // build counts the date as missing for this symbol (as pandas reads it).
+        if (isMissingClose(closeText))
+            continue;
         double close = 0.0;
         const auto [closeEnd, ec] =
             std::from_chars(closeText.data(), closeText.data() + closeText.size(), close);

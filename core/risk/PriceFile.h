@@ -3,7 +3,8 @@
 // SPEC 5 price files: `date,close` CSV or a Yahoo export
 // (`Date,Open,High,Low,Close,Adj Close,Volume`, where `Adj Close` wins over `Close`).
 // Headers match case-insensitively; rows may come in any order and are sorted by date.
-// Every error names the file and, for a row, its 1-based line: "NVDA.csv:7: ...".
+// Every error names the file and, for a row, its 1-based line: "NVDA.csv:7: ...". A row
+// whose close is empty or `null` (Yahoo's day without data) is skipped (SPEC 5).
 
 #include "Analytics.h"
 

@@ -63,7 +63,10 @@ ExposureReport computeExposure(const Account& account, const RiskLimits& limits,
 
     report.nextClose = newyork::nextClose(now);
     report.timeToClose = report.nextClose - now;
-    report.financedDaysTonight = newyork::financedDaysAfterClose(report.nextClose);
+    // SPEC 6: the night in progress or the next. After Friday's close (nextClose is then
+    // Monday's) three days accrue, not one (issue 12 item 7): count from today's day, which
+    // is the next close's day whenever the close is still ahead today.
+    report.financedDaysTonight = newyork::financedDaysAfterClose(now);
     report.financingTonightUsd = report.financingPerNightUsd * report.financedDaysTonight;
     report.closeWarning = report.reduceByUsd > 0.0 && report.timeToClose <= kCloseWarningWindow;
 

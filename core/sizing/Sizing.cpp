@@ -346,7 +346,10 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     r.muDaily = mu;
     r.sigmaDaily = sigma;
 
-    const double fullKelly = sigma == 0.0 ? 0.0 : std::abs(mu) / (sigma * sigma);
+    // SPEC 2.5: sigma 0 gives 0. A sigma whose square underflows to 0 (1e-200) is 0/0 = NaN
+    // for mu 0 (issue 12 item 7): no edge is no bet, however small the volatility. For
+    // mu != 0 the quotient is +inf and the 1.0 cap below applies.
+    const double fullKelly = (sigma == 0.0 || mu == 0.0) ? 0.0 : std::abs(mu) / (sigma * sigma);
     r.baseFraction = std::min(0.5 * fullKelly, 1.0);
     r.targetFraction = *r.baseFraction * assetLeverage;
     const double qtyRaw = *r.targetFraction * E / request.priceUsd;

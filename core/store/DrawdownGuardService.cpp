@@ -18,13 +18,9 @@ bool DrawdownGuardService::evaluate(UtcTime now, GuardCheck* out, QString* error
     result.halted = settings.halted();
     // Before the first `account set` there is no live equity to compare.
     if (account.updatedAt) {
-        std::vector<SnapshotRecord> records;
-        if (!m_store.loadSnapshots(&records, 0, error))
-            return false;
         std::vector<PortfolioSnapshot> snapshots;
-        snapshots.reserve(records.size());
-        for (const SnapshotRecord& record : records)
-            snapshots.push_back(record.snapshot);
+        if (!m_store.loadGuardSnapshots(now, &snapshots, error))
+            return false;
         result.status =
             evaluateDrawdownGuard(snapshots, account.account.equityUsd, settings.guardLimits, now);
     }

@@ -6,6 +6,87 @@ namespace kelly::store {
 
 namespace {
 
+// Issue 12 (items 2, 3, 4, 7): SQLite cannot add a CHECK to a table that exists, so version 5
+// validates rows with a BEFORE INSERT and a BEFORE UPDATE trigger per table. Each rule is
+// (condition that must hold, message naming the column); the first that fails aborts the
+// statement with its message. Column affinity applies before the triggers run, so '100000'
+// is stored as the number and '100,000.00' stays text and is refused.
+struct RowRule
+{
+    const char* holds;
+    const char* message;
+};
+
+QStringList validationTriggers(const QString& table, std::initializer_list<RowRule> rules)
+{
+    QString cases;
+    for (const RowRule& rule : rules)
+        cases +=
+            QStringLiteral(" WHEN NOT coalesce(%1, 0) THEN RAISE(ABORT, '%2: %3')")
+                .arg(QString::fromLatin1(rule.holds), table, QString::fromLatin1(rule.message));
+    QStringList statements;
+    for (const char* event : {"INSERT", "UPDATE"})
+        statements << QStringLiteral("CREATE TRIGGER %1_valid_%2 BEFORE %3 ON %1"
+                                     " BEGIN SELECT CASE%4 END; END")
+                          .arg(table, QString::fromLatin1(event).toLower(),
+                               QString::fromLatin1(event), cases);
+    return statements;
+}
+
+// The canonical UTC instant the store writes (isoUtc): fixed width, so text order is time
+// order and SPEC 4's "before New York midnight" can compare and index it.
+#define KELLY_CANONICAL_TIME(column)                                                               \
+    "typeof(" column ") = 'text' AND strftime('%Y-%m-%dT%H:%M:%SZ', " column ") = " column
+#define KELLY_NUMBER(column) "typeof(" column ") IN ('real', 'integer')"
+
+QStringList version5Steps()
+{
+    QStringList steps{
+        // Rows stamped with an offset or a space ('2026-06-10T00:30:00-04:00',
+        // '2026-06-10 04:30:00') become the UTC instant they name; SQLite reads those forms.
+        QStringLiteral("UPDATE snapshots SET observed_at ="
+                       " strftime('%Y-%m-%dT%H:%M:%SZ', observed_at)"
+                       " WHERE strftime('%Y-%m-%dT%H:%M:%SZ', observed_at) IS NOT observed_at"
+                       " AND strftime('%Y-%m-%dT%H:%M:%SZ', observed_at) IS NOT NULL"),
+        // Issue 12 item 10: the drawdown guard's high-water mark is one index lookup.
+        QStringLiteral("CREATE INDEX snapshots_by_value ON snapshots (portfolio_value_usd)"),
+        // The retention prune (decision_retention_days) finds old decisions by time.
+        QStringLiteral("CREATE INDEX sizing_decisions_by_time ON sizing_decisions (decided_at)"),
+    };
+    steps << validationTriggers(
+        QStringLiteral("account"),
+        {{KELLY_NUMBER("NEW.equity_usd") " AND abs(NEW.equity_usd) <= 1e15",
+          "equity_usd must be a number within +-1e15"},
+         {KELLY_NUMBER("NEW.buying_power_usd") " AND NEW.buying_power_usd BETWEEN 0 AND 1e15",
+          "buying_power_usd must be a number from 0 to 1e15"}});
+    steps << validationTriggers(
+        QStringLiteral("positions"),
+        {{"typeof(NEW.symbol) = 'text' AND length(NEW.symbol) BETWEEN 1 AND 32"
+          " AND NEW.symbol NOT GLOB '*[^A-Z0-9.]*'",
+          "symbol must be 1 to 32 of A-Z, 0-9 and . (normalised: BTC/USD is BTCUSD)"},
+         {KELLY_NUMBER("NEW.qty") " AND NEW.qty <> 0", "qty must be a number other than 0"},
+         {KELLY_NUMBER("NEW.last_price_usd") " AND NEW.last_price_usd > 0",
+          "last_price_usd must be a number > 0"},
+         {KELLY_NUMBER("NEW.avg_entry_usd") " AND NEW.avg_entry_usd BETWEEN 0 AND 1e15",
+          "avg_entry_usd must be a number from 0 to 1e15"},
+         {"abs(NEW.qty * NEW.last_price_usd) <= 1e15",
+          "qty x last_price_usd must be at most 1e15 USD"}});
+    steps << validationTriggers(
+        QStringLiteral("snapshots"),
+        {{KELLY_CANONICAL_TIME("NEW.observed_at"),
+          "observed_at must be UTC as YYYY-MM-DDTHH:MM:SSZ"},
+         {KELLY_NUMBER("NEW.portfolio_value_usd") " AND abs(NEW.portfolio_value_usd) <= 1e15",
+          "portfolio_value_usd must be a number within +-1e15"},
+         {KELLY_NUMBER("NEW.equity_usd") " AND abs(NEW.equity_usd) <= 1e15",
+          "equity_usd must be a number within +-1e15"},
+         {KELLY_NUMBER("NEW.gross_usd") " AND NEW.gross_usd BETWEEN 0 AND 1e15",
+          "gross_usd must be a number from 0 to 1e15"}});
+    return steps;
+}
+
+#undef KELLY_CANONICAL_TIME
+#undef KELLY_NUMBER
+
 // Each step moves a file from version (index) to version (index + 1). Steps are append-only:
 // a released step is never edited, a change is a new step.
 const std::vector<QStringList>& migrationSteps()
@@ -115,6 +196,9 @@ const std::vector<QStringList>& migrationSteps()
             QStringLiteral("ALTER TABLE correlation_builds"
                            " ADD COLUMN layout INTEGER NOT NULL DEFAULT 1"),
         },
+        // 4 -> 5: issue 12, the schema refuses rows the store cannot use (see above); rows
+        // written before stay and are reported by name when read.
+        version5Steps(),
     };
     return steps;
 }
@@ -158,7 +242,16 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 4, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 5, "add a migration step with the new version");
+    // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
+    // a halt) do not queue behind a bot's writes just to learn the version.
+    int current = 0;
+    if (!checkSchemaOpenable(impl, &current, error))
+        return false;
+    if (current == Store::kSchemaVersion) {
+        impl.version = current;
+        return true;
+    }
     Transaction transaction(impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;

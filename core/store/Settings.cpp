@@ -4,6 +4,7 @@
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <cmath>
+#include <limits>
 
 namespace kelly::store {
 
@@ -32,10 +33,43 @@ QString canonicalNumber(double value)
     return QString::number(value, 'g', QLocale::FloatingPointShortest);
 }
 
-// Leverage limits and the cap must be > 0 (a limit of 1.0 is a cash account); the
-// financing rate may be 0 (no borrowing cost) but not negative.
+// SPEC 7's plausible range of one numeric setting. A leverage limit of 1.0 is a cash account;
+// the financing rate is a fraction (6.5% is 0.065) and may be 0 (no borrowing cost).
+struct NumberRange
+{
+    double low;
+    bool lowInclusive;
+    double high; // inf: no upper bound
+};
+
+NumberRange rangeOf(SettingKey key)
+{
+    constexpr double kNoBound = std::numeric_limits<double>::infinity();
+    switch (key) {
+    case SettingKey::MaxIntradayLeverage:
+    case SettingKey::MaxOvernightLeverage:
+        return {1.0, true, 10.0};
+    case SettingKey::LeverageCostAnnual:
+        return {0.0, true, 0.5};
+    case SettingKey::SymbolCapPct:
+        return {0.0, false, 100.0};
+    case SettingKey::DecisionRetentionDays:
+        return {1.0, true, 36500.0};
+    default:
+        return {0.0, false, kNoBound};
+    }
+}
+
+QString rangeText(const NumberRange& range)
+{
+    const QString low = (range.lowInclusive ? QStringLiteral(">= ") : QStringLiteral("> ")) +
+                        canonicalNumber(range.low);
+    return std::isinf(range.high) ? low
+                                  : low + QStringLiteral(" and <= ") + canonicalNumber(range.high);
+}
+
 std::optional<QString> canonicalNumberSetting(const SettingSpec& spec, const QString& value,
-                                              bool allowZero, QString* error)
+                                              QString* error)
 {
     const std::optional<double> number = parseFinite(value);
     if (!number) {
@@ -43,11 +77,14 @@ std::optional<QString> canonicalNumberSetting(const SettingSpec& spec, const QSt
             spec.name + QStringLiteral(": '") + value + QStringLiteral("' is not a finite number");
         return std::nullopt;
     }
-    if (*number < 0.0 || (!allowZero && *number == 0.0)) {
-        *error = spec.name +
-                 (allowZero ? QStringLiteral(": must be >= 0, got ")
-                            : QStringLiteral(": must be > 0, got ")) +
-                 value.trimmed();
+    const NumberRange range = rangeOf(spec.key);
+    const bool aboveLow = range.lowInclusive ? *number >= range.low : *number > range.low;
+    if (!aboveLow || *number > range.high) {
+        *error = spec.name + QStringLiteral(": must be ") + rangeText(range) +
+                 QStringLiteral(", got ") + value.trimmed() +
+                 (spec.key == SettingKey::LeverageCostAnnual
+                      ? QStringLiteral(" (a fraction: 6.5% is 0.065)")
+                      : QString());
         return std::nullopt;
     }
     return canonicalNumber(*number);
@@ -147,6 +184,9 @@ const std::vector<SettingSpec>& settingRegistry()
          QStringLiteral("halt when equity is this % below its high-water mark (empty = off)")},
         {SettingKey::GuardDayLossPct, QStringLiteral("guard_day_loss_pct"), QString(), QString(),
          QStringLiteral("halt when equity is this % below the day's start (empty = off)")},
+        {SettingKey::DecisionRetentionDays, QStringLiteral("decision_retention_days"),
+         QStringLiteral("365"), QString(),
+         QStringLiteral("days of sizing decisions and sizing log kept (older are pruned)")},
     };
     return registry;
 }
@@ -186,9 +226,17 @@ std::optional<QString> canonicalSettingValue(SettingKey key, const QString& valu
     case SettingKey::MaxOvernightLeverage:
     case SettingKey::SymbolCapPct:
     case SettingKey::MaxGrossLeverage:
-        return canonicalNumberSetting(spec, value, false, message);
     case SettingKey::LeverageCostAnnual:
-        return canonicalNumberSetting(spec, value, true, message);
+        return canonicalNumberSetting(spec, value, message);
+    case SettingKey::DecisionRetentionDays: {
+        const std::optional<QString> days = canonicalNumberSetting(spec, value, message);
+        if (days && days->contains(QLatin1Char('.'))) {
+            *message = spec.name + QStringLiteral(": must be a whole number of days, got ") +
+                       value.trimmed();
+            return std::nullopt;
+        }
+        return days;
+    }
     case SettingKey::CryptoList:
         return canonicalCryptoList(spec, value, message);
     case SettingKey::GuardDrawdownPct:
@@ -227,9 +275,33 @@ const EffectiveSetting& EffectiveSettings::entry(SettingKey key) const
     return defaults.front(); // unreachable: the registry declares every key
 }
 
-std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& stored,
-                                                 const Environment& environment, QString* error)
+bool checkSettingRules(const EffectiveSettings& settings, QString* error)
 {
+    // SPEC 7: 1 <= max_overnight_leverage <= max_intraday_leverage <= 10. The ranges are
+    // checked per value; what is left is the order of the two limits.
+    const EffectiveSetting& intraday = settings.entry(SettingKey::MaxIntradayLeverage);
+    const EffectiveSetting& overnight = settings.entry(SettingKey::MaxOvernightLeverage);
+    if (overnight.value.toDouble() <= intraday.value.toDouble())
+        return true;
+    auto source = [](const EffectiveSetting& entry) {
+        const SettingSpec& spec = settingSpec(entry.key);
+        return entry.lockedByEnv ? QStringLiteral("environment ") + spec.envVar
+                                 : QStringLiteral("stored");
+    };
+    *error = QStringLiteral("%1 (%2, %3) must be <= %4 (%5, %6): the overnight limit cannot"
+                            " exceed the intraday limit; lower %1 first, or raise %4")
+                 .arg(settingSpec(SettingKey::MaxOvernightLeverage).name, overnight.value,
+                      source(overnight), settingSpec(SettingKey::MaxIntradayLeverage).name,
+                      intraday.value, source(intraday));
+    return false;
+}
+
+std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& stored,
+                                                 const Environment& environment, QString* error,
+                                                 SettingsFailure* failure)
+{
+    SettingsFailure ignored;
+    SettingsFailure& kind = failure ? *failure : ignored;
     EffectiveSettings settings;
     QString message;
     for (const SettingSpec& spec : settingRegistry()) {
@@ -238,6 +310,7 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
             const auto value = canonicalSettingValue(spec.key, stored.value(spec.name), &message);
             if (!value) {
                 *error = QStringLiteral("stored setting ") + message;
+                kind = SettingsFailure::StoredValue;
                 return std::nullopt;
             }
             entry.storedValue = *value;
@@ -254,6 +327,7 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
                          QStringLiteral("' is invalid") +
                          (spec.key == SettingKey::Mode ? QStringLiteral(": must be true or false")
                                                        : QStringLiteral(": ") + message);
+                kind = SettingsFailure::Environment;
                 return std::nullopt;
             }
             // Safety wins (issue 6): the environment cannot lift a stored halt.
@@ -266,6 +340,13 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
         settings.entries.push_back(entry);
     }
 
+    if (!checkSettingRules(settings, error)) {
+        const bool fromEnvironment = settings.lockedByEnv(SettingKey::MaxIntradayLeverage) ||
+                                     settings.lockedByEnv(SettingKey::MaxOvernightLeverage);
+        kind = fromEnvironment ? SettingsFailure::Environment : SettingsFailure::StoredValue;
+        return std::nullopt;
+    }
+
     auto number = [&](SettingKey key) {
         return settings.entry(key).value.toDouble();
     };
@@ -275,6 +356,7 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
     settings.limits.symbolCapPct = number(SettingKey::SymbolCapPct);
     settings.leverageCostAnnual = number(SettingKey::LeverageCostAnnual);
     settings.maxGrossLeverage = number(SettingKey::MaxGrossLeverage);
+    settings.decisionRetentionDays = static_cast<int>(number(SettingKey::DecisionRetentionDays));
     settings.guardLimits.drawdownPct =
         guardLimit(settings.entry(SettingKey::GuardDrawdownPct).value);
     settings.guardLimits.dayLossPct = guardLimit(settings.entry(SettingKey::GuardDayLossPct).value);

@@ -18,15 +18,16 @@ namespace kelly::store {
 
 enum class SettingKey
 {
-    Mode,                 // "mode": enhanced | legacy | halt (issue 6, reduce-only)
-    MaxIntradayLeverage,  // L, SPEC 1
-    MaxOvernightLeverage, // L_on, SPEC 1
-    SymbolCapPct,         // cap, SPEC 1
-    LeverageCostAnnual,   // SPEC 6 financing rate
-    MaxGrossLeverage,     // SPEC 4 max_gross
-    CryptoList,           // SPEC 7 list, space separated
-    GuardDrawdownPct,     // issue 6: halt at this % below the high-water mark; empty = off
-    GuardDayLossPct,      // issue 6: halt at this % below the day's start; empty = off
+    Mode,                  // "mode": enhanced | legacy | halt (issue 6, reduce-only)
+    MaxIntradayLeverage,   // L, SPEC 1
+    MaxOvernightLeverage,  // L_on, SPEC 1
+    SymbolCapPct,          // cap, SPEC 1
+    LeverageCostAnnual,    // SPEC 6 financing rate
+    MaxGrossLeverage,      // SPEC 4 max_gross
+    CryptoList,            // SPEC 7 list, space separated
+    GuardDrawdownPct,      // issue 6: halt at this % below the high-water mark; empty = off
+    GuardDayLossPct,       // issue 6: halt at this % below the day's start; empty = off
+    DecisionRetentionDays, // issue 12: days of sizing decisions and sizing log kept
 };
 
 // Who changed a setting; written to settings_audit.origin (SPEC 7).
@@ -54,8 +55,9 @@ const SettingSpec* findSetting(const QString& name);
 
 // Validates `value` for `key` and returns its canonical text (numbers in shortest form,
 // mode lower-case, crypto symbols normalised and space separated). On failure, `error`
-// names the key and why: NaN, inf, negatives and zero limits are refused; a leverage limit
-// of 1.0 (a cash account) is valid.
+// names the key and why: NaN, inf and values outside SPEC 7's ranges are refused (leverage
+// limits 1 to 10, 1.0 being a cash account; leverage_cost_annual 0 to 0.5; symbol_cap_pct
+// > 0 and <= 100). Rules across keys are checkSettingRules'.
 std::optional<QString> canonicalSettingValue(SettingKey key, const QString& value, QString* error);
 
 // The process environment as the settings see it; injected so tests can stand anywhere.
@@ -81,6 +83,7 @@ struct EffectiveSettings
     RiskLimits limits;
     double leverageCostAnnual = 0.065;
     double maxGrossLeverage = 2.0;
+    int decisionRetentionDays = 365;
     kelly::CryptoList cryptoList;
     std::vector<EffectiveSetting> entries; // registry order
 
@@ -89,10 +92,25 @@ struct EffectiveSettings
     bool halted() const { return mode == SizingMode::Halt; }
 };
 
+// Why settings could not be resolved or written. kellyctl maps Environment and Refused to
+// exit 2 (bad input, the caller fixes it) and the others to exit 1 (the store is at fault).
+enum class SettingsFailure
+{
+    StoreError,  // the store could not be read or written
+    StoredValue, // the store holds a value (or a set) that breaks SPEC 7: written around kellyctl
+    Environment, // an environment override is malformed or contradicts the stored settings
+    Refused,     // the value to write is invalid or would contradict the other settings
+};
+
+// SPEC 7's rules across settings (the overnight limit <= the intraday limit), on values
+// each already valid; `error` names both keys, their values and where each came from.
+bool checkSettingRules(const EffectiveSettings& settings, QString* error);
+
 // Builds the effective settings from stored values (key -> text; missing keys take their
-// default) and the environment. A stored or environment value that fails validation is an
-// error naming its source, never silently replaced by the default.
+// default) and the environment. A stored or environment value that fails validation, or a
+// set that breaks checkSettingRules, is an error naming its source, never silently replaced.
 std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& stored,
-                                                 const Environment& environment, QString* error);
+                                                 const Environment& environment, QString* error,
+                                                 SettingsFailure* failure = nullptr);
 
 } // namespace kelly::store

@@ -17,22 +17,61 @@ public:
     QStringList lines;
 };
 
-bool appendLog(const QString& path, UtcTime now, const QStringList& lines, QString* error)
+// Appends the decision's lines in one write (so lines of concurrent processes do not
+// interleave) and says how long the file was before, so a failed commit can take them back.
+// decision_retention_days for the log: once its first line is older than the retention, the
+// log moves to NAME.sizing.log.1 (replacing the one before) and a new one starts, so the
+// two files hold at most twice the retention.
+void rotateLogPastRetention(const QString& path, UtcTime cutoff)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return; // no log yet
+    const QString firstStamp = QString::fromUtf8(file.read(20)).section(QLatin1Char(' '), 0, 0);
+    file.close();
+    const std::optional<UtcTime> first = parseIsoUtc(firstStamp);
+    if (!first || *first >= cutoff)
+        return;
+    const QString previous = path + QStringLiteral(".1");
+    QFile::remove(previous);
+    QFile::rename(path, previous);
+}
+
+bool appendLog(const QString& path, UtcTime now, const QStringList& lines, qint64* sizeBefore,
+               QString* error)
 {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
         *error = path + QStringLiteral(": cannot append: ") + file.errorString();
         return false;
     }
+    *sizeBefore = file.size();
     QByteArray text;
     for (const QString& line : lines)
         text += (isoUtc(now) + QStringLiteral(" INFO ") + line + QLatin1Char('\n')).toUtf8();
-    // One write call per decision, so lines of concurrent processes do not interleave.
-    if (file.write(text) != text.size()) {
+    if (file.write(text) != text.size() || !file.flush()) {
         *error = path + QStringLiteral(": cannot append: ") + file.errorString();
+        file.resize(*sizeBefore);
         return false;
     }
     return true;
+}
+
+// Reads what one call sizes against inside one read snapshot (issue 11): the settings, the
+// book, the SPEC 4 threshold and the symbol's metrics come from the same commit.
+bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
+                      const QString& symbol, SizingOutcome* outcome, AccountRecord* account,
+                      std::optional<VolatilityMetrics>* metrics, QString* error)
+{
+    if (!store.beginRead(error))
+        return false;
+    const bool read = store.effectiveSettings(environment, &outcome->settings, error) &&
+                      store.loadAccount(account, error) &&
+                      store.riskThreshold(now, outcome->settings.maxGrossLeverage,
+                                          &outcome->riskThreshold, error) &&
+                      store.loadLatestMetrics(symbol, metrics, error);
+    store.endRead();
+    return read;
 }
 
 } // namespace
@@ -49,27 +88,37 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     kind = SizingFailure::Store;
 
     SizingOutcome outcome;
+    // A malformed or contradictory environment override is the caller's to fix (SPEC 7).
+    SettingsFailure settingsFailure = SettingsFailure::StoreError;
+    if (!m_store.effectiveSettings(m_environment, &outcome.settings, error, &settingsFailure)) {
+        if (settingsFailure == SettingsFailure::Environment)
+            kind = SizingFailure::BadInput;
+        return false;
+    }
     DrawdownGuardService guard(m_store, m_environment);
     if (!guard.check(now, &outcome.guard, error))
         return false;
-    if (!m_store.effectiveSettings(m_environment, &outcome.settings, error))
+    AccountRecord account;
+    std::optional<VolatilityMetrics> metrics;
+    const QString symbol = QString::fromStdString(normalizeSymbol(call.request.symbol));
+    if (!readSizingInputs(m_store, m_environment, now, symbol, &outcome, &account, &metrics, error))
         return false;
+    // Issue 12 item 3: a stored row that is not a valid position is left out of the book and
+    // reported; sizing the very symbol it may hold would ignore that exposure, so that waits.
+    for (const StoreProblem& problem : account.problems) {
+        if (problem.table == QLatin1String("positions") &&
+            QString::fromStdString(normalizeSymbol(problem.key.toStdString())) == symbol) {
+            *error = QStringLiteral("cannot size %1: %2").arg(symbol, problem.describe());
+            return false;
+        }
+    }
+    outcome.problems = account.problems;
     const EffectiveSettings& settings = outcome.settings;
     outcome.modeLockedByEnv = settings.lockedByEnv(SettingKey::Mode);
     // SPEC 7: the environment overrides the store; an explicit --mode is the caller's own
     // one-off choice and overrides both for this call, except a halt: safety wins (issue 6).
     outcome.requestedMode =
         settings.halted() ? SizingMode::Halt : call.modeOverride.value_or(settings.mode);
-
-    AccountRecord account;
-    if (!m_store.loadAccount(&account, error))
-        return false;
-    if (!m_store.riskThreshold(now, settings.maxGrossLeverage, &outcome.riskThreshold, error))
-        return false;
-    std::optional<VolatilityMetrics> metrics;
-    const QString symbol = QString::fromStdString(normalizeSymbol(call.request.symbol));
-    if (!m_store.loadLatestMetrics(symbol, &metrics, error))
-        return false;
     // A build keeps metrics of series too short to measure (fewer than 2 returns) for
     // display; they must not drive a forecast (SPEC 2.4 then uses the defaults). Corrupt
     // values (NaN, negative) are passed on: SPEC 2 makes the sizer fall back to legacy.
@@ -104,10 +153,23 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
         decision.riskThreshold = outcome.riskThreshold;
         decision.limits = settings.limits;
         decision.result = outcome.result;
-        if (!m_store.recordDecision(decision, &outcome.decisionId, error))
+        // Issue 12 item 6: the decision row and its log lines are one outcome. The lines are
+        // appended inside the decision's transaction; a failed append rolls the row back,
+        // and a failed commit takes the lines back out of the log.
+        const QString logPath = m_store.sizingLogPath();
+        qint64 logSizeBefore = -1;
+        const UtcTime cutoff = now - std::chrono::days(settings.decisionRetentionDays);
+        const auto writeLog = [&](QString* logError) {
+            if (!m_store.pruneDecisions(cutoff, logError))
+                return false;
+            rotateLogPastRetention(logPath, cutoff);
+            return appendLog(logPath, now, outcome.logLines, &logSizeBefore, logError);
+        };
+        if (!m_store.recordDecision(decision, &outcome.decisionId, error, writeLog)) {
+            if (logSizeBefore >= 0)
+                QFile::resize(logPath, logSizeBefore);
             return false;
-        if (!appendLog(m_store.sizingLogPath(), now, outcome.logLines, error))
-            return false;
+        }
     }
     kind = SizingFailure::None;
     *out = std::move(outcome);

@@ -32,14 +32,15 @@ struct SizingOutcome
     double riskThreshold = 2.0;
     GuardCheck guard; // run before sizing: the call that finds the breach is already halted
     EffectiveSettings settings;
-    QStringList logLines;  // the SPEC 2.9 / 3.6 lines, without timestamps
-    qint64 decisionId = 0; // 0 for a dry run
+    QStringList logLines;               // the SPEC 2.9 / 3.6 lines, without timestamps
+    qint64 decisionId = 0;              // 0 for a dry run
+    std::vector<StoreProblem> problems; // stored rows left out of the book (issue 12 item 3)
 };
 
 enum class SizingFailure
 {
     None,
-    BadInput, // names the field (SPEC 2.1); CLI exit code 2
+    BadInput, // names the field (SPEC 2.1) or the bad environment value; CLI exit code 2
     Store,    // the store or the log could not be read or written; CLI exit code 1
 };
 

@@ -58,11 +58,6 @@ bool runSql(Store::Impl& impl, const QString& sql, QString* error)
     return run(query, error);
 }
 
-bool runCached(Store::Impl& impl, const QString& sql, QString* error)
-{
-    return run(impl.cached(sql), error);
-}
-
 constexpr qint64 kWalTruncateBytes = 4 * 1024 * 1024;
 
 // Each kellyctl process is usually the store's only connection, and SQLite checkpoints the
@@ -94,14 +89,61 @@ bool validatePosition(const Position& p, QString* error)
         *error = QStringLiteral("price: must be a finite number > 0");
         return false;
     }
-    if (!std::isfinite(p.avgEntryUsd) || p.avgEntryUsd < 0.0) {
-        *error = QStringLiteral("avg_entry: must be a finite number >= 0");
+    if (!std::isfinite(p.avgEntryUsd) || p.avgEntryUsd < 0.0 || p.avgEntryUsd > kMaxStoredUsd) {
+        *error = QStringLiteral("avg_entry: must be a finite number >= 0 and <= 1e15");
+        return false;
+    }
+    // Issue 12 item 7: qty 1e200 at 1e200 is finite each but not as a market value; the
+    // gross and leverage of every later call would be inf.
+    if (!(std::abs(p.qty * p.lastPriceUsd) <= kMaxStoredUsd)) {
+        *error = QStringLiteral("qty x price: the market value must be at most 1e15 USD");
         return false;
     }
     return true;
 }
 
-bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* error)
+// The stored row as the store validates it: a symbol stored in normalised form, numbers
+// that SQLite holds as numbers (text that did not convert is never read as 0, item 2).
+std::optional<Position> readPositionRow(const QSqlQuery& query, StoreProblem* problem)
+{
+    const QString stored = query.value(0).toString();
+    *problem = StoreProblem{QStringLiteral("positions"), stored, QString()};
+    const std::string symbol = stored.toStdString();
+    if (!isValidSymbol(symbol)) {
+        const std::string normalized = normalizeSymbol(symbol);
+        problem->why = isValidSymbol(normalized)
+                           ? QStringLiteral("symbol: not normalised (%1); remove it with"
+                                            " 'kellyctl position rm' and set it again")
+                                 .arg(QString::fromStdString(normalized))
+                           : QStringLiteral("symbol: not a symbol");
+        return std::nullopt;
+    }
+    const std::optional<double> qty = storedNumber(query.value(1));
+    const std::optional<double> price = storedNumber(query.value(2));
+    const std::optional<double> entry = storedNumber(query.value(3));
+    if (!qty || !price || !entry) {
+        problem->why = QStringLiteral("%1: '%2' is not a number")
+                           .arg(!qty     ? QStringLiteral("qty")
+                                : !price ? QStringLiteral("last_price_usd")
+                                         : QStringLiteral("avg_entry_usd"),
+                                printable(query.value(!qty     ? 1
+                                                      : !price ? 2
+                                                               : 3)
+                                              .toString()));
+        return std::nullopt;
+    }
+    Position position{symbol, *qty, *price, *entry};
+    if (!validatePosition(position, &problem->why))
+        return std::nullopt;
+    if (position.qty == 0.0) {
+        problem->why = QStringLiteral("qty: 0");
+        return std::nullopt;
+    }
+    return position;
+}
+
+bool upsertPosition(Store::Impl& impl, const Position& p, bool keepStoredEntry, UtcTime now,
+                    QString* error)
 {
     if (p.qty == 0.0) {
         QSqlQuery& remove = impl.cached(QStringLiteral("DELETE FROM positions WHERE symbol = ?"));
@@ -112,7 +154,8 @@ bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* 
         QStringLiteral("INSERT INTO positions (symbol, qty, avg_entry_usd, last_price_usd,"
                        " updated_at) VALUES (?, ?, ?, ?, ?)"
                        " ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty,"
-                       " avg_entry_usd = excluded.avg_entry_usd,"
+                       " avg_entry_usd = CASE WHEN ? THEN positions.avg_entry_usd"
+                       "  ELSE excluded.avg_entry_usd END,"
                        " last_price_usd = excluded.last_price_usd,"
                        " updated_at = excluded.updated_at"));
     upsert.bindValue(0, QString::fromStdString(p.symbol));
@@ -120,6 +163,7 @@ bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* 
     upsert.bindValue(2, p.avgEntryUsd);
     upsert.bindValue(3, p.lastPriceUsd);
     upsert.bindValue(4, isoUtc(now));
+    upsert.bindValue(5, keepStoredEntry);
     return run(upsert, error);
 }
 
@@ -167,70 +211,9 @@ UtcTime fromQDateTime(const QDateTime& time)
     return UtcTime(std::chrono::seconds(time.toSecsSinceEpoch()));
 }
 
-// --- internals --------------------------------------------------------------------------
-
-QSqlQuery& Store::Impl::cached(const QString& sql)
+QString StoreProblem::describe() const
 {
-    std::unique_ptr<QSqlQuery>& slot = statements[sql];
-    if (!slot) {
-        slot = std::make_unique<QSqlQuery>(database());
-        slot->prepare(sql); // a failure resurfaces, with its text, when `run` executes it
-    }
-    return *slot;
-}
-
-QSqlQuery Store::Impl::prepare(const QString& sql, QString* error) const
-{
-    QSqlQuery query(database());
-    if (!query.prepare(sql))
-        *error = query.lastError().text() + QStringLiteral(" [") + sql + QLatin1Char(']');
-    return query;
-}
-
-bool run(QSqlQuery& query, QString* error)
-{
-    if (query.exec())
-        return true;
-    *error = query.lastError().text() + QStringLiteral(" [") + query.lastQuery() + QLatin1Char(']');
-    return false;
-}
-
-bool isFiniteOptional(const std::optional<double>& value)
-{
-    return !value || std::isfinite(*value);
-}
-
-Transaction::Transaction(Store::Impl& impl, Kind kind) : m_impl(impl), m_kind(kind) {}
-
-Transaction::~Transaction()
-{
-    if (m_open) {
-        QString ignored;
-        runCached(m_impl, QStringLiteral("ROLLBACK"), &ignored);
-    }
-}
-
-bool Transaction::begin(QString* error)
-{
-    if (m_impl.connectionName.isEmpty()) {
-        *error = QStringLiteral("the store is not open");
-        return false;
-    }
-    m_open = runCached(m_impl,
-                       m_kind == Kind::Write ? QStringLiteral("BEGIN IMMEDIATE")
-                                             : QStringLiteral("BEGIN DEFERRED"),
-                       error);
-    return m_open;
-}
-
-bool Transaction::commit(QString* error)
-{
-    if (!runCached(m_impl, QStringLiteral("COMMIT"), error))
-        return false;
-    m_open = false;
-    if (m_kind == Kind::Write)
-        ++m_impl.localCommits;
-    return true;
+    return QStringLiteral("%1 row '%2': %3").arg(table, printable(key), why);
 }
 
 // --- open / close -----------------------------------------------------------------------
@@ -313,6 +296,7 @@ void Store::close()
 {
     if (m_impl->connectionName.isEmpty())
         return;
+    endRead();
     m_impl->statements.clear();
     // A WAL left behind by the last connection is recovered by the next one as if none of
     // it were checkpointed, so it never restarts: each one-write kellyctl process would
@@ -354,7 +338,32 @@ int Store::schemaVersion() const
 
 QString Store::sizingLogPath() const
 {
-    return QFileInfo(m_impl->path).absoluteDir().filePath(QStringLiteral("sizing.log"));
+    const QFileInfo store(m_impl->path);
+    return store.absoluteDir().filePath(store.completeBaseName() + QStringLiteral(".sizing.log"));
+}
+
+bool Store::lastWriteWasBusy() const
+{
+    return m_impl->lastBeginBusy;
+}
+
+bool Store::beginRead(QString* error)
+{
+    endRead();
+    auto scope = std::make_unique<Transaction>(*m_impl, Transaction::Kind::Read);
+    if (!scope->begin(error))
+        return false;
+    m_impl->readScope = std::move(scope);
+    return true;
+}
+
+void Store::endRead()
+{
+    if (!m_impl->readScope)
+        return;
+    QString ignored; // a read-only transaction has nothing to lose: a failed commit rolls back
+    m_impl->readScope->commit(&ignored);
+    m_impl->readScope.reset();
 }
 
 // --- account and positions --------------------------------------------------------------
@@ -372,8 +381,19 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
     if (!run(account, error))
         return false;
     if (account.next()) {
-        record.account.equityUsd = account.value(0).toDouble();
-        record.account.buyingPowerUsd = account.value(1).toDouble();
+        // Bots may write the schema directly: text that did not convert, or an infinity
+        // (SQLite stores one), must never reach the sizer as 0 or inf (issue 12 item 2).
+        const std::optional<double> equity = storedNumber(account.value(0));
+        const std::optional<double> buyingPower = storedNumber(account.value(1));
+        if (!equity || !buyingPower) {
+            *error = QStringLiteral("store: account.%1 holds '%2', not a finite number")
+                         .arg(!equity ? QStringLiteral("equity_usd")
+                                      : QStringLiteral("buying_power_usd"),
+                              printable(account.value(!equity ? 0 : 1).toString()));
+            return false;
+        }
+        record.account.equityUsd = *equity;
+        record.account.buyingPowerUsd = *buyingPower;
         record.updatedAt = parseIsoUtc(account.value(2).toString());
     }
     account.finish();
@@ -384,39 +404,34 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
     if (!run(positions, error))
         return false;
     while (positions.next()) {
-        record.account.positions.push_back(
-            Position{positions.value(0).toString().toStdString(), positions.value(1).toDouble(),
-                     positions.value(2).toDouble(), positions.value(3).toDouble()});
+        StoreProblem problem;
+        if (std::optional<Position> position = readPositionRow(positions, &problem))
+            record.account.positions.push_back(std::move(*position));
+        else
+            record.problems.push_back(std::move(problem));
     }
     positions.finish();
     if (!transaction.commit(error))
         return false;
-    // Bots may write the schema directly: an infinity (SQLite stores one) must not reach
-    // the sizer, the screen or the JSON.
-    if (!std::isfinite(record.account.equityUsd) || !std::isfinite(record.account.buyingPowerUsd)) {
-        *error = QStringLiteral("store: the account holds a non-finite equity or buying power");
-        return false;
-    }
-    for (const Position& p : record.account.positions) {
-        QString why = QStringLiteral("qty: 0");
-        if (!validatePosition(p, &why) || p.qty == 0.0) {
-            *error = QStringLiteral("store: position %1 is invalid: %2")
-                         .arg(QString::fromStdString(p.symbol), why);
-            return false;
-        }
-    }
     *out = std::move(record);
     return true;
 }
 
 bool Store::setAccount(double equityUsd, double buyingPowerUsd, UtcTime now, QString* error)
 {
-    if (!std::isfinite(equityUsd) || equityUsd < 0.0) {
-        *error = QStringLiteral("equity: must be a finite number >= 0");
+    return updateAccount(equityUsd, buyingPowerUsd, now, error);
+}
+
+bool Store::updateAccount(std::optional<double> equityUsd, std::optional<double> buyingPowerUsd,
+                          UtcTime now, QString* error)
+{
+    // SPEC 2.2: a negative equity is a state sizing knows ("no equity"), not bad input.
+    if (equityUsd && !(std::abs(*equityUsd) <= kMaxStoredUsd)) {
+        *error = QStringLiteral("equity: must be a finite number within +-1e15");
         return false;
     }
-    if (!std::isfinite(buyingPowerUsd) || buyingPowerUsd < 0.0) {
-        *error = QStringLiteral("buying_power: must be a finite number >= 0");
+    if (buyingPowerUsd && !(*buyingPowerUsd >= 0.0 && *buyingPowerUsd <= kMaxStoredUsd)) {
+        *error = QStringLiteral("buying_power: must be a finite number >= 0 and <= 1e15");
         return false;
     }
     Transaction transaction(*m_impl, Transaction::Kind::Write);
@@ -424,20 +439,35 @@ bool Store::setAccount(double equityUsd, double buyingPowerUsd, UtcTime now, QSt
         return false;
     QSqlQuery upsert = m_impl->prepare(
         QStringLiteral("INSERT INTO account (id, equity_usd, buying_power_usd, updated_at)"
-                       " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                       " equity_usd = excluded.equity_usd,"
-                       " buying_power_usd = excluded.buying_power_usd,"
+                       " VALUES (1, coalesce(?, 0.0), coalesce(?, 0.0), ?)"
+                       " ON CONFLICT (id) DO UPDATE SET"
+                       " equity_usd = coalesce(?, account.equity_usd),"
+                       " buying_power_usd = coalesce(?, account.buying_power_usd),"
                        " updated_at = excluded.updated_at"),
         error);
-    upsert.addBindValue(equityUsd);
-    upsert.addBindValue(buyingPowerUsd);
+    upsert.addBindValue(optionalValue(equityUsd));
+    upsert.addBindValue(optionalValue(buyingPowerUsd));
     upsert.addBindValue(isoUtc(now));
+    upsert.addBindValue(optionalValue(equityUsd));
+    upsert.addBindValue(optionalValue(buyingPowerUsd));
     return run(upsert, error) && transaction.commit(error);
 }
 
 bool Store::setPosition(const Position& position, UtcTime now, QString* error)
 {
     return setPositions({position}, false, now, error);
+}
+
+bool Store::setPosition(const Position& position, bool keepStoredEntry, UtcTime now, QString* error)
+{
+    Position normalized = position;
+    normalized.symbol = normalizeSymbol(position.symbol);
+    if (!validatePosition(normalized, error))
+        return false;
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    return transaction.begin(error) &&
+           upsertPosition(*m_impl, normalized, keepStoredEntry, now, error) &&
+           transaction.commit(error);
 }
 
 bool Store::setPositions(const std::vector<Position>& positions, bool replaceAll, UtcTime now,
@@ -455,7 +485,7 @@ bool Store::setPositions(const std::vector<Position>& positions, bool replaceAll
     if (replaceAll && !runSql(*m_impl, QStringLiteral("DELETE FROM positions"), error))
         return false;
     for (const Position& p : normalized)
-        if (!upsertPosition(*m_impl, p, now, error))
+        if (!upsertPosition(*m_impl, p, false, now, error))
             return false;
     return transaction.commit(error);
 }
@@ -466,8 +496,9 @@ bool Store::removePosition(const QString& symbol, bool* found, QString* error)
     if (!transaction.begin(error))
         return false;
     QSqlQuery remove =
-        m_impl->prepare(QStringLiteral("DELETE FROM positions WHERE symbol = ?"), error);
+        m_impl->prepare(QStringLiteral("DELETE FROM positions WHERE symbol IN (?, ?)"), error);
     remove.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+    remove.addBindValue(symbol);
     if (!run(remove, error))
         return false;
     *found = remove.numRowsAffected() > 0;

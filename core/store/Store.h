@@ -19,6 +19,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -40,10 +41,25 @@ UtcTime fromQDateTime(const QDateTime& time);
 // for an application named KellyDesk, whatever the calling binary is called).
 QString resolveStorePath(const QString& dbOption, const QString& environmentDb);
 
+// Issue 12 item 3: a stored row the store cannot use (a bot wrote it around kellyctl): left
+// out of what loads, named by table and key so the rest keeps working and a person can fix it.
+struct StoreProblem
+{
+    QString table; // "positions"
+    QString key;   // the row's key as stored (a symbol), raw
+    QString why;
+    QString describe() const; // "positions row 'aapl': symbol: not normalised (AAPL)"
+};
+
+// Issue 12 item 7: money the store accepts, in absolute value: a quadrillion dollars is far
+// above any real book and far below where sums of squares stop being finite.
+inline constexpr double kMaxStoredUsd = 1e15;
+
 struct AccountRecord
 {
-    Account account;                  // positions sorted by symbol
-    std::optional<UtcTime> updatedAt; // absent until `account set` ran once
+    Account account;                    // positions sorted by symbol
+    std::optional<UtcTime> updatedAt;   // absent until `account set` ran once
+    std::vector<StoreProblem> problems; // position rows left out of `account`
 };
 
 struct SnapshotRecord
@@ -103,8 +119,9 @@ class Store
 public:
     // The schema this build writes. History: 1 = account, positions, snapshots, settings,
     // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
-    // 4 = correlation builds packed (correlation_builds.layout).
-    static constexpr int kSchemaVersion = 4;
+    // 4 = correlation builds packed (correlation_builds.layout); 5 = rows validated by
+    // triggers, snapshot times canonical UTC, snapshots indexed by value (issue 12).
+    static constexpr int kSchemaVersion = 5;
 
     Store();
     ~Store();
@@ -119,19 +136,30 @@ public:
     QString path() const;
     int schemaVersion() const;
 
-    // `sizing.log` beside the store file (SPEC 9, issue 3).
+    // The sizing log beside the store file, named after it (SPEC 9; issue 12 item 13: stores
+    // sharing a folder keep their own logs): kellydesk.sqlite -> kellydesk.sizing.log.
     QString sizingLogPath() const;
 
     // --- account and positions -------------------------------------------------------
     bool loadAccount(AccountRecord* out, QString* error) const;
+    // Equity may be negative (SPEC 2.2 sizes E <= 0 as "no equity"); buying power >= 0.
     bool setAccount(double equityUsd, double buyingPowerUsd, UtcTime now, QString* error);
+    // Writes the figures given and keeps the others, in one statement (issue 12 item 9: two
+    // processes setting one each lose neither). An absent account starts at 0.
+    bool updateAccount(std::optional<double> equityUsd, std::optional<double> buyingPowerUsd,
+                       UtcTime now, QString* error);
     // Upserts by normalised symbol; qty == 0 removes the position (SPEC 9).
     bool setPosition(const Position& position, UtcTime now, QString* error);
+    // The same; with `keepStoredEntry` the stored avg_entry_usd is kept (position.avgEntryUsd
+    // is used only for a new position), in the same statement (issue 12 item 9).
+    bool setPosition(const Position& position, bool keepStoredEntry, UtcTime now, QString* error);
     // Many positions in ONE transaction; with `replaceAll` the book becomes exactly `positions`
     // (a broker import). All or nothing.
     bool setPositions(const std::vector<Position>& positions, bool replaceAll, UtcTime now,
                       QString* error);
-    // `found` tells whether the symbol was held (nothing changes when it was not).
+    // `found` tells whether the symbol was held (nothing changes when it was not). Removes
+    // the row stored under `symbol` exactly as given too, so a row a bot wrote with a bad
+    // symbol ("aapl", "BTC/USD") can be removed (issue 12 item 3).
     bool removePosition(const QString& symbol, bool* found, QString* error);
     bool markPrice(const QString& symbol, double priceUsd, UtcTime now, bool* found,
                    QString* error);
@@ -141,6 +169,10 @@ public:
                      QString* error);
     // Oldest first; `limit` <= 0 means all.
     bool loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error) const;
+    // What the drawdown guard needs from the history (issue 12 item 10: two index lookups,
+    // not every row): the high-water mark (stamped `now`) and the last snapshot before New
+    // York midnight, as at most two snapshots for kelly::evaluateDrawdownGuard.
+    bool loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out, QString* error) const;
     // SPEC 4 from the stored snapshots and the stored max_gross_leverage setting.
     bool riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold,
                        QString* error) const;
@@ -151,8 +183,17 @@ public:
     // Validates, writes and appends an audit row in one transaction. Writing the current
     // value again changes nothing and writes no audit row.
     // `detail` is recorded with the audit row (issue 6: the figures that tripped the guard).
+    // SPEC 7: the stored settings with this value must keep the rules (checkSettingRules),
+    // except a switch to halt, which always lands (safety wins). `failure` says why a write
+    // was refused (Refused: bad input). Committed with synchronous=FULL (issue 12): a control
+    // must survive a power loss, not only a crash.
     bool writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
                       QString* error, const std::optional<QString>& detail = std::nullopt);
+    // The same, checking the candidate with `environment`'s overrides too (kellyctl, the
+    // dashboard): a value that would contradict an override is refused as well.
+    bool writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
+                      const Environment& environment, QString* error,
+                      SettingsFailure* failure = nullptr);
     // Issue 6: leaves the halt for the mode in force before it (the old value of the audit row
     // that switched to halt; enhanced if there is none), audited, in one transaction.
     // `wasHalted` false means the stored mode was not halt and nothing was written.
@@ -160,14 +201,20 @@ public:
                         QString* error);
     // The newest audit row that switched the mode to halt, when the stored mode is halt.
     bool loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const;
-    bool effectiveSettings(const Environment& environment, EffectiveSettings* out,
-                           QString* error) const;
+    bool effectiveSettings(const Environment& environment, EffectiveSettings* out, QString* error,
+                           SettingsFailure* failure = nullptr) const;
     // Newest first; `limit` <= 0 means all. Text comes back printable(): a bot may write the
     // table directly.
     bool loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const;
 
     // --- sizing decisions (SPEC 9) -----------------------------------------------------
-    bool recordDecision(const SizingDecision& decision, qint64* id, QString* error);
+    // `beforeCommit` runs inside the decision's transaction; when it fails nothing is
+    // recorded (issue 12 item 6: the decision row and sizing.log are one outcome).
+    bool recordDecision(const SizingDecision& decision, qint64* id, QString* error,
+                        const std::function<bool(QString*)>& beforeCommit = {});
+    // Deletes the decisions recorded before `cutoff` (decision_retention_days); inside a
+    // caller's write transaction (recordDecision's beforeCommit) it joins it.
+    bool pruneDecisions(UtcTime cutoff, QString* error);
     // Newest first; `limit` <= 0 means all. Text comes back printable(), as for the audit.
     bool loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const;
 
@@ -183,6 +230,17 @@ public:
     // The stored metrics of one symbol from the latest build (sizing's SPEC 2.4 input).
     bool loadLatestMetrics(const QString& symbol, std::optional<VolatilityMetrics>* out,
                            QString* error) const;
+
+    // True when the last failed write could not take the write lock within the busy
+    // timeout (another connection kept it): worth retrying, as an emergency halt does.
+    bool lastWriteWasBusy() const;
+
+    // --- one snapshot for several reads (issue 11) ----------------------------------------
+    // The loads between beginRead and endRead read one state of the store (one read
+    // transaction), so a sizing call or a dashboard state never mixes two commits. No write
+    // may run in between. endRead does nothing when no read is open.
+    bool beginRead(QString* error);
+    void endRead();
 
     // --- change detection ----------------------------------------------------------------
     bool changeStamp(ChangeStamp* out, QString* error) const;

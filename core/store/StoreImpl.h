@@ -14,6 +14,8 @@
 
 namespace kelly::store {
 
+class Transaction;
+
 class Store::Impl
 {
 public:
@@ -21,6 +23,11 @@ public:
     QString path;
     int version = 0;
     qint64 localCommits = 0;
+    // Open transactions on this connection: an inner Transaction joins the outer one
+    // (issue 11: Store::beginRead makes several loads one snapshot).
+    int transactionDepth = 0;
+    bool lastBeginBusy = false; // the last write could not take the lock in busy_timeout
+    std::unique_ptr<Transaction> readScope; // Store::beginRead's, until endRead
 
     QSqlDatabase database() const { return QSqlDatabase::database(connectionName, false); }
 
@@ -61,6 +68,23 @@ private:
     Store::Impl& m_impl;
     Kind m_kind;
     bool m_open = false;
+    bool m_nested = false; // joined an outer transaction: no SQL of its own
+};
+
+// Issue 12: the writes of controls (mode, halt, limits) are committed with
+// synchronous=FULL for the object's lifetime; every other write keeps NORMAL, which in WAL
+// mode survives a process crash but may lose the last commits to a power loss. Create it
+// before the transaction: SQLite ignores the change inside one.
+class DurableCommits
+{
+public:
+    explicit DurableCommits(Store::Impl& impl);
+    ~DurableCommits();
+    DurableCommits(const DurableCommits&) = delete;
+    DurableCommits& operator=(const DurableCommits&) = delete;
+
+private:
+    Store::Impl& m_impl;
 };
 
 // NULL for an absent optional; the store never holds NaN or inf.
@@ -77,6 +101,10 @@ inline std::optional<double> optionalDouble(const QVariant& value)
 }
 
 bool isFiniteOptional(const std::optional<double>& value);
+
+// A number as the store holds it: REAL or INTEGER and finite. Text SQLite kept because it
+// did not convert ('100,000.00') is nullopt, never 0 (issue 12 item 2).
+std::optional<double> storedNumber(const QVariant& value);
 
 // Schema.cpp: the version a file holds, and the forward migrations to Store::kSchemaVersion
 // in one write transaction.

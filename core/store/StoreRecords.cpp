@@ -181,7 +181,8 @@ VolatilityMetrics readMetrics(const QSqlQuery& query, int first)
 
 // --- sizing decisions -------------------------------------------------------------------
 
-bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
+bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
+                           const std::function<bool(QString*)>& beforeCommit)
 {
     const SizingResult& r = d.result;
     for (const auto& value :
@@ -243,11 +244,22 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
     if (!run(insert, error))
         return false;
     const qint64 newId = insert.lastInsertId().toLongLong();
-    if (!transaction.commit(error))
+    if ((beforeCommit && !beforeCommit(error)) || !transaction.commit(error))
         return false;
     if (id)
         *id = newId;
     return true;
+}
+
+bool Store::pruneDecisions(UtcTime cutoff, QString* error)
+{
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery& prune =
+        m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE decided_at < ?"));
+    prune.bindValue(0, isoUtc(cutoff));
+    return run(prune, error) && transaction.commit(error);
 }
 
 bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const

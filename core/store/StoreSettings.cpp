@@ -38,6 +38,63 @@ bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVari
     return run(audit, error);
 }
 
+// Validates the candidate set and writes one setting with its audit row, in one transaction.
+bool writeSettingChecked(Store::Impl& impl, SettingKey key, const QString& value,
+                         SettingOrigin origin, UtcTime now, const Environment* environment,
+                         const std::optional<QString>& detail, QString* error,
+                         SettingsFailure* failure)
+{
+    SettingsFailure ignored;
+    SettingsFailure& kind = failure ? *failure : ignored;
+    kind = SettingsFailure::Refused;
+    const std::optional<QString> canonical = canonicalSettingValue(key, value, error);
+    if (!canonical)
+        return false;
+    kind = SettingsFailure::StoreError;
+    const SettingSpec& spec = settingSpec(key);
+    DurableCommits durable(impl); // issue 12: mode, halt and limits survive a power loss
+    Transaction transaction(impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QHash<QString, QString> stored;
+    if (!loadStoredSettings(impl, &stored, error))
+        return false;
+    const bool wasSet = stored.contains(spec.name);
+    const QVariant oldValue =
+        wasSet ? QVariant(stored.value(spec.name)) : QVariant(QMetaType(QMetaType::QString));
+    if (wasSet && oldValue.toString() == *canonical)
+        return transaction.commit(error); // unchanged: no audit row
+
+    // SPEC 7: the whole candidate set must keep the rules, as stored and with the caller's
+    // environment. A halt always lands: safety wins over a broken configuration.
+    const bool halting =
+        key == SettingKey::Mode && *canonical == QLatin1String(sizingModeName(SizingMode::Halt));
+    if (!halting) {
+        stored.insert(spec.name, *canonical);
+        SettingsFailure candidateFailure = SettingsFailure::StoredValue;
+        if (!resolveSettings(stored, Environment(), error, &candidateFailure) ||
+            (environment && !resolveSettings(stored, *environment, error, &candidateFailure))) {
+            kind = candidateFailure == SettingsFailure::Environment ? SettingsFailure::Environment
+                                                                    : SettingsFailure::Refused;
+            *error = QStringLiteral("%1: refused: %2").arg(spec.name, *error);
+            return false;
+        }
+    }
+
+    QSqlQuery upsert =
+        impl.prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                     error);
+    upsert.addBindValue(spec.name);
+    upsert.addBindValue(*canonical);
+    if (!run(upsert, error))
+        return false;
+    return appendAudit(impl, now, spec.name, oldValue, *canonical, origin,
+                       detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)),
+                       error) &&
+           transaction.commit(error);
+}
+
 } // namespace
 
 // --- snapshots --------------------------------------------------------------------------
@@ -45,12 +102,14 @@ bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVari
 bool Store::addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,
                         QString* error)
 {
-    if (!std::isfinite(snapshot.portfolioValueUsd) || snapshot.portfolioValueUsd < 0.0) {
-        *error = QStringLiteral("value: must be a finite number >= 0");
+    // SPEC 2.2: a book can be worth less than nothing; the schema bounds the figures.
+    if (!(std::abs(snapshot.portfolioValueUsd) <= kMaxStoredUsd)) {
+        *error = QStringLiteral("value: must be a finite number within +-1e15");
         return false;
     }
-    if (!std::isfinite(equityUsd) || !std::isfinite(grossUsd)) {
-        *error = QStringLiteral("snapshot: equity and gross must be finite");
+    if (!(std::abs(equityUsd) <= kMaxStoredUsd) ||
+        !(grossUsd >= 0.0 && grossUsd <= kMaxStoredUsd)) {
+        *error = QStringLiteral("snapshot: equity and gross must be finite and within 1e15");
         return false;
     }
     Transaction transaction(*m_impl, Transaction::Kind::Write);
@@ -91,6 +150,46 @@ bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* 
                                       query.value(3).toDouble(), query.value(4).toDouble()});
     }
     return true;
+}
+
+bool Store::loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out,
+                               QString* error) const
+{
+    Transaction transaction(*m_impl, Transaction::Kind::Read);
+    if (!transaction.begin(error))
+        return false;
+    out->clear();
+    // Text sorts above every number in SQLite: the bound keeps a legacy text row (and inf)
+    // out of the maximum. snapshots_by_value makes it one lookup.
+    QSqlQuery highWater = m_impl->prepare(
+        QStringLiteral("SELECT portfolio_value_usd FROM snapshots"
+                       " WHERE portfolio_value_usd <= 1e15 AND portfolio_value_usd >= -1e15"
+                       " ORDER BY portfolio_value_usd DESC LIMIT 1"),
+        error);
+    if (!run(highWater, error))
+        return false;
+    if (highWater.next())
+        out->push_back(PortfolioSnapshot{now, highWater.value(0).toDouble()});
+    highWater.finish();
+    QSqlQuery dayStart = m_impl->prepare(
+        QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots"
+                       " WHERE observed_at < ? AND typeof(portfolio_value_usd) IN"
+                       " ('real', 'integer') ORDER BY observed_at DESC, id DESC LIMIT 1"),
+        error);
+    dayStart.addBindValue(isoUtc(newyork::startOfDay(now)));
+    if (!run(dayStart, error))
+        return false;
+    if (dayStart.next()) {
+        const auto observedAt = parseIsoUtc(dayStart.value(0).toString());
+        if (!observedAt) {
+            *error = QStringLiteral("snapshots: unreadable observed_at '%1'")
+                         .arg(printable(dayStart.value(0).toString()));
+            return false;
+        }
+        out->push_back(PortfolioSnapshot{*observedAt, dayStart.value(1).toDouble()});
+    }
+    dayStart.finish();
+    return transaction.commit(error);
 }
 
 bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold,
@@ -138,36 +237,14 @@ bool Store::readSetting(SettingKey key, QString* value, QString* error) const
 bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
                          QString* error, const std::optional<QString>& detail)
 {
-    const std::optional<QString> canonical = canonicalSettingValue(key, value, error);
-    if (!canonical)
-        return false;
-    const SettingSpec& spec = settingSpec(key);
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery current =
-        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
-    current.addBindValue(spec.name);
-    if (!run(current, error))
-        return false;
-    const bool wasSet = current.next();
-    const QVariant oldValue = wasSet ? current.value(0) : QVariant(QMetaType(QMetaType::QString));
-    current.finish();
-    if (wasSet && oldValue.toString() == *canonical)
-        return transaction.commit(error); // unchanged: no audit row
+    return writeSettingChecked(*m_impl, key, value, origin, now, nullptr, detail, error, nullptr);
+}
 
-    QSqlQuery upsert =
-        m_impl->prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
-                                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-                        error);
-    upsert.addBindValue(spec.name);
-    upsert.addBindValue(*canonical);
-    if (!run(upsert, error))
-        return false;
-    return appendAudit(*m_impl, now, spec.name, oldValue, *canonical, origin,
-                       detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)),
-                       error) &&
-           transaction.commit(error);
+bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
+                         const Environment& environment, QString* error, SettingsFailure* failure)
+{
+    return writeSettingChecked(*m_impl, key, value, origin, now, &environment, std::nullopt, error,
+                               failure);
 }
 
 bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
@@ -175,6 +252,7 @@ bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
 {
     const QString modeKey = settingSpec(SettingKey::Mode).name;
     const QString halt = QString::fromLatin1(sizingModeName(SizingMode::Halt));
+    DurableCommits durable(*m_impl);
     Transaction transaction(*m_impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;
@@ -249,12 +327,15 @@ bool Store::loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const
 }
 
 bool Store::effectiveSettings(const Environment& environment, EffectiveSettings* out,
-                              QString* error) const
+                              QString* error, SettingsFailure* failure) const
 {
+    SettingsFailure ignored;
+    SettingsFailure& kind = failure ? *failure : ignored;
+    kind = SettingsFailure::StoreError;
     QHash<QString, QString> stored;
     if (!loadStoredSettings(*m_impl, &stored, error))
         return false;
-    std::optional<EffectiveSettings> settings = resolveSettings(stored, environment, error);
+    std::optional<EffectiveSettings> settings = resolveSettings(stored, environment, error, &kind);
     if (!settings)
         return false;
     *out = std::move(*settings);

@@ -49,7 +49,8 @@ protected:
     }
 
     QString storePath() const { return m_dir->filePath(QStringLiteral("store.sqlite")); }
-    QString sizingLog() const { return m_dir->filePath(QStringLiteral("sizing.log")); }
+    // Named after the store (issue 12 item 13).
+    QString sizingLog() const { return m_dir->filePath(QStringLiteral("store.sizing.log")); }
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<KellyctlRunner> m_runner;

@@ -146,7 +146,7 @@ void TestKellyctl::badInputChangesNothing_data()
     row("size symbol", {"size", "N/V$", "150"}, "symbol:");
     row("set NaN", {"set", "max_intraday_leverage", "nan"}, "max_intraday_leverage:");
     row("set negative", {"set", "max_overnight_leverage", "-2"},
-        "max_overnight_leverage: must be > 0");
+        "max_overnight_leverage: must be >= 1 and <= 10");
     row("set zero", {"set", "symbol_cap_pct", "0"}, "symbol_cap_pct: must be > 0");
     row("set unknown", {"set", "max_fun", "1"}, "KEY: unknown setting 'max_fun'");
     row("get unknown", {"get", "max_fun"}, "KEY: unknown setting 'max_fun'");
@@ -335,6 +335,11 @@ void TestKellyctl::settingsModeAndAudit()
                  .value(QLatin1String("method"))
                  .toString(),
              QStringLiteral("legacy"));
+    // SPEC 7: a cash account lowers the overnight limit first (it may not exceed intraday).
+    QCOMPARE(
+        run({QStringLiteral("set"), QStringLiteral("max_overnight_leverage"), QStringLiteral("1")})
+            .exitCode,
+        0);
     QCOMPARE(
         run({QStringLiteral("set"), QStringLiteral("max_intraday_leverage"), QStringLiteral("1.0")})
             .exitCode,
@@ -348,7 +353,7 @@ void TestKellyctl::settingsModeAndAudit()
         QJsonDocument::fromJson(
             run({QStringLiteral("audit"), QStringLiteral("--json")}).out.toUtf8())
             .array();
-    QCOMPARE(audit.size(), 2);
+    QCOMPARE(audit.size(), 3); // mode, then the cash account's two limits
     const QJsonObject newest = audit[0].toObject();
     QCOMPARE(newest.value(QLatin1String("key")).toString(),
              QStringLiteral("max_intraday_leverage"));

@@ -72,6 +72,17 @@ void TestPriceFile::parses_data()
     QTest::newRow("date with a time part keeps the day")
         << QByteArray("date,close\n2024-01-02 00:00:00-05:00,10.5\n2024-01-03T00:00:00,11\n")
         << twoDays << QList<double>{10.5, 11.0};
+    // SPEC 5: Yahoo's `null` and an empty close are days without data, skipped; the other
+    // columns of such a row are not read.
+    QTest::newRow("Yahoo null and empty closes are skipped")
+        << QByteArray(
+               "Date,Open,High,Low,Close,Adj Close,Volume\n"
+               "2024-01-02,1,2,0.5,10.5,10.25,100\n2024-01-04,null,null,null,null,null,null\n"
+               "2024-01-05,1,2,0.5,1,,100\n2024-01-03,1,2,0.5,11,10.75,100\n\n\n")
+        << twoDays << QList<double>{10.25, 10.75};
+    QTest::newRow("CRLF with null rows and trailing blank lines")
+        << QByteArray("date,close\r\n2024-01-02,10.5\r\n2024-01-09,null\r\n2024-01-03,11\r\n\r\n")
+        << twoDays << QList<double>{10.5, 11.0};
     QTest::newRow("close column first, extra columns")
         << QByteArray("close,volume,date\n10.5,1,2024-01-02\n11,2,2024-01-03\n") << twoDays
         << QList<double>{10.5, 11.0};
@@ -123,13 +134,15 @@ void TestPriceFile::rejects_data()
         << QStringLiteral("duplicate date 2024-01-02 (also line 2)");
     QTest::newRow("non-numeric close")
         << QByteArray("date,close\n2024-01-02,abc\n") << at(2) << QStringLiteral("not a number");
-    QTest::newRow("Yahoo null close")
+    QTest::newRow("only null closes")
         << QByteArray("Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,1,1,1,1,null,0\n")
-        << at(2) << QStringLiteral("'null' is not a number");
+        << file << QStringLiteral("no price rows");
+    QTest::newRow("'none' is not Yahoo's null marker")
+        << QByteArray("date,close\n2024-01-02,none\n") << at(2) << QStringLiteral("not a number");
     QTest::newRow("trailing junk after the number")
         << QByteArray("date,close\n2024-01-02,1.5x\n") << at(2) << QStringLiteral("not a number");
-    QTest::newRow("empty close") << QByteArray("date,close\n2024-01-02,\n") << at(2)
-                                 << QStringLiteral("not a number");
+    QTest::newRow("blank close is not a number")
+        << QByteArray("date,close\n2024-01-02, x \n") << at(2) << QStringLiteral("not a number");
     QTest::newRow("zero close") << QByteArray("date,close\n2024-01-02,0\n") << at(2)
                                 << QStringLiteral("not positive");
     QTest::newRow("negative close")

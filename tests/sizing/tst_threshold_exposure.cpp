@@ -133,6 +133,13 @@ void TestThresholdExposure::fridayCloseWarningAndThreeNights()
     QVERIFY(std::abs(report.financingTonightUsd - 3 * 125'000.0 * 0.065 / 360.0) < 1e-9);
     QCOMPARE(report.intradayState, LimitState::Ok);
     QCOMPARE(report.overnightState, LimitState::Over);
+    // Issue 12: right after Friday's close the next close is Monday's, but the night held
+    // now is Friday's, three days; on Saturday two remain, on Sunday one.
+    for (const auto& [now, days] :
+         {std::pair{utc(2026, 11, 27, 21, 30), 3}, std::pair{utc(2026, 11, 28, 15), 2},
+          std::pair{utc(2026, 11, 29, 15), 1}, std::pair{utc(2026, 11, 30, 21, 30), 1}})
+        QCOMPARE(computeExposure(account, RiskLimits{}, crypto, 0.065, now).financedDaysTonight,
+                 days);
 }
 
 void TestThresholdExposure::cashAccountLimitOfOne()

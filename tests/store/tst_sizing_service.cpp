@@ -48,7 +48,7 @@ void TestSizingService::init()
     const QString path = m_dir.filePath(
         QStringLiteral("%1/store.sqlite").arg(QLatin1String(QTest::currentTestFunction())));
     QFile::remove(path);
-    QFile::remove(QFileInfo(path).absoluteDir().filePath(QStringLiteral("sizing.log")));
+    QFile::remove(m_store.sizingLogPath());
     QString error;
     QVERIFY2(m_store.open(path, &error), qPrintable(error));
     QVERIFY(m_store.setAccount(100000, 400000, m_now, &error)); // SPEC 8
@@ -146,7 +146,8 @@ void TestSizingService::environmentLocksTheMode()
 
     // A cash account through the environment: L = 1, so NVDA's room is 60% of equity.
     const SizingOutcome cash =
-        size({{QStringLiteral("MAX_INTRADAY_LEVERAGE"), QStringLiteral("1")}},
+        size({{QStringLiteral("MAX_INTRADAY_LEVERAGE"), QStringLiteral("1")},
+              {QStringLiteral("MAX_OVERNIGHT_LEVERAGE"), QStringLiteral("1")}},
              QStringLiteral("NVDA"), 150);
     QCOMPARE(cash.result.qty, 400.0);
     QCOMPARE(cash.settings.limits.intradayLeverage, 1.0);

@@ -12,7 +12,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -94,6 +97,7 @@ private Q_SLOTS:
     void haltButtonHaltsAndResumeRestores();
     void haltWorksWhileTheEnvironmentLocksTheMode();
     void guardTripShowsItsFiguresAndAlertsOnce();
+    void haltWaitsForABusyStoreWithoutFreezing();
 };
 
 void TestUiHalt::haltButtonHaltsAndResumeRestores()
@@ -108,7 +112,8 @@ void TestUiHalt::haltButtonHaltsAndResumeRestores()
     QVERIFY(desk.window->modeSwitch()->toggleAction()->isEnabled());
 
     QTest::mouseClick(halt, Qt::LeftButton);
-    QCOMPARE(desk.storedMode(), QStringLiteral("halt"));
+    // Issue 12: the halt is written on the worker.
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 2000);
     const store::AuditEntry halted = desk.newestAudit();
     QCOMPARE(halted.origin, QStringLiteral("dashboard"));
     QCOMPARE(halted.oldValue, std::optional<QString>(QStringLiteral("legacy")));
@@ -144,7 +149,8 @@ void TestUiHalt::haltWorksWhileTheEnvironmentLocksTheMode()
     QToolButton* halt = desk.haltButton();
     QVERIFY(halt && halt->isEnabled());
     QTest::mouseClick(halt, Qt::LeftButton);
-    QCOMPARE(desk.storedMode(), QStringLiteral("halt"));
+    // Issue 12: the halt is written on the worker.
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 2000);
     QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().settings.mode, SizingMode::Halt, 1000);
     QVERIFY(desk.window->haltBanner()->isVisible());
     QTest::mouseClick(halt, Qt::LeftButton);
@@ -181,6 +187,35 @@ void TestUiHalt::guardTripShowsItsFiguresAndAlertsOnce()
     QVERIFY(other.setAccount(89'000, 356'000, desk.clock.now(), &error));
     QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().account.account.equityUsd, 89'000.0, 3000);
     QCOMPARE(alerts.count(), 1);
+}
+
+// Issue 12 item 8: a bot holds the store's write lock past the 5 s busy timeout. Halt returns
+// at once (the write runs on the worker), the window says the halt is waiting, and the halt
+// lands once the lock is free.
+void TestUiHalt::haltWaitsForABusyStoreWithoutFreezing()
+{
+    Desk desk;
+    desk.openWindow();
+    QSignalSpy waiting(desk.session.get(), &DeskSession::haltWaiting);
+    const QString bot = QStringLiteral("bot-holding-the-lock");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), bot);
+        db.setDatabaseName(desk.store.path());
+        QVERIFY(db.open());
+        QVERIFY(QSqlQuery(db).exec(QStringLiteral("BEGIN IMMEDIATE")));
+        QElapsedTimer click;
+        click.start();
+        QTest::mouseClick(desk.haltButton(), Qt::LeftButton);
+        QVERIFY2(click.elapsed() < 1000, qPrintable(QString::number(click.elapsed())));
+        QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 9000);
+        QCOMPARE(desk.storedMode(), QStringLiteral("enhanced"));
+        QVERIFY(QSqlQuery(db).exec(QStringLiteral("COMMIT")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(bot);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 10000);
+    QCOMPARE(desk.newestAudit().origin, QStringLiteral("dashboard"));
+    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isVisible(), 2000);
 }
 
 QTEST_MAIN(TestUiHalt)

@@ -545,12 +545,18 @@ void TestUiWindow::settingsDialogValidates()
     QVERIFY(!dialog.fieldError(store::SettingKey::MaxIntradayLeverage).isEmpty());
     QCOMPARE(desk.auditRows().size(), auditBefore);
 
-    intraday->setText(QStringLiteral("1.0")); // a cash account is valid (SPEC 6)
+    // SPEC 7: intraday 1 under the default overnight 2 contradicts it: nothing is saved.
+    intraday->setText(QStringLiteral("1.0"));
+    QVERIFY(!dialog.apply());
+    QCOMPARE(desk.auditRows().size(), auditBefore);
+
+    // A cash account (SPEC 6) sets both limits to 1, in whichever order keeps the rules.
+    dialog.field(store::SettingKey::MaxOvernightLeverage)->setText(QStringLiteral("1"));
     QVERIFY(dialog.apply());
     QString value, error;
     QVERIFY(desk.store.readSetting(store::SettingKey::MaxIntradayLeverage, &value, &error));
     QCOMPARE(value.toDouble(), 1.0);
-    QCOMPARE(desk.auditRows().size(), auditBefore + 1);
+    QCOMPARE(desk.auditRows().size(), auditBefore + 2);
     QCOMPARE(desk.auditRows().front().origin, QStringLiteral("dashboard"));
 }
 
