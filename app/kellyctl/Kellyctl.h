@@ -6,9 +6,12 @@
 #include "Settings.h"
 #include "common/NewYorkTime.h"
 
+#include <QHash>
+#include <QIODevice>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
+#include <functional>
 
 namespace kelly::ctl {
 
@@ -18,6 +21,14 @@ struct ProcessContext
     QString environmentNow;                 // $KELLYDESK_NOW: like --now, for tests
     store::Environment settingsEnvironment; // SPEC 7 overrides
     UtcTime clockNow;                       // the real clock, read once by main
+    // Issue 16: the long-running commands (`serve`, `sync alpaca` without --once) read the
+    // clock again for every request; empty means clockNow throughout.
+    std::function<UtcTime()> clock;
+    QIODevice* input = nullptr;              // `serve` reads its requests here (stdin)
+    QHash<QString, QString> brokerVariables; // APCA_API_KEY_ID, _SECRET_KEY, _BASE_URL
+    // For tests only, never documented as a setting: the broker's per-request timeout in
+    // ms ($KELLYDESK_TEST_HTTP_TIMEOUT_MS), so the timeout case does not cost 10 s of CI.
+    QString testHttpTimeoutMs;
 };
 
 // Returns the exit code of SPEC 9 (0 done, 2 bad input, 1 other failure).

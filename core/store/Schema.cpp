@@ -115,6 +115,18 @@ const std::vector<QStringList>& migrationSteps()
             QStringLiteral("ALTER TABLE correlation_builds"
                            " ADD COLUMN layout INTEGER NOT NULL DEFAULT 1"),
         },
+        // 4 -> 5: issue 16, the audit of broker syncs (SPEC 14): one row per applied sync.
+        // Its own table: a sync a minute would drown the settings audit.
+        {
+            QStringLiteral("CREATE TABLE broker_syncs ("
+                           " id INTEGER PRIMARY KEY,"
+                           " synced_at TEXT NOT NULL,"
+                           " origin TEXT NOT NULL,"
+                           " equity_usd REAL NOT NULL,"
+                           " buying_power_usd REAL NOT NULL,"
+                           " position_count INTEGER NOT NULL,"
+                           " removed TEXT NOT NULL)"),
+        },
     };
     return steps;
 }
@@ -158,7 +170,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 4, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 5, "add a migration step with the new version");
     Transaction transaction(impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;

@@ -79,6 +79,8 @@ void skipCheckpointOnClose([[maybe_unused]] const QSqlDatabase& db)
 #endif
 }
 
+} // namespace
+
 bool validatePosition(const Position& p, QString* error)
 {
     if (!isValidSymbol(p.symbol)) {
@@ -122,8 +124,6 @@ bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* 
     upsert.bindValue(4, isoUtc(now));
     return run(upsert, error);
 }
-
-} // namespace
 
 QString resolveStorePath(const QString& dbOption, const QString& environmentDb)
 {

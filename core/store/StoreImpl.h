@@ -78,6 +78,11 @@ inline std::optional<double> optionalDouble(const QVariant& value)
 
 bool isFiniteOptional(const std::optional<double>& value);
 
+// Store.cpp: a position's fields as the schema accepts them (the error names the field), and
+// the upsert by symbol that every position write uses (qty 0 deletes).
+bool validatePosition(const Position& p, QString* error);
+bool upsertPosition(Store::Impl& impl, const Position& p, UtcTime now, QString* error);
+
 // Schema.cpp: the version a file holds, and the forward migrations to Store::kSchemaVersion
 // in one write transaction.
 bool readSchemaVersion(Store::Impl& impl, int* version, QString* error);
