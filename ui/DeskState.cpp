@@ -50,6 +50,7 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
         !store.loadDecisions(&out->decisions, kDecisionRows, error) ||
         !store.loadAudit(&out->audit, kAuditRows, error) ||
         !store.loadSnapshots(&out->snapshots, 0, error) ||
+        !store.loadLastBrokerSync(&out->lastBrokerSync, error) ||
         !readCorrelation(store, heldBuild, &out->correlation, error))
         return false;
     moveDeskStateTo(out, now);

@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <cmath>
 
 using namespace kelly;
 
@@ -33,6 +34,9 @@ private Q_SLOTS:
     void failureLeavesTheStoreUnchanged_data();
     void failureLeavesTheStoreUnchanged();
     void intervalIsValidated();
+    void dashboardIntervalSettingIsValidated_data();
+    void dashboardIntervalSettingIsValidated();
+    void applyBrokerSyncIsAllOrNothing();
 
     void serveAnswersLikeSizeAndStatus();
     void serveSeesAModeSwitchBetweenRequests();
@@ -237,6 +241,57 @@ void TestKellyctlSync::intervalIsValidated()
         run(args({"sync", "alpaca", "--interval", "0.5"}), brokerEnvironment(QStringLiteral("ok")));
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains(QStringLiteral("interval:")), qPrintable(result.err));
+}
+
+void TestKellyctlSync::dashboardIntervalSettingIsValidated_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stored");
+    QTest::newRow("every 30 s") << QStringLiteral("30") << 0 << QStringLiteral("30");
+    QTest::newRow("off") << QString() << 0 << QString();
+    QTest::newRow("too often") << QStringLiteral("1") << 2 << QString();
+    QTest::newRow("over a day") << QStringLiteral("86401") << 2 << QString();
+    QTest::newRow("not a number") << QStringLiteral("nan") << 2 << QString();
+}
+
+void TestKellyctlSync::dashboardIntervalSettingIsValidated()
+{
+    QFETCH(QString, value);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stored);
+    const KellyctlRun set =
+        run(QStringList{QStringLiteral("set"), QStringLiteral("broker_sync_interval_s"), value});
+    QCOMPARE(set.exitCode, exitCode);
+    if (exitCode != 0)
+        QVERIFY2(set.err.contains(QStringLiteral("broker_sync_interval_s:")), qPrintable(set.err));
+    QCOMPARE(run(args({"get", "broker_sync_interval_s"})).out.trimmed(), stored);
+}
+
+// The store refuses a sync it cannot write whole, and writes nothing of it.
+void TestKellyctlSync::applyBrokerSyncIsAllOrNothing()
+{
+    QCOMPARE(sync(QStringLiteral("ok")).exitCode, 0);
+    const QString before = testing::dumpStore(storePath());
+    store::Store store;
+    QString error;
+    QVERIFY2(store.open(storePath(), &error), qPrintable(error));
+    const UtcTime now = *store::parseIsoUtc(kNow);
+    store::BrokerSync twice{QStringLiteral("alpaca"),
+                            1000.0,
+                            1000.0,
+                            {Position{"AAPL", 1, 100, 90}, Position{"aapl", 2, 100, 90}}};
+    QVERIFY(!store.applyBrokerSync(twice, now, nullptr, &error));
+    QVERIFY2(error.contains(QStringLiteral("listed twice")), qPrintable(error));
+    store::BrokerSync badPrice{
+        QStringLiteral("alpaca"), 1000.0, 1000.0, {Position{"AAPL", 1, std::nan(""), 90}}};
+    QVERIFY(!store.applyBrokerSync(badPrice, now, nullptr, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("price:")), qPrintable(error));
+    store::BrokerSync negative{QStringLiteral("alpaca"), -5.0, 1000.0, {}};
+    QVERIFY(!store.applyBrokerSync(negative, now, nullptr, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("equity:")), qPrintable(error));
+    store.close();
+    QCOMPARE(testing::dumpStore(storePath()), before);
 }
 
 namespace {
