@@ -42,6 +42,12 @@ def main():
         serve = subprocess.Popen([kellyctl, "--db", db, "serve"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True, bufsize=1)
 
+        def cpu_seconds(pid):
+            # utime + stime of the serve child: its own work, whatever else shares the cores.
+            with open("/proc/%d/stat" % pid) as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
         def served(dry_run):
             samples = []
             for i in range(options.requests):
@@ -56,8 +62,11 @@ def main():
             return samples
 
         served(True)[:50]  # warm up
+        cpu_start = cpu_seconds(serve.pid)
         dry = served(True)
+        cpu_dry = cpu_seconds(serve.pid)
         recorded = served(False)
+        cpu_recorded = cpu_seconds(serve.pid)
         serve.stdin.close()
         serve.wait()
 
@@ -85,6 +94,9 @@ def main():
     row("serve, size recorded (decision + sizing.log)", recorded)
     row("kellydesk.get_qty (recorded)", dropin)
     row("kellyctl size --json, one process per call", processes)
+    print("serve CPU time per request: %.3f ms dry run, %.3f ms recorded"
+          % ((cpu_dry - cpu_start) * 1000 / options.requests,
+             (cpu_recorded - cpu_dry) * 1000 / options.requests))
 
 
 if __name__ == "__main__":
