@@ -34,6 +34,7 @@ private Q_SLOTS:
     void failureLeavesTheStoreUnchanged_data();
     void failureLeavesTheStoreUnchanged();
     void intervalIsValidated();
+    void withoutOnceItSyncsOnScheduleAndOutlivesFailures();
     void dashboardIntervalSettingIsValidated_data();
     void dashboardIntervalSettingIsValidated();
     void applyBrokerSyncIsAllOrNothing();
@@ -241,6 +242,45 @@ void TestKellyctlSync::intervalIsValidated()
         run(args({"sync", "alpaca", "--interval", "0.5"}), brokerEnvironment(QStringLiteral("ok")));
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains(QStringLiteral("interval:")), qPrintable(result.err));
+}
+
+// The long-running form: a sync every S seconds; a failed one is reported and the next runs.
+void TestKellyctlSync::withoutOnceItSyncsOnScheduleAndOutlivesFailures()
+{
+    qsizetype okSyncs = 0;
+    for (const QString& scenario : {QStringLiteral("ok"), QStringLiteral("error500")}) {
+        QProcess sync;
+        QProcessEnvironment env = KellyctlRunner::environment(brokerEnvironment(scenario));
+        sync.setProcessEnvironment(env);
+        sync.start(QStringLiteral(KELLYCTL_PATH),
+                   {QStringLiteral("--db"), storePath(), QStringLiteral("--now"), kNow,
+                    QStringLiteral("sync"), QStringLiteral("alpaca"), QStringLiteral("--interval"),
+                    QStringLiteral("1")});
+        QVERIFY(sync.waitForStarted());
+        QByteArray out, err;
+        QElapsedTimer timer;
+        timer.start();
+        while ((out + err).count('\n') < 2 && timer.elapsed() < 15000) {
+            sync.waitForReadyRead(500);
+            out += sync.readAllStandardOutput();
+            err += sync.readAllStandardError();
+        }
+        QCOMPARE(sync.state(), QProcess::Running); // still going after two rounds
+        sync.kill();
+        sync.waitForFinished();
+        out += sync.readAllStandardOutput();
+        err += sync.readAllStandardError();
+        if (scenario == QLatin1String("ok")) {
+            okSyncs = out.count("synced from alpaca");
+            QVERIFY2(okSyncs >= 2, out.constData());
+        } else {
+            QVERIFY2(err.count("HTTP 500 (store unchanged; next try in 1 s)") >= 2,
+                     err.constData());
+        }
+    }
+    // Only the successful rounds wrote (one audit row each).
+    QCOMPARE(testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM broker_syncs")),
+             QString::number(okSyncs));
 }
 
 void TestKellyctlSync::dashboardIntervalSettingIsValidated_data()
