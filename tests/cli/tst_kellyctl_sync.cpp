@@ -225,7 +225,7 @@ void TestKellyctlSync::failureLeavesTheStoreUnchanged()
     if (scenario.startsWith(QLatin1String("::")))
         extra.insert(QStringLiteral("APCA_API_BASE_URL"), QStringLiteral("ftp://127.0.0.1/"));
     // The test runner shortens the 10 s timeout; the rule is the same.
-    extra.insert(QStringLiteral("KELLYDESK_TEST_HTTP_TIMEOUT_MS"), QStringLiteral("500"));
+    extra.insert(brokerTimeoutForTests(500));
     QElapsedTimer timer;
     timer.start();
     const KellyctlRun result = sync(scenario, extra);
@@ -253,9 +253,7 @@ void TestKellyctlSync::withoutOnceItSyncsOnScheduleAndOutlivesFailures()
         QProcessEnvironment env = KellyctlRunner::environment(brokerEnvironment(scenario));
         sync.setProcessEnvironment(env);
         sync.start(QStringLiteral(KELLYCTL_PATH),
-                   {QStringLiteral("--db"), storePath(), QStringLiteral("--now"), kNow,
-                    QStringLiteral("sync"), QStringLiteral("alpaca"), QStringLiteral("--interval"),
-                    QStringLiteral("1")});
+                   processArguments(args({"sync", "alpaca", "--interval", "1"})));
         QVERIFY(sync.waitForStarted());
         QByteArray out, err;
         QElapsedTimer timer;
@@ -340,12 +338,10 @@ namespace {
 class ServeProcess
 {
 public:
-    explicit ServeProcess(const QString& store)
+    explicit ServeProcess(const QStringList& arguments)
     {
         m_process.setProcessEnvironment(KellyctlRunner::environment({}));
-        m_process.start(QStringLiteral(KELLYCTL_PATH),
-                        {QStringLiteral("--db"), store, QStringLiteral("--now"), kNow,
-                         QStringLiteral("serve")});
+        m_process.start(QStringLiteral(KELLYCTL_PATH), arguments);
     }
     ~ServeProcess()
     {
@@ -372,7 +368,7 @@ private:
 void TestKellyctlSync::serveAnswersLikeSizeAndStatus()
 {
     QCOMPARE(run(args({"position", "set", "AAPL", "--qty", "10", "--price", "200"})).exitCode, 0);
-    ServeProcess serve(storePath());
+    ServeProcess serve(processArguments(args({"serve"})));
     const QJsonObject sized =
         serve.ask(R"({"id": 7, "command": "size", "symbol": "NVDA", "price": 150, "mu": null,)"
                   R"( "sigma": null, "mode": null, "dry_run": true, "reduce": false})");
@@ -404,7 +400,7 @@ void TestKellyctlSync::serveAnswersLikeSizeAndStatus()
 
 void TestKellyctlSync::serveSeesAModeSwitchBetweenRequests()
 {
-    ServeProcess serve(storePath());
+    ServeProcess serve(processArguments(args({"serve"})));
     const QByteArray request = R"({"id": 1, "command": "size", "symbol": "NVDA", "price": 150})";
     QCOMPARE(serve.ask(request)
                  .value(QStringLiteral("result"))
@@ -420,7 +416,7 @@ void TestKellyctlSync::serveSeesAModeSwitchBetweenRequests()
 
 void TestKellyctlSync::serveAnswersBadRequestsAndGoesOn()
 {
-    ServeProcess serve(storePath());
+    ServeProcess serve(processArguments(args({"serve"})));
     const QJsonObject badPrice =
         serve.ask(R"({"id": 3, "command": "size", "symbol": "NVDA", "price": -1})");
     QCOMPARE(badPrice.value(QStringLiteral("id")).toInt(), 3);
