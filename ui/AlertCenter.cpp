@@ -110,6 +110,21 @@ void AlertCenter::evaluateHalt(const std::optional<store::AuditEntry>& haltEntry
     raise(tr("Drawdown guard tripped"), tr("Sizing %1").arg(haltDescription(*haltEntry)));
 }
 
+void AlertCenter::evaluateBrokerSync(int consecutiveMisses, const QString& lastError)
+{
+    if (consecutiveMisses < kBrokerSyncMisses) {
+        m_brokerSyncAlerted = false;
+        return;
+    }
+    if (m_brokerSyncAlerted)
+        return;
+    m_brokerSyncAlerted = true;
+    raise(tr("Broker sync failing"),
+          tr("The last %1 syncs from the broker failed; the book may be stale. Last error: %2")
+              .arg(consecutiveMisses)
+              .arg(lastError));
+}
+
 void AlertCenter::raise(const QString& title, const QString& text)
 {
     ++m_raised;

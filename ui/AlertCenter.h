@@ -39,6 +39,10 @@ public:
     void evaluate(const ExposureReport& report);
     // Issue 6: one alert per guard trip (keyed by its audit row), never on a repaint.
     void evaluateHalt(const std::optional<store::AuditEntry>& haltEntry);
+    // Issue 16: one alert when the broker sync has failed kBrokerSyncMisses times in a row;
+    // a success re-arms it.
+    static constexpr int kBrokerSyncMisses = 3;
+    void evaluateBrokerSync(int consecutiveMisses, const QString& lastError);
     int raisedCount() const { return m_raised; }
 
 Q_SIGNALS:
@@ -52,6 +56,7 @@ private:
     bool m_intradayOver = false;
     bool m_closeOver = false;
     qint64 m_lastGuardTripId = 0;
+    bool m_brokerSyncAlerted = false;
     int m_raised = 0;
 };
 

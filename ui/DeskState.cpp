@@ -56,6 +56,7 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
                       store.loadDecisions(&out->decisions, kDecisionRows, error) &&
                       store.loadAudit(&out->audit, kAuditRows, error) &&
                       store.loadSnapshots(&out->snapshots, kSnapshotRows, error) &&
+                      store.loadLastBrokerSync(&out->lastBrokerSync, error) &&
                       readCorrelation(store, heldBuild, &out->correlation, error);
     store.endRead();
     if (!read)

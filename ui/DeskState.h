@@ -28,6 +28,8 @@ struct DeskState
     std::shared_ptr<const store::StoredCorrelationBuild> correlation;
     store::GuardCheck guard;                    // issue 6: the guard's figures at `now`
     std::optional<store::AuditEntry> haltEntry; // who halted, while halted
+    // Issue 16: the last broker sync, by the dashboard or `kellyctl sync alpaca`.
+    std::optional<store::BrokerSyncRecord> lastBrokerSync;
     UtcTime now;
     double readMs = 0.0; // how long reading it from the store took (the soak reports it)
 };

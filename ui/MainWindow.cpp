@@ -4,6 +4,7 @@
 #include "AlertCenter.h"
 #include "AuditPanel.h"
 #include "BookPanel.h"
+#include "BrokerSyncTimer.h"
 #include "Clock.h"
 #include "CorrelationPanel.h"
 #include "CorrelationRebuilder.h"
@@ -113,6 +114,15 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_updatedLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_updatedLabel);
     statusBar()->addWidget(m_storeLabel, 1);
+    m_brokerSync = new BrokerSyncTimer(session.store().path(), alpacaVariablesFromProcess(),
+                                       session.clock(), this);
+    m_brokerSyncLabel = new QLabel(this);
+    m_brokerSyncLabel->setObjectName(QStringLiteral("brokerSyncLabel"));
+    statusBar()->addPermanentWidget(m_brokerSyncLabel);
+    connect(m_brokerSync, &BrokerSyncTimer::finished, this, [this] {
+        m_alerts->evaluateBrokerSync(m_brokerSync->consecutiveMisses(), m_brokerSync->lastError());
+        showBrokerSync();
+    });
 
     connect(&session, &DeskSession::stateChanged, this, &MainWindow::onStateChanged);
     connect(&session, &DeskSession::ticked, this, &MainWindow::onTick);
@@ -251,6 +261,8 @@ void MainWindow::onStateChanged()
     }
     m_haltBanner->setState(*state);
     m_alerts->evaluateHalt(state->haltEntry);
+    m_brokerSync->setInterval(state->settings.brokerSyncIntervalS);
+    showBrokerSync();
     setWindowTitle(tr("KellyDesk - %1 - %2 sizing")
                        .arg(QFileInfo(m_session.store().path()).fileName(),
                             QString::fromLatin1(sizingModeName(state->settings.mode))));
@@ -265,6 +277,27 @@ void MainWindow::onTick()
     m_alerts->evaluate(state.exposure);
     m_updatedLabel->setText(
         tr("Now %1  |  %2").arg(format::newYorkTime(state.now), format::utcDateTime(state.now)));
+}
+
+void MainWindow::showBrokerSync()
+{
+    const std::optional<store::BrokerSyncRecord>& last = m_session.state().lastBrokerSync;
+    const QString lastText =
+        last ? tr("last broker sync %1 (%2)").arg(format::newYorkTime(last->syncedAt), last->origin)
+             : tr("no broker sync yet");
+    if (m_brokerSync->consecutiveMisses() > 0) {
+        m_brokerSyncLabel->setText(tr("Broker sync FAILING (%1 in a row), %2")
+                                       .arg(m_brokerSync->consecutiveMisses())
+                                       .arg(lastText));
+        m_brokerSyncLabel->setToolTip(m_brokerSync->lastError());
+    } else {
+        m_brokerSyncLabel->setText(lastText.left(1).toUpper() + lastText.mid(1));
+        m_brokerSyncLabel->setToolTip(m_brokerSync->interval()
+                                          ? tr("Syncs every %1 s").arg(*m_brokerSync->interval())
+                                          : tr("The dashboard's sync is off "
+                                               "(Settings: broker_sync_interval_s)"));
+    }
+    m_brokerSyncLabel->setVisible(last || m_brokerSync->interval());
 }
 
 bool MainWindow::selectTab(const QString& name)

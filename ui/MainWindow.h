@@ -16,6 +16,7 @@ class AlertCenter;
 class AuditModel;
 class AuditPanel;
 class BookPanel;
+class BrokerSyncTimer;
 class CorrelationPanel;
 class CorrelationRebuilder;
 class DecisionsModel;
@@ -56,6 +57,7 @@ public:
     PositionsModel* positionsModel() const { return m_positions; }
     DecisionsModel* decisionsModel() const { return m_decisions; }
     AuditModel* auditModel() const { return m_audit; }
+    BrokerSyncTimer* brokerSync() const { return m_brokerSync; }
 
     void openSettings();
     void rebuildCorrelationFrom(const QString& folder);
@@ -70,6 +72,7 @@ private:
     void chooseRebuildFolder();
     void showMessage(const QString& message);
     void saveWindowState() const;
+    void showBrokerSync(); // issue 16: the status bar's last sync, or why it fails
 
     DeskSession& m_session;
     PositionsModel* m_positions;
@@ -94,6 +97,8 @@ private:
     AlertCenter* m_alerts;
     QLabel* m_storeLabel;
     QLabel* m_updatedLabel;
+    BrokerSyncTimer* m_brokerSync;
+    QLabel* m_brokerSyncLabel;
     std::vector<std::string> m_heldSymbols; // what the heatmap marks as held
 };
 

@@ -211,6 +211,36 @@ const std::vector<CommandSpec>& commandTable()
          {},
          QStringLiteral("exposure, leverage vs limits, reduce_by, financing, risk (SPEC 6)"),
          {}},
+        // Issue 16 (SPEC 14): meeting the bot where it lives.
+        {QStringLiteral("sync alpaca"),
+         {},
+         {},
+         {{QStringLiteral("once"), QString(), QStringLiteral("sync once and exit")},
+          {QStringLiteral("interval"), QStringLiteral("S"),
+           QStringLiteral("seconds between syncs, >= 1 (default 60)")}},
+         {},
+         QStringLiteral("copy the Alpaca account and positions into the store"),
+         QStringLiteral(
+             "Reads APCA_API_KEY_ID, APCA_API_SECRET_KEY and APCA_API_BASE_URL (default: the\n"
+             "paper endpoint), fetches /v2/account and /v2/positions and writes equity, buying\n"
+             "power, the whole book and a snapshot in one transaction (positions Alpaca no\n"
+             "longer lists are removed). Any failure writes nothing. Exit 2: credentials\n"
+             "missing or rejected (401/403); exit 1: timeout (10 s), HTTP 5xx, 429 three\n"
+             "times, a malformed reply. Without --once it syncs every S seconds, reports a\n"
+             "failed sync on stderr and goes on (rejected credentials stop it).")},
+        {QStringLiteral("serve"),
+         {},
+         {},
+         {},
+         {},
+         QStringLiteral("answer JSON size/status requests on stdin, one line each"),
+         QStringLiteral(
+             "One JSON object a line: {\"id\": 7, \"command\": \"size\", \"symbol\": \"NVDA\",\n"
+             "\"price\": 150, \"mu\": null, \"sigma\": null, \"mode\": null, \"dry_run\": false,\n"
+             "\"reduce\": false} -> {\"id\": 7, \"result\": {...size --json...}}; \"command\":\n"
+             "\"status\" answers status --json. Errors: {\"id\": 7, \"error\": {\"code\": 2,\n"
+             "\"field\": \"price\", \"message\": \"...\"}} and the server goes on. Every request\n"
+             "re-reads the store and records its decision like a new kellyctl size.")},
     };
     return table;
 }

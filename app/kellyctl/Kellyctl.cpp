@@ -34,6 +34,8 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("status"), runStatus},
         {QStringLiteral("correlation build"), runCorrelationBuild},
         {QStringLiteral("correlation show"), runCorrelationShow},
+        {QStringLiteral("sync alpaca"), runSyncAlpaca},
+        {QStringLiteral("serve"), runServe},
     };
     return table;
 }
@@ -98,6 +100,9 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
         err << "kellyctl: unknown option '--now'\n";
         return ExitBadInput;
     }
+    std::function<UtcTime()> clock = context.clock ? context.clock : [now] {
+        return now;
+    };
     const QString nowText = invocation.nowText.value_or(context.environmentNow);
     if (!nowText.isEmpty()) {
         const auto parsedNow = store::parseIsoUtc(nowText);
@@ -106,6 +111,9 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
             return ExitBadInput;
         }
         now = *parsedNow;
+        clock = [now] {
+            return now;
+        };
     }
 
     const QString path =
@@ -122,7 +130,7 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
         err << "kellyctl: " << error << '\n';
         return ExitFailure;
     }
-    Session session{invocation, store, context.settingsEnvironment, now, out, err};
+    Session session{invocation, store, context.settingsEnvironment, now, out, err, context, clock};
     return (*handler)(session);
 }
 

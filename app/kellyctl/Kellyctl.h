@@ -6,9 +6,12 @@
 #include "Settings.h"
 #include "common/NewYorkTime.h"
 
+#include <QHash>
+#include <QIODevice>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
+#include <functional>
 
 namespace kelly::ctl {
 
@@ -22,6 +25,14 @@ struct ProcessContext
     // $KELLYDESK_NOW, so no stray export can backdate audit rows or move New York midnight.
     bool clockInjectable = false;
     QString environmentNow; // $KELLYDESK_NOW: like --now
+    // Issue 16: the long-running commands (`serve`, `sync alpaca` without --once) read the
+    // clock again for every request; empty means clockNow throughout.
+    std::function<UtcTime()> clock;
+    QIODevice* input = nullptr;              // `serve` reads its requests here (stdin)
+    QHash<QString, QString> brokerVariables; // APCA_API_KEY_ID, _SECRET_KEY, _BASE_URL
+    // The test build only, like the clock: the broker's per-request timeout in ms
+    // ($KELLYDESK_TEST_HTTP_TIMEOUT_MS), so the timeout case does not cost 10 s of CI.
+    QString testHttpTimeoutMs;
 };
 
 // Returns the exit code of SPEC 9 (0 done, 2 bad input, 1 other failure).

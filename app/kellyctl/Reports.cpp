@@ -16,6 +16,8 @@ QJsonValue jsonOptionalText(const std::optional<std::string>& text)
     return text ? QJsonValue(QString::fromStdString(*text)) : QJsonValue(QJsonValue::Null);
 }
 
+} // namespace
+
 // SPEC 9 `size --json`: every listed key, plus what the decision row also holds.
 QJsonObject sizeJson(const store::SizingOutcome& outcome, bool reduce, bool dryRun)
 {
@@ -51,6 +53,8 @@ QJsonObject sizeJson(const store::SizingOutcome& outcome, bool reduce, bool dryR
     };
 }
 
+namespace {
+
 QString duration(std::chrono::seconds seconds)
 {
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(seconds).count();
@@ -74,7 +78,131 @@ QString leverageText(const std::optional<double>& leverage)
                     : QStringLiteral("n/a (no equity)");
 }
 
+// What `status` reports, read once for the text and the JSON faces.
+struct StatusFigures
+{
+    store::EffectiveSettings settings;
+    ExposureReport report;
+    bool modeLocked = false;
+    std::optional<store::StoredCorrelationBuild> stored;
+    PortfolioRisk risk;
+    std::optional<double> var95;
+    bool stale = false;
+    store::GuardCheck guard;
+};
+
+int loadStatus(const Session& session, StatusFigures* figures, QString* error)
+{
+    store::EffectiveSettings& settings = figures->settings;
+    store::SettingsFailure failure = store::SettingsFailure::StoreError;
+    if (!session.store.effectiveSettings(session.environment, &settings, error, &failure))
+        return failure == store::SettingsFailure::Environment ||
+                       failure == store::SettingsFailure::Refused
+                   ? ExitBadInput
+                   : ExitFailure;
+    store::AccountRecord record;
+    if (!session.store.loadAccount(&record, error))
+        return ExitFailure;
+    session.reportProblems(record.problems);
+    figures->report = computeExposure(record.account, settings.limits, settings.cryptoList,
+                                      settings.leverageCostAnnual, session.now);
+    figures->modeLocked = settings.lockedByEnv(store::SettingKey::Mode);
+    std::optional<store::StoredCorrelationBuild>& stored = figures->stored;
+    if (!session.store.loadLatestCorrelationBuild(&stored, error))
+        return ExitFailure;
+    // SPEC 5 risk needs a build's covariance; without one VaR is unknown (null, not 0).
+    // Effective bets need only the weights.
+    figures->risk =
+        computePortfolioRisk(record.account, stored ? stored->build : CorrelationBuild{});
+    if (stored && figures->risk.var95Usd)
+        figures->var95 = *figures->risk.var95Usd;
+    figures->stale = stored && session.now - stored->builtAt > kStaleBuildAge;
+    // Read only: status never trips the guard.
+    if (!store::DrawdownGuardService(session.store, session.environment)
+             .evaluate(session.now, &figures->guard, error))
+        return ExitFailure;
+    return ExitOk;
+}
+
+QJsonObject statusObject(const StatusFigures& figures)
+{
+    const ExposureReport& report = figures.report;
+    const store::EffectiveSettings& settings = figures.settings;
+    const store::GuardCheck& guard = figures.guard;
+    const auto& stored = figures.stored;
+    QJsonArray positions;
+    for (const PositionExposure& p : report.positions)
+        positions.append(QJsonObject{
+            {QStringLiteral("symbol"), QString::fromStdString(p.symbol)},
+            {QStringLiteral("asset_class"), QString::fromLatin1(assetClassName(p.assetClass))},
+            {QStringLiteral("qty"), p.qty},
+            {QStringLiteral("price"), p.priceUsd},
+            {QStringLiteral("avg_entry"), p.avgEntryUsd},
+            {QStringLiteral("market_value"), p.marketValueUsd},
+            {QStringLiteral("unrealized_pnl"), p.unrealizedPnlUsd},
+            {QStringLiteral("exposure_pct"), jsonOptional(p.exposurePct)},
+            {QStringLiteral("cap_used_pct"), jsonOptional(p.capUsedPct)}});
+    return QJsonObject{
+        {QStringLiteral("equity"), report.equityUsd},
+        {QStringLiteral("buying_power"), report.buyingPowerUsd},
+        {QStringLiteral("gross"), report.grossUsd},
+        {QStringLiteral("leverage"), jsonOptional(report.leverage)},
+        {QStringLiteral("intraday_limit"), report.intradayLimit},
+        {QStringLiteral("overnight_limit"), report.overnightLimit},
+        {QStringLiteral("intraday_state"),
+         QString::fromLatin1(limitStateName(report.intradayState))},
+        {QStringLiteral("overnight_state"),
+         QString::fromLatin1(limitStateName(report.overnightState))},
+        {QStringLiteral("limits_locked_by_env"),
+         settings.lockedByEnv(store::SettingKey::MaxIntradayLeverage) ||
+             settings.lockedByEnv(store::SettingKey::MaxOvernightLeverage)},
+        {QStringLiteral("reduce_by"), report.reduceByUsd},
+        {QStringLiteral("borrowed"), report.borrowedUsd},
+        {QStringLiteral("financing_per_night"), report.financingPerNightUsd},
+        {QStringLiteral("financing_tonight"), report.financingTonightUsd},
+        {QStringLiteral("financed_days_tonight"), report.financedDaysTonight},
+        {QStringLiteral("next_close"), store::isoUtc(report.nextClose)},
+        {QStringLiteral("time_to_close_seconds"), static_cast<qint64>(report.timeToClose.count())},
+        {QStringLiteral("close_warning"), report.closeWarning},
+        {QStringLiteral("mode"), QString::fromLatin1(sizingModeName(settings.mode))},
+        {QStringLiteral("mode_locked_by_env"), figures.modeLocked},
+        {QStringLiteral("halted"), guard.halted},
+        {QStringLiteral("high_water_mark"), jsonOptional(guard.status.highWaterMarkUsd)},
+        {QStringLiteral("drawdown_pct"), jsonOptional(guard.status.drawdownPct)},
+        {QStringLiteral("day_loss_pct"), jsonOptional(guard.status.dayLossPct)},
+        {QStringLiteral("guard_drawdown_pct"), jsonOptional(settings.guardLimits.drawdownPct)},
+        {QStringLiteral("guard_day_loss_pct"), jsonOptional(settings.guardLimits.dayLossPct)},
+        {QStringLiteral("var_95"), jsonOptional(figures.var95)},
+        {QStringLiteral("effective_bets"), jsonOptional(figures.risk.effectiveBets)},
+        {QStringLiteral("risk_uncovered"),
+         uncoveredJson(stored ? figures.risk.uncovered : std::vector<std::string>{})},
+        {QStringLiteral("correlation_built_at"),
+         stored ? QJsonValue(store::isoUtc(stored->builtAt)) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("correlation_stale"), figures.stale},
+        {QStringLiteral("positions"), positions},
+    };
+}
+
 } // namespace
+
+int sizeOnce(const Session& session, const store::SizingCall& call, store::SizingOutcome* outcome,
+             QString* error)
+{
+    store::SizingService service(session.store, session.environment);
+    store::SizingFailure failure = store::SizingFailure::None;
+    if (service.size(call, session.now, outcome, error, &failure))
+        return ExitOk;
+    return failure == store::SizingFailure::BadInput ? ExitBadInput : ExitFailure;
+}
+
+int statusJson(const Session& session, QJsonObject* json, QString* error)
+{
+    StatusFigures figures;
+    const int code = loadStatus(session, &figures, error);
+    if (code == ExitOk)
+        *json = statusObject(figures);
+    return code;
+}
 
 int runSize(Session& session)
 {
@@ -106,12 +234,9 @@ int runSize(Session& session)
     call.dryRun = in.has(QStringLiteral("dry-run"));
     call.origin = QStringLiteral("cli");
 
-    store::SizingService service(session.store, session.environment);
     store::SizingOutcome outcome;
-    store::SizingFailure failure = store::SizingFailure::None;
-    if (!service.size(call, session.now, &outcome, &error, &failure))
-        return failure == store::SizingFailure::BadInput ? session.badInput(error)
-                                                         : session.failure(error);
+    if (const int code = sizeOnce(session, call, &outcome, &error); code != ExitOk)
+        return code == ExitBadInput ? session.badInput(error) : session.failure(error);
     session.reportProblems(outcome.problems);
     if (outcome.guard.trippedNow)
         session.err << "kellyctl: drawdown guard tripped: "
@@ -133,89 +258,20 @@ int runSize(Session& session)
 int runStatus(Session& session)
 {
     QString error;
-    store::EffectiveSettings settings;
-    store::SettingsFailure failure = store::SettingsFailure::StoreError;
-    if (!session.store.effectiveSettings(session.environment, &settings, &error, &failure))
-        return session.settingsFailure(failure, error);
-    store::AccountRecord record;
-    if (!session.store.loadAccount(&record, &error))
-        return session.failure(error);
-    session.reportProblems(record.problems);
-    const ExposureReport report =
-        computeExposure(record.account, settings.limits, settings.cryptoList,
-                        settings.leverageCostAnnual, session.now);
-    const bool modeLocked = settings.lockedByEnv(store::SettingKey::Mode);
-    std::optional<store::StoredCorrelationBuild> stored;
-    if (!session.store.loadLatestCorrelationBuild(&stored, &error))
-        return session.failure(error);
-    // SPEC 5 risk needs a build's covariance; without one VaR is unknown (null, not 0).
-    // Effective bets need only the weights.
-    const PortfolioRisk risk =
-        computePortfolioRisk(record.account, stored ? stored->build : CorrelationBuild{});
-    std::optional<double> var95;
-    if (stored && risk.var95Usd)
-        var95 = *risk.var95Usd;
-    const bool stale = stored && session.now - stored->builtAt > kStaleBuildAge;
-    store::GuardCheck guard; // read only: status never trips the guard
-    if (!store::DrawdownGuardService(session.store, session.environment)
-             .evaluate(session.now, &guard, &error))
-        return session.failure(error);
-
+    StatusFigures figures;
+    if (const int code = loadStatus(session, &figures, &error); code != ExitOk)
+        return code == ExitBadInput ? session.badInput(error) : session.failure(error);
     if (session.json()) {
-        QJsonArray positions;
-        for (const PositionExposure& p : report.positions)
-            positions.append(QJsonObject{
-                {QStringLiteral("symbol"), QString::fromStdString(p.symbol)},
-                {QStringLiteral("asset_class"), QString::fromLatin1(assetClassName(p.assetClass))},
-                {QStringLiteral("qty"), p.qty},
-                {QStringLiteral("price"), p.priceUsd},
-                {QStringLiteral("avg_entry"), p.avgEntryUsd},
-                {QStringLiteral("market_value"), p.marketValueUsd},
-                {QStringLiteral("unrealized_pnl"), p.unrealizedPnlUsd},
-                {QStringLiteral("exposure_pct"), jsonOptional(p.exposurePct)},
-                {QStringLiteral("cap_used_pct"), jsonOptional(p.capUsedPct)}});
-        session.print(QJsonObject{
-            {QStringLiteral("equity"), report.equityUsd},
-            {QStringLiteral("buying_power"), report.buyingPowerUsd},
-            {QStringLiteral("gross"), report.grossUsd},
-            {QStringLiteral("leverage"), jsonOptional(report.leverage)},
-            {QStringLiteral("intraday_limit"), report.intradayLimit},
-            {QStringLiteral("overnight_limit"), report.overnightLimit},
-            {QStringLiteral("intraday_state"),
-             QString::fromLatin1(limitStateName(report.intradayState))},
-            {QStringLiteral("overnight_state"),
-             QString::fromLatin1(limitStateName(report.overnightState))},
-            {QStringLiteral("limits_locked_by_env"),
-             settings.lockedByEnv(store::SettingKey::MaxIntradayLeverage) ||
-                 settings.lockedByEnv(store::SettingKey::MaxOvernightLeverage)},
-            {QStringLiteral("reduce_by"), report.reduceByUsd},
-            {QStringLiteral("borrowed"), report.borrowedUsd},
-            {QStringLiteral("financing_per_night"), report.financingPerNightUsd},
-            {QStringLiteral("financing_tonight"), report.financingTonightUsd},
-            {QStringLiteral("financed_days_tonight"), report.financedDaysTonight},
-            {QStringLiteral("next_close"), store::isoUtc(report.nextClose)},
-            {QStringLiteral("time_to_close_seconds"),
-             static_cast<qint64>(report.timeToClose.count())},
-            {QStringLiteral("close_warning"), report.closeWarning},
-            {QStringLiteral("mode"), QString::fromLatin1(sizingModeName(settings.mode))},
-            {QStringLiteral("mode_locked_by_env"), modeLocked},
-            {QStringLiteral("halted"), guard.halted},
-            {QStringLiteral("high_water_mark"), jsonOptional(guard.status.highWaterMarkUsd)},
-            {QStringLiteral("drawdown_pct"), jsonOptional(guard.status.drawdownPct)},
-            {QStringLiteral("day_loss_pct"), jsonOptional(guard.status.dayLossPct)},
-            {QStringLiteral("guard_drawdown_pct"), jsonOptional(settings.guardLimits.drawdownPct)},
-            {QStringLiteral("guard_day_loss_pct"), jsonOptional(settings.guardLimits.dayLossPct)},
-            {QStringLiteral("var_95"), jsonOptional(var95)},
-            {QStringLiteral("effective_bets"), jsonOptional(risk.effectiveBets)},
-            {QStringLiteral("risk_uncovered"),
-             uncoveredJson(stored ? risk.uncovered : std::vector<std::string>{})},
-            {QStringLiteral("correlation_built_at"),
-             stored ? QJsonValue(store::isoUtc(stored->builtAt)) : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("correlation_stale"), stale},
-            {QStringLiteral("positions"), positions},
-        });
+        session.print(statusObject(figures));
         return ExitOk;
     }
+    const ExposureReport& report = figures.report;
+    const store::EffectiveSettings& settings = figures.settings;
+    const store::GuardCheck& guard = figures.guard;
+    const bool modeLocked = figures.modeLocked;
+    const std::optional<double>& var95 = figures.var95;
+    const bool stale = figures.stale;
+    const PortfolioRisk& risk = figures.risk;
 
     QTextStream& out = session.out;
     out << "equity               " << money(report.equityUsd) << '\n'

@@ -3,6 +3,8 @@
 // What every command implementation receives, and the output helpers they share.
 
 #include "CommandLine.h"
+#include "Kellyctl.h"
+#include "SizingService.h"
 #include "Store.h"
 
 #include <QJsonArray>
@@ -21,6 +23,10 @@ struct Session
     UtcTime now;
     QTextStream& out;
     QTextStream& err;
+    const ProcessContext& context;
+    // The time of each request of a long-running command: `now` again when --now or
+    // $KELLYDESK_NOW fixed it, else the live clock (issue 16).
+    std::function<UtcTime()> clock;
 
     bool json() const { return invocation.has(QStringLiteral("json")); }
 
@@ -77,7 +83,16 @@ int runSize(Session& session);
 int runStatus(Session& session);
 int runCorrelationBuild(Session& session);
 int runCorrelationShow(Session& session);
-int runResume(Session& session); // HaltCommands.cpp
+int runResume(Session& session);     // HaltCommands.cpp
+int runSyncAlpaca(Session& session); // SyncCommand.cpp
+int runServe(Session& session);      // ServeCommand.cpp
+
+// Shared by `size`/`status` and `serve` (Reports.cpp): one code path, one set of JSON keys.
+// Each returns the exit code; on failure `error` holds the message (nothing printed).
+int sizeOnce(const Session& session, const store::SizingCall& call, store::SizingOutcome* outcome,
+             QString* error);
+QJsonObject sizeJson(const store::SizingOutcome& outcome, bool reduce, bool dryRun);
+int statusJson(const Session& session, QJsonObject* json, QString* error);
 // Issue 6: runs the drawdown guard after an account or snapshot write; a trip is reported on
 // stderr (the write itself succeeded). Returns the exit code.
 int checkGuardAfterWrite(Session& session);

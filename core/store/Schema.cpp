@@ -199,6 +199,18 @@ const std::vector<QStringList>& migrationSteps()
         // 4 -> 5: issue 12, the schema refuses rows the store cannot use (see above); rows
         // written before stay and are reported by name when read.
         version5Steps(),
+        // 5 -> 6: issue 16, the audit of broker syncs (SPEC 14): one row per applied sync.
+        // Its own table: a sync a minute would drown the settings audit.
+        {
+            QStringLiteral("CREATE TABLE broker_syncs ("
+                           " id INTEGER PRIMARY KEY,"
+                           " synced_at TEXT NOT NULL,"
+                           " origin TEXT NOT NULL,"
+                           " equity_usd REAL NOT NULL,"
+                           " buying_power_usd REAL NOT NULL,"
+                           " position_count INTEGER NOT NULL,"
+                           " removed TEXT NOT NULL)"),
+        },
     };
     return steps;
 }
@@ -242,7 +254,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 5, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 6, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     int current = 0;

@@ -126,6 +126,23 @@ std::optional<QString> canonicalGuardPct(const SettingSpec& spec, const QString&
     return canonicalNumber(*number);
 }
 
+// Issue 16: the dashboard's broker sync is off (empty) or every 5 s to a day. Alpaca allows
+// 200 requests a minute and a sync makes two.
+std::optional<QString> canonicalSyncInterval(const SettingSpec& spec, const QString& value,
+                                             QString* error)
+{
+    if (value.trimmed().isEmpty())
+        return QStringLiteral("");
+    const std::optional<double> number = parseFinite(value);
+    if (!number || *number < 5.0 || *number > 86400.0) {
+        *error = spec.name +
+                 QStringLiteral(": must be empty (off) or seconds from 5 to 86400, got '") + value +
+                 QLatin1Char('\'');
+        return std::nullopt;
+    }
+    return canonicalNumber(*number);
+}
+
 std::optional<double> guardLimit(const QString& canonical)
 {
     return canonical.isEmpty() ? std::nullopt : std::optional<double>(canonical.toDouble());
@@ -187,6 +204,9 @@ const std::vector<SettingSpec>& settingRegistry()
         {SettingKey::DecisionRetentionDays, QStringLiteral("decision_retention_days"),
          QStringLiteral("365"), QString(),
          QStringLiteral("days of sizing decisions and sizing log kept (older are pruned)")},
+        {SettingKey::BrokerSyncIntervalS, QStringLiteral("broker_sync_interval_s"), QString(),
+         QString(),
+         QStringLiteral("the dashboard syncs from the broker (Alpaca) every N s (empty = off)")},
     };
     return registry;
 }
@@ -242,6 +262,8 @@ std::optional<QString> canonicalSettingValue(SettingKey key, const QString& valu
     case SettingKey::GuardDrawdownPct:
     case SettingKey::GuardDayLossPct:
         return canonicalGuardPct(spec, value, message);
+    case SettingKey::BrokerSyncIntervalS:
+        return canonicalSyncInterval(spec, value, message);
     }
     return std::nullopt;
 }
@@ -360,6 +382,8 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
     settings.guardLimits.drawdownPct =
         guardLimit(settings.entry(SettingKey::GuardDrawdownPct).value);
     settings.guardLimits.dayLossPct = guardLimit(settings.entry(SettingKey::GuardDayLossPct).value);
+    settings.brokerSyncIntervalS =
+        guardLimit(settings.entry(SettingKey::BrokerSyncIntervalS).value); // empty = off
     std::vector<std::string> crypto;
     for (const QString& symbol :
          settings.entry(SettingKey::CryptoList).value.split(QLatin1Char(' '), Qt::SkipEmptyParts))

@@ -28,6 +28,7 @@ enum class SettingKey
     GuardDrawdownPct,      // issue 6: halt at this % below the high-water mark; empty = off
     GuardDayLossPct,       // issue 6: halt at this % below the day's start; empty = off
     DecisionRetentionDays, // issue 12: days of sizing decisions and sizing log kept
+    BrokerSyncIntervalS,   // issue 16: the dashboard syncs from the broker every N s; empty = off
 };
 
 // Who changed a setting; written to settings_audit.origin (SPEC 7).
@@ -84,6 +85,7 @@ struct EffectiveSettings
     double leverageCostAnnual = 0.065;
     double maxGrossLeverage = 2.0;
     int decisionRetentionDays = 365;
+    std::optional<double> brokerSyncIntervalS; // issue 16: empty setting = off
     kelly::CryptoList cryptoList;
     std::vector<EffectiveSetting> entries; // registry order
 

@@ -74,6 +74,8 @@ void skipCheckpointOnClose([[maybe_unused]] const QSqlDatabase& db)
 #endif
 }
 
+} // namespace
+
 bool validatePosition(const Position& p, QString* error)
 {
     if (!isValidSymbol(p.symbol)) {
@@ -166,8 +168,6 @@ bool upsertPosition(Store::Impl& impl, const Position& p, bool keepStoredEntry, 
     upsert.bindValue(5, keepStoredEntry);
     return run(upsert, error);
 }
-
-} // namespace
 
 QString resolveStorePath(const QString& dbOption, const QString& environmentDb)
 {

@@ -20,6 +20,7 @@
 #include <QDateTime>
 #include <QString>
 #include <functional>
+#include <QStringList>
 #include <optional>
 #include <vector>
 
@@ -97,6 +98,27 @@ struct SizingDecision
     SizingResult result;
 };
 
+// Issue 16 (SPEC 14): one read of the broker's account and whole book.
+struct BrokerSync
+{
+    QString origin; // who read it: "alpaca"
+    double equityUsd = 0.0;
+    double buyingPowerUsd = 0.0;
+    std::vector<Position> positions; // the whole book: positions it lacks are removed
+};
+
+// A sync as the store audited it (table broker_syncs).
+struct BrokerSyncRecord
+{
+    qint64 id = 0;
+    UtcTime syncedAt;
+    QString origin;
+    double equityUsd = 0.0;
+    double buyingPowerUsd = 0.0;
+    int positionCount = 0;
+    QStringList removed; // symbols the broker no longer listed
+};
+
 struct StoredCorrelationBuild
 {
     qint64 id = 0;
@@ -120,8 +142,9 @@ public:
     // The schema this build writes. History: 1 = account, positions, snapshots, settings,
     // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
     // 4 = correlation builds packed (correlation_builds.layout); 5 = rows validated by
-    // triggers, snapshot times canonical UTC, snapshots indexed by value (issue 12).
-    static constexpr int kSchemaVersion = 5;
+    // triggers, snapshot times canonical UTC, snapshots indexed by value (issue 12);
+    // 6 = broker_syncs (issue 16).
+    static constexpr int kSchemaVersion = 6;
 
     Store();
     ~Store();
@@ -163,6 +186,14 @@ public:
     bool removePosition(const QString& symbol, bool* found, QString* error);
     bool markPrice(const QString& symbol, double priceUsd, UtcTime now, bool* found,
                    QString* error);
+
+    // --- broker sync (SPEC 14, StoreBrokerSync.cpp) --------------------------------------
+    // Equity, buying power, the whole book, a snapshot (value = equity) and the audit row
+    // (origin, removed symbols) in ONE transaction: all or nothing.
+    bool applyBrokerSync(const BrokerSync& sync, UtcTime now, BrokerSyncRecord* written,
+                         QString* error);
+    // `out` stays empty when no sync ever ran.
+    bool loadLastBrokerSync(std::optional<BrokerSyncRecord>* out, QString* error) const;
 
     // --- snapshots (SPEC 4) -----------------------------------------------------------
     bool addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,

@@ -105,6 +105,12 @@ bool isFiniteOptional(const std::optional<double>& value);
 // A number as the store holds it: REAL or INTEGER and finite. Text SQLite kept because it
 // did not convert ('100,000.00') is nullopt, never 0 (issue 12 item 2).
 std::optional<double> storedNumber(const QVariant& value);
+// Store.cpp: a position's fields as the schema accepts them (the error names the field), and
+// the upsert by symbol that every position write uses (qty 0 deletes).
+bool validatePosition(const Position& p, QString* error);
+// keepStoredEntry: a caller that gave no average entry keeps the stored one (issue 12).
+bool upsertPosition(Store::Impl& impl, const Position& p, bool keepStoredEntry, UtcTime now,
+                    QString* error);
 
 // Schema.cpp: the version a file holds, and the forward migrations to Store::kSchemaVersion
 // in one write transaction.

@@ -39,6 +39,14 @@ protected:
         return m_runner->run(QStringList{QStringLiteral("--now"), kNow} + arguments, extra);
     }
 
+    // What run() passes kellyctl, for a process a test starts and drives itself (issue 16:
+    // `serve`, `sync alpaca` without --once).
+    QStringList processArguments(const QStringList& arguments) const
+    {
+        return QStringList{QStringLiteral("--db"), storePath(), QStringLiteral("--now"), kNow} +
+               arguments;
+    }
+
     QString writeFile(const QString& name, const QByteArray& contents) const
     {
         const QString path = m_dir->filePath(name);

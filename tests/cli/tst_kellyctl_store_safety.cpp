@@ -89,7 +89,8 @@ private:
         m_lastRawError = error;
         return ok;
     }
-    // A store as version 4 left it: no validation triggers, any text as a time.
+    // A store as version 4 left it: no validation triggers, any text as a time, no later
+    // tables (version 6: broker_syncs).
     bool downgradeToVersion4() const
     {
         QString drop;
@@ -97,7 +98,8 @@ private:
             for (const char* event : {"insert", "update"})
                 drop += QStringLiteral("DROP TRIGGER %1_valid_%2;\n")
                             .arg(QLatin1String(table), QLatin1String(event));
-        return raw(drop + QStringLiteral("DROP INDEX snapshots_by_value;\n"
+        return raw(drop + QStringLiteral("DROP TABLE broker_syncs;\n"
+                                         "DROP INDEX snapshots_by_value;\n"
                                          "DROP INDEX sizing_decisions_by_time;\n"
                                          "PRAGMA user_version = 4"));
     }

@@ -109,7 +109,9 @@ std::optional<Position> parseAlpacaPosition(const QJsonObject& object, QString* 
     return Position{*symbol, *qty, *price, avgEntry};
 }
 
-ImportResult parseAlpacaJson(const QString& fileName, const QByteArray& contents)
+} // namespace
+
+ImportResult parseAlpacaPositions(const QString& fileName, const QByteArray& contents)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(contents, &parseError);
@@ -135,6 +137,8 @@ ImportResult parseAlpacaJson(const QString& fileName, const QByteArray& contents
     }
     return {book.take(), {}};
 }
+
+namespace {
 
 ImportResult parseCsv(const QString& fileName, const QByteArray& contents)
 {
@@ -185,7 +189,7 @@ ImportResult parsePositionsFile(const QString& fileName, const QByteArray& conte
         return {std::nullopt, fileName + QStringLiteral(": the file is empty (an empty book is"
                                                         " written as [] in JSON)")};
     if (trimmed.startsWith('[') || trimmed.startsWith('{'))
-        return parseAlpacaJson(fileName, contents);
+        return parseAlpacaPositions(fileName, contents);
     return parseCsv(fileName, contents);
 }
 

@@ -22,4 +22,7 @@ struct ImportResult
 // `fileName` is only used in messages.
 ImportResult parsePositionsFile(const QString& fileName, const QByteArray& contents);
 
+// Alpaca /v2/positions JSON only (a file, or the API's reply body in `broker sync`).
+ImportResult parseAlpacaPositions(const QString& fileName, const QByteArray& contents);
+
 } // namespace kelly::ctl

@@ -1,0 +1,239 @@
+#include "AlpacaSync.h"
+
+#include "Import.h"
+#include "Values.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
+namespace kelly::broker {
+
+namespace {
+
+struct Reply
+{
+    int status = 0; // 0: no HTTP answer (timeout, connection)
+    QByteArray body;
+    QByteArray retryAfter;
+    QString transportError; // when status == 0
+    bool timedOut = false;
+};
+
+// One GET with the whole-request deadline: a reply that trickles in still ends at the
+// timeout (a transfer timeout would restart on every byte).
+Reply get(QNetworkAccessManager& network, const AlpacaCredentials& credentials, const QString& path,
+          std::chrono::milliseconds timeout)
+{
+    QUrl url = credentials.baseUrl;
+    QString basePath = url.path();
+    while (basePath.endsWith(QLatin1Char('/')))
+        basePath.chop(1);
+    url.setPath(basePath + path);
+    QNetworkRequest request(url);
+    request.setRawHeader("APCA-API-KEY-ID", credentials.keyId.toUtf8());
+    request.setRawHeader("APCA-API-SECRET-KEY", credentials.secretKey.toUtf8());
+    request.setRawHeader("Accept", "application/json");
+    // A redirect would carry the keys to another host: refuse it instead (status 3xx).
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+
+    QNetworkReply* reply = network.get(request);
+    QEventLoop loop;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    Reply result;
+    QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
+        result.timedOut = true;
+        reply->abort();
+    });
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    deadline.start(timeout);
+    if (!reply->isFinished())
+        loop.exec();
+    deadline.stop();
+
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.retryAfter = reply->rawHeader("Retry-After");
+    if (result.timedOut) {
+        result.status = 0;
+    } else if (reply->error() != QNetworkReply::NoError && result.status == 0) {
+        result.transportError = reply->errorString();
+    } else if (reply->error() != QNetworkReply::NoError && result.status / 100 == 2) {
+        // A 200 whose body broke off (the connection closed before Content-Length).
+        result.transportError = QStringLiteral("the reply broke off: ") + reply->errorString();
+        result.status = 0;
+    }
+    if (reply->isOpen()) // an aborted reply is closed
+        result.body = reply->readAll();
+    reply->deleteLater();
+    return result;
+}
+
+std::chrono::seconds retryDelay(const QByteArray& header, std::chrono::seconds cap)
+{
+    bool ok = false;
+    const int seconds = header.trimmed().toInt(&ok);
+    if (!ok || seconds < 0) // absent or an HTTP date: wait one second
+        return std::chrono::seconds{1};
+    return std::min(std::chrono::seconds{seconds}, cap);
+}
+
+void sleepFor(std::chrono::milliseconds wait)
+{
+    QEventLoop loop;
+    QTimer::singleShot(wait, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+SyncOutcome failed(SyncFailure kind, const QString& message)
+{
+    SyncOutcome outcome;
+    outcome.failure = kind;
+    outcome.error = message;
+    return outcome;
+}
+
+// GET with SPEC 14's error rules; the body of a 2xx on success.
+SyncOutcome fetch(QNetworkAccessManager& network, const AlpacaCredentials& credentials,
+                  const SyncOptions& options, const QString& path, QByteArray* body)
+{
+    const QString what = QStringLiteral("GET ") + path;
+    for (int attempt = 1;; ++attempt) {
+        const Reply reply = get(network, credentials, path, options.timeout);
+        if (reply.timedOut)
+            return failed(SyncFailure::Failed,
+                          what + QStringLiteral(": no complete reply within %1 s (timeout)")
+                                     .arg(double(options.timeout.count()) / 1000.0));
+        if (reply.status == 0)
+            return failed(SyncFailure::Failed, what + QStringLiteral(": ") + reply.transportError);
+        if (reply.status == 401 || reply.status == 403)
+            return failed(SyncFailure::Rejected,
+                          what +
+                              QStringLiteral(": credentials rejected (HTTP %1)").arg(reply.status));
+        if (reply.status == 429) {
+            if (attempt >= options.maxTries)
+                return failed(SyncFailure::Failed,
+                              what + QStringLiteral(": HTTP 429 (rate limited) %1 times; giving up")
+                                         .arg(attempt));
+            sleepFor(retryDelay(reply.retryAfter, options.maxRetryAfter));
+            continue;
+        }
+        if (reply.status / 100 != 2)
+            return failed(SyncFailure::Failed,
+                          what + QStringLiteral(": HTTP %1").arg(reply.status));
+        *body = reply.body;
+        return {};
+    }
+}
+
+} // namespace
+
+std::optional<AlpacaCredentials> alpacaCredentials(const QHash<QString, QString>& environment,
+                                                   QString* error)
+{
+    AlpacaCredentials credentials;
+    credentials.keyId = environment.value(QStringLiteral("APCA_API_KEY_ID"));
+    credentials.secretKey = environment.value(QStringLiteral("APCA_API_SECRET_KEY"));
+    if (credentials.keyId.isEmpty()) {
+        *error = QStringLiteral("APCA_API_KEY_ID: not set");
+        return std::nullopt;
+    }
+    if (credentials.secretKey.isEmpty()) {
+        *error = QStringLiteral("APCA_API_SECRET_KEY: not set");
+        return std::nullopt;
+    }
+    const QString base = environment.value(QStringLiteral("APCA_API_BASE_URL"));
+    credentials.baseUrl =
+        QUrl(base.isEmpty() ? QString::fromLatin1(kAlpacaPaperUrl) : base, QUrl::StrictMode);
+    const QString scheme = credentials.baseUrl.scheme();
+    if (!credentials.baseUrl.isValid() || credentials.baseUrl.host().isEmpty() ||
+        (scheme != QLatin1String("https") && scheme != QLatin1String("http"))) {
+        *error = QStringLiteral("APCA_API_BASE_URL: not an http(s) URL");
+        return std::nullopt;
+    }
+    if (!credentials.baseUrl.userInfo().isEmpty()) {
+        *error = QStringLiteral("APCA_API_BASE_URL: must not hold a user or password");
+        return std::nullopt;
+    }
+    return credentials;
+}
+
+bool parseAlpacaAccount(const QByteArray& body, double* equityUsd, double* buyingPowerUsd,
+                        QString* error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("not valid JSON at offset %1: %2")
+                     .arg(parseError.offset)
+                     .arg(parseError.errorString());
+        return false;
+    }
+    if (!document.isObject()) {
+        *error = QStringLiteral("expected a JSON object");
+        return false;
+    }
+    const QJsonObject account = document.object();
+    const auto equity =
+        ctl::parseJsonNumber(account.value(QLatin1String("equity")), QStringLiteral("equity"),
+                             ctl::Sign::NonNegative, error);
+    if (!equity)
+        return false;
+    const auto buyingPower =
+        ctl::parseJsonNumber(account.value(QLatin1String("buying_power")),
+                             QStringLiteral("buying_power"), ctl::Sign::NonNegative, error);
+    if (!buyingPower)
+        return false;
+    *equityUsd = *equity;
+    *buyingPowerUsd = *buyingPower;
+    return true;
+}
+
+SyncOutcome fetchAlpaca(const AlpacaCredentials& credentials, const SyncOptions& options,
+                        store::BrokerSync* sync)
+{
+    QNetworkAccessManager network;
+    QByteArray accountBody;
+    SyncOutcome outcome =
+        fetch(network, credentials, options, QStringLiteral("/v2/account"), &accountBody);
+    if (outcome.failure != SyncFailure::None)
+        return outcome;
+    QByteArray positionsBody;
+    outcome = fetch(network, credentials, options, QStringLiteral("/v2/positions"), &positionsBody);
+    if (outcome.failure != SyncFailure::None)
+        return outcome;
+
+    store::BrokerSync read;
+    read.origin = QStringLiteral("alpaca");
+    QString error;
+    if (!parseAlpacaAccount(accountBody, &read.equityUsd, &read.buyingPowerUsd, &error))
+        return failed(SyncFailure::Failed, QStringLiteral("GET /v2/account: ") + error);
+    ctl::ImportResult positions =
+        ctl::parseAlpacaPositions(QStringLiteral("GET /v2/positions"), positionsBody);
+    if (!positions.positions)
+        return failed(SyncFailure::Failed, positions.error);
+    read.positions = std::move(*positions.positions);
+    *sync = std::move(read);
+    return {};
+}
+
+SyncOutcome syncAlpaca(store::Store& store, const AlpacaCredentials& credentials,
+                       const SyncOptions& options, UtcTime now)
+{
+    store::BrokerSync sync;
+    SyncOutcome outcome = fetchAlpaca(credentials, options, &sync);
+    if (outcome.failure != SyncFailure::None)
+        return outcome;
+    QString error;
+    if (!store.applyBrokerSync(sync, now, &outcome.written, &error))
+        return failed(SyncFailure::Failed, QStringLiteral("store: ") + error);
+    return outcome;
+}
+
+} // namespace kelly::broker

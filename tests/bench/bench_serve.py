@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Issue 16: what one sizing call costs a Python bot, through `kellyctl serve` (one child,
+one JSON line each way, via kellydesk.get_qty and raw) against a `kellyctl size` process
+per call. Prints the figures; the target is < 1 ms per served request.
+
+    python3 tests/bench/bench_serve.py [--kellyctl build/app/kellyctl/kellyctl] [--requests N]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "app", "python"))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kellyctl", default=os.path.join(HERE, "..", "..", "build", "app",
+                                                           "kellyctl", "kellyctl"))
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--processes", type=int, default=50)
+    options = parser.parse_args()
+    kellyctl = os.path.abspath(options.kellyctl)
+    os.environ["KELLYCTL"] = kellyctl
+    import kellydesk
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = os.path.join(folder, "store.sqlite")
+        for arguments in (["init"], ["account", "set", "--equity", "100000",
+                                     "--buying-power", "400000"]):
+            subprocess.run([kellyctl, "--db", db] + arguments, check=True, capture_output=True)
+        # 50 positions, as bench_sizing's account.
+        for i in range(50):
+            subprocess.run([kellyctl, "--db", db, "position", "set", "S%02d" % i, "--qty", "10",
+                            "--price", "100"], check=True, capture_output=True)
+
+        serve = subprocess.Popen([kellyctl, "--db", db, "serve"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True, bufsize=1)
+
+        def cpu_seconds(pid):
+            # utime + stime of the serve child: its own work, whatever else shares the cores.
+            with open("/proc/%d/stat" % pid) as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        def served(dry_run):
+            samples = []
+            for i in range(options.requests):
+                line = json.dumps({"id": i, "command": "size", "symbol": "NVDA",
+                                   "price": 150, "dry_run": dry_run}) + "\n"
+                start = time.perf_counter()
+                serve.stdin.write(line)
+                serve.stdin.flush()
+                answer = json.loads(serve.stdout.readline())
+                samples.append(time.perf_counter() - start)
+                assert answer["result"]["qty"] == 1600, answer
+            return samples
+
+        served(True)[:50]  # warm up
+        cpu_start = cpu_seconds(serve.pid)
+        dry = served(True)
+        cpu_dry = cpu_seconds(serve.pid)
+        recorded = served(False)
+        cpu_recorded = cpu_seconds(serve.pid)
+        serve.stdin.close()
+        serve.wait()
+
+        dropin = []
+        for _ in range(options.requests):
+            start = time.perf_counter()
+            assert kellydesk.get_qty("NVDA", 150.0, db=db) == 1600.0
+            dropin.append(time.perf_counter() - start)
+
+        processes = []
+        for _ in range(options.processes):
+            start = time.perf_counter()
+            subprocess.run([kellyctl, "--db", db, "size", "NVDA", "150", "--json"], check=True,
+                           capture_output=True)
+            processes.append(time.perf_counter() - start)
+
+    def row(name, samples):
+        ms = sorted(s * 1000 for s in samples)
+        print("%-44s mean %7.3f ms  median %7.3f ms  p99 %7.3f ms  (%d calls)"
+              % (name, statistics.mean(ms), statistics.median(ms),
+                 ms[min(len(ms) - 1, int(len(ms) * 0.99))], len(ms)))
+
+    print("load average: %.2f %.2f %.2f" % os.getloadavg())
+    row("serve, size --dry-run (reads only)", dry)
+    row("serve, size recorded (decision + sizing.log)", recorded)
+    row("kellydesk.get_qty (recorded)", dropin)
+    row("kellyctl size --json, one process per call", processes)
+    print("serve CPU time per request: %.3f ms dry run, %.3f ms recorded"
+          % ((cpu_dry - cpu_start) * 1000 / options.requests,
+             (cpu_recorded - cpu_dry) * 1000 / options.requests))
+
+
+if __name__ == "__main__":
+    main()
