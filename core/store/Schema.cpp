@@ -115,6 +115,18 @@ const std::vector<QStringList>& migrationSteps()
             QStringLiteral("ALTER TABLE correlation_builds"
                            " ADD COLUMN layout INTEGER NOT NULL DEFAULT 1"),
         },
+        // 4 -> 5: issue 14, SPEC 11's figures with each decision. Older rows read as not
+        // correlation-aware, with no reason (the feature did not exist).
+        {
+            QStringLiteral("ALTER TABLE sizing_decisions"
+                           " ADD COLUMN correlation_aware INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN correlation_reason TEXT"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN book_cov REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions"
+                           " ADD COLUMN base_fraction_uncorrelated REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN qty_uncorrelated REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN uncovered TEXT"),
+        },
     };
     return steps;
 }
@@ -158,7 +170,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 4, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 5, "add a migration step with the new version");
     Transaction transaction(impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;

@@ -89,6 +89,21 @@ std::optional<QString> canonicalGuardPct(const SettingSpec& spec, const QString&
     return canonicalNumber(*number);
 }
 
+// SPEC 11's switch: canonical "true" / "false"; common spellings of both are accepted.
+std::optional<QString> canonicalBool(const SettingSpec& spec, const QString& value, QString* error)
+{
+    const QString lower = value.trimmed().toLower();
+    for (const char* yes : {"true", "1", "yes", "on"})
+        if (lower == QLatin1String(yes))
+            return QStringLiteral("true");
+    for (const char* no : {"false", "0", "no", "off"})
+        if (lower == QLatin1String(no))
+            return QStringLiteral("false");
+    *error =
+        spec.name + QStringLiteral(": must be true or false, got '") + value + QLatin1Char('\'');
+    return std::nullopt;
+}
+
 std::optional<double> guardLimit(const QString& canonical)
 {
     return canonical.isEmpty() ? std::nullopt : std::optional<double>(canonical.toDouble());
@@ -147,6 +162,9 @@ const std::vector<SettingSpec>& settingRegistry()
          QStringLiteral("halt when equity is this % below its high-water mark (empty = off)")},
         {SettingKey::GuardDayLossPct, QStringLiteral("guard_day_loss_pct"), QString(), QString(),
          QStringLiteral("halt when equity is this % below the day's start (empty = off)")},
+        {SettingKey::CorrelationAware, QStringLiteral("correlation_aware"), QStringLiteral("true"),
+         QString(),
+         QStringLiteral("enhanced sizing takes the book's correlation into account (SPEC 11)")},
     };
     return registry;
 }
@@ -194,6 +212,8 @@ std::optional<QString> canonicalSettingValue(SettingKey key, const QString& valu
     case SettingKey::GuardDrawdownPct:
     case SettingKey::GuardDayLossPct:
         return canonicalGuardPct(spec, value, message);
+    case SettingKey::CorrelationAware:
+        return canonicalBool(spec, value, message);
     }
     return std::nullopt;
 }
@@ -278,6 +298,8 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
     settings.guardLimits.drawdownPct =
         guardLimit(settings.entry(SettingKey::GuardDrawdownPct).value);
     settings.guardLimits.dayLossPct = guardLimit(settings.entry(SettingKey::GuardDayLossPct).value);
+    settings.correlationAware =
+        settings.entry(SettingKey::CorrelationAware).value == QLatin1String("true");
     std::vector<std::string> crypto;
     for (const QString& symbol :
          settings.entry(SettingKey::CryptoList).value.split(QLatin1Char(' '), Qt::SkipEmptyParts))

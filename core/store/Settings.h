@@ -27,6 +27,7 @@ enum class SettingKey
     CryptoList,           // SPEC 7 list, space separated
     GuardDrawdownPct,     // issue 6: halt at this % below the high-water mark; empty = off
     GuardDayLossPct,      // issue 6: halt at this % below the day's start; empty = off
+    CorrelationAware,     // SPEC 11: true | false
 };
 
 // Who changed a setting; written to settings_audit.origin (SPEC 7).
@@ -81,6 +82,7 @@ struct EffectiveSettings
     RiskLimits limits;
     double leverageCostAnnual = 0.065;
     double maxGrossLeverage = 2.0;
+    bool correlationAware = true; // SPEC 11
     kelly::CryptoList cryptoList;
     std::vector<EffectiveSetting> entries; // registry order
 

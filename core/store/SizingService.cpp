@@ -1,5 +1,7 @@
 #include "SizingService.h"
 
+#include "risk/OrderCorrelation.h"
+
 #include <QFile>
 
 namespace kelly::store {
@@ -76,13 +78,31 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     if (metrics && metrics->returnsUsed < 2)
         metrics.reset();
 
+    BookCorrelation correlation;
+    const bool enhancedAdd = outcome.requestedMode == SizingMode::Enhanced && !call.request.reduce;
+    if (!settings.correlationAware) {
+        correlation.unavailable = CorrelationReason::SettingOff;
+    } else if (enhancedAdd) { // only an enhanced add reads the build: legacy stays fast
+        std::optional<StoredCorrelationBuild> build;
+        if (!m_store.loadLatestCorrelationBuild(&build, error))
+            return false;
+        if (!build)
+            correlation.unavailable = CorrelationReason::NoBuild;
+        else if (isCorrelationBuildStale(build->builtAt, now))
+            correlation.unavailable = CorrelationReason::StaleBuild;
+        else
+            correlation =
+                bookCorrelationFromBuild(build->build, symbol.toStdString(), account.account);
+    }
+
     CollectingSink sink;
-    const SizingContext context{account.account,
-                                settings.limits,
-                                settings.cryptoList,
-                                outcome.riskThreshold,
-                                metrics ? &*metrics : nullptr,
-                                &sink};
+    SizingContext context{account.account,
+                          settings.limits,
+                          settings.cryptoList,
+                          outcome.riskThreshold,
+                          metrics ? &*metrics : nullptr,
+                          &sink,
+                          &correlation};
     Result<SizingResult> sized = sizePosition(outcome.requestedMode, call.request, context);
     if (!sized) {
         kind = SizingFailure::BadInput;
@@ -91,6 +111,14 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     }
     outcome.result = std::move(sized).value();
     outcome.logLines = sink.lines;
+    if (outcome.result.correlationAware) {
+        const BookCorrelation withoutCorrelation{CorrelationReason::SettingOff, {}, {}};
+        context.correlation = &withoutCorrelation;
+        context.log = nullptr; // one call, one log line
+        Result<SizingResult> plain = sizePosition(outcome.requestedMode, call.request, context);
+        if (plain)
+            outcome.uncorrelated = std::move(plain).value();
+    }
 
     if (!call.dryRun) {
         SizingDecision decision;

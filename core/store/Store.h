@@ -103,8 +103,9 @@ class Store
 public:
     // The schema this build writes. History: 1 = account, positions, snapshots, settings,
     // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
-    // 4 = correlation builds packed (correlation_builds.layout).
-    static constexpr int kSchemaVersion = 4;
+    // 4 = correlation builds packed (correlation_builds.layout); 5 = SPEC 11's figures in
+    // sizing_decisions.
+    static constexpr int kSchemaVersion = 5;
 
     Store();
     ~Store();
