@@ -1,7 +1,5 @@
 #include "SizingService.h"
 
-#include "risk/OrderCorrelation.h"
-
 #include <QFile>
 
 namespace kelly::store {
@@ -83,16 +81,13 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     if (!settings.correlationAware) {
         correlation.unavailable = CorrelationReason::SettingOff;
     } else if (enhancedAdd) { // only an enhanced add reads the build: legacy stays fast
-        std::optional<StoredCorrelationBuild> build;
-        if (!m_store.loadLatestCorrelationBuild(&build, error))
+        std::optional<UtcTime> builtAt;
+        if (!m_store.loadOrderCorrelation(symbol, account.account, &builtAt, &correlation, error))
             return false;
-        if (!build)
-            correlation.unavailable = CorrelationReason::NoBuild;
-        else if (isCorrelationBuildStale(build->builtAt, now))
-            correlation.unavailable = CorrelationReason::StaleBuild;
-        else
-            correlation =
-                bookCorrelationFromBuild(build->build, symbol.toStdString(), account.account);
+        if (!builtAt)
+            correlation = BookCorrelation{CorrelationReason::NoBuild, {}, {}};
+        else if (isCorrelationBuildStale(*builtAt, now))
+            correlation = BookCorrelation{CorrelationReason::StaleBuild, {}, {}};
     }
 
     CollectingSink sink;

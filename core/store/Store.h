@@ -184,6 +184,12 @@ public:
     // The stored metrics of one symbol from the latest build (sizing's SPEC 2.4 input).
     bool loadLatestMetrics(const QString& symbol, std::optional<VolatilityMetrics>* out,
                            QString* error) const;
+    // SPEC 11's input for one order from the latest build, read without assembling the whole
+    // build (a 500-symbol build doubled `kellyctl size`): equal to kelly::bookCorrelationFromBuild
+    // on the loaded build. `builtAt` stays empty when no build was ever saved.
+    bool loadOrderCorrelation(const QString& symbol, const Account& account,
+                              std::optional<UtcTime>* builtAt, BookCorrelation* out,
+                              QString* error) const;
 
     // --- change detection ----------------------------------------------------------------
     bool changeStamp(ChangeStamp* out, QString* error) const;

@@ -4,6 +4,7 @@
 #include "Store.h"
 #include "StoreTestSupport.h"
 #include "risk/Correlation.h"
+#include "risk/OrderCorrelation.h"
 #include "risk/PriceFile.h"
 
 #include <QFile>
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void version2FileGainsAuditDetail();
     void version3BuildReadsBackAfterPacking();
     void version4DecisionReadsAsNotCorrelationAware();
+    void orderCorrelationMatchesTheLoadedBuild();
     void refusesUntouched_data();
     void refusesUntouched();
     void createsMissingFolder();
@@ -261,6 +263,52 @@ void TestStoreMigrations::version4DecisionReadsAsNotCorrelationAware()
     QCOMPARE(*applied.baseFractionUncorrelated, 0.625);
     QCOMPARE(*applied.qtyUncorrelated, 1600.0);
     QCOMPARE(applied.uncovered, (std::vector<std::string>{"TSLA", "BRK.B"}));
+}
+
+// Issue 14: SPEC 11's targeted read equals bookCorrelationFromBuild on the whole loaded
+// build, for a layout 1 build with a blank cell (the v3 fixture) and a layout 2 build.
+void TestStoreMigrations::orderCorrelationMatchesTheLoadedBuild()
+{
+    QString file;
+    QVERIFY(fixtureStore(3, &file, QStringLiteral("-order")));
+    QString error;
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    const auto compare = [&](const std::vector<std::string>& held) {
+        std::optional<StoredCorrelationBuild> loaded;
+        QVERIFY2(store.loadLatestCorrelationBuild(&loaded, &error), qPrintable(error));
+        Account account{100'000, 400'000, {}};
+        for (const std::string& symbol : held)
+            account.positions.push_back({symbol, 10, 100, 100});
+        for (const std::string& order : loaded->build.symbols) {
+            std::optional<UtcTime> builtAt;
+            BookCorrelation read;
+            QVERIFY2(store.loadOrderCorrelation(QString::fromStdString(order), account, &builtAt,
+                                                &read, &error),
+                     qPrintable(error));
+            QCOMPARE(builtAt, std::optional(loaded->builtAt));
+            const BookCorrelation expected =
+                bookCorrelationFromBuild(loaded->build, order, account);
+            QCOMPARE(read.unavailable, expected.unavailable);
+            QCOMPARE(read.rhoWithOrder, expected.rhoWithOrder);
+            QCOMPARE(read.sigmaDaily, expected.sigmaDaily);
+        }
+        std::optional<UtcTime> builtAt;
+        BookCorrelation read;
+        QVERIFY(
+            store.loadOrderCorrelation(QStringLiteral("zzz"), account, &builtAt, &read, &error));
+        QCOMPARE(read.unavailable, std::optional(CorrelationReason::SymbolNotInBuild));
+    };
+    compare({"AAPL", "BTCUSD", "NVDA", "TSLA"}); // layout 1; BTCUSD-NVDA blank, TSLA unknown
+
+    const auto prices = loadPriceFolder(KELLY_SOURCE_DIR "/resources/prices");
+    QVERIFY(prices.ok());
+    const CorrelationBuild fresh = buildCorrelation(prices.value());
+    QVERIFY2(store.saveCorrelationBuild(fresh, testing::utc(2026, 11, 25, 21), nullptr, &error),
+             qPrintable(error));
+    std::vector<std::string> held = fresh.symbols;
+    held.push_back("TSLA.X");
+    compare(held); // layout 2: every cell of the triangle, from both sides
 }
 
 void TestStoreMigrations::refusesUntouched_data()
