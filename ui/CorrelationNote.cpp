@@ -71,25 +71,33 @@ QString correlationExplanation(const SizingResult& r)
         return {};
 
     QStringList lines;
-    const QString base =
-        tr("half-Kelly base %1 \u2192 %2, quantity %3 \u2192 %4")
-            .arg(format::fraction(r.baseFractionUncorrelated), format::fraction(r.baseFraction),
-                 format::qty(*r.qtyUncorrelated, r.assetClass), format::qty(r.qty, r.assetClass));
+    const QString bookCov = bookCovText(*r.bookCov);
     if (*r.bookCov > 0.0)
         lines << tr("Correlation-aware: the book already moves with %1 (book_cov %2 a day per "
-                    "unit of equity), so the add is smaller: %3.")
-                     .arg(symbol, bookCovText(*r.bookCov), base);
+                    "unit of equity), which calls for a smaller add.")
+                     .arg(symbol, bookCov);
     else if (*r.bookCov < 0.0)
         lines << tr("Correlation-aware: %1 hedges the book (book_cov %2 a day per unit of "
-                    "equity), so the add is larger: %3.")
-                     .arg(symbol, bookCovText(*r.bookCov), base);
+                    "equity), which allows a larger add.")
+                     .arg(symbol, bookCov);
     else
-        lines << tr("Correlation-aware: book_cov 0, nothing held moves with %1; the size is "
-                    "the plain Kelly size.")
-                     .arg(symbol);
-    if (*r.qtyUncorrelated == r.qty && *r.bookCov != 0.0)
-        lines << tr("The %1 limit binds either way, so the quantity does not change.")
-                     .arg(QString::fromLatin1(bindingLimitName(r.binding)));
+        lines << tr("Correlation-aware: nothing held moves with %1 (book_cov 0).").arg(symbol);
+
+    const QString qtyBefore = format::qty(*r.qtyUncorrelated, r.assetClass);
+    const QString qtyAfter = format::qty(r.qty, r.assetClass);
+    const QString baseBefore = format::fraction(r.baseFractionUncorrelated);
+    const QString baseAfter = format::fraction(r.baseFraction);
+    if (*r.qtyUncorrelated != r.qty)
+        lines << tr("Half-Kelly base %1 \u2192 %2, quantity %3 \u2192 %4.")
+                     .arg(baseBefore, baseAfter, qtyBefore, qtyAfter);
+    else if (baseBefore != baseAfter)
+        lines << tr("Half-Kelly base %1 \u2192 %2, but the %3 limit binds either way: quantity "
+                    "%4 unchanged.")
+                     .arg(baseBefore, baseAfter, QString::fromLatin1(bindingLimitName(r.binding)),
+                          qtyAfter);
+    else
+        lines << tr("The half-Kelly base stays at %1 (it is capped at 1), quantity %2 unchanged.")
+                     .arg(baseAfter, qtyAfter);
     if (!r.largestContributions.empty()) {
         QStringList parts;
         for (const BookCovContribution& c : r.largestContributions)

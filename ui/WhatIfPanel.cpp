@@ -130,12 +130,14 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 1);
     grid->setColumnStretch(3, 1);
-    grid->setRowStretch(RowCount + 1, 1);
+    // SPEC 11's explanation sits right under the figures it explains.
     m_correlation = new QLabel(resultBox);
     m_correlation->setObjectName(QStringLiteral("whatIfCorrelation"));
     m_correlation->setWordWrap(true);
     m_correlation->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    grid->addWidget(m_correlation, RowCount + 2, 0, 1, ColumnCount + 1);
+    m_correlation->setContentsMargins(0, 10, 0, 0);
+    grid->addWidget(m_correlation, RowCount + 1, 0, 1, ColumnCount + 1);
+    grid->setRowStretch(RowCount + 2, 1);
     m_status->setObjectName(QStringLiteral("whatIfStatus"));
     m_status->setWordWrap(true);
     grid->addWidget(m_status, RowCount + 3, 0, 1, ColumnCount + 1);
