@@ -1,5 +1,6 @@
 #include "DecisionsModel.h"
 
+#include "CorrelationNote.h"
 #include "Format.h"
 #include "Palette.h"
 
@@ -61,6 +62,10 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
         return fallback;
     if (role == MethodRole)
         return QString::fromLatin1(sizingModeName(r.method));
+    const bool correlationChanged =
+        r.correlationAware && r.qtyUncorrelated && *r.qtyUncorrelated != r.qty;
+    if (role == CorrelationChangedRole)
+        return correlationChanged;
     if (role == SortRole) {
         switch (index.column()) {
         case Time:
@@ -105,6 +110,8 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
             return r.fallbackReason ? QString::fromStdString(*r.fallbackReason) : QString();
         case Origin:
             return d.origin;
+        case Correlation:
+            return correlationLogCell(r);
         }
         return {};
     }
@@ -121,6 +128,12 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole && fallback)
         return tr("Enhanced sizing failed (%1), falling back to legacy")
             .arg(QString::fromStdString(*r.fallbackReason));
+    if (role == Qt::ToolTipRole && index.column() == Correlation && r.correlationAware && r.bookCov)
+        return tr("book_cov %1; half-Kelly base %2 (plain %3)")
+            .arg(bookCovText(*r.bookCov), format::fraction(r.baseFraction),
+                 format::fraction(r.baseFractionUncorrelated));
+    if (role == Qt::ForegroundRole && index.column() == Correlation && correlationChanged)
+        return palette::neutralBar();
     return {};
 }
 
@@ -151,6 +164,8 @@ QVariant DecisionsModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Fallback reason");
     case Origin:
         return tr("Origin");
+    case Correlation:
+        return tr("Correlation (plain \u2192 sized)");
     }
     return {};
 }

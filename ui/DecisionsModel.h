@@ -22,11 +22,13 @@ public:
         Leverage,
         Fallback,
         Origin,
+        Correlation, // SPEC 11: "1,600 -> 860" when the term changed the size
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 1;
     static constexpr int IsFallbackRole = Qt::UserRole + 2;
     static constexpr int MethodRole = Qt::UserRole + 3;
+    static constexpr int CorrelationChangedRole = Qt::UserRole + 4;
 
     using KeyedTableModel::KeyedTableModel;
 

@@ -1,5 +1,6 @@
 #include "WhatIfPanel.h"
 
+#include "CorrelationNote.h"
 #include "DeskSession.h"
 #include "Format.h"
 #include "Palette.h"
@@ -22,7 +23,14 @@ namespace kelly::ui {
 
 namespace {
 
+// The modes each what-if sizes; the enhanced run fills two columns (SPEC 11 and SPEC 2).
 const SizingMode kColumns[2] = {SizingMode::Enhanced, SizingMode::Legacy};
+
+QString columnName(int column)
+{
+    static const char* names[] = {"enhanced", "plain", "legacy"};
+    return QString::fromLatin1(names[column]);
+}
 
 QString rowName(WhatIfPanel::Row row)
 {
@@ -69,7 +77,7 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     m_calculate->setDefault(true);
     connect(m_calculate, &QPushButton::clicked, this, &WhatIfPanel::calculate);
     m_form->addWidget(m_calculate, 8, 1);
-    auto* hint = new QLabel(tr("Nothing is recorded: both columns are dry runs of the bot's next "
+    auto* hint = new QLabel(tr("Nothing is recorded: every column is a dry run of the bot's next "
                                "call with the store's current account, limits and metrics."),
                             formBox);
     hint->setWordWrap(true);
@@ -91,7 +99,7 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
                                         tr("1-day VaR 95%"),
                                         tr("Forecast used (mu / sigma, daily)"),
                                         tr("Note")};
-    for (int column = 0; column < 2; ++column) {
+    for (int column = 0; column < ColumnCount; ++column) {
         m_columnTitles[column] = new QLabel(resultBox);
         QFont bold = m_columnTitles[column]->font();
         bold.setBold(true);
@@ -103,11 +111,10 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
         auto* caption = new QLabel(captions[row], resultBox);
         caption->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
         grid->addWidget(caption, row + 1, 0);
-        for (int column = 0; column < 2; ++column) {
+        for (int column = 0; column < ColumnCount; ++column) {
             auto* value = new QLabel(format::missing(), resultBox);
             value->setObjectName(QStringLiteral("whatIf.%1.%2")
-                                     .arg(QString::fromLatin1(sizingModeName(kColumns[column])),
-                                          rowName(static_cast<Row>(row))));
+                                     .arg(columnName(column), rowName(static_cast<Row>(row))));
             value->setTextInteractionFlags(Qt::TextSelectableByMouse);
             value->setWordWrap(row == Note);
             if (row == Qty) {
@@ -122,10 +129,18 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     }
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 1);
-    grid->setRowStretch(RowCount + 1, 1);
+    grid->setColumnStretch(3, 1);
+    // SPEC 11's explanation sits right under the figures it explains.
+    m_correlation = new QLabel(resultBox);
+    m_correlation->setObjectName(QStringLiteral("whatIfCorrelation"));
+    m_correlation->setWordWrap(true);
+    m_correlation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_correlation->setContentsMargins(0, 10, 0, 0);
+    grid->addWidget(m_correlation, RowCount + 1, 0, 1, ColumnCount + 1);
+    grid->setRowStretch(RowCount + 2, 1);
     m_status->setObjectName(QStringLiteral("whatIfStatus"));
     m_status->setWordWrap(true);
-    grid->addWidget(m_status, RowCount + 2, 0, 1, 3);
+    grid->addWidget(m_status, RowCount + 3, 0, 1, ColumnCount + 1);
 
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(formBox, 2);
@@ -207,14 +222,20 @@ void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
         m_symbols->setStringList(list);
         m_knownSymbols = std::move(known);
     }
-    if (m_modeShown != m_state->settings.mode) {
+    if (m_modeShown != m_state->settings.mode ||
+        m_correlationShown != m_state->settings.correlationAware) {
         m_modeShown = m_state->settings.mode;
+        m_correlationShown = m_state->settings.correlationAware;
         const QString bot = QString::fromLatin1(sizingModeName(m_state->settings.mode));
-        for (int column = 0; column < 2; ++column) {
-            const bool inForce = kColumns[column] == m_state->settings.mode;
-            m_columnTitles[column]->setText(kColumns[column] == SizingMode::Enhanced
-                                                ? tr("Enhanced (Kelly 50% @ 4x)")
-                                                : tr("Legacy"));
+        const int columnInForce = m_state->settings.mode == SizingMode::Legacy ? LegacyColumn
+                                  : m_state->settings.mode == SizingMode::Halt ? -1
+                                  : m_state->settings.correlationAware         ? EnhancedColumn
+                                                                       : PlainEnhancedColumn;
+        const QString titles[ColumnCount] = {tr("Enhanced, correlation-aware"),
+                                             tr("Enhanced, plain Kelly"), tr("Legacy")};
+        for (int column = 0; column < ColumnCount; ++column) {
+            const bool inForce = column == columnInForce;
+            m_columnTitles[column]->setText(titles[column]);
             m_columnTitles[column]->setToolTip(inForce ? tr("The bot's mode now (%1)").arg(bot)
                                                        : QString());
             m_columnTitles[column]->setStyleSheet(
@@ -335,8 +356,8 @@ bool WhatIfPanel::show(const DryRuns& dryRuns)
     // thread, issue 7).
     const std::optional<double> varBefore = m_state ? m_state->risk.var95Usd : std::nullopt;
 
-    for (int column = 0; column < 2; ++column) {
-        const DryRuns::Run& run = dryRuns.runs.at(static_cast<size_t>(column));
+    for (size_t runIndex = 0; runIndex < 2; ++runIndex) {
+        const DryRuns::Run& run = dryRuns.runs.at(runIndex);
         if (!run.sized) {
             const QString& error = run.error;
             // The service names the field on bad input (SPEC 2.1); put it at the field.
@@ -351,24 +372,31 @@ bool WhatIfPanel::show(const DryRuns& dryRuns)
                              : tr("The store could not size this: %1").arg(error));
             return false;
         }
-        const store::SizingOutcome& outcome = run.outcome;
-        const std::optional<double> varAfter =
-            account && build ? computeWhatIfRisk(*account, *build, request.symbol,
-                                                 outcome.result.qty, request.priceUsd)
-                                   .var95Usd
-                             : std::nullopt;
-        showOutcome(column, outcome, varBefore, varAfter);
     }
+    const auto varAfter = [&](const SizingResult& result) {
+        return account && build ? computeWhatIfRisk(*account, *build, request.symbol, result.qty,
+                                                    request.priceUsd)
+                                      .var95Usd
+                                : std::nullopt;
+    };
+    const store::SizingOutcome& enhanced = dryRuns.runs.at(0).outcome;
+    // SPEC 11: the plain column is SPEC 2 alone; it equals the enhanced call when the
+    // correlation term did not apply.
+    const SizingResult& plain = enhanced.uncorrelated ? *enhanced.uncorrelated : enhanced.result;
+    const SizingResult& legacy = dryRuns.runs.at(1).outcome.result;
+    showOutcome(EnhancedColumn, enhanced.result, varBefore, varAfter(enhanced.result));
+    showOutcome(PlainEnhancedColumn, plain, varBefore, varAfter(plain));
+    showOutcome(LegacyColumn, legacy, varBefore, varAfter(legacy));
+    showCorrelation(enhanced.result);
     m_lastRequest = request;
     m_status->setText(build ? QString() : tr("VaR needs a correlation build (Correlation tab)."));
     return true;
 }
 
-void WhatIfPanel::showOutcome(int column, const store::SizingOutcome& outcome,
+void WhatIfPanel::showOutcome(int column, const SizingResult& r,
                               const std::optional<double>& varBeforeUsd,
                               const std::optional<double>& varAfterUsd)
 {
-    const SizingResult& r = outcome.result;
     QLabel** labels = m_results[column];
     labels[Qty]->setText(format::qty(r.qty, r.assetClass) + QLatin1Char(' ') +
                          (r.assetClass == AssetClass::Crypto ? tr("units") : tr("shares")));
@@ -392,12 +420,28 @@ void WhatIfPanel::showOutcome(int column, const store::SizingOutcome& outcome,
         r.muDaily || r.sigmaDaily
             ? tr("%1 / %2 a day").arg(dailyPct(r.muDaily, true), dailyPct(r.sigmaDaily, false))
             : format::missing());
-    labels[Note]->setText(
-        r.fallbackReason
-            ? tr("Enhanced failed (%1): legacy used").arg(QString::fromStdString(*r.fallbackReason))
-            : QString());
+    QString note;
+    if (r.fallbackReason)
+        note =
+            tr("Enhanced failed (%1): legacy used").arg(QString::fromStdString(*r.fallbackReason));
+    else if (column == EnhancedColumn && r.correlationReason)
+        note = tr("Correlation not applied (%1): same as plain")
+                   .arg(QString::fromLatin1(correlationReasonName(*r.correlationReason)));
+    labels[Note]->setText(note);
     labels[Note]->setStyleSheet(
         r.fallbackReason ? QStringLiteral("color: %1;").arg(palette::near().name()) : QString());
+}
+
+void WhatIfPanel::showCorrelation(const SizingResult& enhanced)
+{
+    m_correlation->setText(correlationExplanation(enhanced));
+    // Highlighted when the term changed the size, muted when it could not apply.
+    const bool changed = enhanced.correlationAware && enhanced.qtyUncorrelated &&
+                         *enhanced.qtyUncorrelated != enhanced.qty;
+    m_correlation->setStyleSheet(
+        changed ? QStringLiteral("color: %1;").arg(palette::neutralBar().name())
+        : enhanced.correlationReason ? QStringLiteral("color: %1;").arg(palette::muted().name())
+                                     : QString());
 }
 
 void WhatIfPanel::clearResults(const QString& note)
@@ -406,12 +450,23 @@ void WhatIfPanel::clearResults(const QString& note)
     for (auto& column : m_results)
         for (QLabel* label : column)
             label->setText(format::missing());
+    m_correlation->clear();
     m_status->setText(note);
 }
 
 QString WhatIfPanel::resultText(SizingMode mode, Row row) const
 {
-    return m_results[mode == SizingMode::Enhanced ? 0 : 1][row]->text();
+    return resultText(mode == SizingMode::Enhanced ? EnhancedColumn : LegacyColumn, row);
+}
+
+QString WhatIfPanel::resultText(Column column, Row row) const
+{
+    return m_results[column][row]->text();
+}
+
+QString WhatIfPanel::correlationText() const
+{
+    return m_correlation->text();
 }
 
 } // namespace kelly::ui

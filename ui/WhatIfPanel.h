@@ -22,12 +22,24 @@ class DeskSession;
 // "What would the bot buy of SYMBOL at PRICE, and what would that do to my exposure,
 // leverage and risk?" (SPEC intro). Sizes enhanced and legacy side by side through the
 // store's SizingService in dry-run, so the figures are exactly the bot's next call.
+// Three columns: enhanced as the bot sizes it (correlation-aware when SPEC 11 applies), the
+// plain SPEC 2 enhanced size, and legacy; below them, why the correlation term moved the
+// size (its largest contributions) or why it did not apply.
 // Bad input is marked at its field; nothing non-finite reaches the screen.
 class WhatIfPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    // Result rows; the result labels are named "whatIf.<mode>.<row>" for tests.
+    // Result columns; the result labels are named "whatIf.<column>.<row>" for tests, column
+    // being "enhanced" (the bot's enhanced call), "plain" (SPEC 2 alone) or "legacy".
+    enum Column
+    {
+        EnhancedColumn,
+        PlainEnhancedColumn,
+        LegacyColumn,
+        ColumnCount
+    };
+    // Result rows.
     enum Row
     {
         Qty,
@@ -55,6 +67,9 @@ public:
     bool calculate();
 
     QString resultText(SizingMode mode, Row row) const;
+    QString resultText(Column column, Row row) const;
+    // SPEC 11's explanation under the columns.
+    QString correlationText() const;
     QString fieldError(const QLineEdit* field) const;
     QLineEdit* symbolEdit() const { return m_symbol; }
     QLineEdit* priceEdit() const { return m_price; }
@@ -66,9 +81,10 @@ private:
                         const QString& placeholder, int row);
     void markField(QLineEdit* field, const QString& error);
     void clearResults(const QString& note);
-    void showOutcome(int column, const store::SizingOutcome& outcome,
+    void showOutcome(int column, const SizingResult& result,
                      const std::optional<double>& varBeforeUsd,
                      const std::optional<double>& varAfterUsd);
+    void showCorrelation(const SizingResult& enhanced);
     void prefillPrice();
     // Sizes both columns now on the caller's connection (the trader asked), then shows them.
     bool sizeAndShow(const SizingRequest& request);
@@ -88,12 +104,14 @@ private:
     QCompleter* m_completer;
     QPushButton* m_calculate;
     QLabel* m_status;
-    QLabel* m_columnTitles[2];
-    QLabel* m_results[2][RowCount];
+    QLabel* m_columnTitles[ColumnCount];
+    QLabel* m_results[ColumnCount][RowCount];
+    QLabel* m_correlation; // SPEC 11: what moved the correlation-aware size
     bool m_priceAutoFilled = true;
     std::optional<SizingRequest> m_lastRequest; // what the shown figures were sized from
     std::vector<std::string> m_knownSymbols;    // the completer's list, sorted
     std::optional<SizingMode> m_modeShown;      // the mode the column titles show
+    std::optional<bool> m_correlationShown;     // and the correlation_aware setting
 };
 
 } // namespace kelly::ui

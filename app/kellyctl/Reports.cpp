@@ -16,6 +16,26 @@ QJsonValue jsonOptionalText(const std::optional<std::string>& text)
     return text ? QJsonValue(QString::fromStdString(*text)) : QJsonValue(QJsonValue::Null);
 }
 
+QJsonArray uncoveredJson(const std::vector<std::string>& symbols)
+{
+    QJsonArray array;
+    for (const std::string& symbol : symbols)
+        array.append(QString::fromStdString(symbol));
+    return array;
+}
+
+// SPEC 11: the largest shares of book_cov, for a reader who wants the why.
+QJsonArray contributionsJson(const std::vector<BookCovContribution>& contributions)
+{
+    QJsonArray array;
+    for (const BookCovContribution& c : contributions)
+        array.append(QJsonObject{{QStringLiteral("symbol"), QString::fromStdString(c.symbol)},
+                                 {QStringLiteral("book_cov"), c.bookCov},
+                                 {QStringLiteral("rho"), c.rho},
+                                 {QStringLiteral("weight"), c.weight}});
+    return array;
+}
+
 } // namespace
 
 // SPEC 9 `size --json`: every listed key, plus what the decision row also holds.
@@ -44,6 +64,16 @@ QJsonObject sizeJson(const store::SizingOutcome& outcome, bool reduce, bool dryR
         {QStringLiteral("leverage_before"), jsonOptional(r.leverageBefore)},
         {QStringLiteral("leverage_after"), jsonOptional(r.leverageAfter)},
         {QStringLiteral("fallback_reason"), jsonOptionalText(r.fallbackReason)},
+        {QStringLiteral("correlation_aware"), r.correlationAware},
+        {QStringLiteral("correlation_reason"),
+         r.correlationReason
+             ? QJsonValue(QString::fromLatin1(correlationReasonName(*r.correlationReason)))
+             : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("book_cov"), jsonOptional(r.bookCov)},
+        {QStringLiteral("base_fraction_uncorrelated"), jsonOptional(r.baseFractionUncorrelated)},
+        {QStringLiteral("qty_uncorrelated"), jsonOptional(r.qtyUncorrelated)},
+        {QStringLiteral("uncovered"), uncoveredJson(r.uncovered)},
+        {QStringLiteral("book_cov_largest"), contributionsJson(r.largestContributions)},
         {QStringLiteral("reduce"), reduce},
         {QStringLiteral("halted"), outcome.guard.halted},
         {QStringLiteral("guard_tripped"), outcome.guard.trippedNow},
@@ -63,14 +93,6 @@ QString duration(std::chrono::seconds seconds)
 
 // SPEC 5: a matrix older than this is flagged stale.
 constexpr std::chrono::hours kStaleBuildAge{7 * 24};
-
-QJsonArray uncoveredJson(const std::vector<std::string>& symbols)
-{
-    QJsonArray array;
-    for (const std::string& symbol : symbols)
-        array.append(QString::fromStdString(symbol));
-    return array;
-}
 
 QString leverageText(const std::optional<double>& leverage)
 {
@@ -252,6 +274,15 @@ int runSize(Session& session)
     session.out << QString::fromStdString(r.symbol) << ": qty " << quantity(r.qty) << " ("
                 << sizingModeName(r.method) << ", binding: " << bindingLimitName(r.binding)
                 << (call.dryRun ? ", dry run)" : ")") << '\n';
+    if (r.correlationAware && r.bookCov && r.baseFractionUncorrelated && r.qtyUncorrelated)
+        session.out << "  correlation-aware (SPEC 11): book_cov "
+                    << QString::number(*r.bookCov, 'g', 4) << ", base "
+                    << QString::number(*r.baseFractionUncorrelated, 'f', 3) << " -> "
+                    << QString::number(r.baseFraction.value_or(0.0), 'f', 3) << ", qty "
+                    << quantity(*r.qtyUncorrelated) << " -> " << quantity(r.qty) << '\n';
+    else if (r.correlationReason)
+        session.out << "  correlation-aware: not applied ("
+                    << correlationReasonName(*r.correlationReason) << ")\n";
     return ExitOk;
 }
 

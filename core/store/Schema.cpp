@@ -211,6 +211,18 @@ const std::vector<QStringList>& migrationSteps()
                            " position_count INTEGER NOT NULL,"
                            " removed TEXT NOT NULL)"),
         },
+        // 6 -> 7: issue 14, SPEC 11's figures with each decision. Older rows read as not
+        // correlation-aware, with no reason (the feature did not exist).
+        {
+            QStringLiteral("ALTER TABLE sizing_decisions"
+                           " ADD COLUMN correlation_aware INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN correlation_reason TEXT"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN book_cov REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions"
+                           " ADD COLUMN base_fraction_uncorrelated REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN qty_uncorrelated REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN uncovered TEXT"),
+        },
     };
     return steps;
 }
@@ -254,7 +266,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 6, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 7, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     int current = 0;

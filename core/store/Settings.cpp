@@ -143,6 +143,21 @@ std::optional<QString> canonicalSyncInterval(const SettingSpec& spec, const QStr
     return canonicalNumber(*number);
 }
 
+// SPEC 11's switch: canonical "true" / "false"; common spellings of both are accepted.
+std::optional<QString> canonicalBool(const SettingSpec& spec, const QString& value, QString* error)
+{
+    const QString lower = value.trimmed().toLower();
+    for (const char* yes : {"true", "1", "yes", "on"})
+        if (lower == QLatin1String(yes))
+            return QStringLiteral("true");
+    for (const char* no : {"false", "0", "no", "off"})
+        if (lower == QLatin1String(no))
+            return QStringLiteral("false");
+    *error =
+        spec.name + QStringLiteral(": must be true or false, got '") + value + QLatin1Char('\'');
+    return std::nullopt;
+}
+
 std::optional<double> guardLimit(const QString& canonical)
 {
     return canonical.isEmpty() ? std::nullopt : std::optional<double>(canonical.toDouble());
@@ -207,6 +222,9 @@ const std::vector<SettingSpec>& settingRegistry()
         {SettingKey::BrokerSyncIntervalS, QStringLiteral("broker_sync_interval_s"), QString(),
          QString(),
          QStringLiteral("the dashboard syncs from the broker (Alpaca) every N s (empty = off)")},
+        {SettingKey::CorrelationAware, QStringLiteral("correlation_aware"), QStringLiteral("true"),
+         QString(),
+         QStringLiteral("enhanced sizing takes the book's correlation into account (SPEC 11)")},
     };
     return registry;
 }
@@ -264,6 +282,8 @@ std::optional<QString> canonicalSettingValue(SettingKey key, const QString& valu
         return canonicalGuardPct(spec, value, message);
     case SettingKey::BrokerSyncIntervalS:
         return canonicalSyncInterval(spec, value, message);
+    case SettingKey::CorrelationAware:
+        return canonicalBool(spec, value, message);
     }
     return std::nullopt;
 }
@@ -384,6 +404,8 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
     settings.guardLimits.dayLossPct = guardLimit(settings.entry(SettingKey::GuardDayLossPct).value);
     settings.brokerSyncIntervalS =
         guardLimit(settings.entry(SettingKey::BrokerSyncIntervalS).value); // empty = off
+    settings.correlationAware =
+        settings.entry(SettingKey::CorrelationAware).value == QLatin1String("true");
     std::vector<std::string> crypto;
     for (const QString& symbol :
          settings.entry(SettingKey::CryptoList).value.split(QLatin1Char(' '), Qt::SkipEmptyParts))

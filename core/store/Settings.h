@@ -29,6 +29,7 @@ enum class SettingKey
     GuardDayLossPct,       // issue 6: halt at this % below the day's start; empty = off
     DecisionRetentionDays, // issue 12: days of sizing decisions and sizing log kept
     BrokerSyncIntervalS,   // issue 16: the dashboard syncs from the broker every N s; empty = off
+    CorrelationAware,      // SPEC 11: true | false
 };
 
 // Who changed a setting; written to settings_audit.origin (SPEC 7).
@@ -86,6 +87,7 @@ struct EffectiveSettings
     double maxGrossLeverage = 2.0;
     int decisionRetentionDays = 365;
     std::optional<double> brokerSyncIntervalS; // issue 16: empty setting = off
+    bool correlationAware = true;              // SPEC 11
     kelly::CryptoList cryptoList;
     std::vector<EffectiveSetting> entries; // registry order
 

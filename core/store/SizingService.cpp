@@ -125,13 +125,28 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     if (metrics && metrics->returnsUsed < 2)
         metrics.reset();
 
+    BookCorrelation correlation;
+    const bool enhancedAdd = outcome.requestedMode == SizingMode::Enhanced && !call.request.reduce;
+    if (!settings.correlationAware) {
+        correlation.unavailable = CorrelationReason::SettingOff;
+    } else if (enhancedAdd) { // only an enhanced add reads the build: legacy stays fast
+        std::optional<UtcTime> builtAt;
+        if (!m_store.loadOrderCorrelation(symbol, account.account, &builtAt, &correlation, error))
+            return false;
+        if (!builtAt)
+            correlation = BookCorrelation{CorrelationReason::NoBuild, {}, {}};
+        else if (isCorrelationBuildStale(*builtAt, now))
+            correlation = BookCorrelation{CorrelationReason::StaleBuild, {}, {}};
+    }
+
     CollectingSink sink;
-    const SizingContext context{account.account,
-                                settings.limits,
-                                settings.cryptoList,
-                                outcome.riskThreshold,
-                                metrics ? &*metrics : nullptr,
-                                &sink};
+    SizingContext context{account.account,
+                          settings.limits,
+                          settings.cryptoList,
+                          outcome.riskThreshold,
+                          metrics ? &*metrics : nullptr,
+                          &sink,
+                          &correlation};
     Result<SizingResult> sized = sizePosition(outcome.requestedMode, call.request, context);
     if (!sized) {
         kind = SizingFailure::BadInput;
@@ -140,6 +155,14 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     }
     outcome.result = std::move(sized).value();
     outcome.logLines = sink.lines;
+    if (outcome.result.correlationAware) {
+        const BookCorrelation withoutCorrelation{CorrelationReason::SettingOff, {}, {}};
+        context.correlation = &withoutCorrelation;
+        context.log = nullptr; // one call, one log line
+        Result<SizingResult> plain = sizePosition(outcome.requestedMode, call.request, context);
+        if (plain)
+            outcome.uncorrelated = std::move(plain).value();
+    }
 
     if (!call.dryRun) {
         SizingDecision decision;

@@ -3,8 +3,9 @@
 // One sizing call against the store (SPEC 2-4, 7, 9), shared by `kellyctl size` and the
 // dashboard's what-if: reads the account, the effective settings and mode (at every call,
 // so a rollback applies to the very next call), the risk threshold from the snapshots and
-// the symbol's stored metrics; sizes; and unless dry-run records the decision and appends
-// the log lines to sizing.log beside the store.
+// the symbol's stored metrics and, for an enhanced add, the latest correlation build (SPEC
+// 11); sizes; and unless dry-run records the decision and appends the log lines to
+// sizing.log beside the store.
 
 #include "DrawdownGuardService.h"
 #include "Settings.h"
@@ -32,6 +33,9 @@ struct SizingOutcome
     double riskThreshold = 2.0;
     GuardCheck guard; // run before sizing: the call that finds the breach is already halted
     EffectiveSettings settings;
+    // SPEC 11: the same call sized by SPEC 2 alone, when the correlation term applied (the
+    // what-if shows both); absent otherwise, the result itself then being SPEC 2's.
+    std::optional<SizingResult> uncorrelated;
     QStringList logLines;               // the SPEC 2.9 / 3.6 lines, without timestamps
     qint64 decisionId = 0;              // 0 for a dry run
     std::vector<StoreProblem> problems; // stored rows left out of the book (issue 12 item 3)

@@ -19,8 +19,8 @@
 
 #include <QDateTime>
 #include <QString>
-#include <functional>
 #include <QStringList>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -143,8 +143,8 @@ public:
     // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
     // 4 = correlation builds packed (correlation_builds.layout); 5 = rows validated by
     // triggers, snapshot times canonical UTC, snapshots indexed by value (issue 12);
-    // 6 = broker_syncs (issue 16).
-    static constexpr int kSchemaVersion = 6;
+    // 6 = broker_syncs (issue 16); 7 = SPEC 11's figures in sizing_decisions (issue 14).
+    static constexpr int kSchemaVersion = 7;
 
     Store();
     ~Store();
@@ -261,6 +261,12 @@ public:
     // The stored metrics of one symbol from the latest build (sizing's SPEC 2.4 input).
     bool loadLatestMetrics(const QString& symbol, std::optional<VolatilityMetrics>* out,
                            QString* error) const;
+    // SPEC 11's input for one order from the latest build, read without assembling the whole
+    // build (a 500-symbol build doubled `kellyctl size`): equal to kelly::bookCorrelationFromBuild
+    // on the loaded build. `builtAt` stays empty when no build was ever saved.
+    bool loadOrderCorrelation(const QString& symbol, const Account& account,
+                              std::optional<UtcTime>* builtAt, BookCorrelation* out,
+                              QString* error) const;
 
     // True when the last failed write could not take the write lock within the busy
     // timeout (another connection kept it): worth retrying, as an emergency halt does.

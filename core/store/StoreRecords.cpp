@@ -181,6 +181,31 @@ VolatilityMetrics readMetrics(const QSqlQuery& query, int first)
 
 // --- sizing decisions -------------------------------------------------------------------
 
+namespace {
+
+std::optional<CorrelationReason> parseCorrelationReason(const QString& name)
+{
+    for (CorrelationReason reason :
+         {CorrelationReason::SettingOff, CorrelationReason::NoBuild, CorrelationReason::StaleBuild,
+          CorrelationReason::SymbolNotInBuild})
+        if (name == QLatin1String(correlationReasonName(reason)))
+            return reason;
+    return std::nullopt;
+}
+
+// SPEC 11's `uncovered`, space separated (symbols hold no spaces); NULL when empty.
+QVariant joinSymbols(const std::vector<std::string>& symbols)
+{
+    if (symbols.empty())
+        return QVariant(QMetaType(QMetaType::QString));
+    QStringList names;
+    for (const std::string& symbol : symbols)
+        names << QString::fromStdString(symbol);
+    return names.join(QLatin1Char(' '));
+}
+
+} // namespace
+
 bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
                            const std::function<bool(QString*)>& beforeCommit)
 {
@@ -198,6 +223,13 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
             return false;
         }
     }
+    for (const auto& value : {r.bookCov, r.baseFractionUncorrelated, r.qtyUncorrelated}) {
+        if (!isFiniteOptional(value)) { // SPEC 11's figures
+            *error = QStringLiteral("sizing decision for %1: a figure is not finite")
+                         .arg(QString::fromStdString(r.symbol));
+            return false;
+        }
+    }
     Transaction transaction(*m_impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;
@@ -208,9 +240,10 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
             " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
             " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
             " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
-            " overnight_limit, symbol_cap_pct)"
+            " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?)"),
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         error);
     insert.addBindValue(isoUtc(d.decidedAt));
     insert.addBindValue(d.origin);
@@ -241,6 +274,14 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
     insert.addBindValue(d.limits.intradayLeverage);
     insert.addBindValue(d.limits.overnightLeverage);
     insert.addBindValue(d.limits.symbolCapPct);
+    insert.addBindValue(r.correlationAware ? 1 : 0);
+    insert.addBindValue(r.correlationReason
+                            ? QVariant(text(correlationReasonName(*r.correlationReason)))
+                            : QVariant(QMetaType(QMetaType::QString)));
+    insert.addBindValue(optionalValue(r.bookCov));
+    insert.addBindValue(optionalValue(r.baseFractionUncorrelated));
+    insert.addBindValue(optionalValue(r.qtyUncorrelated));
+    insert.addBindValue(joinSymbols(r.uncovered));
     if (!run(insert, error))
         return false;
     const qint64 newId = insert.lastInsertId().toLongLong();
@@ -271,7 +312,9 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
             " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
             " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
             " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
-            " overnight_limit, symbol_cap_pct FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
+            " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered"
+            " FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
         error);
     query.addBindValue(limit > 0 ? limit : -1);
     if (!run(query, error))
@@ -314,6 +357,14 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
         d.limits.intradayLeverage = query.value(26).toDouble();
         d.limits.overnightLeverage = query.value(27).toDouble();
         d.limits.symbolCapPct = query.value(28).toDouble();
+        r.correlationAware = query.value(29).toInt() != 0;
+        r.correlationReason = parseCorrelationReason(query.value(30).toString());
+        r.bookCov = optionalDouble(query.value(31));
+        r.baseFractionUncorrelated = optionalDouble(query.value(32));
+        r.qtyUncorrelated = optionalDouble(query.value(33));
+        for (const QString& symbol :
+             query.value(34).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts))
+            r.uncovered.push_back(printable(symbol).toStdString());
         out->push_back(std::move(d));
     }
     return true;

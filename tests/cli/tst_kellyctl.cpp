@@ -5,6 +5,7 @@
 
 #include "CommandLine.h"
 #include "KellyctlFixture.h"
+#include "Store.h"
 #include "StoreTestSupport.h"
 
 #include <QDir>
@@ -86,8 +87,10 @@ void TestKellyctl::unreadableStoresExitOne()
     const QString path = m_dir->filePath(QStringLiteral("bad.sqlite"));
     QString error;
     if (contents.isEmpty())
-        QVERIFY(
-            kelly::testing::execRawSql(path, QStringLiteral("PRAGMA user_version = 7;\n"), &error));
+        QVERIFY(kelly::testing::execRawSql(path,
+                                           QStringLiteral("PRAGMA user_version = %1;\n")
+                                               .arg(kelly::store::Store::kSchemaVersion + 1),
+                                           &error));
     else
         writeFile(QStringLiteral("bad.sqlite"), contents);
     const QByteArray before = kelly::testing::readBytes(path);

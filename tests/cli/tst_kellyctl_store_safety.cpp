@@ -89,8 +89,8 @@ private:
         m_lastRawError = error;
         return ok;
     }
-    // A store as version 4 left it: no validation triggers, any text as a time, no later
-    // tables (version 6: broker_syncs).
+    // A store as version 4 left it: no validation triggers, any text as a time, none of the
+    // later tables and columns (6: broker_syncs, 7: SPEC 11's decision figures).
     bool downgradeToVersion4() const
     {
         QString drop;
@@ -98,6 +98,10 @@ private:
             for (const char* event : {"insert", "update"})
                 drop += QStringLiteral("DROP TRIGGER %1_valid_%2;\n")
                             .arg(QLatin1String(table), QLatin1String(event));
+        for (const char* column : {"correlation_aware", "correlation_reason", "book_cov",
+                                   "base_fraction_uncorrelated", "qty_uncorrelated", "uncovered"})
+            drop += QStringLiteral("ALTER TABLE sizing_decisions DROP COLUMN %1;\n")
+                        .arg(QLatin1String(column)); // version 7
         return raw(drop + QStringLiteral("DROP TABLE broker_syncs;\n"
                                          "DROP INDEX snapshots_by_value;\n"
                                          "DROP INDEX sizing_decisions_by_time;\n"

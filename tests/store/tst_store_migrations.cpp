@@ -4,6 +4,7 @@
 #include "Store.h"
 #include "StoreTestSupport.h"
 #include "risk/Correlation.h"
+#include "risk/OrderCorrelation.h"
 #include "risk/PriceFile.h"
 
 #include <QFile>
@@ -25,16 +26,19 @@ private Q_SLOTS:
     void version1FileIsUpgradedWithItsData();
     void version2FileGainsAuditDetail();
     void version3BuildReadsBackAfterPacking();
+    void version4DecisionReadsAsNotCorrelationAware();
+    void orderCorrelationMatchesTheLoadedBuild();
     void refusesUntouched_data();
     void refusesUntouched();
     void createsMissingFolder();
 
 private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
-    // A store file as schema `version` wrote it, from tests/store/fixtures/store_vN.sql.
-    bool fixtureStore(int version, QString* file) const
+    // A store file as schema `version` wrote it, from tests/store/fixtures/store_vN.sql;
+    // `copy` names another file of the same fixture.
+    bool fixtureStore(int version, QString* file, const QString& copy = {}) const
     {
-        *file = path(QStringLiteral("v%1.sqlite").arg(version));
+        *file = path(QStringLiteral("v%1%2.sqlite").arg(version).arg(copy));
         QFile fixture(
             QStringLiteral(KELLY_SOURCE_DIR "/tests/store/fixtures/store_v%1.sql").arg(version));
         QString error;
@@ -195,6 +199,116 @@ void TestStoreMigrations::version3BuildReadsBackAfterPacking()
     QCOMPARE(loaded->build.observations, fresh.observations);
     QCOMPARE(loaded->build.covarianceDaily, fresh.covarianceDaily);
     QCOMPARE(loaded->build.dailyVolatility, fresh.dailyVolatility);
+}
+
+// Issue 14: v4 -> v5 adds SPEC 11's figures to sizing_decisions. A decision recorded before
+// reads back as not correlation-aware, with no reason (the feature did not exist), and the
+// next decision keeps its figures.
+void TestStoreMigrations::version4DecisionReadsAsNotCorrelationAware()
+{
+    QString file;
+    QVERIFY(fixtureStore(3, &file, QStringLiteral("-decisions")));
+    QString error;
+    QVERIFY2(testing::execRawSql(
+                 file,
+                 QStringLiteral(
+                     "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class,"
+                     " price_usd, requested_mode, method, qty, qty_raw, base_fraction,"
+                     " target_fraction, risk_multiplier, binding, equity_usd, buying_power_usd,"
+                     " risk_threshold, intraday_limit, overnight_limit, symbol_cap_pct) VALUES"
+                     " ('2026-11-20T15:00:00Z', 'cli', 'NVDA', 'stock', 150, 'enhanced',"
+                     " 'enhanced', 1600, 2666.67, 1, 4, 4, 'symbol cap', 100000, 400000, 2, 4,"
+                     " 2, 60);\n"),
+                 &error),
+             qPrintable(error));
+
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
+    std::vector<SizingDecision> decisions;
+    QVERIFY2(store.loadDecisions(&decisions, 0, &error), qPrintable(error));
+    QCOMPARE(decisions.size(), size_t(1));
+    const SizingResult& old = decisions.front().result;
+    QCOMPARE(old.qty, 1600.0);
+    QVERIFY(!old.correlationAware);
+    QVERIFY(!old.correlationReason && !old.bookCov && !old.baseFractionUncorrelated &&
+            !old.qtyUncorrelated);
+    QVERIFY(old.uncovered.empty());
+
+    SizingDecision decision;
+    decision.decidedAt = testing::utc(2026, 11, 25, 15);
+    decision.origin = QStringLiteral("cli");
+    decision.result.symbol = "NVDA";
+    decision.result.priceUsd = 150;
+    decision.result.qty = 860;
+    decision.result.correlationAware = true;
+    decision.result.bookCov = 0.000241897;
+    decision.result.baseFractionUncorrelated = 0.625;
+    decision.result.qtyUncorrelated = 1600;
+    decision.result.uncovered = {"TSLA", "BRK.B"};
+    QVERIFY2(store.recordDecision(decision, nullptr, &error), qPrintable(error));
+    decision.result.correlationAware = false;
+    decision.result.bookCov.reset();
+    decision.result.correlationReason = CorrelationReason::StaleBuild;
+    decision.result.uncovered.clear();
+    QVERIFY2(store.recordDecision(decision, nullptr, &error), qPrintable(error));
+    QVERIFY2(store.loadDecisions(&decisions, 0, &error), qPrintable(error));
+    QCOMPARE(decisions.size(), size_t(3));
+    QCOMPARE(decisions[0].result.correlationReason, std::optional(CorrelationReason::StaleBuild));
+    QVERIFY(!decisions[0].result.bookCov);
+    const SizingResult& applied = decisions[1].result;
+    QVERIFY(applied.correlationAware);
+    QVERIFY(!applied.correlationReason);
+    QCOMPARE(*applied.bookCov, 0.000241897);
+    QCOMPARE(*applied.baseFractionUncorrelated, 0.625);
+    QCOMPARE(*applied.qtyUncorrelated, 1600.0);
+    QCOMPARE(applied.uncovered, (std::vector<std::string>{"TSLA", "BRK.B"}));
+}
+
+// Issue 14: SPEC 11's targeted read equals bookCorrelationFromBuild on the whole loaded
+// build, for a layout 1 build with a blank cell (the v3 fixture) and a layout 2 build.
+void TestStoreMigrations::orderCorrelationMatchesTheLoadedBuild()
+{
+    QString file;
+    QVERIFY(fixtureStore(3, &file, QStringLiteral("-order")));
+    QString error;
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    const auto compare = [&](const std::vector<std::string>& held) {
+        std::optional<StoredCorrelationBuild> loaded;
+        QVERIFY2(store.loadLatestCorrelationBuild(&loaded, &error), qPrintable(error));
+        Account account{100'000, 400'000, {}};
+        for (const std::string& symbol : held)
+            account.positions.push_back({symbol, 10, 100, 100});
+        for (const std::string& order : loaded->build.symbols) {
+            std::optional<UtcTime> builtAt;
+            BookCorrelation read;
+            QVERIFY2(store.loadOrderCorrelation(QString::fromStdString(order), account, &builtAt,
+                                                &read, &error),
+                     qPrintable(error));
+            QCOMPARE(builtAt, std::optional(loaded->builtAt));
+            const BookCorrelation expected =
+                bookCorrelationFromBuild(loaded->build, order, account);
+            QCOMPARE(read.unavailable, expected.unavailable);
+            QCOMPARE(read.rhoWithOrder, expected.rhoWithOrder);
+            QCOMPARE(read.sigmaDaily, expected.sigmaDaily);
+        }
+        std::optional<UtcTime> builtAt;
+        BookCorrelation read;
+        QVERIFY(
+            store.loadOrderCorrelation(QStringLiteral("zzz"), account, &builtAt, &read, &error));
+        QCOMPARE(read.unavailable, std::optional(CorrelationReason::SymbolNotInBuild));
+    };
+    compare({"AAPL", "BTCUSD", "NVDA", "TSLA"}); // layout 1; BTCUSD-NVDA blank, TSLA unknown
+
+    const auto prices = loadPriceFolder(KELLY_SOURCE_DIR "/resources/prices");
+    QVERIFY(prices.ok());
+    const CorrelationBuild fresh = buildCorrelation(prices.value());
+    QVERIFY2(store.saveCorrelationBuild(fresh, testing::utc(2026, 11, 25, 21), nullptr, &error),
+             qPrintable(error));
+    std::vector<std::string> held = fresh.symbols;
+    held.push_back("TSLA.X");
+    compare(held); // layout 2: every cell of the triangle, from both sides
 }
 
 void TestStoreMigrations::refusesUntouched_data()
