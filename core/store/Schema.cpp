@@ -115,6 +115,14 @@ const std::vector<QStringList>& migrationSteps()
             QStringLiteral("ALTER TABLE correlation_builds"
                            " ADD COLUMN layout INTEGER NOT NULL DEFAULT 1"),
         },
+        // 4 -> 5: issue 17, which machine sized and whether its environment locked the mode
+        // (SPEC 7: the dashboard says when a bot ignores the switch). Older rows: unknown
+        // host, not locked.
+        {
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN host TEXT"),
+            QStringLiteral("ALTER TABLE sizing_decisions"
+                           " ADD COLUMN mode_locked_by_env INTEGER NOT NULL DEFAULT 0"),
+        },
     };
     return steps;
 }
@@ -158,7 +166,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 4, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 5, "add a migration step with the new version");
     Transaction transaction(impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
         return false;

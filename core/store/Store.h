@@ -70,7 +70,10 @@ struct SizingDecision
 {
     qint64 id = 0;
     UtcTime decidedAt;
-    QString origin;                                  // "cli" | "dashboard"
+    QString origin; // "cli" | "dashboard"
+    QString host;   // the machine that sized (empty for rows written before schema 5)
+    // The caller's environment set USE_ENHANCED_KELLY_SIZING: the switch did not apply.
+    bool modeLockedByEnv = false;
     SizingMode requestedMode = SizingMode::Enhanced; // the mode asked for; result.method ran
     std::optional<double> muGiven; // inputs as given (result.muDaily is what was used)
     std::optional<double> sigmaGiven;
@@ -104,7 +107,7 @@ public:
     // The schema this build writes. History: 1 = account, positions, snapshots, settings,
     // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
     // 4 = correlation builds packed (correlation_builds.layout).
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     Store();
     ~Store();

@@ -207,9 +207,9 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
             " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
             " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
             " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
-            " overnight_limit, symbol_cap_pct)"
+            " overnight_limit, symbol_cap_pct, host, mode_locked_by_env)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?)"),
+            " ?, ?, ?, ?, ?)"),
         error);
     insert.addBindValue(isoUtc(d.decidedAt));
     insert.addBindValue(d.origin);
@@ -240,6 +240,8 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
     insert.addBindValue(d.limits.intradayLeverage);
     insert.addBindValue(d.limits.overnightLeverage);
     insert.addBindValue(d.limits.symbolCapPct);
+    insert.addBindValue(d.host);
+    insert.addBindValue(d.modeLockedByEnv ? 1 : 0);
     if (!run(insert, error))
         return false;
     const qint64 newId = insert.lastInsertId().toLongLong();
@@ -259,7 +261,8 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
             " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
             " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
             " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
-            " overnight_limit, symbol_cap_pct FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
+            " overnight_limit, symbol_cap_pct, host, mode_locked_by_env FROM sizing_decisions"
+            " ORDER BY id DESC LIMIT ?"),
         error);
     query.addBindValue(limit > 0 ? limit : -1);
     if (!run(query, error))
@@ -302,6 +305,8 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
         d.limits.intradayLeverage = query.value(26).toDouble();
         d.limits.overnightLeverage = query.value(27).toDouble();
         d.limits.symbolCapPct = query.value(28).toDouble();
+        d.host = printable(query.value(29).toString());
+        d.modeLockedByEnv = query.value(30).toInt() != 0;
         out->push_back(std::move(d));
     }
     return true;
