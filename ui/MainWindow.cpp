@@ -25,7 +25,6 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGraphicsOpacityEffect>
 #include <QLabel>
 #include <QScreen>
 #include <QSettings>
@@ -80,6 +79,13 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
         "#staleBanner { background: #fde8e8; border: 1px solid #a91f1f; border-radius: 4px;"
         " color: #7f1515; font-weight: 600; padding: 5px 10px; }"));
     m_staleBanner->hide();
+    m_staleVeil = new QWidget(central);
+    m_staleVeil->setObjectName(QStringLiteral("staleVeil"));
+    m_staleVeil->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_staleVeil->setAttribute(Qt::WA_StyledBackground);
+    m_staleVeil->setStyleSheet(
+        QStringLiteral("#staleVeil { background: rgba(236, 236, 236, 170); }"));
+    m_staleVeil->hide();
     m_tabs = new QTabWidget(central);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->setDocumentMode(true);
@@ -94,9 +100,10 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_exposureChart = new ExposureChartPanel(bookSplit);
     bookSplit->addWidget(m_book);
     bookSplit->addWidget(m_exposureChart);
-    bookSplit->setStretchFactor(0, 3);
+    // Issue 17: the table keeps room for every column at 1024 px; the chart takes less.
+    bookSplit->setStretchFactor(0, 5);
     bookSplit->setStretchFactor(1, 2);
-    bookSplit->setSizes({900, 520});
+    bookSplit->setSizes({1000, 400});
     m_leverage = new LeveragePanel(m_tabs);
     m_history = new HistoryChartPanel(m_leverage);
     m_leverage->addBelow(m_history);
@@ -216,10 +223,14 @@ void MainWindow::buildActions()
     m_modeNote->setObjectName(QStringLiteral("modeNote"));
     m_modeNote->setContentsMargins(10, 0, 10, 0);
     m_modeNote->setWordWrap(true); // two short lines rather than a toolbar overflow at 1024 px
-    m_modeNote->setMaximumWidth(m_modeNote->fontMetrics().averageCharWidth() * 48);
     QFont small = m_modeNote->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
     m_modeNote->setFont(small);
+    // Fixed, so neither the text nor its wrapping moves the actions after it.
+    m_modeNote->setFixedWidth(m_modeNote->fontMetrics().horizontalAdvance(
+                                  QStringLiteral("(USE_ENHANCED_KELLY_SIZING set)")) +
+                              24);
+    m_modeNote->setFixedHeight(m_modeNote->fontMetrics().lineSpacing() * 2 + 2);
     bar->addWidget(m_modeNote);
     bar->addSeparator();
 
@@ -286,8 +297,8 @@ void MainWindow::onStateChanged()
     m_modeSwitch->setState(std::move(modeView));
     const bool botIgnores = !m_modeSwitch->ignoringWarnings().isEmpty();
     m_modeNote->setText(m_modeSwitch->noteText());
-    m_modeNote->setToolTip(m_modeNote->text());
-    m_modeNote->setStyleSheet(botIgnores ? QStringLiteral("color: #7a4500; font-weight: 600;")
+    m_modeNote->setToolTip(m_modeSwitch->toggleAction()->toolTip());
+    m_modeNote->setStyleSheet(botIgnores ? QStringLiteral("color: #9a4a00;")
                                          : QStringLiteral("color: #5f6b7a;"));
     m_haltSwitch->setHalted(state->settings.halted());
     if (QWidget* button = findChild<QWidget*>(QStringLiteral("haltButton"));
@@ -407,6 +418,10 @@ void MainWindow::placeOverlays()
     // over the page below: the page itself never moves.
     const int tabsEnd = m_tabs->tabBar()->sizeHint().width() + 16;
     const int width = std::max(m_tabs->width() - tabsEnd, m_tabs->width() / 2);
+    if (!m_staleVeil->isHidden()) {
+        m_staleVeil->setGeometry(m_header->geometry().united(m_tabs->geometry()));
+        m_staleVeil->raise();
+    }
     int y = m_tabs->y() + 2;
     for (QWidget* overlay :
          {static_cast<QWidget*>(m_staleBanner), static_cast<QWidget*>(m_banner)}) {
@@ -431,16 +446,9 @@ void MainWindow::setStale(const QString& error)
 {
     m_storeError = error;
     const bool stale = !error.isEmpty();
-    // Faded, not disabled: the trader can still scroll and read what was last known.
-    for (QWidget* figures : {static_cast<QWidget*>(m_header), static_cast<QWidget*>(m_tabs)}) {
-        if (stale && !figures->graphicsEffect()) {
-            auto* fade = new QGraphicsOpacityEffect(figures);
-            fade->setOpacity(0.4);
-            figures->setGraphicsEffect(fade);
-        } else if (!stale) {
-            figures->setGraphicsEffect(nullptr);
-        }
-    }
+    // Faded under a translucent veil, not disabled: the trader can still scroll and switch
+    // tabs to read what was last known (the veil lets the mouse through).
+    m_staleVeil->setVisible(stale);
     if (stale) {
         m_staleBanner->setText(
             tr("Data as of %1, store unreachable: %2. The figures below are frozen.")

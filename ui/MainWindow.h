@@ -63,7 +63,7 @@ public:
     void setDefaultPricesFolder(const QString& folder);
 
     // Issue 17: true while the last read of the store failed; the figures are then faded
-    // under a "data as of" banner until a read succeeds.
+    // (the `staleVeil` widget) under a "data as of" banner until a read succeeds.
     bool showsStaleData() const;
     QString staleBannerText() const;
     QLabel* modeNote() const { return m_modeNote; }
@@ -112,6 +112,7 @@ private:
     QLabel* m_updatedLabel;
     QLabel* m_modeNote;
     QLabel* m_staleBanner;
+    QWidget* m_staleVeil; // fades the figures while the store cannot be read
     QString m_storeError; // non-empty while the store cannot be read
     QString m_defaultPricesFolder;
     QString m_rebuildFolder;                // of the rebuild running or last run

@@ -85,19 +85,29 @@ QStringList ModeSwitch::ignoringWarnings() const
 
 QString ModeSwitch::noteText() const
 {
+    // Two short lines at most (the toolbar's height never changes); the switch's tooltip
+    // has the details.
+    QStringList ignoring;
+    for (const BotMode& bot : m_view.bots)
+        if (bot.lockedByEnv)
+            ignoring << bot.bot;
+    if (ignoring.size() == 1)
+        return QStringLiteral("\u26a0 ") +
+               tr("bot %1 ignores the switch (%2 set)")
+                   .arg(ignoring.front(), QString::fromLatin1(kModeVariable));
+    if (!ignoring.empty())
+        return QStringLiteral("\u26a0 ") +
+               tr("bots %1 ignore the switch (%2 set)")
+                   .arg(ignoring.join(QStringLiteral(", ")), QString::fromLatin1(kModeVariable));
     QStringList lines;
-    const QStringList warnings = ignoringWarnings();
-    if (!warnings.isEmpty())
-        lines << QStringLiteral("\u26a0 ") + warnings.join(QStringLiteral("; "));
-    else if (!m_view.bots.empty())
-        lines << tr("Bots' last calls: %1").arg([this] {
-            QStringList done;
-            for (const BotMode& bot : m_view.bots)
-                done << tr("%1 %2").arg(bot.bot, modeName(bot.method));
-            return done.join(QStringLiteral(", "));
-        }());
-    else
+    if (m_view.bots.empty()) {
         lines << tr("No bot decision recorded yet");
+    } else {
+        QStringList done;
+        for (const BotMode& bot : m_view.bots)
+            done << tr("%1 %2").arg(bot.bot, modeName(bot.method));
+        lines << tr("Bots' last calls: %1").arg(done.join(QStringLiteral(", ")));
+    }
     if (!m_view.windowLock.isEmpty())
         lines << tr("This window: %1 (its what-if only)").arg(m_view.windowLock);
     return lines.join(QLatin1Char('\n'));
