@@ -20,7 +20,7 @@ AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
     m_leverage = addTile(tr("Leverage"), QStringLiteral("leverageValue"));
     m_var = addTile(tr("1-day VaR 95%"), QStringLiteral("varValue"));
     m_bets = addTile(tr("Effective bets"), QStringLiteral("betsValue"));
-    m_bets->setToolTip(tr("1 / sum of squared gross weights (SPEC 5)"));
+    m_bets->setToolTip(tr("1 / sum of squared gross weights"));
     layout->addStretch(1);
 }
 
@@ -65,8 +65,7 @@ void AccountHeader::setReport(const ExposureReport& report, const PortfolioRisk&
             .arg(format::leverage(report.intradayLimit), format::leverage(report.overnightLimit)));
     m_var->setText(format::usd(risk.var95Usd));
     m_var->setToolTip(risk.var95Usd
-                          ? tr("Parametric: 1.645 x portfolio sigma on the shrunk covariance "
-                               "(SPEC 5)")
+                          ? tr("Parametric: 1.645 x portfolio sigma on the shrunk covariance")
                           : tr("Needs a correlation build that covers the book (Correlation tab)"));
     m_bets->setText(risk.effectiveBets ? QString::number(*risk.effectiveBets, 'f', 1)
                                        : format::missing());

@@ -68,9 +68,10 @@ void AlertCenter::evaluate(const ExposureReport& report)
     const QString leverage = format::leverage(report.leverage);
 
     if (intradayOver && !m_intradayOver)
-        raise(tr("Over the intraday limit"),
-              tr("Gross leverage %1 is over the intraday limit %2")
-                  .arg(leverage, format::leverage(report.intradayLimit)));
+        raise(report.leverage ? tr("Over the intraday limit") : tr("No equity"),
+              report.leverage ? tr("Gross leverage %1 is over the intraday limit %2")
+                                    .arg(leverage, format::leverage(report.intradayLimit))
+                              : tr("No equity: nothing can be sized"));
     if (closeOver && !m_closeOver)
         raise(tr("Reduce before the close"),
               tr("Cut %1 of gross before %2 to meet the overnight limit %3")
@@ -80,7 +81,12 @@ void AlertCenter::evaluate(const ExposureReport& report)
     m_closeOver = closeOver;
 
     // The banner follows the condition on every refresh (its figures move with the book).
-    if (intradayOver) {
+    if (!report.leverage) {
+        // Issue 17: leverage is undefined without equity; "leverage - is over" said nothing.
+        m_banner->showAlert(LimitState::Over,
+                            tr("No equity: nothing can be sized. Check the account's equity "
+                               "(kellyctl account set)."));
+    } else if (intradayOver) {
         m_banner->showAlert(LimitState::Over,
                             tr("Leverage %1 is over the intraday limit %2: new risk is blocked "
                                "by the sizer; reduce exposure.")

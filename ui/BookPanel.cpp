@@ -43,7 +43,10 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     header->setSectionResizeMode(QHeaderView::Stretch);
     header->setSectionResizeMode(PositionsModel::Symbol, QHeaderView::Interactive);
     header->setSectionResizeMode(PositionsModel::AssetClassColumn, QHeaderView::Interactive);
-    header->setMinimumSectionSize(90);
+    // Issue 17: at 1024 px equal stretched sections clipped the cap column's title and pushed
+    // P&L off to the right. The title-sized columns are fitted; the figures share the rest.
+    header->setSectionResizeMode(PositionsModel::CapUsedPct, QHeaderView::Interactive);
+    header->setMinimumSectionSize(64);
     connect(model, &QAbstractItemModel::rowsInserted, this, &BookPanel::scheduleFit);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &BookPanel::scheduleFit);
     connect(model, &QAbstractItemModel::modelReset, this, &BookPanel::scheduleFit);
@@ -72,8 +75,13 @@ void BookPanel::fitTextColumns()
         2 * (m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1) +
         metrics.averageCharWidth();
     QHeaderView* header = m_table->horizontalHeader();
-    for (const int column : {PositionsModel::Symbol, PositionsModel::AssetClassColumn}) {
+    for (const int column :
+         {PositionsModel::Symbol, PositionsModel::AssetClassColumn, PositionsModel::CapUsedPct}) {
         int widthPx = header->sectionSizeHint(column);
+        if (column == PositionsModel::CapUsedPct) { // a bar and its percentage, no text to fit
+            header->resizeSection(column, std::max(widthPx, 120));
+            continue;
+        }
         for (int row = 0; row < m_model->rowCount(); ++row)
             widthPx = std::max(
                 widthPx, metrics.horizontalAdvance(m_model->index(row, column).data().toString()) +

@@ -44,6 +44,28 @@ CorrelationPanel::CorrelationPanel(QWidget* parent)
     m_progress->setMaximumWidth(220);
     m_progress->hide();
 
+    // The build line may be long: it elides into the space it gets, never widening the tab.
+    m_info->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_info->setMinimumWidth(120);
+    m_errorRow = new QWidget(this);
+    m_errorRow->setObjectName(QStringLiteral("rebuildErrorRow"));
+    m_errorRow->setStyleSheet(QStringLiteral("#rebuildErrorRow { background: #fde8e8; border: 1px "
+                                             "solid #a91f1f; border-radius: 4px; }"));
+    m_error = new QLabel(m_errorRow);
+    m_error->setObjectName(QStringLiteral("rebuildError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_error->setStyleSheet(QStringLiteral("color: #7f1515;"));
+    auto* dismiss = new QPushButton(tr("Dismiss"), m_errorRow);
+    dismiss->setFlat(true);
+    connect(dismiss, &QPushButton::clicked, this, [this] { showRebuildError(QString()); });
+    auto* errorLayout = new QHBoxLayout(m_errorRow);
+    errorLayout->setContentsMargins(10, 4, 4, 4);
+    errorLayout->addWidget(m_error, 1);
+    errorLayout->addWidget(dismiss, 0, Qt::AlignTop);
+    m_errorRow->hide();
+
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_orderBox);
     controls->addSpacing(12);
@@ -53,6 +75,7 @@ CorrelationPanel::CorrelationPanel(QWidget* parent)
     controls->addWidget(m_rebuild);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addWidget(m_errorRow);
     layout->addWidget(m_heatmap, 1);
 }
 
@@ -124,6 +147,7 @@ void CorrelationPanel::updateAge(UtcTime now)
                         .arg(m_build->build.lookback)
                         .arg(format::utcDateTime(m_build->builtAt), ageText)
                         .arg(m_build->build.shrinkage, 0, 'f', 2));
+    m_info->setToolTip(m_info->text());
     m_stale = age > kStaleAfter;
     m_warning->setText(tr("Stale: older than 7 days"));
     m_warning->setVisible(m_stale);
@@ -145,8 +169,13 @@ void CorrelationPanel::setRebuildProgress(int done, int total)
 
 void CorrelationPanel::showRebuildError(const QString& message)
 {
-    m_warning->setText(tr("Rebuild failed: %1").arg(message));
-    m_warning->show();
+    m_error->setText(message.isEmpty() ? QString() : tr("Rebuild failed: %1").arg(message));
+    m_errorRow->setVisible(!message.isEmpty());
+}
+
+QString CorrelationPanel::rebuildError() const
+{
+    return m_errorRow->isHidden() ? QString() : m_error->text();
 }
 
 } // namespace kelly::ui

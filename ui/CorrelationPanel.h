@@ -38,7 +38,11 @@ public:
 
     void setRebuildRunning(bool running);
     void setRebuildProgress(int done, int total);
+    // Issue 17: a failed rebuild's message wraps on its own line below the controls and
+    // stays until dismissed or replaced by the next rebuild's outcome; it never widens the
+    // window. An empty message clears it (a rebuild succeeded).
     void showRebuildError(const QString& message);
+    QString rebuildError() const;
 
     HeatmapWidget* heatmap() const { return m_heatmap; }
     bool isStale() const { return m_stale; }
@@ -56,6 +60,8 @@ private:
     QComboBox* m_orderBox;
     QLabel* m_info;
     QLabel* m_warning;
+    QWidget* m_errorRow;
+    QLabel* m_error;
     QPushButton* m_rebuild;
     QProgressBar* m_progress;
     HeatmapWidget* m_heatmap;

@@ -1,5 +1,6 @@
 #include "DecisionsModel.h"
 
+#include "BotModes.h"
 #include "CorrelationNote.h"
 #include "Format.h"
 #include "Palette.h"
@@ -16,7 +17,7 @@ QString fromTo(const std::optional<double>& before, const std::optional<double>&
 
 QString timeText(UtcTime time)
 {
-    return format::utcDateTime(time);
+    return format::eventTime(time);
 }
 
 // Sorts by time, then by id: rows written within one second keep their write order, so
@@ -108,8 +109,9 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
             return fromTo(r.leverageBefore, r.leverageAfter, format::leverage);
         case Fallback:
             return r.fallbackReason ? QString::fromStdString(*r.fallbackReason) : QString();
-        case Origin:
-            return d.origin;
+        case Origin: // issue 17: which bot, and whether its environment chose the mode
+            return d.modeLockedByEnv ? tr("%1 (mode set by its environment)").arg(botName(d))
+                                     : botName(d);
         case Correlation:
             return correlationLogCell(r);
         }
@@ -206,7 +208,7 @@ QVariant AuditModel::data(const QModelIndex& index, int role) const
         case Key:
             return e.key;
         case OldValue:
-            return e.oldValue ? *e.oldValue : tr("(default)");
+            return e.oldValue ? *e.oldValue : tr("(unset)"); // as `kellyctl audit` says
         case NewValue:
             return e.newValue;
         case Origin:

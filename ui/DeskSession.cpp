@@ -11,6 +11,7 @@ DeskSession::DeskSession(store::Store& store, const Clock& clock, store::Environ
       m_state(std::make_shared<DeskState>())
 {
     m_state->now = clock.now();
+    m_dataAsOf = m_state->now;
     connect(&m_pollTimer, &QTimer::timeout, this, &DeskSession::poll);
     connect(&m_tickTimer, &QTimer::timeout, this, &DeskSession::tick);
 }
@@ -29,7 +30,10 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
         m_loader->moveToThread(&m_loaderThread);
         connect(&m_loaderThread, &QThread::finished, m_loader, &QObject::deleteLater);
         connect(m_loader, &DeskStateLoader::loaded, this, &DeskSession::onLoaded);
-        connect(m_loader, &DeskStateLoader::unchanged, this, [this] { --m_requestsInFlight; });
+        connect(m_loader, &DeskStateLoader::unchanged, this, [this] {
+            --m_requestsInFlight;
+            readSucceeded();
+        });
         connect(m_loader, &DeskStateLoader::failed, this, [this](quint64, const QString& error) {
             --m_requestsInFlight;
             reportError(error);
@@ -89,14 +93,23 @@ void DeskSession::onLoaded(quint64 id, std::shared_ptr<DeskState> state)
         m_forceNextLoad = true;
         return;
     }
-    m_lastError.clear();
     adopt(std::move(state));
 }
 
 void DeskSession::adopt(std::shared_ptr<DeskState> state)
 {
     m_state = std::move(state);
+    readSucceeded();
     Q_EMIT stateChanged();
+}
+
+void DeskSession::readSucceeded()
+{
+    m_dataAsOf = m_clock.now();
+    if (!m_lastError.isEmpty()) {
+        m_lastError.clear();
+        Q_EMIT storeRecovered();
+    }
 }
 
 void DeskSession::reportError(const QString& error)
@@ -121,9 +134,12 @@ bool DeskSession::showWrite(QString* error)
     return true;
 }
 
-bool DeskSession::setMode(SizingMode mode, QString* error)
+bool DeskSession::setMode(SizingMode mode, QString* error, const std::optional<QString>& detail)
 {
-    return writeSetting(store::SettingKey::Mode, QString::fromLatin1(sizingModeName(mode)), error);
+    if (!m_store.writeSetting(store::SettingKey::Mode, QString::fromLatin1(sizingModeName(mode)),
+                              store::SettingOrigin::Dashboard, m_clock.now(), error, detail))
+        return false;
+    return showWrite(error);
 }
 
 bool DeskSession::halt(QString* error)
@@ -141,16 +157,14 @@ bool DeskSession::halt(QString* error)
     return showWrite(error);
 }
 
-bool DeskSession::resume(SizingMode* modeInForce, QString* error)
+bool DeskSession::resume(SizingMode* storedMode, QString* error)
 {
     bool wasHalted = false;
     SizingMode resumed = SizingMode::Enhanced;
-    store::EffectiveSettings settings;
     if (!m_store.resumeFromHalt(store::SettingOrigin::Dashboard, m_clock.now(), &wasHalted,
-                                &resumed, error) ||
-        !m_store.effectiveSettings(m_environment, &settings, error))
+                                &resumed, error))
         return false;
-    *modeInForce = settings.mode; // an environment lock may override the resumed mode
+    *storedMode = resumed;
     return showWrite(error);
 }
 

@@ -39,6 +39,8 @@ public:
     bool reload(QString* error);
 
     const DeskState& state() const { return *m_state; }
+    // When the store was last read successfully (issue 17: a stale book says so).
+    UtcTime dataAsOf() const { return m_dataAsOf; }
     std::shared_ptr<const DeskState> stateHandle() const { return m_state; }
     store::Store& store() { return m_store; }
     const Clock& clock() const { return m_clock; }
@@ -46,14 +48,19 @@ public:
 
     // Each write below is shown by a reload that starts at once; once started, that
     // reload runs on the worker and stateChanged follows shortly after the call returns.
-    bool setMode(SizingMode mode, QString* error);
+    // Writes the STORE's mode (issue 17): what every bot without USE_ENHANCED_KELLY_SIZING
+    // follows, so it is allowed even when this window's environment locks its own mode.
+    // `detail` goes to the audit row ("undo").
+    bool setMode(SizingMode mode, QString* error,
+                 const std::optional<QString>& detail = std::nullopt);
     // Issue 6: halting works even when the environment locks the mode (safety wins);
-    // resume goes back to the mode in force before the halt and says which mode is in
-    // force now. Both audited `dashboard`. Issue 12: once started, the halt is written on
-    // the worker (true means requested) and keeps trying while a bot holds the store's lock:
-    // haltWaiting says so, haltFailed if it cannot land; the GUI thread never waits.
+    // resume goes back to the mode in force before the halt and says which mode the store
+    // holds now (issue 17: not this window's environment lock). Both audited `dashboard`.
+    // Issue 12: once started, the halt is written on the worker (true means requested) and
+    // keeps trying while a bot holds the store's lock: haltWaiting says so, haltFailed if it
+    // cannot land; the GUI thread never waits.
     bool halt(QString* error);
-    bool resume(SizingMode* modeInForce, QString* error);
+    bool resume(SizingMode* storedMode, QString* error);
     bool writeSetting(store::SettingKey key, const QString& value, QString* error);
     bool saveCorrelationBuild(const CorrelationBuild& build, QString* error);
 
@@ -70,6 +77,8 @@ Q_SIGNALS:
     // The clock moved but the store did not: only time-dependent figures changed.
     void ticked();
     void storeError(const QString& message);
+    // A read succeeded after a storeError (issue 17: the stale banner goes).
+    void storeRecovered();
     void dryRunsSized(std::shared_ptr<const kelly::ui::DryRuns> dryRuns);
     void haltWaiting();
     void haltFailed(const QString& message);
@@ -83,6 +92,7 @@ private:
     void onLoaded(quint64 id, std::shared_ptr<DeskState> state);
     void adopt(std::shared_ptr<DeskState> state);
     void reportError(const QString& error);
+    void readSucceeded();
 
     store::Store& m_store;
     const Clock& m_clock;
@@ -92,6 +102,7 @@ private:
     QTimer m_pollTimer;
     QTimer m_tickTimer;
     QString m_lastError;
+    UtcTime m_dataAsOf;
     QThread m_loaderThread;
     DeskStateLoader* m_loader = nullptr; // lives on m_loaderThread, deleted when it ends
     quint64 m_nextRequest = 0;

@@ -89,8 +89,13 @@ void ExposureChartPanel::setPositions(const std::vector<PositionExposure>& posit
         m_longs->append(longs);
         m_shorts->append(shorts);
     }
-    if (categories != m_lastCategories)
+    if (categories != m_lastCategories) {
         m_symbols->setCategories(categories);
+        // Issue 17: a bar is a share of its category's band; with one or two positions the
+        // band is the whole chart, so keep bars as thick as they would be among eight.
+        constexpr double kTypicalBars = 8.0;
+        m_series->setBarWidth(0.7 * std::min(1.0, categories.size() / kTypicalBars));
+    }
     const double axisMax = std::ceil(largest * 1.1 / 10.0) * 10.0;
     if (axisMax != m_axisMax) {
         m_values->setRange(0.0, axisMax);

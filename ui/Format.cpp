@@ -1,5 +1,6 @@
 #include "Format.h"
 
+#include <QDateTime>
 #include <QLocale>
 #include <cmath>
 
@@ -127,6 +128,28 @@ QString utcDateTime(UtcTime utc)
         .arg(static_cast<unsigned>(ymd.day()), 2, 10, QLatin1Char('0'))
         .arg(secondsOfDay / 3600, 2, 10, QLatin1Char('0'))
         .arg((secondsOfDay / 60) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString timeOfDay(UtcTime utc)
+{
+    const auto local = newyork::toLocal(utc).time_since_epoch();
+    const auto secondsOfDay = ((local.count() % 86400) + 86400) % 86400;
+    return QStringLiteral("%1:%2:%3 ET")
+        .arg(secondsOfDay / 3600, 2, 10, QLatin1Char('0'))
+        .arg((secondsOfDay / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(secondsOfDay % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString eventTime(UtcTime utc)
+{
+    const auto nyDays = std::chrono::floor<std::chrono::days>(newyork::toLocal(utc));
+    const std::chrono::year_month_day ymd(std::chrono::sys_days(nyDays.time_since_epoch()));
+    // Qt::LocalTime: this machine's zone, whatever New York's is.
+    const QDateTime local = QDateTime::fromSecsSinceEpoch(utc.time_since_epoch().count());
+    return QStringLiteral("%1-%2 %3 (%4 local)")
+        .arg(static_cast<unsigned>(ymd.month()), 2, 10, QLatin1Char('0'))
+        .arg(static_cast<unsigned>(ymd.day()), 2, 10, QLatin1Char('0'))
+        .arg(timeOfDay(utc), local.toString(QStringLiteral("HH:mm:ss")));
 }
 
 } // namespace kelly::ui::format

@@ -22,6 +22,11 @@ QString fraction(const std::optional<double>& value);    // "0.234"
 QString duration(std::chrono::seconds span);             // "2h 05m", "12m 30s"
 QString newYorkTime(UtcTime utc);                        // "16:00 ET"
 QString utcDateTime(UtcTime utc);                        // "2026-11-25 21:56 UTC"
-QString missing();                                       // the em dash
+QString timeOfDay(UtcTime utc);                          // "16:00:05 ET"
+// Issue 17: audit and log rows to the second, New York first (the market's clock), then
+// this machine's local time: "11-25 16:00:05 ET (22:00:05 local)". No year: the window
+// shows recent rows and `kellyctl audit` has the full ISO stamps.
+QString eventTime(UtcTime utc);
+QString missing(); // the em dash
 
 } // namespace kelly::ui::format

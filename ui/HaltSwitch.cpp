@@ -50,14 +50,15 @@ void HaltSwitch::trigger()
 {
     QString error;
     if (m_halted) {
-        SizingMode inForce = SizingMode::Enhanced;
-        if (!m_session.resume(&inForce, &error)) {
+        SizingMode stored = SizingMode::Enhanced;
+        if (!m_session.resume(&stored, &error)) {
             Q_EMIT failed(tr("Could not resume: %1").arg(error));
             return;
         }
-        setHalted(inForce == SizingMode::Halt);
-        Q_EMIT switched(
-            tr("Resumed: sizing is %1 again").arg(QString::fromLatin1(sizingModeName(inForce))));
+        setHalted(stored == SizingMode::Halt);
+        // Issue 17: the store's mode, which the bots follow, not this window's lock.
+        Q_EMIT switched(tr("Resumed: the store's sizing mode is %1 again")
+                            .arg(QString::fromLatin1(sizingModeName(stored))));
         return;
     }
     if (!m_session.halt(&error)) {

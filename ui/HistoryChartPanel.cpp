@@ -41,7 +41,7 @@ HistoryChartPanel::HistoryChartPanel(QWidget* parent)
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setObjectName(QStringLiteral("historyChart"));
-    m_view->setMinimumHeight(260);
+    m_view->setMinimumHeight(200); // issue 17: the window must fit 1024x640 with its legend
     m_placeholder =
         new QLabel(tr("No portfolio snapshots yet: the history appears once the bot records them "
                       "(kellyctl snapshot)."),

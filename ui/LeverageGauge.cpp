@@ -16,6 +16,8 @@ LeverageGauge::LeverageGauge(QWidget* parent) : QWidget(parent)
 void LeverageGauge::setReport(const ExposureReport& report)
 {
     m_leverage = report.leverage.value_or(0.0);
+    m_noEquity = !report.leverage; // issue 17: an empty gauge must not read as "safe"
+
     m_intradayLimit = report.intradayLimit;
     m_overnightLimit = report.overnightLimit;
     m_state = palette::bookState(report);
@@ -48,7 +50,14 @@ void LeverageGauge::paintEvent(QPaintEvent*)
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(0, 0, 0, 20));
     painter.drawRoundedRect(track, 4, 4);
-    if (std::isfinite(m_leverage) && m_leverage > 0.0) {
+    if (m_noEquity) {
+        painter.setBrush(palette::forState(LimitState::Over));
+        painter.setOpacity(0.25);
+        painter.drawRoundedRect(track, 4, 4);
+        painter.setOpacity(1.0);
+        painter.setPen(palette::forState(LimitState::Over).darker(130));
+        painter.drawText(track, Qt::AlignCenter, tr("no equity: nothing can be sized"));
+    } else if (std::isfinite(m_leverage) && m_leverage > 0.0) {
         QRectF fill = track;
         fill.setRight(xOf(m_leverage));
         painter.setBrush(m_state == LimitState::Ok ? palette::neutralBar()

@@ -23,6 +23,7 @@ protected:
 
 private:
     double m_leverage = 0.0;
+    bool m_noEquity = false;
     double m_intradayLimit = 4.0;
     double m_overnightLimit = 2.0;
     LimitState m_state = LimitState::Ok;

@@ -46,8 +46,7 @@ LeveragePanel::LeveragePanel(QWidget* parent) : QWidget(parent), m_gauge(new Lev
         addFigure(2, 2, tr("Financing per night"), QStringLiteral("financingPerNightFigure"));
     m_financingTonight =
         addFigure(2, 3, tr("Financing tonight"), QStringLiteral("financingTonightFigure"));
-    m_financingPerNight->setToolTip(
-        tr("Borrowed x annual rate / 360 (brokers' day count, SPEC 6)"));
+    m_financingPerNight->setToolTip(tr("Borrowed x annual rate / 360 (brokers' day count)"));
     figures->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     layout->addWidget(figures);
 }

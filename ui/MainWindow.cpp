@@ -4,6 +4,7 @@
 #include "AlertCenter.h"
 #include "AuditPanel.h"
 #include "BookPanel.h"
+#include "BotModes.h"
 #include "BrokerSyncTimer.h"
 #include "Clock.h"
 #include "CorrelationPanel.h"
@@ -26,11 +27,13 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
 #include <QSystemTrayIcon>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
@@ -62,6 +65,7 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     setWindowTitle(tr("KellyDesk"));
     setObjectName(QStringLiteral("kellyDeskMainWindow"));
     resize(1440, 900);
+    fitToScreen();
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -69,12 +73,26 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_header = new AccountHeader(central);
     m_haltBanner = new HaltBanner(central);
     m_banner = new AlertBanner(central);
+    m_staleBanner = new QLabel(central);
+    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
+    m_staleBanner->setWordWrap(true);
+    m_staleBanner->setStyleSheet(QStringLiteral(
+        "#staleBanner { background: #fde8e8; border: 1px solid #a91f1f; border-radius: 4px;"
+        " color: #7f1515; font-weight: 600; padding: 5px 10px; }"));
+    m_staleBanner->hide();
+    m_staleVeil = new QWidget(central);
+    m_staleVeil->setObjectName(QStringLiteral("staleVeil"));
+    m_staleVeil->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_staleVeil->setAttribute(Qt::WA_StyledBackground);
+    m_staleVeil->setStyleSheet(
+        QStringLiteral("#staleVeil { background: rgba(236, 236, 236, 170); }"));
+    m_staleVeil->hide();
     m_tabs = new QTabWidget(central);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->setDocumentMode(true);
+    m_tabs->installEventFilter(this);
     layout->addWidget(m_header);
     layout->addWidget(m_haltBanner);
-    layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
@@ -83,9 +101,10 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_exposureChart = new ExposureChartPanel(bookSplit);
     bookSplit->addWidget(m_book);
     bookSplit->addWidget(m_exposureChart);
-    bookSplit->setStretchFactor(0, 3);
+    // Issue 17: the table keeps room for every column at 1024 px; the chart takes less.
+    bookSplit->setStretchFactor(0, 5);
     bookSplit->setStretchFactor(1, 2);
-    bookSplit->setSizes({900, 520});
+    bookSplit->setSizes({1000, 400});
     m_leverage = new LeveragePanel(m_tabs);
     m_history = new HistoryChartPanel(m_leverage);
     m_leverage->addBelow(m_history);
@@ -126,8 +145,8 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
 
     connect(&session, &DeskSession::stateChanged, this, &MainWindow::onStateChanged);
     connect(&session, &DeskSession::ticked, this, &MainWindow::onTick);
-    connect(&session, &DeskSession::storeError, this,
-            [this](const QString& error) { showMessage(tr("Store error: %1").arg(error)); });
+    connect(&session, &DeskSession::storeError, this, &MainWindow::setStale);
+    connect(&session, &DeskSession::storeRecovered, this, [this] { setStale(QString()); });
     connect(m_modeSwitch, &ModeSwitch::switched, this, &MainWindow::showMessage);
     connect(m_modeSwitch, &ModeSwitch::failed, this, &MainWindow::showMessage);
     connect(m_haltSwitch, &HaltSwitch::switched, this, &MainWindow::showMessage);
@@ -140,14 +159,20 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
             [this](const CorrelationBuild& build) {
                 m_correlation->setRebuildRunning(false);
                 QString error;
-                if (!m_session.saveCorrelationBuild(build, &error))
+                if (!m_session.saveCorrelationBuild(build, &error)) {
                     m_correlation->showRebuildError(error);
-                else
-                    showMessage(tr("Correlation rebuilt: %1 symbols").arg(build.symbols.size()));
+                    showMessage(tr("Correlation rebuild failed (Correlation tab)"));
+                    return;
+                }
+                m_correlation->showRebuildError(QString());
+                QSettings().setValue(QString::fromLatin1(kPricesFolderKey), m_rebuildFolder);
+                showMessage(tr("Correlation rebuilt: %1 symbols").arg(build.symbols.size()));
             });
     connect(m_rebuilder, &CorrelationRebuilder::failed, this, [this](const QString& error) {
         m_correlation->setRebuildRunning(false);
         m_correlation->showRebuildError(error);
+        // Replaces a "Correlation rebuilt" still showing from an earlier run.
+        showMessage(tr("Correlation rebuild failed (Correlation tab)"));
     });
     onStateChanged();
 }
@@ -160,6 +185,23 @@ void MainWindow::buildActions()
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    // Issue 17: Halt first, at a place nothing else can move.
+    bar->addAction(m_haltSwitch->action());
+    if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(m_haltSwitch->action()))) {
+        button->setObjectName(QStringLiteral("haltButton"));
+        QFont bold = button->font();
+        bold.setBold(true);
+        button->setFont(bold);
+        // Issue 6: the one loud control. Solid red to halt; outlined red while halted, where
+        // the same button resumes and the red banner carries the alarm.
+        button->setStyleSheet(QStringLiteral(
+            "QToolButton#haltButton { border: 1px solid #8e1c1c; border-radius: 4px;"
+            " padding: 3px 16px; background: #c62828; color: white; }"
+            "QToolButton#haltButton:hover { background: #a91f1f; }"
+            "QToolButton#haltButton[halted=\"true\"] { background: white; color: #a91f1f; }"));
+        button->setFixedWidth(button->fontMetrics().horizontalAdvance(tr("Resume")) + 40);
+    }
+    bar->addSeparator();
     auto* modeCaption = new QLabel(tr("  Sizing mode: "), bar);
     bar->addWidget(modeCaption);
     bar->addAction(m_modeSwitch->toggleAction());
@@ -178,25 +220,28 @@ void MainWindow::buildActions()
             " color: #7a4500; }"
             "QToolButton#modeSwitchButton:disabled { border-color: #9aa0a6; background: #eeeeee;"
             " color: #6b7280; }"));
-        button->setMinimumWidth(
-            button->fontMetrics().horizontalAdvance(tr("Legacy sizing (rolled back)")) + 32);
+        // Issue 17: a fixed width, so a flip never moves what follows.
+        int widest = 0;
+        for (const SizingMode mode : {SizingMode::Enhanced, SizingMode::Legacy, SizingMode::Halt})
+            widest = std::max(
+                widest, button->fontMetrics().horizontalAdvance(ModeSwitch::modeTitle(mode, 10.0)));
+        button->setFixedWidth(widest + 32);
     }
     bar->addAction(m_modeSwitch->undoAction());
-    bar->addAction(m_haltSwitch->action());
-    if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(m_haltSwitch->action()))) {
-        button->setObjectName(QStringLiteral("haltButton"));
-        QFont bold = button->font();
-        bold.setBold(true);
-        button->setFont(bold);
-        // Issue 6: the one loud control. Solid red to halt; outlined red while halted, where
-        // the same button resumes and the red banner carries the alarm.
-        button->setStyleSheet(QStringLiteral(
-            "QToolButton#haltButton { border: 1px solid #8e1c1c; border-radius: 4px;"
-            " padding: 3px 16px; background: #c62828; color: white; }"
-            "QToolButton#haltButton:hover { background: #a91f1f; }"
-            "QToolButton#haltButton[halted=\"true\"] { background: white; color: #a91f1f; }"));
-        button->setMinimumWidth(button->fontMetrics().horizontalAdvance(tr("Resume")) + 40);
-    }
+    // What the bots did and this window's own lock (issue 17), beside the switch it explains.
+    m_modeNote = new QLabel(bar);
+    m_modeNote->setObjectName(QStringLiteral("modeNote"));
+    m_modeNote->setContentsMargins(10, 0, 10, 0);
+    m_modeNote->setWordWrap(true); // two short lines rather than a toolbar overflow at 1024 px
+    QFont small = m_modeNote->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_modeNote->setFont(small);
+    // Fixed, so neither the text nor its wrapping moves the actions after it.
+    m_modeNote->setFixedWidth(m_modeNote->fontMetrics().horizontalAdvance(
+                                  QStringLiteral("(USE_ENHANCED_KELLY_SIZING set)")) +
+                              24);
+    m_modeNote->setFixedHeight(m_modeNote->fontMetrics().lineSpacing() * 2 + 2);
+    bar->addWidget(m_modeNote);
     bar->addSeparator();
 
     auto* whatIf = new QAction(tr("What-if..."), this);
@@ -249,9 +294,22 @@ void MainWindow::onStateChanged()
         m_heldSymbols = std::move(held);
     }
     m_whatIf->setState(state);
-    const bool modeLocked = state->settings.lockedByEnv(store::SettingKey::Mode);
-    m_modeSwitch->setState(state->settings.mode, modeLocked,
-                           store::settingSpec(store::SettingKey::Mode).envVar);
+    const store::EffectiveSetting& mode = state->settings.entry(store::SettingKey::Mode);
+    ModeSwitch::View modeView;
+    modeView.storedMode =
+        parseSizingMode(mode.storedValue.toStdString()).value_or(SizingMode::Enhanced);
+    modeView.intradayLimit = state->settings.limits.intradayLeverage;
+    if (mode.lockedByEnv)
+        modeView.windowLock =
+            store::settingSpec(store::SettingKey::Mode).envVar + QLatin1Char('=') +
+            m_session.environment().value(store::settingSpec(store::SettingKey::Mode).envVar);
+    modeView.bots = latestBotModes(state->decisions);
+    m_modeSwitch->setState(std::move(modeView));
+    const bool botIgnores = !m_modeSwitch->ignoringWarnings().isEmpty();
+    m_modeNote->setText(m_modeSwitch->noteText());
+    m_modeNote->setToolTip(m_modeSwitch->toggleAction()->toolTip());
+    m_modeNote->setStyleSheet(botIgnores ? QStringLiteral("color: #9a4a00;")
+                                         : QStringLiteral("color: #5f6b7a;"));
     m_haltSwitch->setHalted(state->settings.halted());
     if (QWidget* button = findChild<QWidget*>(QStringLiteral("haltButton"));
         button && button->property("halted").toBool() != state->settings.halted()) {
@@ -275,6 +333,7 @@ void MainWindow::onTick()
     m_header->setReport(state.exposure, state.risk);
     m_leverage->setReport(state.exposure);
     m_alerts->evaluate(state.exposure);
+    placeOverlays();
     m_updatedLabel->setText(
         tr("Now %1  |  %2").arg(format::newYorkTime(state.now), format::utcDateTime(state.now)));
 }
@@ -316,15 +375,20 @@ void MainWindow::openSettings()
         showMessage(tr("Settings saved"));
 }
 
+void MainWindow::setDefaultPricesFolder(const QString& folder)
+{
+    m_defaultPricesFolder = folder;
+}
+
 void MainWindow::chooseRebuildFolder()
 {
-    QSettings settings;
+    // Issue 17: the last folder that built, else the bundled prices; a folder that failed
+    // is not remembered.
     const QString folder = QFileDialog::getExistingDirectory(
         this, tr("Folder of daily price files (.csv)"),
-        settings.value(QString::fromLatin1(kPricesFolderKey)).toString());
+        QSettings().value(QString::fromLatin1(kPricesFolderKey), m_defaultPricesFolder).toString());
     if (folder.isEmpty())
         return;
-    settings.setValue(QString::fromLatin1(kPricesFolderKey), folder);
     rebuildCorrelationFrom(folder);
 }
 
@@ -336,6 +400,7 @@ void MainWindow::rebuildCorrelationFrom(const QString& folder)
                              ? m_session.state().correlation->build.lookback
                              : CorrelationBuild{}.lookback;
     m_correlation->setRebuildRunning(true);
+    m_rebuildFolder = folder;
     m_rebuilder->start(folder, lookback);
 }
 
@@ -349,6 +414,7 @@ void MainWindow::restoreWindowState()
 {
     QSettings settings;
     restoreGeometry(settings.value(QString::fromLatin1(kGeometryKey)).toByteArray());
+    fitToScreen(); // a geometry saved on a bigger screen or at another scale
     restoreState(settings.value(QString::fromLatin1(kStateKey)).toByteArray());
     selectTab(settings.value(QString::fromLatin1(kTabKey), tabNames().first()).toString());
 }
@@ -359,6 +425,82 @@ void MainWindow::saveWindowState() const
     settings.setValue(QString::fromLatin1(kGeometryKey), saveGeometry());
     settings.setValue(QString::fromLatin1(kStateKey), saveState());
     settings.setValue(QString::fromLatin1(kTabKey), tabNames().value(m_tabs->currentIndex()));
+}
+
+void MainWindow::fitToScreen()
+{
+    const QScreen* where = screen();
+    if (!where)
+        return;
+    const QRect available = where->availableGeometry();
+    // Leave room for the frame the window manager adds around the client area.
+    const QSize frame = frameGeometry().size() - geometry().size();
+    const QSize fitted = size().boundedTo(available.size() - frame);
+    if (fitted != size())
+        resize(fitted);
+    QRect placed(pos(), fitted + frame);
+    if (!available.contains(placed)) {
+        placed.moveCenter(available.center());
+        move(placed.topLeft());
+    }
+}
+
+void MainWindow::placeOverlays()
+{
+    // Over the free right side of the tab bar row and, when the text needs it, a little
+    // over the page below: the page itself never moves.
+    const int tabsEnd = m_tabs->tabBar()->sizeHint().width() + 16;
+    const int width = std::max(m_tabs->width() - tabsEnd, m_tabs->width() / 2);
+    if (!m_staleVeil->isHidden()) {
+        m_staleVeil->setGeometry(m_header->geometry().united(m_tabs->geometry()));
+        m_staleVeil->raise();
+    }
+    int y = m_tabs->y() + 2;
+    for (QWidget* overlay :
+         {static_cast<QWidget*>(m_staleBanner), static_cast<QWidget*>(m_banner)}) {
+        if (overlay->isHidden())
+            continue;
+        const int height = overlay->hasHeightForWidth() ? overlay->heightForWidth(width)
+                                                        : overlay->sizeHint().height();
+        overlay->setGeometry(m_tabs->x() + m_tabs->width() - width, y, width, height);
+        overlay->raise();
+        y += height + 4;
+    }
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_tabs && (event->type() == QEvent::Resize || event->type() == QEvent::Move))
+        placeOverlays();
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::setStale(const QString& error)
+{
+    m_storeError = error;
+    const bool stale = !error.isEmpty();
+    // Faded under a translucent veil, not disabled: the trader can still scroll and switch
+    // tabs to read what was last known (the veil lets the mouse through).
+    m_staleVeil->setVisible(stale);
+    if (stale) {
+        m_staleBanner->setText(
+            tr("Data as of %1, store unreachable: %2. The figures below are frozen.")
+                .arg(format::timeOfDay(m_session.dataAsOf()), store::printable(error)));
+        m_staleBanner->show();
+    } else {
+        m_staleBanner->hide();
+    }
+    placeOverlays();
+}
+
+bool MainWindow::showsStaleData() const
+{
+    return !m_storeError.isEmpty();
+}
+
+QString MainWindow::staleBannerText() const
+{
+    return m_staleBanner->isHidden() ? QString() : m_staleBanner->text();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -61,9 +61,18 @@ public:
 
     void openSettings();
     void rebuildCorrelationFrom(const QString& folder);
+    // Where the rebuild's folder dialog opens when no rebuild has succeeded yet.
+    void setDefaultPricesFolder(const QString& folder);
+
+    // Issue 17: true while the last read of the store failed; the figures are then faded
+    // (the `staleVeil` widget) under a "data as of" banner until a read succeeds.
+    bool showsStaleData() const;
+    QString staleBannerText() const;
+    QLabel* modeNote() const { return m_modeNote; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void buildActions();
@@ -73,6 +82,13 @@ private:
     void showMessage(const QString& message);
     void saveWindowState() const;
     void showBrokerSync(); // issue 16: the status bar's last sync, or why it fails
+    // Issue 17: the first geometry fits the screen's available area (150% scaling on a
+    // 1600x1000 screen must not open 2160 px wide, off-screen).
+    void fitToScreen();
+    // Issue 17: the alert and stale-data banners float over the tab bar's free right side,
+    // so raising or clearing one never moves the page or the Halt button.
+    void placeOverlays();
+    void setStale(const QString& error);
 
     DeskSession& m_session;
     PositionsModel* m_positions;
@@ -99,6 +115,12 @@ private:
     QLabel* m_updatedLabel;
     BrokerSyncTimer* m_brokerSync;
     QLabel* m_brokerSyncLabel;
+    QLabel* m_modeNote;
+    QLabel* m_staleBanner;
+    QWidget* m_staleVeil; // fades the figures while the store cannot be read
+    QString m_storeError; // non-empty while the store cannot be read
+    QString m_defaultPricesFolder;
+    QString m_rebuildFolder;                // of the rebuild running or last run
     std::vector<std::string> m_heldSymbols; // what the heatmap marks as held
 };
 

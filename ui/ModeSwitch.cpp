@@ -1,6 +1,7 @@
 #include "ModeSwitch.h"
 
 #include "DeskSession.h"
+#include "Format.h"
 
 #include <QAction>
 
@@ -8,25 +9,33 @@ namespace kelly::ui {
 
 namespace {
 
-QString modeTitle(SizingMode mode)
-{
-    switch (mode) {
-    case SizingMode::Enhanced:
-        return QObject::tr("Enhanced: Kelly 50% @ 4x");
-    case SizingMode::Legacy:
-        return QObject::tr("Legacy sizing (rolled back)");
-    case SizingMode::Halt:
-        return QObject::tr("Halted (reduce-only)");
-    }
-    return QString();
-}
+const char* const kModeVariable = "USE_ENHANCED_KELLY_SIZING";
 
 SizingMode other(SizingMode mode)
 {
     return mode == SizingMode::Enhanced ? SizingMode::Legacy : SizingMode::Enhanced;
 }
 
+QString modeName(SizingMode mode)
+{
+    return QString::fromLatin1(sizingModeName(mode));
+}
+
 } // namespace
+
+QString ModeSwitch::modeTitle(SizingMode mode, double intradayLimit)
+{
+    switch (mode) {
+    case SizingMode::Enhanced:
+        // Issue 17: the real limit, not a hard-coded 4x (a cash account runs at 1x).
+        return tr("Enhanced: Kelly 50% @ %1x").arg(QString::number(intradayLimit, 'g', 3));
+    case SizingMode::Legacy:
+        return tr("Legacy sizing (rolled back)");
+    case SizingMode::Halt:
+        return tr("Halted (reduce-only)");
+    }
+    return QString();
+}
 
 ModeSwitch::ModeSwitch(DeskSession& session, QObject* parent)
     : QObject(parent), m_session(session), m_toggle(new QAction(this)), m_undo(new QAction(this))
@@ -37,7 +46,7 @@ ModeSwitch::ModeSwitch(DeskSession& session, QObject* parent)
     connect(m_toggle, &QAction::triggered, this, &ModeSwitch::flip);
 
     m_undo->setObjectName(QStringLiteral("modeUndoAction"));
-    m_undo->setText(tr("Undo switch"));
+    m_undo->setText(tr("Undo"));
     m_undo->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+Z")));
     m_undo->setEnabled(false);
     connect(m_undo, &QAction::triggered, this, &ModeSwitch::undo);
@@ -46,46 +55,91 @@ ModeSwitch::ModeSwitch(DeskSession& session, QObject* parent)
     connect(&m_undoTimer, &QTimer::timeout, this, [this] {
         m_undoTo.reset();
         m_undo->setEnabled(false);
-        m_undo->setText(tr("Undo switch"));
+        m_undo->setToolTip(QString());
     });
     applyLabels();
 }
 
-void ModeSwitch::setState(SizingMode mode, bool lockedByEnv, const QString& lockingVariable)
+void ModeSwitch::setState(View view)
 {
-    m_mode = mode;
-    m_locked = lockedByEnv;
-    m_lockingVariable = lockingVariable;
-    if (m_locked || mode == SizingMode::Halt) {
+    m_view = std::move(view);
+    if (m_view.storedMode == SizingMode::Halt) {
         m_undoTimer.stop();
         m_undoTo.reset();
         m_undo->setEnabled(false);
+        m_undo->setToolTip(QString());
     }
     applyLabels();
 }
 
+QStringList ModeSwitch::ignoringWarnings() const
+{
+    QStringList warnings;
+    for (const BotMode& bot : m_view.bots)
+        if (bot.lockedByEnv)
+            warnings << tr("bot %1 ignores the switch (%2 set): it sized %3 at %4")
+                            .arg(bot.bot, QString::fromLatin1(kModeVariable), modeName(bot.method),
+                                 format::timeOfDay(bot.decidedAt));
+    return warnings;
+}
+
+QString ModeSwitch::noteText() const
+{
+    // Two short lines at most (the toolbar's height never changes); the switch's tooltip
+    // has the details.
+    QStringList ignoring;
+    for (const BotMode& bot : m_view.bots)
+        if (bot.lockedByEnv)
+            ignoring << bot.bot;
+    if (ignoring.size() == 1)
+        return QStringLiteral("\u26a0 ") +
+               tr("bot %1 ignores the switch (%2 set)")
+                   .arg(ignoring.front(), QString::fromLatin1(kModeVariable));
+    if (!ignoring.empty())
+        return QStringLiteral("\u26a0 ") +
+               tr("bots %1 ignore the switch (%2 set)")
+                   .arg(ignoring.join(QStringLiteral(", ")), QString::fromLatin1(kModeVariable));
+    QStringList lines;
+    if (m_view.bots.empty()) {
+        lines << tr("No bot decision recorded yet");
+    } else {
+        QStringList done;
+        for (const BotMode& bot : m_view.bots)
+            done << tr("%1 %2").arg(bot.bot, modeName(bot.method));
+        lines << tr("Bots' last calls: %1").arg(done.join(QStringLiteral(", ")));
+    }
+    if (!m_view.windowLock.isEmpty())
+        lines << tr("This window: %1 (its what-if only)").arg(m_view.windowLock);
+    return lines.join(QLatin1Char('\n'));
+}
+
 void ModeSwitch::applyLabels()
 {
-    m_toggle->setText(modeTitle(m_mode));
+    const SizingMode mode = m_view.storedMode;
+    m_toggle->setText(modeTitle(mode, m_view.intradayLimit));
     // Checked = legacy: the toolbar button stays pressed while the rollback is in force.
-    m_toggle->setChecked(m_mode == SizingMode::Legacy);
+    m_toggle->setChecked(mode == SizingMode::Legacy);
     // Issue 6: while halted only Resume leaves the halt; a flip here would lift it silently.
-    const bool halted = m_mode == SizingMode::Halt;
-    m_toggle->setEnabled(!m_locked && !halted);
-    m_toggle->setToolTip(
-        halted     ? tr("Halted: new risk is refused. Resume first (the button beside this one), "
-                            "then switch enhanced/legacy")
-        : m_locked ? tr("Sizing mode is locked by the environment variable %1; unset it to switch "
-                        "from here")
-                         .arg(m_lockingVariable)
-                   : tr("Click to switch the bot to %1 sizing from its next call (%2)")
-                         .arg(QString::fromLatin1(sizingModeName(other(m_mode))),
-                              m_toggle->shortcut().toString(QKeySequence::NativeText)));
+    const bool halted = mode == SizingMode::Halt;
+    m_toggle->setEnabled(!halted);
+    QString tip = halted ? tr("Halted: new risk is refused. Resume first (the button beside this "
+                              "one), then switch enhanced/legacy")
+                         : tr("The store's sizing mode. Click to switch bots to %1 sizing from "
+                              "their next call (%2)")
+                               .arg(modeName(other(mode)),
+                                    m_toggle->shortcut().toString(QKeySequence::NativeText));
+    if (!m_view.windowLock.isEmpty())
+        tip += tr("\nThis window's environment sets %1: only its what-if follows that, the "
+                  "store and the bots do not.")
+                   .arg(m_view.windowLock);
+    for (const QString& warning : ignoringWarnings())
+        tip += QLatin1Char('\n') + warning;
+    m_toggle->setToolTip(tip);
 }
 
 void ModeSwitch::flip()
 {
-    const SizingMode from = m_mode;
+    const SizingMode from = m_view.storedMode;
     const SizingMode to = other(from);
     QString error;
     if (!m_session.setMode(to, &error)) {
@@ -93,14 +147,24 @@ void ModeSwitch::flip()
         Q_EMIT failed(tr("Could not switch sizing mode: %1").arg(error));
         return;
     }
-    m_mode = to;
+    m_view.storedMode = to;
     m_undoTo = from;
     m_undo->setEnabled(true);
-    m_undo->setText(tr("Undo: back to %1").arg(QString::fromLatin1(sizingModeName(from))));
+    // Issue 17: the text stays "Undo" (a longer one moved the buttons after it); the
+    // tooltip says where it goes.
+    m_undo->setToolTip(
+        tr("Undo the switch: back to %1 (%2, for %3 s)")
+            .arg(modeName(from), m_undo->shortcut().toString(QKeySequence::NativeText))
+            .arg(kUndoWindow.count()));
     m_undoTimer.start(kUndoWindow);
     applyLabels();
-    Q_EMIT switched(tr("Sizing switched to %1; the bot's next call uses it")
-                        .arg(QString::fromLatin1(sizingModeName(to))));
+    QString message = tr("Sizing switched to %1 in the store; bots without %2 use it from their "
+                         "next call")
+                          .arg(modeName(to), QString::fromLatin1(kModeVariable));
+    const QStringList warnings = ignoringWarnings();
+    if (!warnings.isEmpty())
+        message += QStringLiteral(". ") + warnings.join(QStringLiteral("; "));
+    Q_EMIT switched(message);
 }
 
 void ModeSwitch::undo()
@@ -111,16 +175,15 @@ void ModeSwitch::undo()
     m_undoTo.reset();
     m_undoTimer.stop();
     m_undo->setEnabled(false);
-    m_undo->setText(tr("Undo switch"));
+    m_undo->setToolTip(QString());
     QString error;
-    if (!m_session.setMode(to, &error)) {
+    if (!m_session.setMode(to, &error, QStringLiteral("undo"))) {
         Q_EMIT failed(tr("Could not undo the switch: %1").arg(error));
         return;
     }
-    m_mode = to;
+    m_view.storedMode = to;
     applyLabels();
-    Q_EMIT switched(
-        tr("Switch undone: sizing is %1 again").arg(QString::fromLatin1(sizingModeName(to))));
+    Q_EMIT switched(tr("Switch undone: the store's sizing mode is %1 again").arg(modeName(to)));
 }
 
 } // namespace kelly::ui

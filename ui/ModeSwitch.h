@@ -1,5 +1,6 @@
 #pragma once
 
+#include "BotModes.h"
 #include "sizing/Sizing.h"
 
 #include <QObject>
@@ -14,8 +15,12 @@ class DeskSession;
 
 // The rollback switch (SPEC 7, issue 5): one click flips enhanced <-> legacy through the
 // store with origin `dashboard`, so the bot's next `size` call already uses the new mode.
-// An Undo stays available for a few seconds; when the environment locks the mode the
-// switch is disabled and its tooltip names the variable.
+// An Undo stays available for a few seconds.
+// Issue 17: the switch shows and changes the STORE's mode, which every bot without
+// USE_ENHANCED_KELLY_SIZING in its environment follows, even when this window's own
+// environment locks the mode (that lock only decides this window's what-if; it is shown
+// separately). A bot whose environment locks its mode ignores the switch: its recorded
+// decisions say so and the switch warns by name.
 class ModeSwitch final : public QObject
 {
     Q_OBJECT
@@ -27,8 +32,21 @@ public:
     QAction* toggleAction() const { return m_toggle; }
     QAction* undoAction() const { return m_undo; }
 
-    // Called on every refresh with what the store and the environment say now.
-    void setState(SizingMode mode, bool lockedByEnv, const QString& lockingVariable);
+    struct View
+    {
+        SizingMode storedMode = SizingMode::Enhanced; // what the switch changes
+        double intradayLimit = 4.0;                   // L, for the title (SPEC 2)
+        QString windowLock;        // "USE_ENHANCED_KELLY_SIZING=false" when set here
+        std::vector<BotMode> bots; // newest decision of each bot
+    };
+    // Called on every refresh with what the store, the environment and the decisions say.
+    void setState(View view);
+
+    static QString modeTitle(SizingMode mode, double intradayLimit);
+    // One or two lines for beside the switch: what the bots did, this window's lock.
+    QString noteText() const;
+    // "bot cli@host ignores the switch (USE_ENHANCED_KELLY_SIZING set)", one per bot.
+    QStringList ignoringWarnings() const;
 
 Q_SIGNALS:
     void switched(const QString& message);
@@ -43,9 +61,7 @@ private:
     QAction* m_toggle;
     QAction* m_undo;
     QTimer m_undoTimer;
-    SizingMode m_mode = SizingMode::Enhanced;
-    bool m_locked = false;
-    QString m_lockingVariable;
+    View m_view;
     std::optional<SizingMode> m_undoTo;
 };
 

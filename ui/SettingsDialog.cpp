@@ -5,9 +5,12 @@
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace kelly::ui {
@@ -17,48 +20,85 @@ SettingsDialog::SettingsDialog(DeskSession& session, QWidget* parent)
 {
     setWindowTitle(tr("KellyDesk settings"));
     setObjectName(QStringLiteral("settingsDialog"));
-    auto* form = new QFormLayout;
+    // Issue 17: each setting in a trader's words with its unit, meaning and allowed values;
+    // the store key stays visible (it is what `kellyctl get/set` takes). The form scrolls
+    // instead of squashing a field when an error needs room.
+    auto* content = new QWidget(this);
+    auto* form = new QFormLayout(content);
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    form->setVerticalSpacing(12);
+    const QString muted = QStringLiteral("color: %1;").arg(palette::muted().name());
     const store::EffectiveSettings& settings = session.state().settings;
     for (const store::SettingSpec& spec : store::settingRegistry()) {
         if (spec.key == store::SettingKey::Mode)
             continue;
-        auto* edit = new QLineEdit(this);
+        auto* edit = new QLineEdit(content);
         edit->setObjectName(QStringLiteral("setting_") + spec.name);
-        edit->setMinimumWidth(360);
+        edit->setMinimumWidth(spec.key == store::SettingKey::CryptoList ? 360 : 140);
+        edit->setMinimumHeight(edit->sizeHint().height());
         edit->setToolTip(spec.description);
-        const store::EffectiveSetting* entry = nullptr;
-        for (const store::EffectiveSetting& e : settings.entries)
-            if (e.key == spec.key)
-                entry = &e;
-        const QString value = entry ? entry->storedValue : spec.defaultValue;
-        edit->setText(value);
-        m_initial.insert(spec.key, value);
-        auto* error = new QLabel(this);
+        edit->setPlaceholderText(spec.defaultValue.isEmpty() ? tr("empty = off") : QString());
+        const store::EffectiveSetting& entry = settings.entry(spec.key);
+        edit->setText(entry.storedValue);
+        m_initial.insert(spec.key, entry.storedValue);
+        auto* unit = new QLabel(spec.unit, content);
+        unit->setStyleSheet(muted);
+        auto* help = new QLabel(content);
+        help->setObjectName(QStringLiteral("settingHelp_") + spec.name);
+        help->setWordWrap(true);
+        help->setStyleSheet(muted);
+        QString helpText = spec.description;
+        if (!spec.allowed.isEmpty())
+            helpText += QStringLiteral(". ") + tr("Allowed: %1.").arg(spec.allowed);
+        if (!spec.defaultValue.isEmpty() && spec.key != store::SettingKey::CryptoList)
+            helpText += QLatin1Char(' ') + tr("Default %1.").arg(spec.defaultValue);
+        help->setText(helpText.left(1).toUpper() + helpText.mid(1));
+        auto* error = new QLabel(content);
+        error->setObjectName(QStringLiteral("settingError_") + spec.name);
         error->setStyleSheet(QStringLiteral("color: %1;").arg(palette::over().name()));
         error->setWordWrap(true);
+        error->setTextInteractionFlags(Qt::TextSelectableByMouse);
         error->hide();
-        if (entry && entry->lockedByEnv) {
-            edit->setText(entry->value);
+        if (entry.lockedByEnv) {
+            edit->setText(entry.value);
             edit->setReadOnly(true);
             edit->setEnabled(false);
-            error->setText(tr("Locked by the environment variable %1").arg(spec.envVar));
-            error->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+            error->setText(tr("Locked by the environment variable %1 of this window (the store "
+                              "holds %2)")
+                               .arg(spec.envVar, entry.storedValue));
+            error->setStyleSheet(muted);
             error->show();
         }
-        auto* field = new QWidget(this);
+        auto* field = new QWidget(content);
         auto* column = new QVBoxLayout(field);
         column->setContentsMargins(0, 0, 0, 0);
-        column->setSpacing(2);
-        column->addWidget(edit);
+        column->setSpacing(3);
+        auto* line = new QHBoxLayout;
+        line->addWidget(edit, 1);
+        line->addWidget(unit);
+        column->addLayout(line);
+        column->addWidget(help);
         column->addWidget(error);
-        auto* caption = new QLabel(spec.name, this);
+        auto* caption = new QLabel(
+            QStringLiteral("<b>%1</b><br><span style=\"%2\">%3</span>")
+                .arg(spec.caption.isEmpty() ? spec.name : spec.caption, muted, spec.name),
+            content);
         caption->setToolTip(spec.description);
         form->addRow(caption, field);
         m_fields.insert(spec.key, edit);
         m_errors.insert(spec.key, error);
     }
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    m_status->setObjectName(QStringLiteral("settingsStatus"));
     m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(palette::over().name()));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         if (apply())
@@ -71,9 +111,16 @@ SettingsDialog::SettingsDialog(DeskSession& session, QWidget* parent)
                              this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
-    layout->addLayout(form);
+    layout->addWidget(scroll, 1);
     layout->addWidget(m_status);
     layout->addWidget(buttons);
+
+    // As tall as the form, but never taller than the screen (1024x640 at 150%).
+    const QSize wanted(content->sizeHint().width() + 40, content->sizeHint().height() +
+                                                             intro->sizeHint().height() +
+                                                             buttons->sizeHint().height() + 60);
+    const QRect available = (parent ? parent->screen() : screen())->availableGeometry();
+    resize(wanted.boundedTo(available.size() * 0.9));
 }
 
 QString SettingsDialog::fieldError(store::SettingKey key) const
@@ -140,8 +187,14 @@ bool SettingsDialog::apply()
             wrote = true;
         }
         if (!wrote) {
-            m_status->setText(tr("Could not save %1: %2")
-                                  .arg(store::settingSpec(changes.cbegin().key()).name, error));
+            // The store's own refusal (a cross-field rule), in full, at the field and below.
+            const store::SettingKey key = changes.cbegin().key();
+            QLabel* label = m_errors.value(key);
+            label->setText(error);
+            label->show();
+            m_fields.value(key)->setStyleSheet(
+                QStringLiteral("QLineEdit { border: 2px solid %1; }").arg(palette::over().name()));
+            m_status->setText(tr("Could not save %1: %2").arg(store::settingSpec(key).name, error));
             return false;
         }
     }

@@ -86,7 +86,8 @@ SizingLogPanel::SizingLogPanel(DecisionsModel* model, QWidget* parent)
     filters->addWidget(m_methodFilter);
     filters->addWidget(m_fallbacksOnly);
     filters->addStretch(1);
-    auto* legend = new QLabel(tr("Rows in amber fell back to legacy (SPEC 2)."), this);
+    auto* legend =
+        new QLabel(tr("Rows in amber: enhanced sizing failed and fell back to legacy."), this);
     filters->addWidget(legend);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);

@@ -6,6 +6,8 @@
 #include "Palette.h"
 #include "risk/PortfolioRisk.h"
 
+#include <QAbstractItemView>
+#include <QApplication>
 #include <QCompleter>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -13,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QStringListModel>
 #include <QVBoxLayout>
@@ -52,10 +55,18 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
 {
     auto* formBox = new QGroupBox(tr("Order"), this);
     m_form = new QGridLayout(formBox);
-    m_form->setColumnMinimumWidth(1, 220);
+    m_form->setColumnMinimumWidth(1, 180); // issue 17: the window fits 1024 px
     m_symbol =
         addField(tr("Symbol"), QStringLiteral("whatIfSymbol"), tr("e.g. NVDA or BTC/USD"), 0);
-    m_price = addField(tr("Price (USD)"), QStringLiteral("whatIfPrice"), tr("last price"), 1);
+    m_price = addField(tr("Price (USD)"), QStringLiteral("whatIfPrice"),
+                       tr("empty: the last price when held"), 1);
+    m_priceSource = new QLabel(formBox);
+    m_priceSource->setObjectName(QStringLiteral("whatIfPriceSource"));
+    m_priceSource->setWordWrap(true);
+    m_priceSource->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+    // Under the price field, above its error: which price the sizing uses.
+    if (auto* below = qobject_cast<QVBoxLayout*>(m_form->itemAtPosition(3, 1)->layout()))
+        below->insertWidget(0, m_priceSource);
     m_mu = addField(tr("mu, daily (optional)"), QStringLiteral("whatIfMu"),
                     tr("from the metrics, else 0.005"), 2);
     m_sigma = addField(tr("sigma, daily (optional)"), QStringLiteral("whatIfSigma"),
@@ -64,11 +75,18 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     m_completer->setCaseSensitivity(Qt::CaseInsensitive);
     m_completer->setFilterMode(Qt::MatchContains);
     m_symbol->setCompleter(m_completer);
+    m_completer->popup()->installEventFilter(this);
     connect(m_symbol, &QLineEdit::editingFinished, this, &WhatIfPanel::prefillPrice);
     connect(&session, &DeskSession::dryRunsSized, this, &WhatIfPanel::showRefreshed);
     connect(m_completer, qOverload<const QString&>(&QCompleter::activated), this,
             &WhatIfPanel::prefillPrice);
-    connect(m_price, &QLineEdit::textEdited, this, [this] { m_priceAutoFilled = false; });
+    connect(m_price, &QLineEdit::textChanged, this, [this] {
+        if (m_fillingPrice)
+            return;
+        m_priceTyped = !m_price->text().trimmed().isEmpty();
+        m_priceFor = normalizeSymbol(m_symbol->text().toStdString());
+        m_priceSource->setText(m_priceTyped ? tr("typed") : QString());
+    });
     for (QLineEdit* field : {m_symbol, m_price, m_mu, m_sigma})
         connect(field, &QLineEdit::returnPressed, this, &WhatIfPanel::calculate);
 
@@ -163,8 +181,35 @@ QLineEdit* WhatIfPanel::addField(const QString& caption, const QString& objectNa
     m_errors.insert(field, error);
     m_form->addWidget(new QLabel(caption, this), row * 2, 0);
     m_form->addWidget(field, row * 2, 1);
-    m_form->addWidget(error, row * 2 + 1, 1);
+    auto* below = new QVBoxLayout;
+    below->setContentsMargins(0, 0, 0, 0);
+    below->setSpacing(2);
+    below->addWidget(error);
+    m_form->addLayout(below, row * 2 + 1, 1);
     return field;
+}
+
+bool WhatIfPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    // Issue 17: a click outside the completer's popup only closed it; the trader clicking
+    // into Price had to click twice. Close it and hand the click's focus on.
+    QWidget* popup = m_completer->popup();
+    if (watched == popup && event->type() == QEvent::MouseButtonPress) {
+        const auto* mouse = static_cast<QMouseEvent*>(event);
+        if (!popup->rect().contains(mouse->position().toPoint())) {
+            popup->hide();
+            QWidget* target = QApplication::widgetAt(mouse->globalPosition().toPoint());
+            if (auto* field = qobject_cast<QLineEdit*>(target); field && isAncestorOf(field)) {
+                field->setFocus(Qt::MouseFocusReason);
+                return true;
+            }
+            if (target == m_calculate) {
+                m_calculate->click();
+                return true;
+            }
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void WhatIfPanel::markField(QLineEdit* field, const QString& error)
@@ -194,7 +239,6 @@ void WhatIfPanel::focusForm()
 void WhatIfPanel::propose(const QString& symbol)
 {
     m_symbol->setText(symbol);
-    m_priceAutoFilled = true;
     prefillPrice();
     calculate();
 }
@@ -222,17 +266,22 @@ void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
         m_symbols->setStringList(list);
         m_knownSymbols = std::move(known);
     }
+    const double limit = m_state->settings.limits.intradayLeverage;
     if (m_modeShown != m_state->settings.mode ||
-        m_correlationShown != m_state->settings.correlationAware) {
+        m_correlationShown != m_state->settings.correlationAware || m_limitShown != limit) {
         m_modeShown = m_state->settings.mode;
         m_correlationShown = m_state->settings.correlationAware;
+        m_limitShown = limit;
         const QString bot = QString::fromLatin1(sizingModeName(m_state->settings.mode));
         const int columnInForce = m_state->settings.mode == SizingMode::Legacy ? LegacyColumn
                                   : m_state->settings.mode == SizingMode::Halt ? -1
                                   : m_state->settings.correlationAware         ? EnhancedColumn
                                                                        : PlainEnhancedColumn;
-        const QString titles[ColumnCount] = {tr("Enhanced, correlation-aware"),
-                                             tr("Enhanced, plain Kelly"), tr("Legacy")};
+        // Issue 17: the real intraday limit, not a hard-coded 4x.
+        const QString leverage = QString::number(limit, 'g', 3);
+        const QString titles[ColumnCount] = {tr("Correlation-aware Kelly @ %1x").arg(leverage),
+                                             tr("Plain Kelly 50% @ %1x").arg(leverage),
+                                             tr("Legacy")};
         for (int column = 0; column < ColumnCount; ++column) {
             const bool inForce = column == columnInForce;
             m_columnTitles[column]->setText(titles[column]);
@@ -262,13 +311,38 @@ void WhatIfPanel::showRefreshed(const std::shared_ptr<const DryRuns>& dryRuns)
 
 void WhatIfPanel::prefillPrice()
 {
-    if (!m_state || !m_priceAutoFilled)
-        return;
-    const std::string symbol = normalizeSymbol(m_symbol->text().toStdString());
-    if (const Position* held = m_state->account.account.find(symbol)) {
-        m_price->setText(QString::number(held->lastPriceUsd, 'f', held->lastPriceUsd < 1 ? 6 : 2));
-        markField(m_price, QString());
+    resolvePrice(normalizeSymbol(m_symbol->text().toStdString()), false);
+}
+
+bool WhatIfPanel::resolvePrice(const std::string& symbol, bool markMissing)
+{
+    const bool hasPrice = !m_price->text().trimmed().isEmpty();
+    if (hasPrice && m_priceTyped && m_priceFor.empty())
+        m_priceFor = symbol; // typed before any symbol: it is for this one
+    if (hasPrice && m_priceFor == symbol) {
+        m_priceSource->setText(m_priceTyped ? tr("typed") : m_priceSource->text());
+        return true;
     }
+    // A price typed (or filled in) for another symbol is stale: never size SPY at NVDA's.
+    const Position* held = m_state ? m_state->account.account.find(symbol) : nullptr;
+    const double last = held ? held->lastPriceUsd : 0.0;
+    m_fillingPrice = true;
+    m_price->setText(held ? QString::number(last, 'f', last < 1 ? 6 : 2) : QString());
+    m_fillingPrice = false;
+    m_priceFor = symbol;
+    m_priceTyped = false;
+    if (held) {
+        m_priceSource->setText(tr("last %1").arg(format::price(last)));
+        markField(m_price, QString());
+        return true;
+    }
+    m_priceSource->setText(QString());
+    if (markMissing)
+        markField(m_price, symbol.empty() ? tr("required")
+                                          : tr("required: %1 is not held, so there is no last "
+                                               "price to use")
+                                                .arg(QString::fromStdString(symbol)));
+    return false;
 }
 
 std::optional<double> WhatIfPanel::parseNumber(QLineEdit* field, bool optional, bool* ok)
@@ -305,9 +379,12 @@ bool WhatIfPanel::calculate()
                                 : tr("letters, digits and '.' only"));
         valid = false;
     }
+    // A symbol without a price to size at has its own message; do not overwrite it.
+    const bool priceResolved = !valid || resolvePrice(symbol, true);
     bool ok = true;
-    const std::optional<double> price = parseNumber(m_price, false, &ok);
-    valid = valid && ok;
+    const std::optional<double> price =
+        parseNumber(m_price, !priceResolved /* already marked */, &ok);
+    valid = valid && priceResolved && ok;
     if (ok && price && *price <= 0.0) {
         markField(m_price, tr("must be greater than 0"));
         valid = false;
@@ -320,7 +397,7 @@ bool WhatIfPanel::calculate()
         markField(m_sigma, tr("must be 0 or more"));
         valid = false;
     }
-    if (!valid) {
+    if (!valid || !price) {
         clearResults(tr("Fix the marked fields."));
         return false;
     }
@@ -416,20 +493,29 @@ void WhatIfPanel::showOutcome(int column, const SizingResult& r,
         const QString plus = signed_ && *v > 0.0 ? QStringLiteral("+") : QString();
         return plus + QString::number(*v * 100.0, 'f', 3) + QStringLiteral("%");
     };
+    // Legacy sizes from buying power alone (SPEC 3): say so rather than show a blank forecast.
     labels[Forecast]->setText(
-        r.muDaily || r.sigmaDaily
+        r.method == SizingMode::Legacy ? tr("not used by legacy")
+        : r.muDaily || r.sigmaDaily
             ? tr("%1 / %2 a day").arg(dailyPct(r.muDaily, true), dailyPct(r.sigmaDaily, false))
             : format::missing());
-    QString note;
+    QStringList notes;
     if (r.fallbackReason)
-        note =
-            tr("Enhanced failed (%1): legacy used").arg(QString::fromStdString(*r.fallbackReason));
-    else if (column == EnhancedColumn && r.correlationReason)
-        note = tr("Correlation not applied (%1): same as plain")
-                   .arg(QString::fromLatin1(correlationReasonName(*r.correlationReason)));
-    labels[Note]->setText(note);
+        notes << tr("Enhanced failed (%1): legacy used")
+                     .arg(QString::fromStdString(*r.fallbackReason));
+    // SPEC 2.5 sizes |mu|: a negative forecast still sizes a buy. Crypto is cash-only and
+    // cannot be shorted, so the trader must see that the size contradicts the forecast.
+    if (r.method == SizingMode::Enhanced && r.assetClass == AssetClass::Crypto && r.muDaily &&
+        *r.muDaily < 0.0 && r.qty > 0.0)
+        notes << tr("crypto is long-only: the forecast is negative, this buy goes against it");
+    if (r.binding == BindingLimit::NoEquity)
+        notes << tr("no equity: nothing can be sized");
+    if (column == EnhancedColumn && r.correlationReason && !r.fallbackReason)
+        notes << tr("Correlation not applied (%1): same as plain")
+                     .arg(QString::fromLatin1(correlationReasonName(*r.correlationReason)));
+    labels[Note]->setText(notes.join(QLatin1Char('\n')));
     labels[Note]->setStyleSheet(
-        r.fallbackReason ? QStringLiteral("color: %1;").arg(palette::near().name()) : QString());
+        notes.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(palette::near().name()));
 }
 
 void WhatIfPanel::showCorrelation(const SizingResult& enhanced)

@@ -75,6 +75,11 @@ public:
     QLineEdit* priceEdit() const { return m_price; }
     QLineEdit* muEdit() const { return m_mu; }
     QLineEdit* sigmaEdit() const { return m_sigma; }
+    // Which price the last sizing used: "last 600.12" or "typed" (issue 17).
+    QString priceSourceText() const;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     QLineEdit* addField(const QString& caption, const QString& objectName,
@@ -86,6 +91,10 @@ private:
                      const std::optional<double>& varAfterUsd);
     void showCorrelation(const SizingResult& enhanced);
     void prefillPrice();
+    // Issue 17: the price follows the symbol unless the trader typed it for that symbol.
+    // Puts the held symbol's last price in the field when it should and says which price is
+    // used; false (with the field marked when `markMissing`) when there is none to size at.
+    bool resolvePrice(const std::string& symbol, bool markMissing);
     // Sizes both columns now on the caller's connection (the trader asked), then shows them.
     bool sizeAndShow(const SizingRequest& request);
     bool show(const DryRuns& dryRuns);
@@ -107,11 +116,18 @@ private:
     QLabel* m_columnTitles[ColumnCount];
     QLabel* m_results[ColumnCount][RowCount];
     QLabel* m_correlation; // SPEC 11: what moved the correlation-aware size
-    bool m_priceAutoFilled = true;
+    QLabel* m_priceSource;
+    // The symbol the price in the field belongs to (a price typed before any symbol belongs
+    // to the next one entered), and whether the trader typed it or the form filled in that
+    // symbol's last price.
+    std::string m_priceFor;
+    bool m_priceTyped = false;
+    bool m_fillingPrice = false;                // our own setText, not the trader's
     std::optional<SizingRequest> m_lastRequest; // what the shown figures were sized from
     std::vector<std::string> m_knownSymbols;    // the completer's list, sorted
     std::optional<SizingMode> m_modeShown;      // the mode the column titles show
     std::optional<bool> m_correlationShown;     // and the correlation_aware setting
+    double m_limitShown = 0.0;                  // and the intraday limit
 };
 
 } // namespace kelly::ui

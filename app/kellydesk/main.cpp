@@ -164,6 +164,7 @@ int main(int argc, char* argv[])
         return 1;
     }
     kelly::ui::MainWindow window(session);
+    window.setDefaultPricesFolder(QStringLiteral(KELLYDESK_PRICES_DIR));
     const bool screenshot = parser.isSet(screenshotOption);
     if (!screenshot)
         window.restoreWindowState();

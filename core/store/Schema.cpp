@@ -223,6 +223,14 @@ const std::vector<QStringList>& migrationSteps()
             QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN qty_uncorrelated REAL"),
             QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN uncovered TEXT"),
         },
+        // 7 -> 8: issue 17, which machine sized and whether its environment locked the mode
+        // (SPEC 7: the dashboard says when a bot ignores the switch). Older rows: unknown
+        // host, not locked.
+        {
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN host TEXT"),
+            QStringLiteral("ALTER TABLE sizing_decisions"
+                           " ADD COLUMN mode_locked_by_env INTEGER NOT NULL DEFAULT 0"),
+        },
     };
     return steps;
 }
@@ -266,7 +274,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 7, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 8, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     int current = 0;

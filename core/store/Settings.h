@@ -48,6 +48,12 @@ struct SettingSpec
     QString defaultValue; // canonical text
     QString envVar;       // empty when the environment cannot override it
     QString description;  // one line for --help and the dashboard tooltip
+    // Issue 17, for the settings dialog: a trader's name for it, its unit, and the values
+    // allowed, in words. Validation itself is canonicalSettingValue (and the store's
+    // cross-field rules); these only describe it. Defaulted so an entry may omit them.
+    QString caption = {};
+    QString unit = {};
+    QString allowed = {};
 };
 
 // Every setting in display order.

@@ -1,6 +1,7 @@
 #include "SizingService.h"
 
 #include <QFile>
+#include <QSysInfo>
 
 namespace kelly::store {
 
@@ -168,6 +169,8 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
         SizingDecision decision;
         decision.decidedAt = now;
         decision.origin = call.origin;
+        decision.host = QSysInfo::machineHostName();
+        decision.modeLockedByEnv = outcome.modeLockedByEnv;
         decision.requestedMode = outcome.requestedMode;
         decision.muGiven = call.request.muDaily;
         decision.sigmaGiven = call.request.sigmaDaily;

@@ -87,7 +87,10 @@ struct SizingDecision
 {
     qint64 id = 0;
     UtcTime decidedAt;
-    QString origin;                                  // "cli" | "dashboard"
+    QString origin; // "cli" | "dashboard"
+    QString host;   // the machine that sized (empty for rows written before schema 5)
+    // The caller's environment set USE_ENHANCED_KELLY_SIZING: the switch did not apply.
+    bool modeLockedByEnv = false;
     SizingMode requestedMode = SizingMode::Enhanced; // the mode asked for; result.method ran
     std::optional<double> muGiven; // inputs as given (result.muDaily is what was used)
     std::optional<double> sigmaGiven;
@@ -143,8 +146,9 @@ public:
     // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
     // 4 = correlation builds packed (correlation_builds.layout); 5 = rows validated by
     // triggers, snapshot times canonical UTC, snapshots indexed by value (issue 12);
-    // 6 = broker_syncs (issue 16); 7 = SPEC 11's figures in sizing_decisions (issue 14).
-    static constexpr int kSchemaVersion = 7;
+    // 6 = broker_syncs (issue 16); 7 = SPEC 11's figures in sizing_decisions (issue 14);
+    // 8 = each decision's host and mode_locked_by_env (issue 17).
+    static constexpr int kSchemaVersion = 8;
 
     Store();
     ~Store();

@@ -241,9 +241,9 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
             " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
             " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
             " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
-            " base_fraction_uncorrelated, qty_uncorrelated, uncovered)"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         error);
     insert.addBindValue(isoUtc(d.decidedAt));
     insert.addBindValue(d.origin);
@@ -282,6 +282,8 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
     insert.addBindValue(optionalValue(r.baseFractionUncorrelated));
     insert.addBindValue(optionalValue(r.qtyUncorrelated));
     insert.addBindValue(joinSymbols(r.uncovered));
+    insert.addBindValue(d.host);
+    insert.addBindValue(d.modeLockedByEnv ? 1 : 0);
     if (!run(insert, error))
         return false;
     const qint64 newId = insert.lastInsertId().toLongLong();
@@ -313,7 +315,7 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
             " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
             " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
             " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
-            " base_fraction_uncorrelated, qty_uncorrelated, uncovered"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env"
             " FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
         error);
     query.addBindValue(limit > 0 ? limit : -1);
@@ -365,6 +367,8 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
         for (const QString& symbol :
              query.value(34).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts))
             r.uncovered.push_back(printable(symbol).toStdString());
+        d.host = printable(query.value(35).toString());
+        d.modeLockedByEnv = query.value(36).toInt() != 0;
         out->push_back(std::move(d));
     }
     return true;

@@ -90,7 +90,7 @@ private:
         return ok;
     }
     // A store as version 4 left it: no validation triggers, any text as a time, none of the
-    // later tables and columns (6: broker_syncs, 7: SPEC 11's decision figures).
+    // later tables and columns (6: broker_syncs, 7: SPEC 11's decision figures, 8: host and lock).
     bool downgradeToVersion4() const
     {
         QString drop;
@@ -98,10 +98,11 @@ private:
             for (const char* event : {"insert", "update"})
                 drop += QStringLiteral("DROP TRIGGER %1_valid_%2;\n")
                             .arg(QLatin1String(table), QLatin1String(event));
-        for (const char* column : {"correlation_aware", "correlation_reason", "book_cov",
-                                   "base_fraction_uncorrelated", "qty_uncorrelated", "uncovered"})
+        for (const char* column :
+             {"correlation_aware", "correlation_reason", "book_cov", "base_fraction_uncorrelated",
+              "qty_uncorrelated", "uncovered", "host", "mode_locked_by_env"})
             drop += QStringLiteral("ALTER TABLE sizing_decisions DROP COLUMN %1;\n")
-                        .arg(QLatin1String(column)); // version 7
+                        .arg(QLatin1String(column)); // versions 7 and 8
         return raw(drop + QStringLiteral("DROP TABLE broker_syncs;\n"
                                          "DROP INDEX snapshots_by_value;\n"
                                          "DROP INDEX sizing_decisions_by_time;\n"

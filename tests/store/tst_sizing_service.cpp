@@ -6,6 +6,7 @@
 #include "risk/Correlation.h"
 
 #include <QFile>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -143,6 +144,16 @@ void TestSizingService::environmentLocksTheMode()
              QStringLiteral("NVDA"), 150);
     QVERIFY(outcome.modeLockedByEnv);
     QCOMPARE(outcome.result.method, SizingMode::Legacy);
+    // Issue 17: the decision records that this caller's environment chose the mode, and
+    // where it ran, so the dashboard can name a bot that ignores the switch.
+    std::vector<SizingDecision> decisions;
+    QVERIFY(m_store.loadDecisions(&decisions, 1, &error));
+    QCOMPARE(decisions.size(), size_t(1));
+    QVERIFY(decisions.front().modeLockedByEnv);
+    QCOMPARE(decisions.front().host, QSysInfo::machineHostName());
+    QVERIFY(!size({}, QStringLiteral("NVDA"), 150).modeLockedByEnv);
+    QVERIFY(m_store.loadDecisions(&decisions, 1, &error));
+    QVERIFY(!decisions.front().modeLockedByEnv);
 
     // A cash account through the environment: L = 1, so NVDA's room is 60% of equity.
     const SizingOutcome cash =

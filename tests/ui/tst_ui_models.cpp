@@ -12,6 +12,7 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -196,7 +197,7 @@ void TestUiModels::decisionsAndAuditPassModelTester()
     QCOMPARE(auditModel.rowCount(), 2);
     QCOMPARE(first.row(), 1);
     QCOMPARE(auditModel.index(1, AuditModel::OldValue).data().toString(),
-             QStringLiteral("(default)"));
+             QStringLiteral("(unset)")); // issue 17: as `kellyctl audit` says
 }
 
 void TestUiModels::sizingLogFilters()
@@ -297,6 +298,15 @@ void TestUiModels::formats_data()
         << format::newYorkTime(fridayClose) << QStringLiteral("16:00 ET");
     QTest::newRow("utc") << format::utcDateTime(fridayClose)
                          << QStringLiteral("2026-11-27 21:00 UTC");
+    // Issue 17: audit and log rows to the second, New York first, then local time.
+    QTest::newRow("time of day") << format::timeOfDay(fridayClose + seconds(5))
+                                 << QStringLiteral("16:00:05 ET");
+    QTest::newRow("event time")
+        << format::eventTime(fridayClose + seconds(5))
+        << QStringLiteral("11-27 16:00:05 ET (%1 local)")
+               .arg(QDateTime::fromSecsSinceEpoch(
+                        (fridayClose + seconds(5)).time_since_epoch().count())
+                        .toString(QStringLiteral("HH:mm:ss")));
 }
 
 void TestUiModels::formats()

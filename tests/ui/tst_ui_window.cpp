@@ -209,17 +209,25 @@ void TestUiWindow::windowOnANeverReloadedSession()
 
 void TestUiWindow::switchLockedByEnvironment()
 {
+    // Issue 17: this window's variable locks only its own what-if; the switch still shows
+    // and writes the store's mode, which bots without the variable follow, and says so.
     Desk desk({{QStringLiteral("USE_ENHANCED_KELLY_SIZING"), QStringLiteral("true")}});
     desk.seedAccount(100'000, 400'000, {});
     desk.openWindow();
     auto* button = desk.window->findChild<QToolButton*>(QStringLiteral("modeSwitchButton"));
     QVERIFY(button);
-    QVERIFY(!button->isEnabled());
-    QVERIFY2(button->toolTip().contains(QStringLiteral("USE_ENHANCED_KELLY_SIZING")),
+    QVERIFY(button->isEnabled());
+    QVERIFY2(button->toolTip().contains(QStringLiteral("USE_ENHANCED_KELLY_SIZING=true")),
              qPrintable(button->toolTip()));
     const size_t auditBefore = desk.auditRows().size();
-    desk.window->modeSwitch()->toggleAction()->trigger(); // disabled: nothing happens
-    QCOMPARE(desk.auditRows().size(), auditBefore);
+    desk.window->modeSwitch()->toggleAction()->trigger();
+    QCOMPARE(desk.auditRows().size(), auditBefore + 1);
+    QCOMPARE(desk.storedMode(), QStringLiteral("legacy"));
+    // This window's own sizing stays locked by its environment.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        desk.session->state().settings.entry(store::SettingKey::Mode).storedValue,
+        QStringLiteral("legacy"), 1000);
+    QCOMPARE(desk.session->state().settings.mode, SizingMode::Enhanced);
 }
 
 void TestUiWindow::otherProcessWriteShowsWithinOneSecond()
