@@ -34,6 +34,7 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("status"), runStatus},
         {QStringLiteral("correlation build"), runCorrelationBuild},
         {QStringLiteral("correlation show"), runCorrelationShow},
+        {QStringLiteral("backtest"), runBacktest},
     };
     return table;
 }

@@ -62,7 +62,8 @@ int runSize(Session& session);
 int runStatus(Session& session);
 int runCorrelationBuild(Session& session);
 int runCorrelationShow(Session& session);
-int runResume(Session& session); // HaltCommands.cpp
+int runResume(Session& session);   // HaltCommands.cpp
+int runBacktest(Session& session); // BacktestCommands.cpp
 // Issue 6: runs the drawdown guard after an account or snapshot write; a trip is reported on
 // stderr (the write itself succeeded). Returns the exit code.
 int checkGuardAfterWrite(Session& session);

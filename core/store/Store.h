@@ -10,6 +10,7 @@
 // what failed. Inputs are validated by the caller's layer (kellyctl, the dashboard) and
 // again here, so nothing non-finite is ever written.
 
+#include "LabRunRecord.h"
 #include "Settings.h"
 #include "common/NewYorkTime.h"
 #include "risk/Analytics.h"
@@ -103,8 +104,8 @@ class Store
 public:
     // The schema this build writes. History: 1 = account, positions, snapshots, settings,
     // settings_audit; 2 = sizing_decisions and correlation builds; 3 = settings_audit.detail;
-    // 4 = correlation builds packed (correlation_builds.layout).
-    static constexpr int kSchemaVersion = 4;
+    // 4 = correlation builds packed (correlation_builds.layout); 5 = sizing-lab runs.
+    static constexpr int kSchemaVersion = 5;
 
     Store();
     ~Store();
@@ -183,6 +184,14 @@ public:
     // The stored metrics of one symbol from the latest build (sizing's SPEC 2.4 input).
     bool loadLatestMetrics(const QString& symbol, std::optional<VolatilityMetrics>* out,
                            QString* error) const;
+
+    // --- sizing-lab runs (SPEC 12, StoreLabRuns.cpp) -------------------------------------
+    // The run, its metrics and curves in one transaction; refuses a non-finite figure.
+    bool saveLabRun(const LabRunRecord& run, qint64* id, QString* error);
+    // Newest first, metrics without curves; `limit` <= 0 means all.
+    bool loadLabRuns(std::vector<LabRunRecord>* out, int limit, QString* error) const;
+    // One run with its curves; `out` stays empty when there is no run `id`.
+    bool loadLabRun(qint64 id, std::optional<LabRunRecord>* out, QString* error) const;
 
     // --- change detection ----------------------------------------------------------------
     bool changeStamp(ChangeStamp* out, QString* error) const;
