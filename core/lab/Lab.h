@@ -110,12 +110,27 @@ struct LabResult
     bool cancelled = false;      // runs are then incomplete and must not be shown as results
 };
 
+// The books of one method at one close, after the trades (for invariant checks and tools).
+struct CloseView
+{
+    Method method;
+    const std::string& date;
+    double equityBeforeCostsUsd; // E_t at the mark, which the overnight rule limits
+    double equityUsd;            // after costs, as the curve records it
+    double cashUsd;
+    const std::vector<double>& qty;        // signed, aligned with LabResult::symbols
+    const std::vector<double>& lastCloses; // the closes used for the mark
+    const std::vector<bool>& pricedToday;
+};
+
 // Cancellation and progress, for a worker thread. `progress` gets (dates done, dates total)
-// on the calling thread; `cancel` is read once per date.
+// on the calling thread; `cancel` is read once per date. `observeClose`, when set, sees every
+// close of every method.
 struct LabControl
 {
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(int, int)> progress;
+    std::function<void(const CloseView&)> observeClose;
 };
 
 // Validates the options (errors name the field: equity, lookback, cost_bps, from, to,

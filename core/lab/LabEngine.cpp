@@ -146,7 +146,14 @@ public:
         const double gross = grossOf(books.qty);
         books.run.curve.push_back(
             CurvePoint{date, equityAfter, gross, books.cashUsd, financing, costs});
+        if (m_observer)
+            observe(books, date, equity, equityAfter);
         return true;
+    }
+
+    void setObserver(const std::function<void(const CloseView&)>* observer)
+    {
+        m_observer = observer && *observer ? observer : nullptr;
     }
 
     // Financing owed at the next date: max(gross - E, 0) x rate / 360 per calendar night.
@@ -159,6 +166,19 @@ public:
     }
 
 private:
+    void observe(const Books& books, const std::string& date, double equity,
+                 double equityAfter) const
+    {
+        std::vector<double> closes;
+        std::vector<bool> priced;
+        for (const Track& track : m_tracks) {
+            closes.push_back(track.lastCloseUsd);
+            priced.push_back(track.priced);
+        }
+        (*m_observer)(CloseView{books.method, date, equity, equityAfter, books.cashUsd, books.qty,
+                                closes, priced});
+    }
+
     double markEquity(const Books& books) const
     {
         double equity = books.cashUsd;
@@ -241,6 +261,7 @@ private:
     const LabOptions& m_options;
     const std::vector<std::size_t>& m_decisionOrder;
     int m_startedSymbols;
+    const std::function<void(const CloseView&)>* m_observer = nullptr;
 };
 
 // Step 2 for one priced symbol: the forecast file's row for today, else the trailing one.
@@ -348,6 +369,7 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         }
         const std::vector<std::size_t> order = decisionOrder(tracks);
         Day today(tracks, settings, options, order, std::max(startedSymbols, 1));
+        today.setObserver(&control.observeClose);
         for (Books& b : books) {
             if (b.ruined)
                 continue;
