@@ -162,7 +162,7 @@ void TestStoreMigrations::version3BuildReadsBackAfterPacking()
 
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
-    QCOMPARE(store.schemaVersion(), 4);
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
     std::optional<StoredCorrelationBuild> loaded;
     QVERIFY2(store.loadLatestCorrelationBuild(&loaded, &error), qPrintable(error));
     QVERIFY(loaded);
