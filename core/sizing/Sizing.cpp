@@ -1,8 +1,10 @@
 #include "Sizing.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <span>
 
 namespace kelly {
 
@@ -142,22 +144,57 @@ struct Room
     double usd;
 };
 
-// Applies the rooms to qtyRaw: fills qty and binding. `ownLimit` names what binds when
-// none of the rooms does (kelly for enhanced, buying power for legacy).
-void applyRooms(SizingResult& r, double qtyRaw, std::initializer_list<Room> rooms,
-                BindingLimit ownLimit)
+struct Limited
 {
-    r.qtyRaw = qtyRaw;
+    double qty; // rounded (SPEC 2.8)
+    BindingLimit binding;
+};
+
+// Applies the rooms to qtyRaw. `ownLimit` names what binds when none of the rooms does
+// (kelly for enhanced, buying power for legacy).
+Limited limitByRooms(const SizingResult& r, double qtyRaw, std::span<const Room> rooms,
+                     BindingLimit ownLimit)
+{
     double qty = qtyRaw;
-    r.binding = ownLimit;
+    BindingLimit binding = ownLimit;
     for (const Room& room : rooms) {
         const double roomQty = std::max(room.usd, 0.0) / r.priceUsd;
         if (roomQty < qty) {
             qty = roomQty;
-            r.binding = room.limit;
+            binding = room.limit;
         }
     }
-    r.qty = roundDownQty(qty, r.assetClass);
+    return {roundDownQty(qty, r.assetClass), binding};
+}
+
+// Fills qtyRaw, qty and binding.
+void applyRooms(SizingResult& r, double qtyRaw, std::span<const Room> rooms, BindingLimit ownLimit)
+{
+    const Limited limited = limitByRooms(r, qtyRaw, rooms, ownLimit);
+    r.qtyRaw = qtyRaw;
+    r.qty = limited.qty;
+    r.binding = limited.binding;
+}
+
+// SPEC 2's fallback: the enhanced path failed for a reason other than bad input.
+Result<SizingResult> fallBackToLegacy(const std::string& symbol, const std::string& failure,
+                                      const SizingRequest& request, const SizingContext& context)
+{
+    if (context.log)
+        context.log->info(symbol + ": Enhanced sizing failed (" + failure +
+                          "), falling back to legacy");
+    Result<SizingResult> legacy = sizeLegacy(request, context);
+    if (legacy)
+        legacy.value().fallbackReason = failure;
+    return legacy;
+}
+
+// SPEC 11: whether the caller's correlation data is there at all.
+std::optional<CorrelationReason> correlationUnavailable(const SizingContext& context)
+{
+    if (!context.correlation)
+        return CorrelationReason::NoBuild;
+    return context.correlation->unavailable;
 }
 
 // SPEC 2.3 / 3.4, as the original code does it: the cap is a share of equity checked before
@@ -292,10 +329,10 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
         return r;
     }
     const double qtyBp = std::max(0.5 * buyingPower * r.riskMultiplier / request.priceUsd, 0.0);
-    applyRooms(r, qtyBp,
-               {{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, r.riskMultiplier)},
-                {BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}},
-               BindingLimit::BuyingPower);
+    const std::array<Room, 2> rooms{
+        Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, r.riskMultiplier)},
+        Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}};
+    applyRooms(r, qtyBp, rooms, BindingLimit::BuyingPower);
     fillExposure(r, book);
     logLegacy(r, context.log);
     return r;
@@ -314,6 +351,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     const bool crypto = book.assetClass == AssetClass::Crypto;
     const double assetLeverage = crypto ? 1.0 : context.limits.intradayLeverage; // L_s
     r.riskMultiplier = assetLeverage;
+    r.correlationReason = correlationUnavailable(context);
 
     if (book.equity <= 0.0) {
         r.binding = BindingLimit::NoEquity;
@@ -334,27 +372,30 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
 
     double mu = 0.0;
     double sigma = 0.0;
-    if (auto failure = deriveForecast(request, context, book.assetClass, mu, sigma)) {
-        if (context.log)
-            context.log->info(symbol + ": Enhanced sizing failed (" + *failure +
-                              "), falling back to legacy");
-        Result<SizingResult> legacy = sizeLegacy(request, context);
-        if (legacy)
-            legacy.value().fallbackReason = *failure;
-        return legacy;
-    }
+    if (auto failure = deriveForecast(request, context, book.assetClass, mu, sigma))
+        return fallBackToLegacy(symbol, *failure, request, context);
     r.muDaily = mu;
     r.sigmaDaily = sigma;
 
     const double fullKelly = sigma == 0.0 ? 0.0 : std::abs(mu) / (sigma * sigma);
     r.baseFraction = std::min(0.5 * fullKelly, 1.0);
+    // SPEC 11 replaces the base when its data is there; SPEC 2 is untouched otherwise.
+    if (!r.correlationReason)
+        if (auto failure =
+                applyBookCorrelation(r, context.account, *context.correlation, mu, sigma))
+            return fallBackToLegacy(symbol, *failure, request, context);
+    const std::array<Room, 3> rooms{
+        Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, assetLeverage)},
+        Room{BindingLimit::BuyingPower, context.account.buyingPowerUsd},
+        Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}};
+    const auto qtyRawFor = [&](double baseFraction) {
+        return baseFraction * assetLeverage * E / request.priceUsd;
+    };
     r.targetFraction = *r.baseFraction * assetLeverage;
-    const double qtyRaw = *r.targetFraction * E / request.priceUsd;
-    applyRooms(r, qtyRaw,
-               {{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, assetLeverage)},
-                {BindingLimit::BuyingPower, context.account.buyingPowerUsd},
-                {BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}},
-               BindingLimit::Kelly);
+    applyRooms(r, qtyRawFor(*r.baseFraction), rooms, BindingLimit::Kelly);
+    if (r.correlationAware)
+        r.qtyUncorrelated =
+            limitByRooms(r, qtyRawFor(*r.baseFractionUncorrelated), rooms, BindingLimit::Kelly).qty;
     fillExposure(r, book);
     logEnhanced(r, context.limits, context.log);
     return r;

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "Account.h"
+#include "CorrelationAware.h"
 #include "common/Result.h"
 #include "common/Symbols.h"
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kelly {
 
@@ -72,6 +74,8 @@ struct SizingContext
     double riskThreshold = 2.0;                 // SPEC 4, legacy only
     const VolatilityMetrics* metrics = nullptr; // stored metrics of the requested symbol
     SizingLogSink* log = nullptr;
+    // SPEC 11 data (CorrelationAware.h); nullptr reads as `no build`.
+    const BookCorrelation* correlation = nullptr;
 };
 
 // Every figure `kellyctl size --json` prints. Ratios of equity are absent (nullopt) when
@@ -95,6 +99,17 @@ struct SizingResult
     std::optional<double> leverageBefore;
     std::optional<double> leverageAfter;
     std::optional<std::string> fallbackReason;
+
+    // SPEC 11, filled by enhanced sizing. correlationAware: the term entered the Kelly step.
+    // correlationReason: why the data was not there (null when applied, and when it was
+    // there but no Kelly fraction was computed: no equity, symbol at cap, legacy, halt).
+    bool correlationAware = false;
+    std::optional<CorrelationReason> correlationReason;
+    std::optional<double> bookCov;                         // daily, per unit of equity
+    std::optional<double> baseFractionUncorrelated;        // SPEC 2.5's base
+    std::optional<double> qtyUncorrelated;                 // SPEC 2's qty for the same call
+    std::vector<std::string> uncovered;                    // held symbols read as rho = 0
+    std::vector<BookCovContribution> largestContributions; // by |share|, at most 3
 
     double addedValueUsd() const { return qty * priceUsd; }
 };

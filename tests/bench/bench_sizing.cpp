@@ -1,4 +1,7 @@
-// One enhanced and one legacy sizing call on a 50-position account (issue 2: < 1 us per call).
+// One enhanced and one legacy sizing call on a 50-position account (issue 2: < 1 us per call),
+// and the correlation-aware enhanced call of SPEC 11 on the same book (issue 14: < 2 us).
+#include "risk/Correlation.h"
+#include "risk/OrderCorrelation.h"
 #include "sizing/Sizing.h"
 
 #include <benchmark/benchmark.h>
@@ -38,8 +41,64 @@ void BM_LegacySizing50Positions(benchmark::State& state)
     sizeOnce(state, SizingMode::Legacy);
 }
 
+// SPEC 11 data for every held symbol: rho in [-0.9, 0.9], daily sigma 1-3%.
+BookCorrelation fiftyPositionCorrelation(const Account& account)
+{
+    BookCorrelation correlation;
+    for (size_t i = 0; i < account.positions.size(); ++i) {
+        correlation.rhoWithOrder.push_back(-0.9 + 1.8 * double(i % 19) / 18.0);
+        correlation.sigmaDaily.push_back(0.01 + 0.02 * double(i % 7) / 6.0);
+    }
+    return correlation;
+}
+
+// The sizer alone, as the lab calls it with its own BookCorrelation.
+void BM_CorrelationAwareSizing50Positions(benchmark::State& state)
+{
+    const Account account = fiftyPositionAccount();
+    const CryptoList crypto;
+    const BookCorrelation correlation = fiftyPositionCorrelation(account);
+    const SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr, &correlation};
+    const SizingRequest request{"SYM25", 47.5, 0.0004, 0.02};
+    for (auto _ : state) {
+        auto result = sizePosition(SizingMode::Enhanced, request, context);
+        if (!result.ok() || !result->correlationAware)
+            state.SkipWithError("the correlation term did not apply");
+        benchmark::DoNotOptimize(result);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+// As the store sizes: the BookCorrelation read from a build of the 50 held symbols plus
+// `range(0)` others, then the sizer.
+void BM_CorrelationAwareSizingFromBuild(benchmark::State& state)
+{
+    const Account account = fiftyPositionAccount();
+    const CryptoList crypto;
+    CorrelationBuild build;
+    for (const Position& p : account.positions)
+        build.symbols.push_back(p.symbol);
+    for (int64_t i = 0; i < state.range(0); ++i)
+        build.symbols.push_back("OTHER" + std::to_string(i));
+    const size_t n = build.symbols.size();
+    for (size_t i = 0; i < n * n; ++i)
+        build.correlation.emplace_back(i % (n + 1) == 0 ? 1.0 : 0.3);
+    build.metrics.assign(n, VolatilityMetrics{0.3, 0.2, 0.5, -0.02, -0.2, 250});
+    const SizingRequest request{"SYM25", 47.5, 0.0004, 0.02};
+    for (auto _ : state) {
+        const BookCorrelation correlation = bookCorrelationFromBuild(build, "SYM25", account);
+        const SizingContext context{account, RiskLimits{}, crypto,      2.0,
+                                    nullptr, nullptr,      &correlation};
+        auto result = sizePosition(SizingMode::Enhanced, request, context);
+        benchmark::DoNotOptimize(result);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
 } // namespace
 
 BENCHMARK(BM_EnhancedSizing50Positions);
 BENCHMARK(BM_LegacySizing50Positions);
+BENCHMARK(BM_CorrelationAwareSizing50Positions);
+BENCHMARK(BM_CorrelationAwareSizingFromBuild)->Arg(0)->Arg(450);
 BENCHMARK_MAIN();
