@@ -201,14 +201,6 @@ std::optional<lab::LabOptions> readOptions(const Invocation& in, QString* error)
             *error = fromStd(methods.error().describe());
             return std::nullopt;
         }
-        for (lab::Method method : *methods)
-            if (!lab::methodAvailable(method)) {
-                *error = QStringLiteral("methods: %1 is pending: it needs SPEC 11 "
-                                        "correlation-aware sizing in core/sizing (issue 14); "
-                                        "run enhanced, legacy or equal-weight")
-                             .arg(QString::fromLatin1(lab::methodName(method)));
-                return std::nullopt;
-            }
         options.methods = *methods;
     }
     if (in.has(QStringLiteral("forecast"))) {

@@ -223,7 +223,7 @@ const std::vector<CommandSpec>& commandTable()
           {QStringLiteral("equity"), QStringLiteral("X"),
            QStringLiteral("starting equity, USD > 0 (default 100000)")},
           {QStringLiteral("methods"), QStringLiteral("LIST"),
-           QStringLiteral("enhanced,legacy,equal-weight (default: all available)")},
+           QStringLiteral("enhanced,enhanced-corr,legacy,equal-weight (default: all)")},
           {QStringLiteral("forecast"), QStringLiteral("FILE"),
            QStringLiteral("CSV date,symbol,mu[,sigma] used instead of the trailing mean")},
           {QStringLiteral("lookback"), QStringLiteral("N"),
@@ -247,7 +247,7 @@ const std::vector<CommandSpec>& commandTable()
              "close, so intraday 4x never survives a night; financing per calendar night.\n"
              "Limits, cap, crypto list and financing rate come from the store's settings.\n"
              "Every run is recorded in the store: --list and --show ID read runs back.\n"
-             "enhanced-corr waits for SPEC 11 sizing (issue 14) and is refused until then.")},
+             "enhanced-corr adds SPEC 11 on the lab's rolling correlation of returns before t.")},
     };
     return table;
 }

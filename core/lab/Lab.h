@@ -20,8 +20,8 @@
 
 namespace kelly::lab {
 
-// SPEC 12 step 4. EnhancedCorr needs SPEC 11 sizing in core/sizing (issue 14); until it
-// lands, runLab refuses it by name rather than approximating it.
+// SPEC 12 step 4. EnhancedCorr is SPEC 2 plus SPEC 11 (sizing/CorrelationAware.h) on the
+// lab's own rolling correlation (ReturnPanel.h).
 enum class Method
 {
     Enhanced,
@@ -34,9 +34,6 @@ const char* methodName(Method method); // "enhanced", "enhanced-corr", "legacy",
 std::optional<Method> parseMethod(std::string_view name);
 // Every method SPEC 12 names, in its order (the default when none is chosen).
 const std::vector<Method>& allMethods();
-// Methods this build can run; SPEC 12's default "all" means these.
-const std::vector<Method>& availableMethods();
-bool methodAvailable(Method method);
 // "enhanced,legacy": names separated by commas, no repeats; errors name field "methods".
 Result<std::vector<Method>> parseMethodList(std::string_view text);
 
@@ -54,7 +51,7 @@ struct LabOptions
     std::optional<std::string> fromDate;   // ISO, inclusive
     std::optional<std::string> toDate;     // ISO, inclusive
     double startingEquityUsd = 100000.0;   // E0
-    std::vector<Method> methods;           // empty = availableMethods()
+    std::vector<Method> methods;           // empty = allMethods()
     double costBps = 5.0;                  // of traded value
     int lookback = 60;                     // N, trailing returns for the forecast
     std::optional<ForecastTable> forecast; // --forecast FILE, replaces the trailing mu

@@ -2,6 +2,7 @@
 // calendar, the closes and the forecasts are shared, since none depends on a method.
 
 #include "Lab.h"
+#include "ReturnPanel.h"
 #include "risk/PriceFile.h"
 #include "sizing/Sizing.h"
 
@@ -50,11 +51,6 @@ std::optional<InputError> validateOptions(const LabOptions& options)
         return InputError{"to", "'" + *options.toDate + "' is not a date (YYYY-MM-DD)"};
     if (options.fromDate && options.toDate && *options.fromDate > *options.toDate)
         return InputError{"to", "is before --from"};
-    for (Method method : options.methods)
-        if (!methodAvailable(method))
-            return InputError{"methods", std::string(methodName(method)) +
-                                             " is pending: it needs SPEC 11 correlation-aware "
-                                             "sizing in core/sizing (issue 14)"};
     return std::nullopt;
 }
 
@@ -104,9 +100,10 @@ class Day
 {
 public:
     Day(std::vector<Track>& tracks, const LabSettings& settings, const LabOptions& options,
-        const std::vector<std::size_t>& decisionOrder, int startedSymbols)
+        const std::vector<std::size_t>& decisionOrder, int startedSymbols,
+        const ReturnPanel* returns)
         : m_tracks(tracks), m_settings(settings), m_options(options),
-          m_decisionOrder(decisionOrder), m_startedSymbols(startedSymbols)
+          m_decisionOrder(decisionOrder), m_startedSymbols(startedSymbols), m_returns(returns)
     {}
 
     // Steps 1-6 for one method on this date; returns false once the account is ruined.
@@ -212,16 +209,24 @@ private:
         }
         Account account;
         account.equityUsd = equity;
+        std::vector<std::size_t> heldTracks; // aligned with account.positions
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (!m_tracks[i].priced && targets[i] != 0.0)
+            if (!m_tracks[i].priced && targets[i] != 0.0) {
                 account.positions.push_back(Position{m_tracks[i].series->symbol, targets[i],
                                                      m_tracks[i].lastCloseUsd, 0.0});
+                heldTracks.push_back(i);
+            }
+        BookCorrelation correlation;
         for (std::size_t i : m_decisionOrder) {
             const Track& track = m_tracks[i];
             account.buyingPowerUsd =
                 std::max(m_settings.limits.intradayLeverage * equity - account.grossUsd(), 0.0);
-            const SizingContext context{account, m_settings.limits, m_settings.cryptoList,
-                                        2.0,     nullptr,           nullptr};
+            SizingContext context{account, m_settings.limits, m_settings.cryptoList,
+                                  2.0,     nullptr,           nullptr};
+            if (method == Method::EnhancedCorr) {
+                correlationWithBook(i, heldTracks, correlation);
+                context.correlation = &correlation;
+            }
             const SizingRequest request{track.series->symbol, track.lastCloseUsd,
                                         track.signal->muDaily, track.signal->sigmaDaily, false};
             const Result<SizingResult> sized = method == Method::Legacy
@@ -235,8 +240,29 @@ private:
             targets[i] = track.signal->muDaily < 0.0 ? -sized->qty : sized->qty;
             account.positions.push_back(
                 Position{track.series->symbol, targets[i], track.lastCloseUsd, 0.0});
+            heldTracks.push_back(i);
         }
         return std::nullopt;
+    }
+
+    // SPEC 12.4 enhanced-corr: rho(s, j) over the returns before today, sigma_j from j's
+    // trailing returns (step 2); either missing reads as rho = 0 (SPEC 11 `uncovered`).
+    void correlationWithBook(std::size_t order, const std::vector<std::size_t>& heldTracks,
+                             BookCorrelation& out) const
+    {
+        out.unavailable.reset();
+        out.rhoWithOrder.clear();
+        out.sigmaDaily.clear();
+        for (std::size_t j : heldTracks) {
+            const Track& held = m_tracks[j];
+            const std::optional<Signal> trailing =
+                trailingSignal(held.series->closes, held.priced ? held.todayIndex : held.next,
+                               m_options.lookback, kMinLookback);
+            const std::optional<double> rho =
+                trailing ? m_returns->correlation(order, j, kMinLookback) : std::nullopt;
+            out.rhoWithOrder.push_back(rho);
+            out.sigmaDaily.push_back(rho ? trailing->sigmaDaily : 0.0);
+        }
     }
 
     // Step 5: the lab holds from close to close, so only L_on x E survives the night.
@@ -261,6 +287,7 @@ private:
     const LabOptions& m_options;
     const std::vector<std::size_t>& m_decisionOrder;
     int m_startedSymbols;
+    const ReturnPanel* m_returns; // set when enhanced-corr runs
     const std::function<void(const CloseView&)>* m_observer = nullptr;
 };
 
@@ -333,8 +360,12 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         return InputError{options.fromDate || options.toDate ? "from" : "prices",
                           "no price dates in the chosen range"};
 
+    const std::vector<Method>& methods = options.methods.empty() ? allMethods() : options.methods;
+    std::optional<ReturnPanel> returns;
+    if (std::find(methods.begin(), methods.end(), Method::EnhancedCorr) != methods.end())
+        returns.emplace(*chosen);
     std::vector<Books> books;
-    for (Method method : options.methods.empty() ? availableMethods() : options.methods) {
+    for (Method method : methods) {
         Books b{method,
                 options.startingEquityUsd,
                 std::vector<double>(tracks.size(), 0.0),
@@ -368,7 +399,10 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
             startedSymbols += !dates.empty() && dates.front() <= date ? 1 : 0;
         }
         const std::vector<std::size_t> order = decisionOrder(tracks);
-        Day today(tracks, settings, options, order, std::max(startedSymbols, 1));
+        if (returns)
+            returns->moveBefore(date, options.lookback);
+        Day today(tracks, settings, options, order, std::max(startedSymbols, 1),
+                  returns ? &*returns : nullptr);
         today.setObserver(&control.observeClose);
         for (Books& b : books) {
             if (b.ruined)

@@ -47,23 +47,6 @@ const std::vector<Method>& allMethods()
     return methods;
 }
 
-bool methodAvailable(Method method)
-{
-    return method != Method::EnhancedCorr;
-}
-
-const std::vector<Method>& availableMethods()
-{
-    static const std::vector<Method> methods = [] {
-        std::vector<Method> available;
-        for (Method method : allMethods())
-            if (methodAvailable(method))
-                available.push_back(method);
-        return available;
-    }();
-    return methods;
-}
-
 Result<std::vector<Method>> parseMethodList(std::string_view text)
 {
     std::vector<Method> methods;

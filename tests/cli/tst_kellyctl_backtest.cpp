@@ -52,8 +52,8 @@ void TestKellyctlBacktest::runsTheBundledPricesAndRecordsTheRun()
     const QJsonObject result = jsonObject(ran.out);
     const QJsonObject methods = result.value(QStringLiteral("methods")).toObject();
     QCOMPARE(methods.keys(),
-             QStringList({QStringLiteral("enhanced"), QStringLiteral("equal-weight"),
-                          QStringLiteral("legacy")}));
+             QStringList({QStringLiteral("enhanced"), QStringLiteral("enhanced-corr"),
+                          QStringLiteral("equal-weight"), QStringLiteral("legacy")}));
     for (const QString& key :
          {QStringLiteral("total_return"), QStringLiteral("cagr"), QStringLiteral("sharpe"),
           QStringLiteral("sortino"), QStringLiteral("max_drawdown"), QStringLiteral("calmar"),
@@ -70,7 +70,7 @@ void TestKellyctlBacktest::runsTheBundledPricesAndRecordsTheRun()
     QVERIFY(curve.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = curve.readAll().trimmed().split('\n');
     QCOMPARE(lines.front(), QByteArray("date,method,equity,gross,cash,financing,costs"));
-    QCOMPARE(lines.size(), 1 + 3 * 731); // every calendar date (crypto trades daily), 3 methods
+    QCOMPARE(lines.size(), 1 + 4 * 731); // every calendar date (crypto trades daily), 4 methods
 
     const QJsonArray runs = recordedRuns();
     QCOMPARE(runs.size(), 1);
@@ -129,10 +129,6 @@ void TestKellyctlBacktest::badInputNamesTheFieldAndRecordsNothing_data()
         << QStringList{QStringLiteral("--prices"), bundled, QStringLiteral("--methods"),
                        QStringLiteral("enhanced,kelly")}
         << QStringLiteral("methods: unknown method 'kelly'");
-    QTest::newRow("enhanced-corr pending")
-        << QStringList{QStringLiteral("--prices"), bundled, QStringLiteral("--methods"),
-                       QStringLiteral("enhanced-corr")}
-        << QStringLiteral("methods: enhanced-corr is pending");
     QTest::newRow("equity 0") << QStringList{QStringLiteral("--prices"), bundled,
                                              QStringLiteral("--equity"), QStringLiteral("0")}
                               << QStringLiteral("equity");

@@ -91,6 +91,27 @@ def size_enhanced(price, mu, sigma, equity, buying_power, gross, crypto, cfg):
     return round_down(qty, crypto)
 
 
+def size_enhanced_corr(price, mu, sigma, equity, buying_power, gross, crypto, cfg, book, rhos):
+    """SPEC 2 with SPEC 11's base: the half-Kelly of s with the rest of the book fixed.
+    `book` lists (symbol, qty, price); `rhos` gives (rho, sigma_j) or None per entry."""
+    lev = 1.0 if crypto else cfg["intraday"]
+    d = 1.0 if mu > 0 else (-1.0 if mu < 0 else 0.0)
+    book_cov = 0.0
+    for (symbol, q, p), pair in zip(book, rhos):
+        if pair is not None:
+            book_cov += d * sigma * (q * p / equity) * pair[0] * pair[1]
+    base = 0.0
+    if d != 0 and sigma > 0:
+        full = (abs(mu) - book_cov) / (sigma * sigma)
+        base = min(0.5 * max(full, 0.0), 1.0)
+    qty = base * lev * equity / price
+    rooms = [(cfg["cap"] / 100.0 * equity - 0.0) * lev, buying_power,
+             cfg["intraday"] * equity - gross]
+    for room in rooms:
+        qty = min(qty, max(room, 0.0) / price)
+    return round_down(qty, crypto)
+
+
 def size_legacy(price, equity, buying_power, gross, crypto, cfg):
     """SPEC 3 with the threshold 2.0, for a symbol not held."""
     m = 1.0 if crypto else max(2.0, 1.0)
@@ -117,6 +138,31 @@ def trailing(closes, index, lookback):
     return mean, math.sqrt(var)
 
 
+def correlation(xs, ys):
+    """Pearson on pairwise-complete returns; None below MIN_RETURNS or for a flat series."""
+    pairs = [(x, y) for x, y in zip(xs, ys) if x is not None and y is not None]
+    if len(pairs) < MIN_RETURNS:
+        return None
+    mx = sum(x for x, _ in pairs) / len(pairs)
+    my = sum(y for _, y in pairs) / len(pairs)
+    sxy = sum((x - mx) * (y - my) for x, y in pairs)
+    sxx = sum((x - mx) ** 2 for x, _ in pairs)
+    syy = sum((y - my) ** 2 for _, y in pairs)
+    if sxx <= 0 or syy <= 0:
+        return None
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+def returns_by_date(series, symbols):
+    """SPEC 12.4: every symbol's returns joined on date (all rows of every file)."""
+    table = {}
+    for s in symbols:
+        dates, closes = series[s]
+        table[s] = {dates[k]: closes[k] / closes[k - 1] - 1 for k in range(1, len(dates))}
+    joined = sorted({d for s in symbols for d in table[s]})
+    return table, joined
+
+
 def simulate(series, symbols, calendar, method, args, cfg, forecasts):
     crypto = {s: s in cfg["crypto"] for s in symbols}
     index_of = {s: {d: i for i, d in enumerate(series[s][0])} for s in symbols}
@@ -127,6 +173,8 @@ def simulate(series, symbols, calendar, method, args, cfg, forecasts):
     due = 0.0
     curve = []
     traded_total = 0.0
+    if method == "enhanced-corr":
+        returns, joined = returns_by_date(series, symbols)
     for day, date in enumerate(calendar):
         for s in symbols:  # the last close on or before today
             dates, closes = series[s]
@@ -179,6 +227,8 @@ def simulate(series, symbols, calendar, method, args, cfg, forecasts):
                 tradeable.append((-strength, s))
             tradeable.sort()
             book = [(s, target[s], last_close[s]) for s in unpriced if target[s] != 0]
+            if method == "enhanced-corr":
+                window = [d for d in joined if d < date][-args.lookback:]
             for _, s in tradeable:
                 gross = sum(abs(q * p) for _, q, p in book)
                 bp = max(cfg["intraday"] * equity - gross, 0.0)
@@ -186,6 +236,16 @@ def simulate(series, symbols, calendar, method, args, cfg, forecasts):
                 mu, sigma = signals[s]
                 if method == "enhanced":
                     size = size_enhanced(price, mu, sigma, equity, bp, gross, crypto[s], cfg)
+                elif method == "enhanced-corr":
+                    rhos = []
+                    for j, _, _ in book:
+                        before = sum(1 for d in series[j][0] if d < date)
+                        mine = trailing(series[j][1], before, args.lookback)
+                        rho = correlation([returns[s].get(d) for d in window],
+                                          [returns[j].get(d) for d in window])
+                        rhos.append(None if mine is None or rho is None else (rho, mine[1]))
+                    size = size_enhanced_corr(price, mu, sigma, equity, bp, gross, crypto[s],
+                                              cfg, book, rhos)
                 else:
                     size = size_legacy(price, equity, bp, gross, crypto[s], cfg)
                 if size > 0:
@@ -278,7 +338,7 @@ def main():
     parser.add_argument("--from", dest="start")
     parser.add_argument("--to", dest="end")
     parser.add_argument("--equity", type=float, default=100000.0)
-    parser.add_argument("--methods", default="enhanced,legacy,equal-weight")
+    parser.add_argument("--methods", default="enhanced,enhanced-corr,legacy,equal-weight")
     parser.add_argument("--forecast")
     parser.add_argument("--lookback", type=int, default=60)
     parser.add_argument("--cost-bps", type=float, default=5.0)

@@ -261,7 +261,7 @@ void TestLab::badOptionsNameTheField_data()
     QTest::addColumn<int>("lookback");
     QTest::addColumn<QString>("from");
     QTest::addColumn<QString>("symbol");
-    QTest::addColumn<bool>("corr");
+    QTest::addColumn<bool>("toBeforeFrom");
     QTest::newRow("equity 0") << "equity" << 0.0 << 60 << ""
                               << "" << false;
     QTest::newRow("equity nan") << "equity" << std::nan("") << 60 << ""
@@ -272,8 +272,8 @@ void TestLab::badOptionsNameTheField_data()
                               << "" << false;
     QTest::newRow("unknown symbol") << "symbols" << 1e5 << 60 << ""
                                     << "ZZZ" << false;
-    QTest::newRow("enhanced-corr") << "methods" << 1e5 << 60 << ""
-                                   << "" << true;
+    QTest::newRow("to before from") << "to" << 1e5 << 60 << "2024-02-01"
+                                    << "" << true;
 }
 
 void TestLab::badOptionsNameTheField()
@@ -283,7 +283,7 @@ void TestLab::badOptionsNameTheField()
     QFETCH(int, lookback);
     QFETCH(QString, from);
     QFETCH(QString, symbol);
-    QFETCH(bool, corr);
+    QFETCH(bool, toBeforeFrom);
     LabOptions options;
     options.startingEquityUsd = equity;
     options.lookback = lookback;
@@ -291,8 +291,8 @@ void TestLab::badOptionsNameTheField()
         options.fromDate = from.toStdString();
     if (!symbol.isEmpty())
         options.symbols = {symbol.toStdString()};
-    if (corr)
-        options.methods = {Method::EnhancedCorr};
+    if (toBeforeFrom)
+        options.toDate = "2024-01-01";
     const std::vector<PriceSeries> prices{series("AAA", weekdays(3), {1.0, 2.0, 3.0})};
     const auto result = runLab(prices, LabSettings{}, options);
     QVERIFY(!result.ok());

@@ -80,8 +80,8 @@ void TestUiLab::runsTheBundledPricesAndRenders()
     QTest::mouseClick(run, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
     QCOMPARE(desk.recorded().size(), size_t(1));
-    QCOMPARE(lab->charts()->curveCount(), 3); // enhanced, legacy, equal-weight
-    QCOMPARE(lab->metrics()->rowCount(), 3);
+    QCOMPARE(lab->charts()->curveCount(), 4); // every method
+    QCOMPARE(lab->metrics()->rowCount(), 4);
     QVERIFY(lab->metrics()
                 ->headerData(LabMetricsModel::Sharpe, Qt::Horizontal, Qt::ToolTipRole)
                 .toString()
@@ -92,8 +92,8 @@ void TestUiLab::runsTheBundledPricesAndRenders()
     QTest::mouseClick(run, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 60000);
     lab->compareRuns({desk.recorded().back().id});
-    QCOMPARE(lab->charts()->curveCount(), 6);
-    QCOMPARE(lab->metrics()->rowCount(), 6);
+    QCOMPARE(lab->charts()->curveCount(), 8);
+    QCOMPARE(lab->metrics()->rowCount(), 8);
 
     QString error;
     const QString csv = desk.folder.filePath(QStringLiteral("curves.csv"));
@@ -102,7 +102,7 @@ void TestUiLab::runsTheBundledPricesAndRenders()
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readLine().trimmed(),
              QByteArray("run,date,method,equity,gross,cash,financing,costs"));
-    QCOMPARE(file.readAll().count('\n'), 6 * 731);
+    QCOMPARE(file.readAll().count('\n'), 8 * 731);
     const QString png = desk.folder.filePath(QStringLiteral("charts.png"));
     QVERIFY2(lab->exportPng(png, &error), qPrintable(error));
     QVERIFY(QFileInfo(png).size() > 10000);

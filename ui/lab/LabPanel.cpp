@@ -129,10 +129,7 @@ void LabPanel::buildForm(QWidget* form)
     auto* methods = new QVBoxLayout;
     for (lab::Method method : lab::allMethods()) {
         auto* box = new QCheckBox(QString::fromLatin1(lab::methodName(method)), form);
-        box->setChecked(lab::methodAvailable(method));
-        box->setEnabled(lab::methodAvailable(method));
-        if (!lab::methodAvailable(method))
-            box->setToolTip(tr("Pending: needs SPEC 11 correlation-aware sizing (issue 14)"));
+        box->setChecked(true);
         methods->addWidget(box);
         m_methods.emplace_back(method, box);
     }
