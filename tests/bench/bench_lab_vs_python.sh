@@ -6,7 +6,7 @@
 # gaps: weekends, holidays, late starts, a fifth of the symbols trading every day).
 #
 #   100 symbols x 1,500 days, enhanced,legacy,equal-weight: kellyctl vs Python (target >= 50x)
-#   500 symbols x 1,500 days, every available method: target < 3 s and < 500 MB peak
+#   500 symbols x 1,500 days, all 4 methods: target < 3 s and < 500 MB peak
 #
 # usage: tests/bench/bench_lab_vs_python.sh     env: KELLY_BUILD_DIR (build), RUNS (3)
 set -euo pipefail
@@ -55,5 +55,5 @@ echo "  speed-up           $(echo "$py_wall / $ctl_wall" | bc -l | xargs printf 
 
 read -r big_wall big_mb < <(time_runs "$kellyctl" --db "$work/store.sqlite" backtest \
   --prices "$work/p500" --json)
-echo "500 symbols x 1500 days, every available method ($(python3 -c "import json,sys; print(','.join(json.load(open('$work/out'))['methods']))")):"
+echo "500 symbols x 1500 days, every method ($(python3 -c "import json,sys; print(','.join(json.load(open('$work/out'))['methods']))")):"
 echo "  kellyctl backtest  ${big_wall} s  (peak ${big_mb} MB)"

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <map>
 #include <thread>
 
 using namespace kelly;
@@ -87,6 +88,7 @@ private Q_SLOTS:
     void ruinStopsTheRunAndNullsTheRatios();
     void cryptoWeekendBesideUnpricedStocks();
     void symbolThatStartsLate();
+    void correlatedBookShrinksTheSecondAdd();
     void forecastFileRowsAreCheckedByLine();
     void badOptionsNameTheField_data();
     void badOptionsNameTheField();
@@ -229,6 +231,48 @@ void TestLab::symbolThatStartsLate()
     const auto cut = runLab(cutAfter(prices, dates[1]), LabSettings{}, options);
     QVERIFY(cut.ok());
     QCOMPARE(cut->runs[0].curve[1].equityUsd, curve[1].equityUsd);
+}
+
+void TestLab::correlatedBookShrinksTheSecondAdd()
+{
+    // Two stocks with the same closes (rho = 1), forecasts on the last day only: AAA ranks
+    // first and takes its symbol room (240% of E); BBB then sees a book already long what
+    // it moves with. SPEC 11: book_cov = 0.02 x 2.4 x 1 x sigma_AAA; plain enhanced ignores it.
+    const std::vector<std::string> dates = weekdays(30);
+    std::vector<double> closes{100.0};
+    for (int i = 1; i < 30; ++i)
+        closes.push_back(closes.back() * (i % 2 ? 1.01 : 0.995));
+    const std::vector<PriceSeries> prices{series("AAA", dates, closes),
+                                          series("BBB", dates, closes)};
+    LabOptions options;
+    options.methods = {Method::Enhanced, Method::EnhancedCorr};
+    options.forecast = ForecastTable{{{dates.back(), "AAA"}, ForecastRow{0.0011, 0.02}},
+                                     {{dates.back(), "BBB"}, ForecastRow{0.0004, 0.02}}};
+    std::map<Method, std::vector<double>> lastQty;
+    LabControl control;
+    control.observeClose = [&](const CloseView& v) {
+        if (v.date == dates.back())
+            lastQty[v.method] = v.qty;
+    };
+    const auto result = runLab(prices, LabSettings{}, options, control);
+    QVERIFY(result.ok());
+    const double close = closes.back();
+    const double sigmaAaa = trailingSignal(closes, 29, 60, kMinLookback)->sigmaDaily;
+    const double aaa = std::floor(240000.0 / close + 1e-9);
+    const double bookCov = 0.02 * (aaa * close / 100000.0) * 1.0 * sigmaAaa;
+    const double base = std::min(0.5 * std::max((0.0004 - bookCov) / 0.0004, 0.0), 1.0);
+    const double bbbCorr = std::floor(base * 4.0 * 100000.0 / close + 1e-9);
+    const double bbbPlain = std::floor((400000.0 - aaa * close) / close + 1e-9); // gross room
+    // The close keeps 2 x E: both books are scaled to it, each size rounded down.
+    auto scaled = [&](double a, double b) {
+        const double scale = 200000.0 / ((a + b) * close);
+        return std::pair{std::floor(a * scale + 1e-9), std::floor(b * scale + 1e-9)};
+    };
+    QVERIFY(bbbCorr < bbbPlain / 4);
+    QCOMPARE(std::pair(lastQty[Method::Enhanced][0], lastQty[Method::Enhanced][1]),
+             scaled(aaa, bbbPlain));
+    QCOMPARE(std::pair(lastQty[Method::EnhancedCorr][0], lastQty[Method::EnhancedCorr][1]),
+             scaled(aaa, bbbCorr));
 }
 
 void TestLab::forecastFileRowsAreCheckedByLine()
