@@ -141,7 +141,15 @@ Result<ForecastTable> readForecastFile(const std::string& path)
     return parseForecastCsv(text, path);
 }
 
-std::optional<Signal> trailingSignal(const std::vector<double>& closes, std::size_t index,
+std::vector<double> dailyReturns(const std::vector<double>& closes)
+{
+    std::vector<double> returns(closes.size(), 0.0);
+    for (std::size_t k = 1; k < closes.size(); ++k)
+        returns[k] = closes[k] / closes[k - 1] - 1.0;
+    return returns;
+}
+
+std::optional<Signal> trailingSignal(const std::vector<double>& returns, std::size_t index,
                                      int lookback, int minReturns)
 {
     // Returns r_k = c_k / c_(k-1) - 1 for k in [first, index - 1]: the last one ends at the
@@ -156,11 +164,11 @@ std::optional<Signal> trailingSignal(const std::vector<double>& closes, std::siz
         return std::nullopt;
     double sum = 0.0;
     for (std::size_t k = first; k <= last; ++k)
-        sum += closes[k] / closes[k - 1] - 1.0;
+        sum += returns[k];
     const double mean = sum / static_cast<double>(count);
     double squares = 0.0;
     for (std::size_t k = first; k <= last; ++k) {
-        const double deviation = (closes[k] / closes[k - 1] - 1.0) - mean;
+        const double deviation = returns[k] - mean;
         squares += deviation * deviation;
     }
     return Signal{mean, std::sqrt(squares / static_cast<double>(count - 1))};

@@ -35,9 +35,14 @@ struct Signal
     double sigmaDaily = 0.0;
 };
 
-// Mean and sample sd (n - 1) of the last `lookback` returns of `closes` ending at
-// closes[index - 1], i.e. nothing from closes[index] on. Fewer than `minReturns`: none.
-std::optional<Signal> trailingSignal(const std::vector<double>& closes, std::size_t index,
+// r[k] = closes[k] / closes[k - 1] - 1 for k >= 1 (r[0] = 0, never read): computed once per
+// series, so the daily forecasts only add.
+std::vector<double> dailyReturns(const std::vector<double>& closes);
+
+// Mean and sample sd (n - 1) of the last `lookback` returns ending at row index - 1 (the
+// previous close), i.e. nothing from row `index` on. Fewer than `minReturns`: none.
+// `returns` comes from dailyReturns.
+std::optional<Signal> trailingSignal(const std::vector<double>& returns, std::size_t index,
                                      int lookback, int minReturns);
 
 // Days since 1970-01-01 of an ISO date already checked by isIsoDate.

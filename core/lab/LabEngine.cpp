@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace kelly::lab {
@@ -18,6 +19,8 @@ namespace {
 struct Track
 {
     const PriceSeries* series = nullptr;
+    std::vector<long long> days; // the series' dates as day numbers (cheap to compare)
+    std::vector<double> returns; // dailyReturns of its closes
     AssetClass assetClass = AssetClass::Stock;
     std::size_t next = 0;         // first row not yet reached
     double lastCloseUsd = 0.0;    // the close of the last date reached
@@ -79,14 +82,21 @@ Result<std::vector<const PriceSeries*>> selectSeries(const std::vector<PriceSeri
 std::vector<std::string> buildCalendar(const std::vector<const PriceSeries*>& series,
                                        const LabOptions& options)
 {
+    // Each file is sorted: a running union costs one pass per file, not a sort of all rows.
     std::vector<std::string> calendar;
-    for (const PriceSeries* s : series)
-        for (const std::string& date : s->dates)
-            if ((!options.fromDate || date >= *options.fromDate) &&
-                (!options.toDate || date <= *options.toDate))
-                calendar.push_back(date);
-    std::sort(calendar.begin(), calendar.end());
-    calendar.erase(std::unique(calendar.begin(), calendar.end()), calendar.end());
+    std::vector<std::string> merged;
+    for (const PriceSeries* s : series) {
+        const auto first =
+            options.fromDate ? std::lower_bound(s->dates.begin(), s->dates.end(), *options.fromDate)
+                             : s->dates.begin();
+        const auto last = options.toDate
+                              ? std::upper_bound(s->dates.begin(), s->dates.end(), *options.toDate)
+                              : s->dates.end();
+        merged.clear();
+        std::set_union(calendar.begin(), calendar.end(), first, std::max(first, last),
+                       std::back_inserter(merged));
+        calendar.swap(merged);
+    }
     return calendar;
 }
 
@@ -256,7 +266,7 @@ private:
         for (std::size_t j : heldTracks) {
             const Track& held = m_tracks[j];
             const std::optional<Signal> trailing =
-                trailingSignal(held.series->closes, held.priced ? held.todayIndex : held.next,
+                trailingSignal(held.returns, held.priced ? held.todayIndex : held.next,
                                m_options.lookback, kMinLookback);
             const std::optional<double> rho =
                 trailing ? m_returns->correlation(order, j, kMinLookback) : std::nullopt;
@@ -296,7 +306,7 @@ std::optional<Signal> forecastFor(const Track& track, const std::string& date,
                                   const LabOptions& options)
 {
     const std::optional<Signal> trailing =
-        trailingSignal(track.series->closes, track.todayIndex, options.lookback, kMinLookback);
+        trailingSignal(track.returns, track.todayIndex, options.lookback, kMinLookback);
     if (!options.forecast)
         return trailing;
     const auto row = options.forecast->find({date, track.series->symbol});
@@ -349,6 +359,9 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
     for (const PriceSeries* series : *chosen) {
         Track track;
         track.series = series;
+        for (const std::string& day : series->dates)
+            track.days.push_back(daysFromIsoDate(day));
+        track.returns = dailyReturns(series->closes);
         track.assetClass = settings.cryptoList.classify(series->symbol);
         if (track.assetClass == AssetClass::Crypto)
             result.annualizationDays = 365;
@@ -385,18 +398,19 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         }
         const std::string& date = result.calendar[static_cast<std::size_t>(day)];
         int startedSymbols = 0;
+        const long long dayNumber = daysFromIsoDate(date);
         for (Track& track : tracks) {
-            const std::vector<std::string>& dates = track.series->dates;
-            while (track.next < dates.size() && dates[track.next] < date)
+            const std::vector<long long>& dates = track.days;
+            while (track.next < dates.size() && dates[track.next] < dayNumber)
                 track.lastCloseUsd = track.series->closes[track.next++];
-            track.priced = track.next < dates.size() && dates[track.next] == date;
+            track.priced = track.next < dates.size() && dates[track.next] == dayNumber;
             track.signal.reset();
             if (track.priced) {
                 track.todayIndex = track.next;
                 track.lastCloseUsd = track.series->closes[track.next++];
                 track.signal = forecastFor(track, date, options);
             }
-            startedSymbols += !dates.empty() && dates.front() <= date ? 1 : 0;
+            startedSymbols += !dates.empty() && dates.front() <= dayNumber ? 1 : 0;
         }
         const std::vector<std::size_t> order = decisionOrder(tracks);
         if (returns)

@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace kelly::lab {
 
 ReturnPanel::ReturnPanel(const std::vector<const PriceSeries*>& series)
 {
-    for (const PriceSeries* s : series)
-        m_dates.insert(m_dates.end(), s->dates.begin(), s->dates.end());
-    std::sort(m_dates.begin(), m_dates.end());
-    m_dates.erase(std::unique(m_dates.begin(), m_dates.end()), m_dates.end());
+    std::vector<std::string> merged;
+    for (const PriceSeries* s : series) {
+        merged.clear();
+        std::set_union(m_dates.begin(), m_dates.end(), s->dates.begin(), s->dates.end(),
+                       std::back_inserter(merged));
+        m_dates.swap(merged);
+    }
     std::vector<bool> anyReturn(m_dates.size(), false);
     for (const PriceSeries* s : series) {
         std::vector<double> returns(m_dates.size(), std::numeric_limits<double>::quiet_NaN());

@@ -257,7 +257,7 @@ void TestLab::correlatedBookShrinksTheSecondAdd()
     const auto result = runLab(prices, LabSettings{}, options, control);
     QVERIFY(result.ok());
     const double close = closes.back();
-    const double sigmaAaa = trailingSignal(closes, 29, 60, kMinLookback)->sigmaDaily;
+    const double sigmaAaa = trailingSignal(dailyReturns(closes), 29, 60, kMinLookback)->sigmaDaily;
     const double aaa = std::floor(240000.0 / close + 1e-9);
     const double bookCov = 0.02 * (aaa * close / 100000.0) * 1.0 * sigmaAaa;
     const double base = std::min(0.5 * std::max((0.0004 - bookCov) / 0.0004, 0.0), 1.0);
