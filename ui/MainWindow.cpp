@@ -21,6 +21,7 @@
 #include "SettingsDialog.h"
 #include "SizingLogPanel.h"
 #include "WhatIfPanel.h"
+#include "lab/LabPanel.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -54,7 +55,8 @@ const char* const kPricesFolderKey = "correlation/pricesFolder";
 QStringList MainWindow::tabNames()
 {
     return {QStringLiteral("book"),   QStringLiteral("leverage"), QStringLiteral("correlation"),
-            QStringLiteral("whatif"), QStringLiteral("log"),      QStringLiteral("audit")};
+            QStringLiteral("whatif"), QStringLiteral("log"),      QStringLiteral("audit"),
+            QStringLiteral("lab")};
 }
 
 MainWindow::MainWindow(DeskSession& session, QWidget* parent)
@@ -118,6 +120,8 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_tabs->addTab(m_whatIf, tr("&What-if"));
     m_tabs->addTab(m_sizingLog, tr("Sizing lo&g"));
     m_tabs->addTab(m_auditPanel, tr("&Audit"));
+    m_lab = new LabPanel(session, QStringLiteral(KELLY_BUNDLED_PRICES_DIR), m_tabs);
+    m_tabs->addTab(m_lab, tr("La&b"));
 
     m_modeSwitch = new ModeSwitch(session, this);
     m_haltSwitch = new HaltSwitch(session, this);

@@ -25,6 +25,7 @@ class ExposureChartPanel;
 class HaltBanner;
 class HaltSwitch;
 class HistoryChartPanel;
+class LabPanel;
 class LeveragePanel;
 class ModeSwitch;
 class PositionsModel;
@@ -51,6 +52,7 @@ public:
     HaltBanner* haltBanner() const { return m_haltBanner; }
     BookPanel* book() const { return m_book; }
     WhatIfPanel* whatIf() const { return m_whatIf; }
+    LabPanel* lab() const { return m_lab; }
     CorrelationPanel* correlation() const { return m_correlation; }
     AccountHeader* header() const { return m_header; }
     AlertCenter* alerts() const { return m_alerts; }
@@ -105,6 +107,7 @@ private:
     WhatIfPanel* m_whatIf;
     SizingLogPanel* m_sizingLog;
     AuditPanel* m_auditPanel;
+    LabPanel* m_lab; // issue 15, the sizing lab
     ModeSwitch* m_modeSwitch;
     HaltSwitch* m_haltSwitch;
     HaltBanner* m_haltBanner;

@@ -241,6 +241,43 @@ const std::vector<CommandSpec>& commandTable()
              "\"status\" answers status --json. Errors: {\"id\": 7, \"error\": {\"code\": 2,\n"
              "\"field\": \"price\", \"message\": \"...\"}} and the server goes on. Every request\n"
              "re-reads the store and records its decision like a new kellyctl size.")},
+        {QStringLiteral("backtest"),
+         {},
+         {},
+         {{QStringLiteral("prices"), QStringLiteral("DIR"),
+           QStringLiteral("folder of daily price CSV files, one per symbol")},
+          {QStringLiteral("symbols"), QStringLiteral("A,B"),
+           QStringLiteral("symbols to run (default: every file)")},
+          {QStringLiteral("from"), QStringLiteral("D"), QStringLiteral("first date, YYYY-MM-DD")},
+          {QStringLiteral("to"), QStringLiteral("D"), QStringLiteral("last date, YYYY-MM-DD")},
+          {QStringLiteral("equity"), QStringLiteral("X"),
+           QStringLiteral("starting equity, USD > 0 (default 100000)")},
+          {QStringLiteral("methods"), QStringLiteral("LIST"),
+           QStringLiteral("enhanced,enhanced-corr,legacy,equal-weight (default: all)")},
+          {QStringLiteral("forecast"), QStringLiteral("FILE"),
+           QStringLiteral("CSV date,symbol,mu[,sigma] used instead of the trailing mean")},
+          {QStringLiteral("lookback"), QStringLiteral("N"),
+           QStringLiteral("trailing returns per forecast, >= 20 (default 60)")},
+          {QStringLiteral("cost-bps"), QStringLiteral("B"),
+           QStringLiteral("cost per trade in basis points of traded value (default 5)")},
+          {QStringLiteral("curve"), QStringLiteral("FILE.csv"),
+           QStringLiteral("write date,method,equity,gross,cash,financing,costs")},
+          {QStringLiteral("check-lookahead"), QString(),
+           QStringLiteral("rerun on the files cut after the middle date; exit 1 if any "
+                          "earlier equity changes")},
+          {QStringLiteral("list"), QString(), QStringLiteral("list the recorded runs")},
+          {QStringLiteral("show"), QStringLiteral("ID"),
+           QStringLiteral("print a recorded run (with --curve: write its curve)")},
+          jsonFlag()},
+         {},
+         QStringLiteral("the sizing lab: backtest the sizing methods on real prices (SPEC 12)"),
+         QStringLiteral(
+             "Daily closes; a forecast made from returns before the trade date (or --forecast);\n"
+             "trades at the close with costs; at most the overnight limit is held from close to\n"
+             "close, so intraday 4x never survives a night; financing per calendar night.\n"
+             "Limits, cap, crypto list and financing rate come from the store's settings.\n"
+             "Every run is recorded in the store: --list and --show ID read runs back.\n"
+             "enhanced-corr adds SPEC 11 on the lab's rolling correlation of returns before t.")},
     };
     return table;
 }

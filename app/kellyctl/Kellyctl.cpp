@@ -36,6 +36,7 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("correlation show"), runCorrelationShow},
         {QStringLiteral("sync alpaca"), runSyncAlpaca},
         {QStringLiteral("serve"), runServe},
+        {QStringLiteral("backtest"), runBacktest},
     };
     return table;
 }

@@ -86,6 +86,7 @@ int runCorrelationShow(Session& session);
 int runResume(Session& session);     // HaltCommands.cpp
 int runSyncAlpaca(Session& session); // SyncCommand.cpp
 int runServe(Session& session);      // ServeCommand.cpp
+int runBacktest(Session& session);   // BacktestCommands.cpp
 
 // Shared by `size`/`status` and `serve` (Reports.cpp): one code path, one set of JSON keys.
 // Each returns the exit code; on failure `error` holds the message (nothing printed).

@@ -231,6 +231,59 @@ const std::vector<QStringList>& migrationSteps()
             QStringLiteral("ALTER TABLE sizing_decisions"
                            " ADD COLUMN mode_locked_by_env INTEGER NOT NULL DEFAULT 0"),
         },
+        // 8 -> 9: issue 15, sizing-lab runs (SPEC 12): inputs and settings used, metrics
+        // per method, the daily curve per method.
+        {
+            QStringLiteral("CREATE TABLE lab_runs ("
+                           " id INTEGER PRIMARY KEY,"
+                           " ran_at TEXT NOT NULL,"
+                           " prices_dir TEXT NOT NULL,"
+                           " forecast_file TEXT,"
+                           " symbols TEXT NOT NULL,"
+                           " from_date TEXT NOT NULL,"
+                           " to_date TEXT NOT NULL,"
+                           " starting_equity_usd REAL NOT NULL CHECK (starting_equity_usd > 0),"
+                           " cost_bps REAL NOT NULL CHECK (cost_bps >= 0),"
+                           " lookback INTEGER NOT NULL CHECK (lookback >= 20),"
+                           " intraday_limit REAL NOT NULL,"
+                           " overnight_limit REAL NOT NULL,"
+                           " symbol_cap_pct REAL NOT NULL,"
+                           " financing_rate REAL NOT NULL,"
+                           " crypto_list TEXT NOT NULL,"
+                           " annualization_days INTEGER NOT NULL)"),
+            QStringLiteral("CREATE TABLE lab_run_methods ("
+                           " run_id INTEGER NOT NULL REFERENCES lab_runs (id) ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL,"
+                           " method TEXT NOT NULL,"
+                           " total_return REAL,"
+                           " cagr REAL,"
+                           " sharpe REAL,"
+                           " sortino REAL,"
+                           " max_drawdown REAL,"
+                           " calmar REAL,"
+                           " worst_day REAL,"
+                           " financing_usd REAL NOT NULL,"
+                           " costs_usd REAL NOT NULL,"
+                           " turnover REAL,"
+                           " avg_gross_leverage REAL,"
+                           " max_gross_leverage REAL,"
+                           " longest_drawdown_days INTEGER NOT NULL,"
+                           " ruined_on TEXT,"
+                           " final_equity_usd REAL NOT NULL,"
+                           " traded_value_usd REAL NOT NULL,"
+                           " PRIMARY KEY (run_id, position))"),
+            QStringLiteral("CREATE TABLE lab_curve_points ("
+                           " run_id INTEGER NOT NULL REFERENCES lab_runs (id) ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL,"
+                           " day INTEGER NOT NULL,"
+                           " date TEXT NOT NULL,"
+                           " equity_usd REAL NOT NULL,"
+                           " gross_usd REAL NOT NULL,"
+                           " cash_usd REAL NOT NULL,"
+                           " financing_usd REAL NOT NULL,"
+                           " costs_usd REAL NOT NULL,"
+                           " PRIMARY KEY (run_id, position, day))"),
+        },
     };
     return steps;
 }
@@ -274,7 +327,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 8, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 9, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     int current = 0;

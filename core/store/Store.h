@@ -10,6 +10,7 @@
 // what failed. Inputs are validated by the caller's layer (kellyctl, the dashboard) and
 // again here, so nothing non-finite is ever written.
 
+#include "LabRunRecord.h"
 #include "Settings.h"
 #include "common/NewYorkTime.h"
 #include "risk/Analytics.h"
@@ -147,8 +148,9 @@ public:
     // 4 = correlation builds packed (correlation_builds.layout); 5 = rows validated by
     // triggers, snapshot times canonical UTC, snapshots indexed by value (issue 12);
     // 6 = broker_syncs (issue 16); 7 = SPEC 11's figures in sizing_decisions (issue 14);
-    // 8 = each decision's host and mode_locked_by_env (issue 17).
-    static constexpr int kSchemaVersion = 8;
+    // 8 = each decision's host and mode_locked_by_env (issue 17); 9 = sizing-lab runs
+    // (issue 15).
+    static constexpr int kSchemaVersion = 9;
 
     Store();
     ~Store();
@@ -282,6 +284,14 @@ public:
     // may run in between. endRead does nothing when no read is open.
     bool beginRead(QString* error);
     void endRead();
+
+    // --- sizing-lab runs (SPEC 12, StoreLabRuns.cpp) -------------------------------------
+    // The run, its metrics and curves in one transaction; refuses a non-finite figure.
+    bool saveLabRun(const LabRunRecord& run, qint64* id, QString* error);
+    // Newest first, metrics without curves; `limit` <= 0 means all.
+    bool loadLabRuns(std::vector<LabRunRecord>* out, int limit, QString* error) const;
+    // One run with its curves; `out` stays empty when there is no run `id`.
+    bool loadLabRun(qint64 id, std::optional<LabRunRecord>* out, QString* error) const;
 
     // --- change detection ----------------------------------------------------------------
     bool changeStamp(ChangeStamp* out, QString* error) const;

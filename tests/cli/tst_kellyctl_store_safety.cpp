@@ -90,7 +90,8 @@ private:
         return ok;
     }
     // A store as version 4 left it: no validation triggers, any text as a time, none of the
-    // later tables and columns (6: broker_syncs, 7: SPEC 11's decision figures, 8: host and lock).
+    // later tables and columns (6: broker_syncs, 7: SPEC 11's decision figures, 8: host and lock,
+    // 9: lab runs).
     bool downgradeToVersion4() const
     {
         QString drop;
@@ -103,7 +104,10 @@ private:
               "qty_uncorrelated", "uncovered", "host", "mode_locked_by_env"})
             drop += QStringLiteral("ALTER TABLE sizing_decisions DROP COLUMN %1;\n")
                         .arg(QLatin1String(column)); // versions 7 and 8
-        return raw(drop + QStringLiteral("DROP TABLE broker_syncs;\n"
+        return raw(drop + QStringLiteral("DROP TABLE lab_curve_points;\n"
+                                         "DROP TABLE lab_run_methods;\n"
+                                         "DROP TABLE lab_runs;\n"
+                                         "DROP TABLE broker_syncs;\n"
                                          "DROP INDEX snapshots_by_value;\n"
                                          "DROP INDEX sizing_decisions_by_time;\n"
                                          "PRAGMA user_version = 4"));

@@ -1,0 +1,488 @@
+// SPEC 12's daily loop. Each method keeps its own books (cash, signed quantities); the
+// calendar, the closes and the forecasts are shared, since none depends on a method.
+
+#include "Lab.h"
+#include "ReturnPanel.h"
+#include "risk/PriceFile.h"
+#include "sizing/Sizing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <limits>
+
+namespace kelly::lab {
+
+namespace {
+
+// One symbol of the run, walked date by date.
+struct Track
+{
+    const PriceSeries* series = nullptr;
+    std::vector<long long> days; // the series' dates as day numbers (cheap to compare)
+    std::vector<double> returns; // dailyReturns of its closes
+    AssetClass assetClass = AssetClass::Stock;
+    std::size_t next = 0;         // first row not yet reached
+    double lastCloseUsd = 0.0;    // the close of the last date reached
+    bool priced = false;          // has a row dated today
+    std::size_t todayIndex = 0;   // that row
+    std::optional<Signal> signal; // today's forecast, when priced
+};
+
+struct Books
+{
+    Method method;
+    double cashUsd = 0.0;
+    std::vector<double> qty; // signed, per track
+    double financingDueUsd = 0.0;
+    bool ruined = false;
+    MethodRun run;
+};
+
+std::optional<InputError> validateOptions(const LabOptions& options)
+{
+    if (!std::isfinite(options.startingEquityUsd) || options.startingEquityUsd <= 0.0)
+        return InputError{"equity", "must be a finite number > 0"};
+    if (options.lookback < kMinLookback)
+        return InputError{"lookback", "must be at least " + std::to_string(kMinLookback) +
+                                          " returns (SPEC 12: fewer give no signal)"};
+    if (!std::isfinite(options.costBps) || options.costBps < 0.0)
+        return InputError{"cost_bps", "must be a finite number >= 0"};
+    if (options.fromDate && !isIsoDate(*options.fromDate))
+        return InputError{"from", "'" + *options.fromDate + "' is not a date (YYYY-MM-DD)"};
+    if (options.toDate && !isIsoDate(*options.toDate))
+        return InputError{"to", "'" + *options.toDate + "' is not a date (YYYY-MM-DD)"};
+    if (options.fromDate && options.toDate && *options.fromDate > *options.toDate)
+        return InputError{"to", "is before --from"};
+    return std::nullopt;
+}
+
+Result<std::vector<const PriceSeries*>> selectSeries(const std::vector<PriceSeries>& prices,
+                                                     const std::vector<std::string>& symbols)
+{
+    std::vector<const PriceSeries*> chosen;
+    if (symbols.empty()) {
+        for (const PriceSeries& series : prices)
+            chosen.push_back(&series);
+    } else {
+        for (const std::string& symbol : symbols) {
+            auto found = std::find_if(prices.begin(), prices.end(),
+                                      [&](const PriceSeries& s) { return s.symbol == symbol; });
+            if (found == prices.end())
+                return InputError{"symbols", symbol + " has no price file in the folder"};
+            if (std::find(chosen.begin(), chosen.end(), &*found) == chosen.end())
+                chosen.push_back(&*found);
+        }
+    }
+    std::sort(chosen.begin(), chosen.end(),
+              [](const PriceSeries* a, const PriceSeries* b) { return a->symbol < b->symbol; });
+    return chosen;
+}
+
+std::vector<std::string> buildCalendar(const std::vector<const PriceSeries*>& series,
+                                       const LabOptions& options)
+{
+    // Each file is sorted: a running union costs one pass per file, not a sort of all rows.
+    std::vector<std::string> calendar;
+    std::vector<std::string> merged;
+    for (const PriceSeries* s : series) {
+        const auto first =
+            options.fromDate ? std::lower_bound(s->dates.begin(), s->dates.end(), *options.fromDate)
+                             : s->dates.begin();
+        const auto last = options.toDate
+                              ? std::upper_bound(s->dates.begin(), s->dates.end(), *options.toDate)
+                              : s->dates.end();
+        merged.clear();
+        std::set_union(calendar.begin(), calendar.end(), first, std::max(first, last),
+                       std::back_inserter(merged));
+        calendar.swap(merged);
+    }
+    return calendar;
+}
+
+double roundedTowardZero(double signedQty, AssetClass assetClass)
+{
+    const double size = roundDownQty(std::abs(signedQty), assetClass);
+    return signedQty < 0.0 ? -size : size;
+}
+
+class Day
+{
+public:
+    Day(std::vector<Track>& tracks, const LabSettings& settings, const LabOptions& options,
+        const std::vector<std::size_t>& decisionOrder, int startedSymbols,
+        const ReturnPanel* returns)
+        : m_tracks(tracks), m_settings(settings), m_options(options),
+          m_decisionOrder(decisionOrder), m_startedSymbols(startedSymbols), m_returns(returns)
+    {}
+
+    // Steps 1-6 for one method on this date; returns false once the account is ruined.
+    Result<bool> advance(Books& books, const std::string& date)
+    {
+        // Step 1: financing accrued over the nights since the previous date, then the mark.
+        const double financing = books.financingDueUsd;
+        books.cashUsd -= financing;
+        books.financingDueUsd = 0.0;
+        const double equity = markEquity(books);
+        if (equity <= 0.0) {
+            books.ruined = true;
+            books.run.curve.push_back(
+                CurvePoint{date, equity, grossOf(books.qty), books.cashUsd, financing, 0.0});
+            return false;
+        }
+        std::vector<double> targets = books.qty; // unpriced symbols keep their positions
+        if (auto failure = decideTargets(books.method, equity, targets))
+            return *failure;
+        applyOvernightRule(equity, targets);
+
+        // Step 6: trade at today's closes; costs and the cash leg come out of cash.
+        double costs = 0.0;
+        const double costRate = m_options.costBps / 10000.0;
+        for (std::size_t i = 0; i < m_tracks.size(); ++i) {
+            if (!m_tracks[i].priced)
+                continue;
+            const double traded = targets[i] - books.qty[i];
+            const double close = m_tracks[i].lastCloseUsd;
+            books.cashUsd -= traded * close;
+            costs += costRate * std::abs(traded) * close;
+            books.run.tradedValueUsd += std::abs(traded) * close;
+        }
+        books.cashUsd -= costs;
+        books.qty = std::move(targets);
+        const double equityAfter = markEquity(books);
+        const double gross = grossOf(books.qty);
+        books.run.curve.push_back(
+            CurvePoint{date, equityAfter, gross, books.cashUsd, financing, costs});
+        if (m_observer)
+            observe(books, date, equity, equityAfter);
+        return true;
+    }
+
+    void setObserver(const std::function<void(const CloseView&)>* observer)
+    {
+        m_observer = observer && *observer ? observer : nullptr;
+    }
+
+    // Financing owed at the next date: max(gross - E, 0) x rate / 360 per calendar night.
+    void accrueFinancing(Books& books, long long nights) const
+    {
+        const CurvePoint& last = books.run.curve.back();
+        books.financingDueUsd = std::max(last.grossUsd - last.equityUsd, 0.0) *
+                                m_settings.financingRateAnnual / 360.0 *
+                                static_cast<double>(nights);
+    }
+
+private:
+    void observe(const Books& books, const std::string& date, double equity,
+                 double equityAfter) const
+    {
+        std::vector<double> closes;
+        std::vector<bool> priced;
+        for (const Track& track : m_tracks) {
+            closes.push_back(track.lastCloseUsd);
+            priced.push_back(track.priced);
+        }
+        (*m_observer)(CloseView{books.method, date, equity, equityAfter, books.cashUsd, books.qty,
+                                closes, priced});
+    }
+
+    double markEquity(const Books& books) const
+    {
+        double equity = books.cashUsd;
+        for (std::size_t i = 0; i < m_tracks.size(); ++i)
+            equity += books.qty[i] * m_tracks[i].lastCloseUsd;
+        return equity;
+    }
+
+    double grossOf(const std::vector<double>& qty) const
+    {
+        double gross = 0.0;
+        for (std::size_t i = 0; i < m_tracks.size(); ++i)
+            gross += std::abs(qty[i]) * m_tracks[i].lastCloseUsd;
+        return gross;
+    }
+
+    // Step 4. The account the sizer sees holds the unpriced symbols' positions, then the
+    // targets set so far today, all at their last close.
+    std::optional<InputError> decideTargets(Method method, double equity,
+                                            std::vector<double>& targets) const
+    {
+        for (std::size_t i = 0; i < m_tracks.size(); ++i)
+            if (m_tracks[i].priced)
+                targets[i] = 0.0;
+        if (method == Method::EqualWeight) {
+            for (std::size_t i = 0; i < m_tracks.size(); ++i)
+                if (m_tracks[i].priced)
+                    targets[i] = roundDownQty(equity / m_startedSymbols / m_tracks[i].lastCloseUsd,
+                                              m_tracks[i].assetClass);
+            return std::nullopt;
+        }
+        Account account;
+        account.equityUsd = equity;
+        std::vector<std::size_t> heldTracks; // aligned with account.positions
+        for (std::size_t i = 0; i < m_tracks.size(); ++i)
+            if (!m_tracks[i].priced && targets[i] != 0.0) {
+                account.positions.push_back(Position{m_tracks[i].series->symbol, targets[i],
+                                                     m_tracks[i].lastCloseUsd, 0.0});
+                heldTracks.push_back(i);
+            }
+        BookCorrelation correlation;
+        for (std::size_t i : m_decisionOrder) {
+            const Track& track = m_tracks[i];
+            account.buyingPowerUsd =
+                std::max(m_settings.limits.intradayLeverage * equity - account.grossUsd(), 0.0);
+            SizingContext context{account, m_settings.limits, m_settings.cryptoList,
+                                  2.0,     nullptr,           nullptr};
+            if (method == Method::EnhancedCorr) {
+                correlationWithBook(i, heldTracks, correlation);
+                context.correlation = &correlation;
+            }
+            const SizingRequest request{track.series->symbol, track.lastCloseUsd,
+                                        track.signal->muDaily, track.signal->sigmaDaily, false};
+            const Result<SizingResult> sized = method == Method::Legacy
+                                                   ? sizeLegacy(request, context)
+                                                   : sizeEnhanced(request, context);
+            if (!sized)
+                return InputError{track.series->symbol + " " + sized.error().field,
+                                  sized.error().message};
+            if (sized->qty <= 0.0)
+                continue;
+            targets[i] = track.signal->muDaily < 0.0 ? -sized->qty : sized->qty;
+            account.positions.push_back(
+                Position{track.series->symbol, targets[i], track.lastCloseUsd, 0.0});
+            heldTracks.push_back(i);
+        }
+        return std::nullopt;
+    }
+
+    // SPEC 12.4 enhanced-corr: rho(s, j) over the returns before today, sigma_j from j's
+    // trailing returns (step 2); either missing reads as rho = 0 (SPEC 11 `uncovered`).
+    void correlationWithBook(std::size_t order, const std::vector<std::size_t>& heldTracks,
+                             BookCorrelation& out) const
+    {
+        out.unavailable.reset();
+        out.rhoWithOrder.clear();
+        out.sigmaDaily.clear();
+        for (std::size_t j : heldTracks) {
+            const Track& held = m_tracks[j];
+            const std::optional<Signal> trailing =
+                trailingSignal(held.returns, held.priced ? held.todayIndex : held.next,
+                               m_options.lookback, kMinLookback);
+            const std::optional<double> rho =
+                trailing ? m_returns->correlation(order, j, kMinLookback) : std::nullopt;
+            out.rhoWithOrder.push_back(rho);
+            out.sigmaDaily.push_back(rho ? trailing->sigmaDaily : 0.0);
+        }
+    }
+
+    // Step 5: the lab holds from close to close, so only L_on x E survives the night.
+    void applyOvernightRule(double equity, std::vector<double>& targets) const
+    {
+        double unpricedGross = 0.0;
+        double pricedGross = 0.0;
+        for (std::size_t i = 0; i < m_tracks.size(); ++i)
+            (m_tracks[i].priced ? pricedGross : unpricedGross) +=
+                std::abs(targets[i]) * m_tracks[i].lastCloseUsd;
+        const double limit = m_settings.limits.overnightLeverage * equity;
+        if (unpricedGross + pricedGross <= limit || pricedGross <= 0.0)
+            return;
+        const double scale = std::max(limit - unpricedGross, 0.0) / pricedGross;
+        for (std::size_t i = 0; i < m_tracks.size(); ++i)
+            if (m_tracks[i].priced)
+                targets[i] = roundedTowardZero(targets[i] * scale, m_tracks[i].assetClass);
+    }
+
+    std::vector<Track>& m_tracks;
+    const LabSettings& m_settings;
+    const LabOptions& m_options;
+    const std::vector<std::size_t>& m_decisionOrder;
+    int m_startedSymbols;
+    const ReturnPanel* m_returns; // set when enhanced-corr runs
+    const std::function<void(const CloseView&)>* m_observer = nullptr;
+};
+
+// Step 2 for one priced symbol: the forecast file's row for today, else the trailing one.
+std::optional<Signal> forecastFor(const Track& track, const std::string& date,
+                                  const LabOptions& options)
+{
+    const std::optional<Signal> trailing =
+        trailingSignal(track.returns, track.todayIndex, options.lookback, kMinLookback);
+    if (!options.forecast)
+        return trailing;
+    const auto row = options.forecast->find({date, track.series->symbol});
+    if (row == options.forecast->end())
+        return std::nullopt;
+    if (row->second.sigmaDaily)
+        return Signal{row->second.muDaily, *row->second.sigmaDaily};
+    if (!trailing)
+        return std::nullopt;
+    return Signal{row->second.muDaily, trailing->sigmaDaily};
+}
+
+// Step 3 and the order of step 4: tradeable signals by descending |mu| / sigma, then name.
+std::vector<std::size_t> decisionOrder(const std::vector<Track>& tracks)
+{
+    std::vector<std::size_t> order;
+    std::vector<double> strength(tracks.size(), 0.0);
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+        const Track& t = tracks[i];
+        if (!t.priced || !t.signal || t.signal->muDaily == 0.0)
+            continue;
+        if (t.assetClass == AssetClass::Crypto && t.signal->muDaily < 0.0)
+            continue; // crypto is cash only: no shorts
+        strength[i] = t.signal->sigmaDaily > 0.0
+                          ? std::abs(t.signal->muDaily) / t.signal->sigmaDaily
+                          : std::numeric_limits<double>::infinity();
+        order.push_back(i);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (strength[a] != strength[b])
+            return strength[a] > strength[b];
+        return tracks[a].series->symbol < tracks[b].series->symbol;
+    });
+    return order;
+}
+
+} // namespace
+
+Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettings& settings,
+                         const LabOptions& options, const LabControl& control)
+{
+    if (auto invalid = validateOptions(options))
+        return *invalid;
+    const Result<std::vector<const PriceSeries*>> chosen = selectSeries(prices, options.symbols);
+    if (!chosen)
+        return chosen.error();
+
+    LabResult result;
+    std::vector<Track> tracks;
+    for (const PriceSeries* series : *chosen) {
+        Track track;
+        track.series = series;
+        for (const std::string& day : series->dates)
+            track.days.push_back(daysFromIsoDate(day));
+        track.returns = dailyReturns(series->closes);
+        track.assetClass = settings.cryptoList.classify(series->symbol);
+        if (track.assetClass == AssetClass::Crypto)
+            result.annualizationDays = 365;
+        tracks.push_back(track);
+        result.symbols.push_back(series->symbol);
+    }
+    result.calendar = buildCalendar(*chosen, options);
+    if (result.calendar.empty())
+        return InputError{options.fromDate || options.toDate ? "from" : "prices",
+                          "no price dates in the chosen range"};
+
+    const std::vector<Method>& methods = options.methods.empty() ? allMethods() : options.methods;
+    std::optional<ReturnPanel> returns;
+    if (std::find(methods.begin(), methods.end(), Method::EnhancedCorr) != methods.end())
+        returns.emplace(*chosen);
+    std::vector<Books> books;
+    for (Method method : methods) {
+        Books b{method,
+                options.startingEquityUsd,
+                std::vector<double>(tracks.size(), 0.0),
+                0.0,
+                false,
+                MethodRun{}};
+        b.run.method = method;
+        b.run.curve.reserve(result.calendar.size());
+        books.push_back(std::move(b));
+    }
+
+    const int totalDates = static_cast<int>(result.calendar.size());
+    for (int day = 0; day < totalDates; ++day) {
+        if (control.cancel && control.cancel->load()) {
+            result.cancelled = true;
+            break;
+        }
+        const std::string& date = result.calendar[static_cast<std::size_t>(day)];
+        int startedSymbols = 0;
+        const long long dayNumber = daysFromIsoDate(date);
+        for (Track& track : tracks) {
+            const std::vector<long long>& dates = track.days;
+            while (track.next < dates.size() && dates[track.next] < dayNumber)
+                track.lastCloseUsd = track.series->closes[track.next++];
+            track.priced = track.next < dates.size() && dates[track.next] == dayNumber;
+            track.signal.reset();
+            if (track.priced) {
+                track.todayIndex = track.next;
+                track.lastCloseUsd = track.series->closes[track.next++];
+                track.signal = forecastFor(track, date, options);
+            }
+            startedSymbols += !dates.empty() && dates.front() <= dayNumber ? 1 : 0;
+        }
+        const std::vector<std::size_t> order = decisionOrder(tracks);
+        if (returns)
+            returns->moveBefore(date, options.lookback);
+        Day today(tracks, settings, options, order, std::max(startedSymbols, 1),
+                  returns ? &*returns : nullptr);
+        today.setObserver(&control.observeClose);
+        for (Books& b : books) {
+            if (b.ruined)
+                continue;
+            const Result<bool> alive = today.advance(b, date);
+            if (!alive)
+                return alive.error();
+            if (*alive && day + 1 < totalDates)
+                today.accrueFinancing(b, daysFromIsoDate(result.calendar[day + 1]) -
+                                             daysFromIsoDate(date));
+        }
+        if (control.progress)
+            control.progress(day + 1, totalDates);
+    }
+
+    for (Books& b : books) {
+        b.run.metrics = computeMetrics(b.run.curve, options.startingEquityUsd,
+                                       result.annualizationDays, b.run.tradedValueUsd);
+        result.runs.push_back(std::move(b.run));
+    }
+    return result;
+}
+
+std::vector<PriceSeries> cutAfter(const std::vector<PriceSeries>& prices,
+                                  const std::string& lastDate)
+{
+    std::vector<PriceSeries> cut;
+    cut.reserve(prices.size());
+    for (const PriceSeries& series : prices) {
+        PriceSeries kept{series.symbol, {}, {}};
+        for (std::size_t i = 0; i < series.dates.size() && series.dates[i] <= lastDate; ++i) {
+            kept.dates.push_back(series.dates[i]);
+            kept.closes.push_back(series.closes[i]);
+        }
+        cut.push_back(std::move(kept));
+    }
+    return cut;
+}
+
+Result<LookaheadReport> checkLookahead(const std::vector<PriceSeries>& prices,
+                                       const LabSettings& settings, const LabOptions& options,
+                                       const LabResult& full)
+{
+    LookaheadReport report;
+    if (full.calendar.empty())
+        return report;
+    report.cutDate = full.calendar[(full.calendar.size() - 1) / 2];
+    const Result<LabResult> cut = runLab(cutAfter(prices, report.cutDate), settings, options);
+    if (!cut)
+        return cut.error();
+    for (std::size_t m = 0; m < full.runs.size() && m < cut->runs.size(); ++m) {
+        const std::vector<CurvePoint>& whole = full.runs[m].curve;
+        const std::vector<CurvePoint>& part = cut->runs[m].curve;
+        for (std::size_t i = 0; i < whole.size() && whole[i].date <= report.cutDate; ++i) {
+            report.datesCompared = std::max(report.datesCompared, static_cast<int>(i) + 1);
+            const bool same = i < part.size() && part[i].date == whole[i].date &&
+                              part[i].equityUsd == whole[i].equityUsd;
+            if (!same &&
+                (!report.firstDifferenceDate || whole[i].date < *report.firstDifferenceDate)) {
+                report.firstDifferenceDate = whole[i].date;
+                report.firstDifferenceMethod = full.runs[m].method;
+                break;
+            }
+        }
+    }
+    return report;
+}
+
+} // namespace kelly::lab

@@ -1,0 +1,38 @@
+#pragma once
+
+// SPEC 12 step 4 for `enhanced-corr`: SPEC 5's correlation over all the run's symbols on
+// returns dated before t. The returns are joined on date (outer join over every file's
+// rows), the window is the last N dates of the joined index before t, and rho is Pearson
+// on the pairwise-complete observations, none with fewer than 20 common returns.
+
+#include "risk/Analytics.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kelly::lab {
+
+class ReturnPanel
+{
+public:
+    // `series` in the run's order; returns on each symbol's own calendar (SPEC 5).
+    explicit ReturnPanel(const std::vector<const PriceSeries*>& series);
+
+    // Moves the window to the `lookback` joined dates with a return strictly before `date`.
+    void moveBefore(const std::string& date, int lookback);
+
+    // rho(a, b) over the window; none below `minCommon` common returns or with a constant
+    // series. Clamped to [-1, 1] against float noise.
+    std::optional<double> correlation(std::size_t a, std::size_t b, int minCommon) const;
+
+private:
+    std::vector<std::string> m_dates;           // the joined index, ascending
+    std::vector<std::vector<double>> m_returns; // per symbol, NaN where it has none
+    std::vector<std::size_t> m_returnDates;     // indices of m_dates where any symbol has one
+    std::size_t m_windowBegin = 0;              // into m_returnDates
+    std::size_t m_windowEnd = 0;
+};
+
+} // namespace kelly::lab

@@ -1,0 +1,113 @@
+// Issue 15: sizing-lab runs in the store (schema 5). A run round-trips with its settings,
+// metrics (absent stays absent) and curves; a non-finite figure is refused and nothing is
+// written; the list is newest first and carries no curves.
+
+#include "Store.h"
+#include "StoreTestSupport.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+#include <limits>
+
+using namespace kelly;
+using namespace kelly::store;
+
+namespace {
+
+LabRunRecord sampleRun()
+{
+    LabRunRecord run;
+    run.ranAt = testing::utc(2026, 11, 30, 23, 0);
+    run.pricesDir = QStringLiteral("/data/prices");
+    run.symbols = {"BTCUSD", "NVDA"};
+    run.fromDate = "2024-01-05";
+    run.toDate = "2024-01-08";
+    run.startingEquityUsd = 100000.0;
+    run.costBps = 5.0;
+    run.lookback = 60;
+    run.settings.limits.intradayLeverage = 3.0;
+    run.settings.financingRateAnnual = 0.08;
+    run.annualizationDays = 365;
+    lab::MethodRun enhanced;
+    enhanced.method = lab::Method::Enhanced;
+    enhanced.curve = {{"2024-01-05", 99900.0, 200000.0, -100100.0, 0.0, 100.0},
+                      {"2024-01-08", 119771.9, 0.0, 119771.9, 54.2, 110.0}};
+    enhanced.metrics.totalReturn = 0.197719;
+    enhanced.metrics.sharpe = std::nullopt;
+    enhanced.metrics.maxDrawdown = -0.001;
+    enhanced.metrics.finalEquityUsd = 119771.9;
+    enhanced.metrics.costsUsd = 210.0;
+    enhanced.metrics.longestDrawdownDays = 3;
+    enhanced.tradedValueUsd = 420000.0;
+    lab::MethodRun equal = enhanced;
+    equal.method = lab::Method::EqualWeight;
+    equal.metrics.ruinedOn = "2024-01-08";
+    run.runs = {enhanced, equal};
+    return run;
+}
+
+} // namespace
+
+class TestStoreLabRuns : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrips();
+    void refusesNonFiniteFigures();
+};
+
+void TestStoreLabRuns::roundTrips()
+{
+    QTemporaryDir dir;
+    Store store;
+    QString error;
+    QVERIFY2(store.open(dir.filePath(QStringLiteral("s.sqlite")), &error), qPrintable(error));
+    qint64 first = 0, second = 0;
+    QVERIFY2(store.saveLabRun(sampleRun(), &first, &error), qPrintable(error));
+    QVERIFY2(store.saveLabRun(sampleRun(), &second, &error), qPrintable(error));
+    std::vector<LabRunRecord> list;
+    QVERIFY2(store.loadLabRuns(&list, 0, &error), qPrintable(error));
+    QCOMPARE(list.size(), size_t(2));
+    QCOMPARE(list[0].id, second); // newest first
+    QVERIFY(list[0].runs[0].curve.empty());
+    std::optional<LabRunRecord> loaded;
+    QVERIFY2(store.loadLabRun(first, &loaded, &error), qPrintable(error));
+    QVERIFY(loaded);
+    QCOMPARE(loaded->settings.limits.intradayLeverage, 3.0);
+    QCOMPARE(loaded->settings.financingRateAnnual, 0.08);
+    QCOMPARE(loaded->symbols, (std::vector<std::string>{"BTCUSD", "NVDA"}));
+    QCOMPARE(loaded->annualizationDays, 365);
+    QCOMPARE(loaded->runs.size(), size_t(2));
+    QCOMPARE(loaded->runs[1].method, lab::Method::EqualWeight);
+    QCOMPARE(loaded->runs[1].metrics.ruinedOn, std::optional<std::string>("2024-01-08"));
+    QVERIFY(!loaded->runs[0].metrics.sharpe);
+    QCOMPARE(*loaded->runs[0].metrics.maxDrawdown, -0.001);
+    QCOMPARE(loaded->runs[0].curve.size(), size_t(2));
+    QCOMPARE(loaded->runs[0].curve[1].financingUsd, 54.2);
+    QCOMPARE(loaded->runs[0].curve[0].cashUsd, -100100.0);
+    std::optional<LabRunRecord> missing;
+    QVERIFY(store.loadLabRun(999, &missing, &error));
+    QVERIFY(!missing);
+}
+
+void TestStoreLabRuns::refusesNonFiniteFigures()
+{
+    QTemporaryDir dir;
+    Store store;
+    QString error;
+    QVERIFY(store.open(dir.filePath(QStringLiteral("s.sqlite")), &error));
+    LabRunRecord bad = sampleRun();
+    bad.runs[1].curve[1].equityUsd = std::nan("");
+    QVERIFY(!store.saveLabRun(bad, nullptr, &error));
+    QVERIFY(error.contains(QStringLiteral("not finite")));
+    bad = sampleRun();
+    bad.runs[0].metrics.sharpe = std::numeric_limits<double>::infinity();
+    QVERIFY(!store.saveLabRun(bad, nullptr, &error));
+    std::vector<LabRunRecord> list;
+    QVERIFY(store.loadLabRuns(&list, 0, &error));
+    QVERIFY(list.empty());
+}
+
+QTEST_APPLESS_MAIN(TestStoreLabRuns)
+#include "tst_store_lab_runs.moc"
