@@ -1,0 +1,218 @@
+// The Store's sizing decisions (SPEC 9): each call's inputs, result and, for SPEC 11 and
+// issue 17, its correlation figures, host and mode lock.
+
+#include "Store.h"
+#include "StoreImpl.h"
+
+namespace kelly::store {
+
+namespace {
+
+QString text(const char* name)
+{
+    return QString::fromLatin1(name);
+}
+
+std::optional<BindingLimit> parseBinding(const QString& name)
+{
+    for (BindingLimit limit :
+         {BindingLimit::Kelly, BindingLimit::SymbolCap, BindingLimit::BuyingPower,
+          BindingLimit::GrossLeverage, BindingLimit::NoEquity, BindingLimit::Halted,
+          BindingLimit::OpenPosition})
+        if (name == QLatin1String(bindingLimitName(limit)))
+            return limit;
+    return std::nullopt;
+}
+
+std::optional<CorrelationReason> parseCorrelationReason(const QString& name)
+{
+    for (CorrelationReason reason :
+         {CorrelationReason::SettingOff, CorrelationReason::NoBuild, CorrelationReason::StaleBuild,
+          CorrelationReason::SymbolNotInBuild})
+        if (name == QLatin1String(correlationReasonName(reason)))
+            return reason;
+    return std::nullopt;
+}
+
+// SPEC 11's `uncovered`, space separated (symbols hold no spaces); NULL when empty.
+QVariant joinSymbols(const std::vector<std::string>& symbols)
+{
+    if (symbols.empty())
+        return QVariant(QMetaType(QMetaType::QString));
+    QStringList names;
+    for (const std::string& symbol : symbols)
+        names << QString::fromStdString(symbol);
+    return names.join(QLatin1Char(' '));
+}
+
+} // namespace
+
+bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
+                           const std::function<bool(QString*)>& beforeCommit)
+{
+    const SizingResult& r = d.result;
+    for (const auto& value :
+         {std::optional<double>(r.priceUsd), std::optional<double>(r.qty),
+          std::optional<double>(r.qtyRaw), r.baseFraction, r.targetFraction, r.muDaily,
+          r.sigmaDaily, std::optional<double>(r.riskMultiplier), r.exposureBeforePct,
+          r.exposureAfterPct, r.leverageBefore, r.leverageAfter, d.muGiven, d.sigmaGiven,
+          std::optional<double>(d.equityUsd), std::optional<double>(d.buyingPowerUsd),
+          std::optional<double>(d.riskThreshold)}) {
+        if (!isFiniteOptional(value)) {
+            *error = QStringLiteral("sizing decision for %1: a figure is not finite")
+                         .arg(QString::fromStdString(r.symbol));
+            return false;
+        }
+    }
+    for (const auto& value : {r.bookCov, r.baseFractionUncorrelated, r.qtyUncorrelated}) {
+        if (!isFiniteOptional(value)) { // SPEC 11's figures
+            *error = QStringLiteral("sizing decision for %1: a figure is not finite")
+                         .arg(QString::fromStdString(r.symbol));
+            return false;
+        }
+    }
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery insert = m_impl->prepare(
+        QStringLiteral(
+            "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
+            " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
+            " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
+            " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
+            " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
+            " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        error);
+    insert.addBindValue(isoUtc(d.decidedAt));
+    insert.addBindValue(d.origin);
+    insert.addBindValue(QString::fromStdString(r.symbol));
+    insert.addBindValue(text(assetClassName(r.assetClass)));
+    insert.addBindValue(r.priceUsd);
+    insert.addBindValue(optionalValue(d.muGiven));
+    insert.addBindValue(optionalValue(d.sigmaGiven));
+    insert.addBindValue(text(sizingModeName(d.requestedMode)));
+    insert.addBindValue(text(sizingModeName(r.method)));
+    insert.addBindValue(r.qty);
+    insert.addBindValue(r.qtyRaw);
+    insert.addBindValue(optionalValue(r.baseFraction));
+    insert.addBindValue(optionalValue(r.targetFraction));
+    insert.addBindValue(optionalValue(r.muDaily));
+    insert.addBindValue(optionalValue(r.sigmaDaily));
+    insert.addBindValue(r.riskMultiplier);
+    insert.addBindValue(text(bindingLimitName(r.binding)));
+    insert.addBindValue(optionalValue(r.exposureBeforePct));
+    insert.addBindValue(optionalValue(r.exposureAfterPct));
+    insert.addBindValue(optionalValue(r.leverageBefore));
+    insert.addBindValue(optionalValue(r.leverageAfter));
+    insert.addBindValue(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
+                                         : QVariant(QMetaType(QMetaType::QString)));
+    insert.addBindValue(d.equityUsd);
+    insert.addBindValue(d.buyingPowerUsd);
+    insert.addBindValue(d.riskThreshold);
+    insert.addBindValue(d.limits.intradayLeverage);
+    insert.addBindValue(d.limits.overnightLeverage);
+    insert.addBindValue(d.limits.symbolCapPct);
+    insert.addBindValue(r.correlationAware ? 1 : 0);
+    insert.addBindValue(r.correlationReason
+                            ? QVariant(text(correlationReasonName(*r.correlationReason)))
+                            : QVariant(QMetaType(QMetaType::QString)));
+    insert.addBindValue(optionalValue(r.bookCov));
+    insert.addBindValue(optionalValue(r.baseFractionUncorrelated));
+    insert.addBindValue(optionalValue(r.qtyUncorrelated));
+    insert.addBindValue(joinSymbols(r.uncovered));
+    insert.addBindValue(d.host);
+    insert.addBindValue(d.modeLockedByEnv ? 1 : 0);
+    if (!run(insert, error))
+        return false;
+    const qint64 newId = insert.lastInsertId().toLongLong();
+    if ((beforeCommit && !beforeCommit(error)) || !transaction.commit(error))
+        return false;
+    if (id)
+        *id = newId;
+    return true;
+}
+
+bool Store::pruneDecisions(UtcTime cutoff, QString* error)
+{
+    Transaction transaction(*m_impl, Transaction::Kind::Write);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery& prune =
+        m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE decided_at < ?"));
+    prune.bindValue(0, isoUtc(cutoff));
+    return run(prune, error) && transaction.commit(error);
+}
+
+bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const
+{
+    QSqlQuery query = m_impl->prepare(
+        QStringLiteral(
+            "SELECT id, decided_at, origin, symbol, asset_class, price_usd, mu_given,"
+            " sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
+            " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
+            " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
+            " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
+            " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env"
+            " FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
+        error);
+    query.addBindValue(limit > 0 ? limit : -1);
+    if (!run(query, error))
+        return false;
+    out->clear();
+    while (query.next()) {
+        SizingDecision d;
+        SizingResult& r = d.result;
+        d.id = query.value(0).toLongLong();
+        d.decidedAt = parseIsoUtc(query.value(1).toString()).value_or(UtcTime{});
+        // A bot may write this table directly: its text leaves the store printable.
+        d.origin = printable(query.value(2).toString());
+        r.symbol = printable(query.value(3).toString()).toStdString();
+        r.assetClass = query.value(4).toString() == QLatin1String("crypto") ? AssetClass::Crypto
+                                                                            : AssetClass::Stock;
+        r.priceUsd = query.value(5).toDouble();
+        d.muGiven = optionalDouble(query.value(6));
+        d.sigmaGiven = optionalDouble(query.value(7));
+        d.requestedMode =
+            parseSizingMode(query.value(8).toString().toStdString()).value_or(SizingMode::Enhanced);
+        r.method =
+            parseSizingMode(query.value(9).toString().toStdString()).value_or(SizingMode::Enhanced);
+        r.qty = query.value(10).toDouble();
+        r.qtyRaw = query.value(11).toDouble();
+        r.baseFraction = optionalDouble(query.value(12));
+        r.targetFraction = optionalDouble(query.value(13));
+        r.muDaily = optionalDouble(query.value(14));
+        r.sigmaDaily = optionalDouble(query.value(15));
+        r.riskMultiplier = query.value(16).toDouble();
+        r.binding = parseBinding(query.value(17).toString()).value_or(BindingLimit::Kelly);
+        r.exposureBeforePct = optionalDouble(query.value(18));
+        r.exposureAfterPct = optionalDouble(query.value(19));
+        r.leverageBefore = optionalDouble(query.value(20));
+        r.leverageAfter = optionalDouble(query.value(21));
+        if (!query.value(22).isNull())
+            r.fallbackReason = printable(query.value(22).toString()).toStdString();
+        d.equityUsd = query.value(23).toDouble();
+        d.buyingPowerUsd = query.value(24).toDouble();
+        d.riskThreshold = query.value(25).toDouble();
+        d.limits.intradayLeverage = query.value(26).toDouble();
+        d.limits.overnightLeverage = query.value(27).toDouble();
+        d.limits.symbolCapPct = query.value(28).toDouble();
+        r.correlationAware = query.value(29).toInt() != 0;
+        r.correlationReason = parseCorrelationReason(query.value(30).toString());
+        r.bookCov = optionalDouble(query.value(31));
+        r.baseFractionUncorrelated = optionalDouble(query.value(32));
+        r.qtyUncorrelated = optionalDouble(query.value(33));
+        for (const QString& symbol :
+             query.value(34).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts))
+            r.uncovered.push_back(printable(symbol).toStdString());
+        d.host = printable(query.value(35).toString());
+        d.modeLockedByEnv = query.value(36).toInt() != 0;
+        out->push_back(std::move(d));
+    }
+    return true;
+}
+
+} // namespace kelly::store
