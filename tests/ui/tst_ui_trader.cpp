@@ -9,6 +9,7 @@
 #include "Clock.h"
 #include "CorrelationPanel.h"
 #include "DecisionsModel.h"
+#include "DeskFixture.h"
 #include "DeskSession.h"
 #include "HaltSwitch.h"
 #include "KellyctlRunner.h"
@@ -24,8 +25,6 @@
 #include <QLineEdit>
 #include <QScreen>
 #include <QSignalSpy>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -42,67 +41,18 @@ namespace {
 // Wednesday 2026-11-25, 11:00:00 in New York (EST): mid-session, no close warning.
 const UtcTime kWednesday1100 = sys_days{2026y / November / 25} + hours(16);
 
-Position position(const char* symbol, double qty, double price)
+using testing::position;
+
+// A small book at Wednesday 11:00: NVDA, SPY (last 600.12) and BTCUSD held.
+struct Desk : testing::DeskFixture
 {
-    Position p;
-    p.symbol = symbol;
-    p.qty = qty;
-    p.lastPriceUsd = price;
-    p.avgEntryUsd = price;
-    return p;
-}
-
-struct Desk
-{
-    explicit Desk(store::Environment environment = {}) : clock(kWednesday1100)
+    explicit Desk(store::Environment environment = {})
+        : DeskFixture(kWednesday1100, std::move(environment))
     {
-        QVERIFY(folder.isValid());
-        path = folder.filePath(QStringLiteral("desk.sqlite"));
-        QString error;
-        QVERIFY2(store.open(path, &error), qPrintable(error));
-        QVERIFY2(store.setAccount(100'000, 400'000, clock.now(), &error), qPrintable(error));
-        QVERIFY2(store.setPositions({position("NVDA", 10, 150), position("SPY", 10, 600.12),
-                                     position("BTCUSD", 0.1, 50'000)},
-                                    true, clock.now(), &error),
-                 qPrintable(error));
-        session = std::make_unique<DeskSession>(store, clock, std::move(environment));
+        seedAccount(100'000, 400'000,
+                    {position("NVDA", 10, 150), position("SPY", 10, 600.12),
+                     position("BTCUSD", 0.1, 50'000)});
     }
-
-    void openWindow()
-    {
-        QString error;
-        QVERIFY2(session->reload(&error), qPrintable(error));
-        window = std::make_unique<MainWindow>(*session);
-        window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
-        session->start();
-    }
-
-    QLabel* label(const char* name) const
-    {
-        return window->findChild<QLabel*>(QString::fromLatin1(name));
-    }
-
-    // Runs SQL on a connection of its own, as another process would.
-    void execSql(const QString& sql)
-    {
-        const QString name = QStringLiteral("issue17-other");
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            QVERIFY2(query.exec(sql), qPrintable(sql));
-        }
-        QSqlDatabase::removeDatabase(name);
-    }
-
-    QTemporaryDir folder;
-    QString path;
-    ManualClock clock;
-    store::Store store;
-    std::unique_ptr<DeskSession> session;
-    std::unique_ptr<MainWindow> window;
 };
 
 void typeInto(QLineEdit* field, const QString& text)

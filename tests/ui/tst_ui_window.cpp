@@ -1,7 +1,7 @@
 // GUI tests on the real MainWindow over a temporary store (issue 5): the switch writes the
 // mode and the audit, another process's write shows within a second without losing the
-// selection, the what-if form shows the SPEC 8 examples and flags bad input, the heatmap
-// tooltip names the pair, alerts fire once per crossing, settings are validated.
+// selection, the heatmap tooltip names the pair, alerts fire once per crossing, settings are
+// validated. The what-if form's tests are in tst_ui_whatif.
 //
 // The test binary doubles as the "other process": `tst_ui_window --write-price DB SYMBOL P`.
 
@@ -12,13 +12,13 @@
 #include "CorrelationPanel.h"
 #include "CorrelationRebuilder.h"
 #include "DecisionsModel.h"
+#include "DeskFixture.h"
 #include "DeskSession.h"
 #include "HeatmapWidget.h"
 #include "MainWindow.h"
 #include "ModeSwitch.h"
 #include "PositionsModel.h"
 #include "SettingsDialog.h"
-#include "WhatIfPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -58,67 +58,15 @@ int writePriceProcess(const QStringList& args)
     return 0;
 }
 
-// One temporary store, session and window per test.
-struct Desk
+// The window suites stand at Friday 15:45 New York time.
+struct Desk : testing::DeskFixture
 {
-    explicit Desk(store::Environment environment = {}) : clock(kFriday1545)
-    {
-        QVERIFY(folder.isValid());
-        path = folder.filePath(QStringLiteral("desk.sqlite"));
-        QString error;
-        QVERIFY2(store.open(path, &error), qPrintable(error));
-        session = std::make_unique<DeskSession>(store, clock, std::move(environment));
-    }
-
-    void seedAccount(double equity, double buyingPower, const std::vector<Position>& positions)
-    {
-        QString error;
-        QVERIFY2(store.setAccount(equity, buyingPower, clock.now(), &error), qPrintable(error));
-        QVERIFY2(store.setPositions(positions, true, clock.now(), &error), qPrintable(error));
-    }
-
-    void openWindow()
-    {
-        QString error;
-        QVERIFY2(session->reload(&error), qPrintable(error));
-        window = std::make_unique<MainWindow>(*session);
-        window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
-        session->start();
-    }
-
-    QString storedMode()
-    {
-        QString value, error;
-        store.readSetting(store::SettingKey::Mode, &value, &error);
-        return value;
-    }
-
-    std::vector<store::AuditEntry> auditRows()
-    {
-        std::vector<store::AuditEntry> rows;
-        QString error;
-        store.loadAudit(&rows, 0, &error);
-        return rows;
-    }
-
-    QTemporaryDir folder;
-    QString path;
-    ManualClock clock;
-    store::Store store;
-    std::unique_ptr<DeskSession> session;
-    std::unique_ptr<MainWindow> window;
+    explicit Desk(store::Environment environment = {})
+        : DeskFixture(kFriday1545, std::move(environment))
+    {}
 };
 
-Position position(const char* symbol, double qty, double price)
-{
-    Position p;
-    p.symbol = symbol;
-    p.qty = qty;
-    p.lastPriceUsd = price;
-    p.avgEntryUsd = price;
-    return p;
-}
+using testing::position;
 
 } // namespace
 
@@ -133,12 +81,6 @@ private Q_SLOTS:
     void windowOnANeverReloadedSession();
     void otherProcessWriteShowsWithinOneSecond();
     void kellyctlSeesTheSwitchAndItsDecisionShows();
-    void whatIfShowsSpecExamples_data();
-    void whatIfShowsSpecExamples();
-    void whatIfFollowsTheBookWhileEditing();
-    void whatIfDropsARefreshOfAnOlderOrder();
-    void whatIfFlagsInvalidInput_data();
-    void whatIfFlagsInvalidInput();
     void heatmapTooltipNamesThePair();
     void alertsOncePerCrossing();
     void closeCountdownOnFridayAfternoon();
@@ -290,183 +232,6 @@ void TestUiWindow::kellyctlSeesTheSwitchAndItsDecisionShows()
     QTRY_COMPARE_WITH_TIMEOUT(desk.window->decisionsModel()->rowCount(), 1, 1000);
     QCOMPARE(desk.window->decisionsModel()->index(0, DecisionsModel::Qty).data().toString(),
              QStringLiteral("800"));
-}
-
-void TestUiWindow::whatIfShowsSpecExamples_data()
-{
-    QTest::addColumn<QString>("symbol");
-    QTest::addColumn<QString>("price");
-    QTest::addColumn<QString>("mu");
-    QTest::addColumn<QString>("sigma");
-    QTest::addColumn<int>("mode");
-    QTest::addColumn<QString>("qty");
-    QTest::addColumn<QString>("binding");
-    const int enhanced = static_cast<int>(SizingMode::Enhanced);
-    const int legacy = static_cast<int>(SizingMode::Legacy);
-    const QString none;
-    QTest::newRow("enhanced NVDA @ 150") << "NVDA"
-                                         << "150" << none << none << enhanced << "1,600 shares"
-                                         << "symbol cap";
-    QTest::newRow("enhanced BTCUSD @ 50,000")
-        << "BTC/USD"
-        << "50,000" << none << none << enhanced << "1.200 units"
-        << "symbol cap";
-    QTest::newRow("enhanced NVDA mu .001 sigma .02") << "NVDA"
-                                                     << "150"
-                                                     << "0.001"
-                                                     << "0.02" << enhanced << "1,600 shares"
-                                                     << "symbol cap";
-    QTest::newRow("enhanced NVDA mu .0002 sigma .02") << "NVDA"
-                                                      << "150"
-                                                      << "0.0002"
-                                                      << "0.02" << enhanced << "666 shares"
-                                                      << "kelly";
-    QTest::newRow("legacy NVDA @ 150") << "NVDA"
-                                       << "150" << none << none << legacy << "800 shares"
-                                       << "symbol cap";
-    QTest::newRow("legacy BTCUSD @ 50,000") << "BTCUSD"
-                                            << "50000" << none << none << legacy << "1.200 units"
-                                            << "symbol cap";
-}
-
-void TestUiWindow::whatIfShowsSpecExamples()
-{
-    QFETCH(QString, symbol);
-    QFETCH(QString, price);
-    QFETCH(QString, mu);
-    QFETCH(QString, sigma);
-    QFETCH(int, mode);
-    QFETCH(QString, qty);
-    QFETCH(QString, binding);
-    Desk desk; // SPEC 8: E = 100,000, BP = 400,000, no positions, no metrics, defaults
-    desk.seedAccount(100'000, 400'000, {});
-    desk.openWindow();
-    WhatIfPanel* form = desk.window->whatIf();
-    form->symbolEdit()->setText(symbol);
-    form->priceEdit()->setText(price);
-    form->muEdit()->setText(mu);
-    form->sigmaEdit()->setText(sigma);
-    QTest::keyClick(form->priceEdit(), Qt::Key_Return);
-    const auto sizingMode = static_cast<SizingMode>(mode);
-    QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Qty), qty);
-    QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Binding), binding);
-    if (symbol == QStringLiteral("NVDA") && sizingMode == SizingMode::Enhanced && mu.isEmpty())
-        QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Exposure),
-                 QStringLiteral("0.0%  \u2192  240.0%"));
-}
-
-void TestUiWindow::whatIfFollowsTheBookWhileEditing()
-{
-    Desk desk;
-    desk.seedAccount(100'000, 400'000, {});
-    desk.openWindow();
-    WhatIfPanel* form = desk.window->whatIf();
-    form->symbolEdit()->setText(QStringLiteral("NVDA"));
-    form->priceEdit()->setText(QStringLiteral("150"));
-    QVERIFY(form->calculate());
-    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-             QStringLiteral("1,600 shares"));
-
-    // The trader starts typing a new price while the bot buys 200 NVDA elsewhere: the
-    // figures follow the book (room left (60,000 - 30,000) x 4), the half-typed field is not
-    // flagged.
-    form->priceEdit()->clear();
-    QString error;
-    QVERIFY(desk.store.setPosition(position("NVDA", 200, 150), desk.clock.now(), &error));
-    QTRY_COMPARE_WITH_TIMEOUT(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-                              QStringLiteral("800 shares"), 1000);
-    QVERIFY(!form->priceEdit()->property("invalid").toBool());
-}
-
-// Issue 7: the refresh on a new state sizes on the worker; when the trader sizes another
-// order meanwhile, the late refresh of the old one must not overwrite it.
-void TestUiWindow::whatIfDropsARefreshOfAnOlderOrder()
-{
-    Desk desk;
-    desk.seedAccount(100'000, 400'000, {position("NVDA", 200, 150)});
-    desk.openWindow();
-    WhatIfPanel* form = desk.window->whatIf();
-    form->symbolEdit()->setText(QStringLiteral("NVDA"));
-    form->priceEdit()->setText(QStringLiteral("150"));
-    QVERIFY(form->calculate()); // room left (60,000 - 30,000) x 4 = 120,000
-    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-             QStringLiteral("800 shares"));
-
-    QSignalSpy refreshed(desk.session.get(), &DeskSession::dryRunsSized);
-    QString error;
-    QVERIFY2(desk.session->reload(&error), qPrintable(error)); // re-sizes NVDA @ 150 later
-    form->priceEdit()->setText(QStringLiteral("100"));
-    QVERIFY(form->calculate());
-    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-             QStringLiteral("1,200 shares"));
-    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() > 0, 2000);
-    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
-             QStringLiteral("1,200 shares"));
-}
-
-void TestUiWindow::whatIfFlagsInvalidInput_data()
-{
-    QTest::addColumn<QString>("symbol");
-    QTest::addColumn<QString>("price");
-    QTest::addColumn<QString>("sigma");
-    QTest::addColumn<QString>("field");
-    QTest::newRow("price not a number") << "NVDA"
-                                        << "abc"
-                                        << ""
-                                        << "whatIfPrice";
-    QTest::newRow("price zero") << "NVDA"
-                                << "0"
-                                << ""
-                                << "whatIfPrice";
-    QTest::newRow("price negative") << "NVDA"
-                                    << "-5"
-                                    << ""
-                                    << "whatIfPrice";
-    QTest::newRow("price nan") << "NVDA"
-                               << "nan"
-                               << ""
-                               << "whatIfPrice";
-    QTest::newRow("price inf") << "NVDA"
-                               << "inf"
-                               << ""
-                               << "whatIfPrice";
-    QTest::newRow("price missing") << "NVDA"
-                                   << ""
-                                   << ""
-                                   << "whatIfPrice";
-    QTest::newRow("sigma negative") << "NVDA"
-                                    << "150"
-                                    << "-0.1"
-                                    << "whatIfSigma";
-    QTest::newRow("symbol missing") << ""
-                                    << "150"
-                                    << ""
-                                    << "whatIfSymbol";
-    QTest::newRow("symbol garbage") << "$$$"
-                                    << "150"
-                                    << ""
-                                    << "whatIfSymbol";
-}
-
-void TestUiWindow::whatIfFlagsInvalidInput()
-{
-    QFETCH(QString, symbol);
-    QFETCH(QString, price);
-    QFETCH(QString, sigma);
-    QFETCH(QString, field);
-    Desk desk;
-    desk.seedAccount(100'000, 400'000, {});
-    desk.openWindow();
-    WhatIfPanel* form = desk.window->whatIf();
-    form->symbolEdit()->setText(symbol);
-    form->priceEdit()->setText(price);
-    form->sigmaEdit()->setText(sigma);
-    QVERIFY(!form->calculate());
-    auto* flagged = form->findChild<QLineEdit*>(field);
-    QVERIFY(flagged);
-    QVERIFY(flagged->property("invalid").toBool());
-    QVERIFY(!form->fieldError(flagged).isEmpty());
-    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty), QString(QChar(0x2014)));
 }
 
 void TestUiWindow::heatmapTooltipNamesThePair()

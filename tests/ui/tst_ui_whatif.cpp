@@ -1,0 +1,227 @@
+// The what-if form on the real MainWindow over a temporary store: the SPEC 8 examples, the
+// figures following the book while the trader edits, a late refresh of an older order
+// dropped, bad input flagged at its field.
+
+#include "DeskFixture.h"
+#include "WhatIfPanel.h"
+
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace kelly;
+using namespace kelly::ui;
+using namespace std::chrono;
+
+namespace {
+
+// Friday 2026-11-27, 15:45 in New York (EST, UTC-5), as the window suite.
+const UtcTime kFriday1545 = sys_days{2026y / November / 27} + hours(20) + minutes(45);
+
+struct Desk : testing::DeskFixture
+{
+    Desk() : DeskFixture(kFriday1545) {}
+};
+
+using testing::position;
+
+} // namespace
+
+class TestUiWhatIf : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void whatIfShowsSpecExamples_data();
+    void whatIfShowsSpecExamples();
+    void whatIfFollowsTheBookWhileEditing();
+    void whatIfDropsARefreshOfAnOlderOrder();
+    void whatIfFlagsInvalidInput_data();
+    void whatIfFlagsInvalidInput();
+};
+
+void TestUiWhatIf::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings of the window stay out of $HOME
+}
+
+void TestUiWhatIf::whatIfShowsSpecExamples_data()
+{
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<QString>("price");
+    QTest::addColumn<QString>("mu");
+    QTest::addColumn<QString>("sigma");
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QString>("qty");
+    QTest::addColumn<QString>("binding");
+    const int enhanced = static_cast<int>(SizingMode::Enhanced);
+    const int legacy = static_cast<int>(SizingMode::Legacy);
+    const QString none;
+    QTest::newRow("enhanced NVDA @ 150") << "NVDA"
+                                         << "150" << none << none << enhanced << "1,600 shares"
+                                         << "symbol cap";
+    QTest::newRow("enhanced BTCUSD @ 50,000")
+        << "BTC/USD"
+        << "50,000" << none << none << enhanced << "1.200 units"
+        << "symbol cap";
+    QTest::newRow("enhanced NVDA mu .001 sigma .02") << "NVDA"
+                                                     << "150"
+                                                     << "0.001"
+                                                     << "0.02" << enhanced << "1,600 shares"
+                                                     << "symbol cap";
+    QTest::newRow("enhanced NVDA mu .0002 sigma .02") << "NVDA"
+                                                      << "150"
+                                                      << "0.0002"
+                                                      << "0.02" << enhanced << "666 shares"
+                                                      << "kelly";
+    QTest::newRow("legacy NVDA @ 150") << "NVDA"
+                                       << "150" << none << none << legacy << "800 shares"
+                                       << "symbol cap";
+    QTest::newRow("legacy BTCUSD @ 50,000") << "BTCUSD"
+                                            << "50000" << none << none << legacy << "1.200 units"
+                                            << "symbol cap";
+}
+
+void TestUiWhatIf::whatIfShowsSpecExamples()
+{
+    QFETCH(QString, symbol);
+    QFETCH(QString, price);
+    QFETCH(QString, mu);
+    QFETCH(QString, sigma);
+    QFETCH(int, mode);
+    QFETCH(QString, qty);
+    QFETCH(QString, binding);
+    Desk desk; // SPEC 8: E = 100,000, BP = 400,000, no positions, no metrics, defaults
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(symbol);
+    form->priceEdit()->setText(price);
+    form->muEdit()->setText(mu);
+    form->sigmaEdit()->setText(sigma);
+    QTest::keyClick(form->priceEdit(), Qt::Key_Return);
+    const auto sizingMode = static_cast<SizingMode>(mode);
+    QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Qty), qty);
+    QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Binding), binding);
+    if (symbol == QStringLiteral("NVDA") && sizingMode == SizingMode::Enhanced && mu.isEmpty())
+        QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Exposure),
+                 QStringLiteral("0.0%  \u2192  240.0%"));
+}
+
+void TestUiWhatIf::whatIfFollowsTheBookWhileEditing()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(QStringLiteral("NVDA"));
+    form->priceEdit()->setText(QStringLiteral("150"));
+    QVERIFY(form->calculate());
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+             QStringLiteral("1,600 shares"));
+
+    // The trader starts typing a new price while the bot buys 200 NVDA elsewhere: the
+    // figures follow the book (room left (60,000 - 30,000) x 4), the half-typed field is not
+    // flagged.
+    form->priceEdit()->clear();
+    QString error;
+    QVERIFY(desk.store.setPosition(position("NVDA", 200, 150), desk.clock.now(), &error));
+    QTRY_COMPARE_WITH_TIMEOUT(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+                              QStringLiteral("800 shares"), 1000);
+    QVERIFY(!form->priceEdit()->property("invalid").toBool());
+}
+
+// Issue 7: the refresh on a new state sizes on the worker; when the trader sizes another
+// order meanwhile, the late refresh of the old one must not overwrite it.
+void TestUiWhatIf::whatIfDropsARefreshOfAnOlderOrder()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 200, 150)});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(QStringLiteral("NVDA"));
+    form->priceEdit()->setText(QStringLiteral("150"));
+    QVERIFY(form->calculate()); // room left (60,000 - 30,000) x 4 = 120,000
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+             QStringLiteral("800 shares"));
+
+    QSignalSpy refreshed(desk.session.get(), &DeskSession::dryRunsSized);
+    QString error;
+    QVERIFY2(desk.session->reload(&error), qPrintable(error)); // re-sizes NVDA @ 150 later
+    form->priceEdit()->setText(QStringLiteral("100"));
+    QVERIFY(form->calculate());
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+             QStringLiteral("1,200 shares"));
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() > 0, 2000);
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
+             QStringLiteral("1,200 shares"));
+}
+
+void TestUiWhatIf::whatIfFlagsInvalidInput_data()
+{
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<QString>("price");
+    QTest::addColumn<QString>("sigma");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("price not a number") << "NVDA"
+                                        << "abc"
+                                        << ""
+                                        << "whatIfPrice";
+    QTest::newRow("price zero") << "NVDA"
+                                << "0"
+                                << ""
+                                << "whatIfPrice";
+    QTest::newRow("price negative") << "NVDA"
+                                    << "-5"
+                                    << ""
+                                    << "whatIfPrice";
+    QTest::newRow("price nan") << "NVDA"
+                               << "nan"
+                               << ""
+                               << "whatIfPrice";
+    QTest::newRow("price inf") << "NVDA"
+                               << "inf"
+                               << ""
+                               << "whatIfPrice";
+    QTest::newRow("price missing") << "NVDA"
+                                   << ""
+                                   << ""
+                                   << "whatIfPrice";
+    QTest::newRow("sigma negative") << "NVDA"
+                                    << "150"
+                                    << "-0.1"
+                                    << "whatIfSigma";
+    QTest::newRow("symbol missing") << ""
+                                    << "150"
+                                    << ""
+                                    << "whatIfSymbol";
+    QTest::newRow("symbol garbage") << "$$$"
+                                    << "150"
+                                    << ""
+                                    << "whatIfSymbol";
+}
+
+void TestUiWhatIf::whatIfFlagsInvalidInput()
+{
+    QFETCH(QString, symbol);
+    QFETCH(QString, price);
+    QFETCH(QString, sigma);
+    QFETCH(QString, field);
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(symbol);
+    form->priceEdit()->setText(price);
+    form->sigmaEdit()->setText(sigma);
+    QVERIFY(!form->calculate());
+    auto* flagged = form->findChild<QLineEdit*>(field);
+    QVERIFY(flagged);
+    QVERIFY(flagged->property("invalid").toBool());
+    QVERIFY(!form->fieldError(flagged).isEmpty());
+    QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty), QString(QChar(0x2014)));
+}
+
+QTEST_MAIN(TestUiWhatIf)
+#include "tst_ui_whatif.moc"
