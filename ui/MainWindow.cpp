@@ -133,7 +133,7 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_alerts = new AlertCenter(m_banner, m_tray, this);
     buildActions();
 
-    m_storeLabel = new QLabel(tr("Store: %1").arg(session.store().path()), this);
+    m_storeLabel = new QLabel(tr("Store: %1").arg(session.store().displayName()), this);
     m_updatedLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_updatedLabel);
     statusBar()->addWidget(m_storeLabel, 1);
@@ -326,7 +326,9 @@ void MainWindow::onStateChanged()
     m_brokerSync->setInterval(state->settings.brokerSyncIntervalS);
     showBrokerSync();
     setWindowTitle(tr("KellyDesk - %1 - %2 sizing")
-                       .arg(QFileInfo(m_session.store().path()).fileName(),
+                       .arg(m_session.store().isPostgres()
+                                ? m_session.store().displayName()
+                                : QFileInfo(m_session.store().path()).fileName(),
                             QString::fromLatin1(sizingModeName(state->settings.mode))));
     onTick();
 }

@@ -50,7 +50,7 @@ QString auditValue(const std::optional<QString>& value)
 
 int runInit(Session& session)
 {
-    session.out << "store ready: " << session.store.path() << " (schema version "
+    session.out << "store ready: " << session.store.displayName() << " (schema version "
                 << session.store.schemaVersion() << ")\n";
     return ExitOk;
 }

@@ -3,7 +3,6 @@
 #include "CommandLine.h"
 #include "Session.h"
 
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <functional>
 
@@ -120,14 +119,10 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
     const QString path =
         store::resolveStorePath(invocation.dbPath.value_or(QString()), context.environmentDb);
     // Only `init` creates a store: a mistyped path must not show an empty book as if real.
-    if (invocation.command->name != QLatin1String("init") && !QFileInfo::exists(path)) {
-        err << "kellyctl: " << path << ": no store here; run 'kellyctl --db " << path
-            << " init' first\n";
-        return ExitFailure;
-    }
+    const bool mustExist = invocation.command->name != QLatin1String("init");
     store::Store store;
     QString error;
-    if (!store.open(path, &error)) {
+    if (!store.open(path, &error, mustExist)) {
         err << "kellyctl: " << error << '\n';
         return ExitFailure;
     }

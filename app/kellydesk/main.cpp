@@ -10,7 +10,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -128,19 +127,14 @@ int main(int argc, char* argv[])
         // SPEC 9: --db, else $KELLYDESK_DB, else the app-data folder, exactly as kellyctl.
         path = kelly::store::resolveStorePath(parser.value(dbOption),
                                               qEnvironmentVariable("KELLYDESK_DB"));
-        // As kellyctl: only `kellyctl init` creates a store, so a mistyped path fails instead
-        // of showing an empty book as if it were real (issue 12 item 13).
-        if (!QFileInfo::exists(path)) {
-            fail(QStringLiteral("%1: no store here; create it with 'kellyctl --db %1 init'")
-                     .arg(path));
-            return 1;
-        }
     }
 
+    // As kellyctl: only `kellyctl init` creates a store, so a mistyped path fails instead of
+    // showing an empty book as if it were real (issue 12 item 13).
     kelly::store::Store store;
     QString error;
-    if (!store.open(path, &error)) {
-        fail(QStringLiteral("cannot open the store %1: %2").arg(path, error));
+    if (!store.open(path, &error, !parser.isSet(demoOption))) {
+        fail(QStringLiteral("cannot open the store: %1").arg(error));
         return 1;
     }
 
@@ -151,7 +145,7 @@ int main(int argc, char* argv[])
             return 1;
         }
         std::fprintf(stderr, "kellydesk: demo store %s (kellyctl --db %s status)\n",
-                     qPrintable(path), qPrintable(path));
+                     qPrintable(store.displayName()), qPrintable(store.displayName()));
         QObject::connect(&demo, &kelly::desk::DemoMarket::failed, [](const QString& message) {
             fail(QStringLiteral("demo: %1").arg(message));
         });
@@ -160,7 +154,7 @@ int main(int argc, char* argv[])
 
     kelly::ui::DeskSession session(store, clock, kelly::store::systemEnvironment());
     if (!session.reload(&error)) {
-        fail(QStringLiteral("cannot read the store %1: %2").arg(path, error));
+        fail(QStringLiteral("cannot read the store %1: %2").arg(store.displayName(), error));
         return 1;
     }
     kelly::ui::MainWindow window(session);

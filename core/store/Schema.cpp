@@ -11,13 +11,22 @@ namespace {
 // (condition that must hold, message naming the column); the first that fails aborts the
 // statement with its message. Column affinity applies before the triggers run, so '100000'
 // is stored as the number and '100,000.00' stays text and is refused.
+// SPEC 13: PostgreSQL's columns are typed, so there each rule is a CHECK constraint on the
+// values alone (`postgres`), named TABLE_rule_N so an error can quote the message.
 struct RowRule
 {
     const char* holds;
     const char* message;
+    const char* postgres;
 };
 
-QStringList validationTriggers(const QString& table, std::initializer_list<RowRule> rules)
+struct TableRules
+{
+    const char* table;
+    std::vector<RowRule> rules;
+};
+
+QStringList validationTriggers(const QString& table, const std::vector<RowRule>& rules)
 {
     QString cases;
     for (const RowRule& rule : rules)
@@ -39,48 +48,76 @@ QStringList validationTriggers(const QString& table, std::initializer_list<RowRu
     "typeof(" column ") = 'text' AND strftime('%Y-%m-%dT%H:%M:%SZ', " column ") = " column
 #define KELLY_NUMBER(column) "typeof(" column ") IN ('real', 'integer')"
 
-QStringList version5Steps()
+// The ranges that keep sums of squares finite (issue 12 item 7); NaN fails them on
+// PostgreSQL too, where NaN sorts above every number.
+const std::vector<TableRules>& version5Rules()
 {
-    QStringList steps{
-        // Rows stamped with an offset or a space ('2026-06-10T00:30:00-04:00',
-        // '2026-06-10 04:30:00') become the UTC instant they name; SQLite reads those forms.
-        QStringLiteral("UPDATE snapshots SET observed_at ="
-                       " strftime('%Y-%m-%dT%H:%M:%SZ', observed_at)"
-                       " WHERE strftime('%Y-%m-%dT%H:%M:%SZ', observed_at) IS NOT observed_at"
-                       " AND strftime('%Y-%m-%dT%H:%M:%SZ', observed_at) IS NOT NULL"),
-        // Issue 12 item 10: the drawdown guard's high-water mark is one index lookup.
-        QStringLiteral("CREATE INDEX snapshots_by_value ON snapshots (portfolio_value_usd)"),
-        // The retention prune (decision_retention_days) finds old decisions by time.
-        QStringLiteral("CREATE INDEX sizing_decisions_by_time ON sizing_decisions (decided_at)"),
+    static const std::vector<TableRules> rules{
+        {"account",
+         {{KELLY_NUMBER("NEW.equity_usd") " AND abs(NEW.equity_usd) <= 1e15",
+           "equity_usd must be a number within +-1e15", "abs(equity_usd) <= 1e15"},
+          {KELLY_NUMBER("NEW.buying_power_usd") " AND NEW.buying_power_usd BETWEEN 0 AND 1e15",
+           "buying_power_usd must be a number from 0 to 1e15",
+           "buying_power_usd BETWEEN 0 AND 1e15"}}},
+        {"positions",
+         {{"typeof(NEW.symbol) = 'text' AND length(NEW.symbol) BETWEEN 1 AND 32"
+           " AND NEW.symbol NOT GLOB '*[^A-Z0-9.]*'",
+           "symbol must be 1 to 32 of A-Z, 0-9 and . (normalised: BTC/USD is BTCUSD)",
+           "symbol ~ '^[A-Z0-9.]{1,32}$'"},
+          {KELLY_NUMBER("NEW.qty") " AND NEW.qty <> 0", "qty must be a number other than 0",
+           "qty <> 0"},
+          {KELLY_NUMBER("NEW.last_price_usd") " AND NEW.last_price_usd > 0",
+           "last_price_usd must be a number > 0", "last_price_usd > 0 AND last_price_usd <= 1e15"},
+          {KELLY_NUMBER("NEW.avg_entry_usd") " AND NEW.avg_entry_usd BETWEEN 0 AND 1e15",
+           "avg_entry_usd must be a number from 0 to 1e15", "avg_entry_usd BETWEEN 0 AND 1e15"},
+          {"abs(NEW.qty * NEW.last_price_usd) <= 1e15",
+           "qty x last_price_usd must be at most 1e15 USD", "abs(qty * last_price_usd) <= 1e15"}}},
+        {"snapshots",
+         {{KELLY_CANONICAL_TIME("NEW.observed_at"),
+           "observed_at must be UTC as YYYY-MM-DDTHH:MM:SSZ",
+           "observed_at ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+           "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$'"},
+          {KELLY_NUMBER("NEW.portfolio_value_usd") " AND abs(NEW.portfolio_value_usd) <= 1e15",
+           "portfolio_value_usd must be a number within +-1e15",
+           "abs(portfolio_value_usd) <= 1e15"},
+          {KELLY_NUMBER("NEW.equity_usd") " AND abs(NEW.equity_usd) <= 1e15",
+           "equity_usd must be a number within +-1e15", "abs(equity_usd) <= 1e15"},
+          {KELLY_NUMBER("NEW.gross_usd") " AND NEW.gross_usd BETWEEN 0 AND 1e15",
+           "gross_usd must be a number from 0 to 1e15", "gross_usd BETWEEN 0 AND 1e15"}}},
     };
-    steps << validationTriggers(
-        QStringLiteral("account"),
-        {{KELLY_NUMBER("NEW.equity_usd") " AND abs(NEW.equity_usd) <= 1e15",
-          "equity_usd must be a number within +-1e15"},
-         {KELLY_NUMBER("NEW.buying_power_usd") " AND NEW.buying_power_usd BETWEEN 0 AND 1e15",
-          "buying_power_usd must be a number from 0 to 1e15"}});
-    steps << validationTriggers(
-        QStringLiteral("positions"),
-        {{"typeof(NEW.symbol) = 'text' AND length(NEW.symbol) BETWEEN 1 AND 32"
-          " AND NEW.symbol NOT GLOB '*[^A-Z0-9.]*'",
-          "symbol must be 1 to 32 of A-Z, 0-9 and . (normalised: BTC/USD is BTCUSD)"},
-         {KELLY_NUMBER("NEW.qty") " AND NEW.qty <> 0", "qty must be a number other than 0"},
-         {KELLY_NUMBER("NEW.last_price_usd") " AND NEW.last_price_usd > 0",
-          "last_price_usd must be a number > 0"},
-         {KELLY_NUMBER("NEW.avg_entry_usd") " AND NEW.avg_entry_usd BETWEEN 0 AND 1e15",
-          "avg_entry_usd must be a number from 0 to 1e15"},
-         {"abs(NEW.qty * NEW.last_price_usd) <= 1e15",
-          "qty x last_price_usd must be at most 1e15 USD"}});
-    steps << validationTriggers(
-        QStringLiteral("snapshots"),
-        {{KELLY_CANONICAL_TIME("NEW.observed_at"),
-          "observed_at must be UTC as YYYY-MM-DDTHH:MM:SSZ"},
-         {KELLY_NUMBER("NEW.portfolio_value_usd") " AND abs(NEW.portfolio_value_usd) <= 1e15",
-          "portfolio_value_usd must be a number within +-1e15"},
-         {KELLY_NUMBER("NEW.equity_usd") " AND abs(NEW.equity_usd) <= 1e15",
-          "equity_usd must be a number within +-1e15"},
-         {KELLY_NUMBER("NEW.gross_usd") " AND NEW.gross_usd BETWEEN 0 AND 1e15",
-          "gross_usd must be a number from 0 to 1e15"}});
+    return rules;
+}
+
+QStringList version5Steps(const Dialect& dialect)
+{
+    QStringList steps;
+    // Rows stamped with an offset or a space ('2026-06-10T00:30:00-04:00',
+    // '2026-06-10 04:30:00') become the UTC instant they name; SQLite reads those forms. A
+    // PostgreSQL store starts empty at version 0, with no such rows.
+    if (!dialect.isPostgres())
+        steps << QStringLiteral(
+            "UPDATE snapshots SET observed_at ="
+            " strftime('%Y-%m-%dT%H:%M:%SZ', observed_at)"
+            " WHERE strftime('%Y-%m-%dT%H:%M:%SZ', observed_at) IS NOT observed_at"
+            " AND strftime('%Y-%m-%dT%H:%M:%SZ', observed_at) IS NOT NULL");
+    steps << QStringLiteral(
+                 // Issue 12 item 10: the drawdown guard's high-water mark is one index lookup.
+                 "CREATE INDEX snapshots_by_value ON snapshots (portfolio_value_usd)")
+          << QStringLiteral(
+                 // The retention prune (decision_retention_days) finds old decisions by time.
+                 "CREATE INDEX sizing_decisions_by_time ON sizing_decisions (decided_at)");
+    for (const TableRules& table : version5Rules()) {
+        const QString name = QString::fromLatin1(table.table);
+        if (!dialect.isPostgres()) {
+            steps << validationTriggers(name, table.rules);
+            continue;
+        }
+        for (size_t i = 0; i < table.rules.size(); ++i)
+            steps << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %1_rule_%2 CHECK (%3)")
+                         .arg(name)
+                         .arg(i + 1)
+                         .arg(QString::fromLatin1(table.rules[i].postgres));
+    }
     return steps;
 }
 
@@ -89,9 +126,9 @@ QStringList version5Steps()
 
 // Each step moves a file from version (index) to version (index + 1). Steps are append-only:
 // a released step is never edited, a change is a new step.
-const std::vector<QStringList>& migrationSteps()
+std::vector<QStringList> migrationSteps(const Dialect& dialect)
 {
-    static const std::vector<QStringList> steps{
+    return {
         // 0 -> 1: the book, snapshots and settings.
         {
             QStringLiteral("CREATE TABLE account ("
@@ -198,7 +235,7 @@ const std::vector<QStringList>& migrationSteps()
         },
         // 4 -> 5: issue 12, the schema refuses rows the store cannot use (see above); rows
         // written before stay and are reported by name when read.
-        version5Steps(),
+        version5Steps(dialect),
         // 5 -> 6: issue 16, the audit of broker syncs (SPEC 14): one row per applied sync.
         // Its own table: a sync a minute would drown the settings audit.
         {
@@ -285,17 +322,39 @@ const std::vector<QStringList>& migrationSteps()
                            " PRIMARY KEY (run_id, position, day))"),
         },
     };
-    return steps;
 }
 
 } // namespace
 
+std::optional<QString> ruleMessage(const QString& constraint)
+{
+    for (const TableRules& table : version5Rules())
+        for (size_t i = 0; i < table.rules.size(); ++i)
+            if (constraint ==
+                QStringLiteral("%1_rule_%2").arg(QString::fromLatin1(table.table)).arg(i + 1))
+                return QStringLiteral("%1: %2").arg(QString::fromLatin1(table.table),
+                                                    QString::fromLatin1(table.rules[i].message));
+    return std::nullopt;
+}
+
+// SQLite keeps the version in the file header (user_version); a PostgreSQL store in a
+// one-row table of its own, created by the first migration's transaction.
 bool readSchemaVersion(Store::Impl& impl, int* version, QString* error)
 {
-    QSqlQuery query = impl.prepare(QStringLiteral("PRAGMA user_version"), error);
-    if (!run(query, error))
+    const bool postgres = impl.dialect.isPostgres();
+    QSqlQuery query(impl.database());
+    if (!runDirect(query,
+                   postgres ? QStringLiteral("SELECT to_regclass('kellydesk_schema') IS NOT NULL")
+                            : QStringLiteral("PRAGMA user_version"),
+                   error))
         return false;
     *version = query.next() ? query.value(0).toInt() : 0;
+    if (postgres && *version == 1) {
+        query.finish();
+        if (!runDirect(query, QStringLiteral("SELECT max(version) FROM kellydesk_schema"), error))
+            return false;
+        *version = query.next() ? query.value(0).toInt() : 0;
+    }
     return true;
 }
 
@@ -311,14 +370,20 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
         return false;
     }
     if (*version == 0) {
-        // A file without a version must be empty: never adopt someone else's database.
-        QSqlQuery tables = impl.prepare(
-            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table'"), error);
-        if (!run(tables, error))
+        // A store without a version must be empty: never adopt someone else's database.
+        const bool postgres = impl.dialect.isPostgres();
+        QSqlQuery tables(impl.database());
+        if (!runDirect(tables,
+                       postgres ? QStringLiteral("SELECT count(*) FROM information_schema.tables"
+                                                 " WHERE table_schema = current_schema()")
+                                : QStringLiteral("SELECT count(*) FROM sqlite_master"
+                                                 " WHERE type = 'table'"),
+                       error))
             return false;
         if (tables.next() && tables.value(0).toInt() > 0) {
-            *error = QStringLiteral("a SQLite database but not a KellyDesk store (it has tables"
-                                    " and no KellyDesk schema version); refusing to open it");
+            *error = QStringLiteral("a %1 database but not a KellyDesk store (it has tables"
+                                    " and no KellyDesk schema version); refusing to open it")
+                         .arg(postgres ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite"));
             return false;
         }
     }
@@ -337,8 +402,15 @@ bool migrateSchema(Store::Impl& impl, QString* error)
         impl.version = current;
         return true;
     }
+    const bool postgres = impl.dialect.isPostgres();
     Transaction transaction(impl, Transaction::Kind::Write);
     if (!transaction.begin(error))
+        return false;
+    // Two processes opening a new PostgreSQL store at once: the second waits here for the
+    // first's migration instead of failing on its half-created tables. SQLite's BEGIN
+    // IMMEDIATE already did the same.
+    if (postgres &&
+        !impl.execute(QStringLiteral("SELECT pg_advisory_xact_lock(7242368533)"), error))
         return false;
     // Check again under the write lock: another process may have migrated meanwhile.
     int version = 0;
@@ -348,11 +420,10 @@ bool migrateSchema(Store::Impl& impl, QString* error)
         impl.version = version;
         return transaction.commit(error);
     }
-    const auto& steps = migrationSteps();
+    const std::vector<QStringList> steps = migrationSteps(impl.dialect);
     for (int step = version; step < Store::kSchemaVersion; ++step) {
         for (const QString& sql : steps[static_cast<size_t>(step)]) {
-            QSqlQuery query = impl.prepare(sql, error);
-            if (!run(query, error)) {
+            if (!impl.execute(impl.dialect.tableDefinition(sql), error)) {
                 *error = QStringLiteral("migration to schema version %1 failed: %2")
                              .arg(step + 1)
                              .arg(*error);
@@ -360,11 +431,18 @@ bool migrateSchema(Store::Impl& impl, QString* error)
             }
         }
     }
-    // PRAGMA takes no bound parameters; the value is this build's constant.
-    QSqlQuery setVersion =
-        impl.prepare(QStringLiteral("PRAGMA user_version = %1").arg(Store::kSchemaVersion), error);
-    if (!run(setVersion, error))
-        return false;
+    // The value is this build's constant (PRAGMA takes no bound parameters).
+    const QStringList setVersion =
+        postgres
+            ? QStringList{QStringLiteral("CREATE TABLE IF NOT EXISTS kellydesk_schema"
+                                         " (version INTEGER NOT NULL)"),
+                          QStringLiteral("DELETE FROM kellydesk_schema"),
+                          QStringLiteral("INSERT INTO kellydesk_schema VALUES (%1)")
+                              .arg(Store::kSchemaVersion)}
+            : QStringList{QStringLiteral("PRAGMA user_version = %1").arg(Store::kSchemaVersion)};
+    for (const QString& sql : setVersion)
+        if (!impl.execute(sql, error))
+            return false;
     if (!transaction.commit(error))
         return false;
     impl.version = Store::kSchemaVersion;

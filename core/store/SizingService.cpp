@@ -1,6 +1,8 @@
 #include "SizingService.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSysInfo>
 
 namespace kelly::store {
@@ -41,6 +43,7 @@ void rotateLogPastRetention(const QString& path, UtcTime cutoff)
 bool appendLog(const QString& path, UtcTime now, const QStringList& lines, qint64* sizeBefore,
                QString* error)
 {
+    QDir().mkpath(QFileInfo(path).absolutePath()); // a PostgreSQL store's log: app-data
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
         *error = path + QStringLiteral(": cannot append: ") + file.errorString();

@@ -3,15 +3,18 @@
 #include "StoreImpl.h"
 #include "common/Text.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSqlDriver>
 #include <QStandardPaths>
 #ifdef KELLY_STORE_HAS_SQLITE3
 #include <sqlite3.h>
 #endif
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -72,6 +75,56 @@ void skipCheckpointOnClose([[maybe_unused]] const QSqlDatabase& db)
         if (sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData()))
             sqlite3_db_config(connection, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 #endif
+}
+
+// WAL lets the dashboard read while the bot writes. synchronous=NORMAL in WAL keeps every
+// committed transaction across a process crash (SIGKILL); only a power loss can drop the
+// last commits, the price of >= 5,000 single-update transactions per second.
+bool configureSqlite(Store::Impl& impl, QString* error)
+{
+    QSqlQuery journal = impl.prepare(QStringLiteral("PRAGMA journal_mode = WAL"), error);
+    const bool wal =
+        run(journal, error) && journal.next() &&
+        journal.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0;
+    journal.finish();
+    if (!wal) {
+        if (error->isEmpty())
+            *error = QStringLiteral("cannot switch to WAL journal mode");
+        return false;
+    }
+    // Debian builds SQLite with secure_delete on, which zeroes every freed page: pruning a
+    // 2 MB correlation build would write 2 MB more. FAST zeroes only what costs no extra
+    // I/O; nothing in the store is secret from whoever can read the file.
+    return runSql(impl, QStringLiteral("PRAGMA synchronous = NORMAL"), error) &&
+           runSql(impl, QStringLiteral("PRAGMA secure_delete = FAST"), error) &&
+           runSql(impl, QStringLiteral("PRAGMA foreign_keys = ON"), error);
+}
+
+// The URL's options, plus two defaults a desk needs: a bounded wait for an unreachable
+// server (libpq waits for ever), and the program's name in pg_stat_activity.
+QStringList postgresOptions(const StoreLocation& location)
+{
+    QStringList options = location.connectOptions;
+    const auto has = [&](const QString& key) {
+        return std::any_of(options.cbegin(), options.cend(), [&](const QString& option) {
+            return option.startsWith(key + QLatin1Char('='));
+        });
+    };
+    if (!has(QStringLiteral("connect_timeout")))
+        options << QStringLiteral("connect_timeout=10");
+    if (!has(QStringLiteral("application_name")) && !QCoreApplication::applicationName().isEmpty())
+        options << QStringLiteral("application_name=") +
+                       QCoreApplication::applicationName().remove(
+                           QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")));
+    return options;
+}
+
+// libpq's messages do not quote the password; this makes sure of it.
+QString withoutSecret(QString text, const QString& secret)
+{
+    if (!secret.isEmpty())
+        text.replace(secret, QStringLiteral("***"));
+    return text;
 }
 
 } // namespace
@@ -226,69 +279,107 @@ Store::~Store()
     delete m_impl;
 }
 
-bool Store::open(const QString& path, QString* error)
+bool Store::open(const QString& name, QString* error, bool mustExist)
 {
     close();
-    if (path.isEmpty()) {
+    if (name.isEmpty()) {
         *error = QStringLiteral("db: no store path given");
         return false;
     }
-    if (!checkIsSqliteOrAbsent(path, error))
+    StoreLocation location;
+    if (!parseStoreName(name, &location, error))
         return false;
-    const QFileInfo info(path);
-    if (!QDir().mkpath(info.absolutePath())) {
-        *error = info.absolutePath() + QStringLiteral(": cannot create the folder");
-        return false;
+    const QString notThere = QStringLiteral("%1: no store here; run 'kellyctl --db %1 init' first")
+                                 .arg(redactStoreName(name));
+    if (location.backend == Backend::Sqlite) {
+        if (mustExist && !QFileInfo::exists(name)) {
+            *error = notThere;
+            return false;
+        }
+        if (!checkIsSqliteOrAbsent(name, error))
+            return false;
+        const QFileInfo info(name);
+        if (!QDir().mkpath(info.absolutePath())) {
+            *error = info.absolutePath() + QStringLiteral(": cannot create the folder");
+            return false;
+        }
+        location.sqlitePath = info.absoluteFilePath();
     }
-
+    m_impl->location = location;
+    m_impl->dialect = Dialect(location.backend);
+    m_impl->path = location.backend == Backend::Sqlite ? location.sqlitePath : name;
     m_impl->connectionName = newConnectionName();
-    m_impl->path = info.absoluteFilePath();
-    {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_impl->connectionName);
-        if (!db.isValid()) {
-            *error = QStringLiteral("the Qt SQLite driver (QSQLITE) is not available");
-            close();
-            return false;
-        }
-        db.setDatabaseName(m_impl->path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
-        if (!db.open()) {
-            *error = path + QStringLiteral(": cannot open: ") + db.lastError().text();
-            close();
-            return false;
-        }
-        skipCheckpointOnClose(db);
+    if (!m_impl->connect(error)) {
+        close();
+        return false;
     }
-
-    // Check the file before anything writes: switching to WAL rewrites the header.
+    const QString shown = location.displayName();
+    // Check the store before anything writes: switching to WAL rewrites the header.
     int version = 0;
     if (!checkSchemaOpenable(*m_impl, &version, error)) {
-        *error = path + QStringLiteral(": ") + *error;
+        *error = shown + QStringLiteral(": ") + *error;
         close();
         return false;
     }
-    // WAL lets the dashboard read while the bot writes. synchronous=NORMAL in WAL keeps
-    // every committed transaction across a process crash (SIGKILL); only a power loss can
-    // drop the last commits, the price of >= 5,000 single-update transactions per second.
-    QSqlQuery journal = m_impl->prepare(QStringLiteral("PRAGMA journal_mode = WAL"), error);
-    const bool ok =
-        run(journal, error) && journal.next() &&
-        journal.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0;
-    journal.finish();
-    // Debian builds SQLite with secure_delete on, which zeroes every freed page: pruning a
-    // 2 MB correlation build would write 2 MB more. FAST zeroes only what costs no extra
-    // I/O; nothing in the store is secret from whoever can read the file.
-    if (!ok || !runSql(*m_impl, QStringLiteral("PRAGMA synchronous = NORMAL"), error) ||
-        !runSql(*m_impl, QStringLiteral("PRAGMA secure_delete = FAST"), error) ||
-        !runSql(*m_impl, QStringLiteral("PRAGMA foreign_keys = ON"), error) ||
+    if (mustExist && version == 0 && location.backend == Backend::Postgres) {
+        *error = notThere;
+        close();
+        return false;
+    }
+    if ((location.backend == Backend::Sqlite && !configureSqlite(*m_impl, error)) ||
         !migrateSchema(*m_impl, error)) {
-        if (!ok && error->isEmpty())
-            *error = QStringLiteral("cannot switch to WAL journal mode");
-        *error = path + QStringLiteral(": ") + *error;
+        *error = shown + QStringLiteral(": ") + *error;
         close();
         return false;
     }
+    return true;
+}
+
+bool Store::Impl::connect(QString* error)
+{
+    const QString shown = location.displayName();
+    QSqlDatabase db = QSqlDatabase::contains(connectionName)
+                          ? QSqlDatabase::database(connectionName, false)
+                          : QSqlDatabase::addDatabase(dialect.driverName(), connectionName);
+    if (!db.isValid()) {
+        *error = dialect.isPostgres()
+                     ? QStringLiteral("the Qt PostgreSQL driver (QPSQL) is not available:"
+                                      " install libqt6sql6-psql")
+                     : QStringLiteral("the Qt SQLite driver (QSQLITE) is not available");
+        return false;
+    }
+    if (dialect.isPostgres()) {
+        db.setHostName(location.host);
+        db.setPort(location.port);
+        db.setDatabaseName(location.database);
+        db.setUserName(location.user);
+        db.setPassword(location.password);
+        db.setConnectOptions(postgresOptions(location).join(QLatin1Char(';')));
+    } else {
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+    }
+    if (!db.open()) {
+        *error = shown + QStringLiteral(": cannot open: ") +
+                 withoutSecret(db.lastError().text().trimmed(), location.password);
+        return false;
+    }
+    if (!dialect.isPostgres())
+        skipCheckpointOnClose(db);
+    else if (onChange && !subscribe(error))
+        return false;
+    return true;
+}
+
+bool Store::Impl::reconnectAfterLoss(QString* error)
+{
+    if (transactionDepth > 0 || !dialect.isConnectionLost(lastFailureCode()))
+        return false;
+    statements.clear();
+    database().close();
+    if (!connect(error))
+        return false;
+    ++connectionGeneration;
     return true;
 }
 
@@ -304,7 +395,8 @@ void Store::close()
     // once it passes the autocheckpoint size (~1,000 pages) keeps it bounded; the commit's
     // autocheckpoint has already copied its pages, so this costs little. Busy (a reader on
     // an older snapshot) is fine: that reader keeps the WAL's index alive.
-    if (QFileInfo(m_impl->path + QStringLiteral("-wal")).size() > kWalTruncateBytes) {
+    if (!m_impl->dialect.isPostgres() &&
+        QFileInfo(m_impl->path + QStringLiteral("-wal")).size() > kWalTruncateBytes) {
         QString ignored;
         QSqlQuery truncate =
             m_impl->prepare(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), &ignored);
@@ -319,6 +411,7 @@ void Store::close()
     QSqlDatabase::removeDatabase(m_impl->connectionName);
     m_impl->connectionName.clear();
     m_impl->version = 0;
+    m_impl->onChange = nullptr;
 }
 
 bool Store::isOpen() const
@@ -336,10 +429,60 @@ int Store::schemaVersion() const
     return m_impl->version;
 }
 
+QString Store::displayName() const
+{
+    return m_impl->location.displayName();
+}
+
+bool Store::isPostgres() const
+{
+    return m_impl->dialect.isPostgres();
+}
+
 QString Store::sizingLogPath() const
 {
+    if (m_impl->dialect.isPostgres()) {
+        // No file beside a server's store: each machine keeps its log in its own app-data
+        // folder, named after the database and server.
+        const StoreLocation& at = m_impl->location;
+        QString name = (at.database.isEmpty() ? QStringLiteral("service") : at.database) +
+                       QLatin1Char('@') + (at.host.isEmpty() ? QStringLiteral("local") : at.host);
+        name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.@-]")), QStringLiteral("_"));
+        return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+               QStringLiteral("/KellyDesk/") + name + QStringLiteral(".sizing.log");
+    }
     const QFileInfo store(m_impl->path);
     return store.absoluteDir().filePath(store.completeBaseName() + QStringLiteral(".sizing.log"));
+}
+
+bool Store::listenForChanges(std::function<void()> onChange, QString* error)
+{
+    if (!m_impl->dialect.isPostgres()) {
+        *error = QStringLiteral("a SQLite store does not push changes: poll its change stamp");
+        return false;
+    }
+    m_impl->onChange = std::move(onChange);
+    return m_impl->subscribe(error);
+}
+
+bool Store::Impl::subscribe(QString* error)
+{
+    QSqlDriver* driver = database().driver();
+    if (!notificationsConnected) {
+        // The driver lives as long as the connection name, across a reconnect.
+        QObject::connect(driver, &QSqlDriver::notification, driver,
+                         [this](const QString&, QSqlDriver::NotificationSource, const QVariant&) {
+                             if (onChange)
+                                 onChange();
+                         });
+        notificationsConnected = true;
+    }
+    if (!driver->subscribeToNotification(QLatin1String(Dialect::kChangeChannel))) {
+        *error = location.displayName() + QStringLiteral(": cannot LISTEN: ") +
+                 driver->lastError().text().trimmed();
+        return false;
+    }
+    return true;
 }
 
 bool Store::lastWriteWasBusy() const
@@ -434,23 +577,25 @@ bool Store::updateAccount(std::optional<double> equityUsd, std::optional<double>
         *error = QStringLiteral("buying_power: must be a finite number >= 0 and <= 1e15");
         return false;
     }
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery upsert = m_impl->prepare(
-        QStringLiteral("INSERT INTO account (id, equity_usd, buying_power_usd, updated_at)"
-                       " VALUES (1, coalesce(?, 0.0), coalesce(?, 0.0), ?)"
-                       " ON CONFLICT (id) DO UPDATE SET"
-                       " equity_usd = coalesce(?, account.equity_usd),"
-                       " buying_power_usd = coalesce(?, account.buying_power_usd),"
-                       " updated_at = excluded.updated_at"),
-        error);
-    upsert.addBindValue(optionalValue(equityUsd));
-    upsert.addBindValue(optionalValue(buyingPowerUsd));
-    upsert.addBindValue(isoUtc(now));
-    upsert.addBindValue(optionalValue(equityUsd));
-    upsert.addBindValue(optionalValue(buyingPowerUsd));
-    return run(upsert, error) && transaction.commit(error);
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery upsert = m_impl->prepare(
+            QStringLiteral("INSERT INTO account (id, equity_usd, buying_power_usd, updated_at)"
+                           " VALUES (1, coalesce(?, 0.0), coalesce(?, 0.0), ?)"
+                           " ON CONFLICT (id) DO UPDATE SET"
+                           " equity_usd = coalesce(?, account.equity_usd),"
+                           " buying_power_usd = coalesce(?, account.buying_power_usd),"
+                           " updated_at = excluded.updated_at"),
+            error);
+        upsert.addBindValue(optionalValue(equityUsd));
+        upsert.addBindValue(optionalValue(buyingPowerUsd));
+        upsert.addBindValue(isoUtc(now));
+        upsert.addBindValue(optionalValue(equityUsd));
+        upsert.addBindValue(optionalValue(buyingPowerUsd));
+        return run(upsert, error) && transaction.commit(error);
+    });
 }
 
 bool Store::setPosition(const Position& position, UtcTime now, QString* error)
@@ -464,10 +609,12 @@ bool Store::setPosition(const Position& position, bool keepStoredEntry, UtcTime 
     normalized.symbol = normalizeSymbol(position.symbol);
     if (!validatePosition(normalized, error))
         return false;
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    return transaction.begin(error) &&
-           upsertPosition(*m_impl, normalized, keepStoredEntry, now, error) &&
-           transaction.commit(error);
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        return transaction.begin(error) &&
+               upsertPosition(*m_impl, normalized, keepStoredEntry, now, error) &&
+               transaction.commit(error);
+    });
 }
 
 bool Store::setPositions(const std::vector<Position>& positions, bool replaceAll, UtcTime now,
@@ -479,30 +626,34 @@ bool Store::setPositions(const std::vector<Position>& positions, bool replaceAll
         if (!validatePosition(p, error))
             return false;
     }
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    if (replaceAll && !runSql(*m_impl, QStringLiteral("DELETE FROM positions"), error))
-        return false;
-    for (const Position& p : normalized)
-        if (!upsertPosition(*m_impl, p, false, now, error))
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
             return false;
-    return transaction.commit(error);
+        if (replaceAll && !runSql(*m_impl, QStringLiteral("DELETE FROM positions"), error))
+            return false;
+        for (const Position& p : normalized)
+            if (!upsertPosition(*m_impl, p, false, now, error))
+                return false;
+        return transaction.commit(error);
+    });
 }
 
 bool Store::removePosition(const QString& symbol, bool* found, QString* error)
 {
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery remove =
-        m_impl->prepare(QStringLiteral("DELETE FROM positions WHERE symbol IN (?, ?)"), error);
-    remove.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
-    remove.addBindValue(symbol);
-    if (!run(remove, error))
-        return false;
-    *found = remove.numRowsAffected() > 0;
-    return transaction.commit(error);
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery remove =
+            m_impl->prepare(QStringLiteral("DELETE FROM positions WHERE symbol IN (?, ?)"), error);
+        remove.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+        remove.addBindValue(symbol);
+        if (!run(remove, error))
+            return false;
+        *found = remove.numRowsAffected() > 0;
+        return transaction.commit(error);
+    });
 }
 
 bool Store::markPrice(const QString& symbol, double priceUsd, UtcTime now, bool* found,
@@ -512,20 +663,22 @@ bool Store::markPrice(const QString& symbol, double priceUsd, UtcTime now, bool*
         *error = QStringLiteral("price: must be a finite number > 0");
         return false;
     }
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery update =
-        m_impl->prepare(QStringLiteral("UPDATE positions SET last_price_usd = ?, updated_at = ?"
-                                       " WHERE symbol = ?"),
-                        error);
-    update.addBindValue(priceUsd);
-    update.addBindValue(isoUtc(now));
-    update.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
-    if (!run(update, error))
-        return false;
-    *found = update.numRowsAffected() > 0;
-    return transaction.commit(error);
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery update =
+            m_impl->prepare(QStringLiteral("UPDATE positions SET last_price_usd = ?, updated_at = ?"
+                                           " WHERE symbol = ?"),
+                            error);
+        update.addBindValue(priceUsd);
+        update.addBindValue(isoUtc(now));
+        update.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+        if (!run(update, error))
+            return false;
+        *found = update.numRowsAffected() > 0;
+        return transaction.commit(error);
+    });
 }
 
 } // namespace kelly::store

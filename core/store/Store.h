@@ -131,12 +131,15 @@ struct StoredCorrelationBuild
 };
 
 // Cheap change detection for a poller (the dashboard, every ~250 ms). `dataVersion` is
-// SQLite's PRAGMA data_version (moves on commits by other connections); `localCommits`
-// counts this Store's own commits. Compare whole stamps.
+// SQLite's PRAGMA data_version (moves on commits by other connections) or, on PostgreSQL,
+// a hash of the server's current snapshot (moves with every transaction that wrote);
+// `localCommits` counts this Store's own commits; `connectionGeneration` moves when a lost
+// connection was reopened (what happened meanwhile was never notified). Compare whole stamps.
 struct ChangeStamp
 {
     qint64 dataVersion = 0;
     qint64 localCommits = 0;
+    qint64 connectionGeneration = 0;
     bool operator==(const ChangeStamp&) const = default;
 };
 
@@ -157,12 +160,22 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    // Opens or creates the file and migrates it forward in one transaction. Refuses, leaving
-    // the file untouched, a file that is not SQLite or that a newer KellyDesk wrote.
-    bool open(const QString& path, QString* error);
+    // Opens or creates the store and migrates it forward in one transaction. `name` is a
+    // SQLite file path or a postgresql:// URL (SPEC 13, StoreLocation.h). Refuses, leaving it
+    // untouched, a file that is not SQLite, a database that is not a KellyDesk store, or a
+    // store a newer KellyDesk wrote.
+    // With `mustExist` (every kellyctl command but init, the dashboard) a store that is not
+    // there yet (no file; a database without KellyDesk's tables) is refused instead of
+    // created: a mistyped name must not show an empty book as if it were real.
+    bool open(const QString& name, QString* error, bool mustExist = false);
     void close();
     bool isOpen() const;
+    // What opens this store again (another connection, another thread): the absolute file
+    // path, or the URL as given, password included. Never show it: displayName is for that.
     QString path() const;
+    // The path, or the URL without its password: for output, errors, titles and logs.
+    QString displayName() const;
+    bool isPostgres() const;
     int schemaVersion() const;
 
     // The sizing log beside the store file, named after it (SPEC 9; issue 12 item 13: stores
@@ -294,7 +307,12 @@ public:
     bool loadLabRun(qint64 id, std::optional<LabRunRecord>* out, QString* error) const;
 
     // --- change detection ----------------------------------------------------------------
+    // Reopens a PostgreSQL connection that was lost (once per call) before failing.
     bool changeStamp(ChangeStamp* out, QString* error) const;
+    // SPEC 13 (PostgreSQL only): LISTENs for the NOTIFY every committing change sends, and
+    // calls `onChange` on this connection's thread (which needs an event loop) for each. It
+    // listens again after a reconnect. False for a SQLite store, which is polled.
+    bool listenForChanges(std::function<void()> onChange, QString* error);
 
     class Impl; // opaque; StoreImpl.h, for the store's own translation units
 

@@ -55,80 +55,83 @@ bool Store::applyBrokerSync(const BrokerSync& sync, UtcTime now, BrokerSyncRecor
         grossUsd += std::abs(p.qty * p.lastPriceUsd);
     }
 
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QStringList removed;
-    QSqlQuery held = m_impl->prepare(QStringLiteral("SELECT symbol FROM positions"), error);
-    if (!run(held, error))
-        return false;
-    while (held.next())
-        if (const QString symbol = held.value(0).toString(); !kept.contains(symbol))
-            removed << symbol;
-    held.finish();
-    removed.sort();
-    for (const QString& symbol : removed) {
-        QSqlQuery remove =
-            m_impl->prepare(QStringLiteral("DELETE FROM positions WHERE symbol = ?"), error);
-        remove.addBindValue(symbol);
-        if (!run(remove, error))
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
             return false;
-    }
-    for (const Position& p : book)
-        if (!upsertPosition(*m_impl, p, false, now, error)) // the broker's avg entry wins
+        QStringList removed;
+        QSqlQuery held = m_impl->prepare(QStringLiteral("SELECT symbol FROM positions"), error);
+        if (!run(held, error))
+            return false;
+        while (held.next())
+            if (const QString symbol = held.value(0).toString(); !kept.contains(symbol))
+                removed << symbol;
+        held.finish();
+        removed.sort();
+        for (const QString& symbol : removed) {
+            QSqlQuery remove =
+                m_impl->prepare(QStringLiteral("DELETE FROM positions WHERE symbol = ?"), error);
+            remove.addBindValue(symbol);
+            if (!run(remove, error))
+                return false;
+        }
+        for (const Position& p : book)
+            if (!upsertPosition(*m_impl, p, false, now, error)) // the broker's avg entry wins
+                return false;
+
+        QSqlQuery account = m_impl->prepare(
+            QStringLiteral("INSERT INTO account (id, equity_usd, buying_power_usd, updated_at)"
+                           " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                           " equity_usd = excluded.equity_usd,"
+                           " buying_power_usd = excluded.buying_power_usd,"
+                           " updated_at = excluded.updated_at"),
+            error);
+        account.addBindValue(sync.equityUsd);
+        account.addBindValue(sync.buyingPowerUsd);
+        account.addBindValue(isoUtc(now));
+        if (!run(account, error))
             return false;
 
-    QSqlQuery account = m_impl->prepare(
-        QStringLiteral("INSERT INTO account (id, equity_usd, buying_power_usd, updated_at)"
-                       " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                       " equity_usd = excluded.equity_usd,"
-                       " buying_power_usd = excluded.buying_power_usd,"
-                       " updated_at = excluded.updated_at"),
-        error);
-    account.addBindValue(sync.equityUsd);
-    account.addBindValue(sync.buyingPowerUsd);
-    account.addBindValue(isoUtc(now));
-    if (!run(account, error))
-        return false;
+        // SPEC 4 reads portfolio snapshots; the broker's equity is the portfolio's value.
+        QSqlQuery snapshot = m_impl->prepare(
+            QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
+                           " gross_usd) VALUES (?, ?, ?, ?)"),
+            error);
+        snapshot.addBindValue(isoUtc(now));
+        snapshot.addBindValue(sync.equityUsd);
+        snapshot.addBindValue(sync.equityUsd);
+        snapshot.addBindValue(grossUsd);
+        if (!run(snapshot, error))
+            return false;
 
-    // SPEC 4 reads portfolio snapshots; the broker's equity is the portfolio's value.
-    QSqlQuery snapshot = m_impl->prepare(
-        QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
-                       " gross_usd) VALUES (?, ?, ?, ?)"),
-        error);
-    snapshot.addBindValue(isoUtc(now));
-    snapshot.addBindValue(sync.equityUsd);
-    snapshot.addBindValue(sync.equityUsd);
-    snapshot.addBindValue(grossUsd);
-    if (!run(snapshot, error))
-        return false;
-
-    BrokerSyncRecord record{0,
-                            now,
-                            sync.origin,
-                            sync.equityUsd,
-                            sync.buyingPowerUsd,
-                            static_cast<int>(book.size()),
-                            removed};
-    QSqlQuery audit = m_impl->prepare(
-        QStringLiteral("INSERT INTO broker_syncs (synced_at, origin, equity_usd,"
-                       " buying_power_usd, position_count, removed) VALUES (?, ?, ?, ?, ?, ?)"),
-        error);
-    audit.addBindValue(isoUtc(now));
-    audit.addBindValue(record.origin);
-    audit.addBindValue(record.equityUsd);
-    audit.addBindValue(record.buyingPowerUsd);
-    audit.addBindValue(record.positionCount);
-    const QString removedText = removed.join(QLatin1Char(' '));
-    audit.addBindValue(removedText.isNull() ? QStringLiteral("") : removedText); // NOT NULL
-    if (!run(audit, error))
-        return false;
-    record.id = audit.lastInsertId().toLongLong();
-    if (!transaction.commit(error))
-        return false;
-    if (written)
-        *written = std::move(record);
-    return true;
+        BrokerSyncRecord record{0,
+                                now,
+                                sync.origin,
+                                sync.equityUsd,
+                                sync.buyingPowerUsd,
+                                static_cast<int>(book.size()),
+                                removed};
+        QSqlQuery audit = m_impl->prepare(
+            QStringLiteral("INSERT INTO broker_syncs (synced_at, origin, equity_usd,"
+                           " buying_power_usd, position_count, removed) VALUES (?, ?, ?, ?, ?, ?)"
+                           " RETURNING id"),
+            error);
+        audit.addBindValue(isoUtc(now));
+        audit.addBindValue(record.origin);
+        audit.addBindValue(record.equityUsd);
+        audit.addBindValue(record.buyingPowerUsd);
+        audit.addBindValue(record.positionCount);
+        const QString removedText = removed.join(QLatin1Char(' '));
+        audit.addBindValue(removedText.isNull() ? QStringLiteral("") : removedText); // NOT NULL
+        if (!run(audit, error))
+            return false;
+        record.id = insertedId(audit);
+        if (!transaction.commit(error))
+            return false;
+        if (written)
+            *written = std::move(record);
+        return true;
+    });
 }
 
 bool Store::loadLastBrokerSync(std::optional<BrokerSyncRecord>* out, QString* error) const

@@ -71,79 +71,84 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
             return false;
         }
     }
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery insert = m_impl->prepare(
-        QStringLiteral(
-            "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
-            " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
-            " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
-            " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
-            " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
-            " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
-            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        error);
-    insert.addBindValue(isoUtc(d.decidedAt));
-    insert.addBindValue(d.origin);
-    insert.addBindValue(QString::fromStdString(r.symbol));
-    insert.addBindValue(text(assetClassName(r.assetClass)));
-    insert.addBindValue(r.priceUsd);
-    insert.addBindValue(optionalValue(d.muGiven));
-    insert.addBindValue(optionalValue(d.sigmaGiven));
-    insert.addBindValue(text(sizingModeName(d.requestedMode)));
-    insert.addBindValue(text(sizingModeName(r.method)));
-    insert.addBindValue(r.qty);
-    insert.addBindValue(r.qtyRaw);
-    insert.addBindValue(optionalValue(r.baseFraction));
-    insert.addBindValue(optionalValue(r.targetFraction));
-    insert.addBindValue(optionalValue(r.muDaily));
-    insert.addBindValue(optionalValue(r.sigmaDaily));
-    insert.addBindValue(r.riskMultiplier);
-    insert.addBindValue(text(bindingLimitName(r.binding)));
-    insert.addBindValue(optionalValue(r.exposureBeforePct));
-    insert.addBindValue(optionalValue(r.exposureAfterPct));
-    insert.addBindValue(optionalValue(r.leverageBefore));
-    insert.addBindValue(optionalValue(r.leverageAfter));
-    insert.addBindValue(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
-                                         : QVariant(QMetaType(QMetaType::QString)));
-    insert.addBindValue(d.equityUsd);
-    insert.addBindValue(d.buyingPowerUsd);
-    insert.addBindValue(d.riskThreshold);
-    insert.addBindValue(d.limits.intradayLeverage);
-    insert.addBindValue(d.limits.overnightLeverage);
-    insert.addBindValue(d.limits.symbolCapPct);
-    insert.addBindValue(r.correlationAware ? 1 : 0);
-    insert.addBindValue(r.correlationReason
-                            ? QVariant(text(correlationReasonName(*r.correlationReason)))
-                            : QVariant(QMetaType(QMetaType::QString)));
-    insert.addBindValue(optionalValue(r.bookCov));
-    insert.addBindValue(optionalValue(r.baseFractionUncorrelated));
-    insert.addBindValue(optionalValue(r.qtyUncorrelated));
-    insert.addBindValue(joinSymbols(r.uncovered));
-    insert.addBindValue(d.host);
-    insert.addBindValue(d.modeLockedByEnv ? 1 : 0);
-    if (!run(insert, error))
-        return false;
-    const qint64 newId = insert.lastInsertId().toLongLong();
-    if ((beforeCommit && !beforeCommit(error)) || !transaction.commit(error))
-        return false;
-    if (id)
-        *id = newId;
-    return true;
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery insert = m_impl->prepare(
+            QStringLiteral(
+                "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
+                " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
+                " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
+                " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
+                " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
+                " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
+                " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, "
+                "mode_locked_by_env)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            error);
+        insert.addBindValue(isoUtc(d.decidedAt));
+        insert.addBindValue(d.origin);
+        insert.addBindValue(QString::fromStdString(r.symbol));
+        insert.addBindValue(text(assetClassName(r.assetClass)));
+        insert.addBindValue(r.priceUsd);
+        insert.addBindValue(optionalValue(d.muGiven));
+        insert.addBindValue(optionalValue(d.sigmaGiven));
+        insert.addBindValue(text(sizingModeName(d.requestedMode)));
+        insert.addBindValue(text(sizingModeName(r.method)));
+        insert.addBindValue(r.qty);
+        insert.addBindValue(r.qtyRaw);
+        insert.addBindValue(optionalValue(r.baseFraction));
+        insert.addBindValue(optionalValue(r.targetFraction));
+        insert.addBindValue(optionalValue(r.muDaily));
+        insert.addBindValue(optionalValue(r.sigmaDaily));
+        insert.addBindValue(r.riskMultiplier);
+        insert.addBindValue(text(bindingLimitName(r.binding)));
+        insert.addBindValue(optionalValue(r.exposureBeforePct));
+        insert.addBindValue(optionalValue(r.exposureAfterPct));
+        insert.addBindValue(optionalValue(r.leverageBefore));
+        insert.addBindValue(optionalValue(r.leverageAfter));
+        insert.addBindValue(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
+                                             : QVariant(QMetaType(QMetaType::QString)));
+        insert.addBindValue(d.equityUsd);
+        insert.addBindValue(d.buyingPowerUsd);
+        insert.addBindValue(d.riskThreshold);
+        insert.addBindValue(d.limits.intradayLeverage);
+        insert.addBindValue(d.limits.overnightLeverage);
+        insert.addBindValue(d.limits.symbolCapPct);
+        insert.addBindValue(r.correlationAware ? 1 : 0);
+        insert.addBindValue(r.correlationReason
+                                ? QVariant(text(correlationReasonName(*r.correlationReason)))
+                                : QVariant(QMetaType(QMetaType::QString)));
+        insert.addBindValue(optionalValue(r.bookCov));
+        insert.addBindValue(optionalValue(r.baseFractionUncorrelated));
+        insert.addBindValue(optionalValue(r.qtyUncorrelated));
+        insert.addBindValue(joinSymbols(r.uncovered));
+        insert.addBindValue(d.host);
+        insert.addBindValue(d.modeLockedByEnv ? 1 : 0);
+        if (!run(insert, error))
+            return false;
+        const qint64 newId = insertedId(insert);
+        if ((beforeCommit && !beforeCommit(error)) || !transaction.commit(error))
+            return false;
+        if (id)
+            *id = newId;
+        return true;
+    });
 }
 
 bool Store::pruneDecisions(UtcTime cutoff, QString* error)
 {
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery& prune =
-        m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE decided_at < ?"));
-    prune.bindValue(0, isoUtc(cutoff));
-    return run(prune, error) && transaction.commit(error);
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery& prune =
+            m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE decided_at < ?"));
+        prune.bindValue(0, isoUtc(cutoff));
+        return run(prune, error) && transaction.commit(error);
+    });
 }
 
 bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const
@@ -159,7 +164,7 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
             " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env"
             " FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
         error);
-    query.addBindValue(limit > 0 ? limit : -1);
+    query.addBindValue(m_impl->dialect.limitValue(limit));
     if (!run(query, error))
         return false;
     out->clear();

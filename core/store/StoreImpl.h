@@ -2,12 +2,14 @@
 
 // Internals shared by the Store's translation units; not part of the public API.
 
+#include "Dialect.h"
 #include "Store.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -20,8 +22,16 @@ class Store::Impl
 {
 public:
     QString connectionName;
+    // The file (absolute) or, for PostgreSQL, the whole URL: another connection of this
+    // process (the dashboard's worker) opens it again. Never shown: see location.displayName().
     QString path;
+    StoreLocation location;
+    Dialect dialect;
     int version = 0;
+    // Bumped each time a lost PostgreSQL connection was opened again (ChangeStamp): what
+    // came while it was down was never notified, so a reader reloads in full.
+    qint64 connectionGeneration = 0;
+    std::function<void()> onChange; // listenForChanges' callback, kept across a reconnect
     qint64 localCommits = 0;
     // Open transactions on this connection: an inner Transaction joins the outer one
     // (issue 11: Store::beginRead makes several loads one snapshot).
@@ -37,17 +47,40 @@ public:
     // (statements that run to completion, so none holds a read snapshot between uses).
     // Bind by position (bindValue(i, ...)): the statement keeps its values between uses.
     QSqlQuery& cached(const QString& sql);
+    // A statement without parameters that PostgreSQL cannot prepare (BEGIN, COMMIT, NOTIFY,
+    // LISTEN, DDL); on SQLite prepared once and reused like `cached`.
+    bool execute(const QString& sql, QString* error);
+    // Store.cpp: the driver connection, opened (again, after a loss) from `location`; it
+    // subscribes again when listening. Errors name the store without its password.
+    bool connect(QString* error);
+    // The last statement failed because the connection is gone (PostgreSQL): reopen it once,
+    // outside any transaction. False when that is not the case or the reopen failed.
+    bool reconnectAfterLoss(QString* error);
+    // LISTENs on the change channel; notifications call onChange (Store::listenForChanges).
+    bool subscribe(QString* error);
+    bool notificationsConnected = false;
 
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements;
 };
 
 // Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.
 bool run(QSqlQuery& query, QString* error);
+// The same for SQL run unprepared (control statements, DDL, PRAGMAs).
+bool runDirect(QSqlQuery& query, const QString& sql, QString* error);
+// The native code (SQLite's result code, PostgreSQL's SQLSTATE) of the last statement that
+// failed on this thread: a connection is used by one thread only.
+QString lastFailureCode();
 
-// A write is BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front, so a concurrent
-// writer waits on busy_timeout instead of failing on a lock upgrade. A read is a deferred
-// transaction, so its several SELECTs see one consistent snapshot. Rolls back unless
-// committed.
+// SPEC 13: runs `change`, one logical change that opens its own write Transaction, and runs
+// it again when it failed on a serialization failure or a deadlock (PostgreSQL; at most 5
+// tries, with a random pause between them). Each failed try was rolled back whole. Inside
+// an outer transaction it runs once: the outer one owns the outcome.
+bool withRetries(Store::Impl& impl, QString* error, const std::function<bool(QString*)>& change);
+
+// A write is the dialect's write BEGIN (SQLite: BEGIN IMMEDIATE) ... COMMIT: the write lock is
+// taken up front, so a concurrent writer waits on busy_timeout instead of failing on a lock
+// upgrade. A read is a deferred transaction, so its several SELECTs see one consistent snapshot.
+// Rolls back unless committed.
 class Transaction
 {
 public:
@@ -74,7 +107,8 @@ private:
 // Issue 12: the writes of controls (mode, halt, limits) are committed with
 // synchronous=FULL for the object's lifetime; every other write keeps NORMAL, which in WAL
 // mode survives a process crash but may lose the last commits to a power loss. Create it
-// before the transaction: SQLite ignores the change inside one.
+// before the transaction: SQLite ignores the change inside one. PostgreSQL's commits are
+// already durable (synchronous_commit): nothing to do there.
 class DurableCommits
 {
 public:
@@ -100,6 +134,15 @@ inline std::optional<double> optionalDouble(const QVariant& value)
     return value.toDouble();
 }
 
+// The id an `INSERT ... RETURNING id` just ran gave (SPEC 13: QPSQL has no lastInsertId;
+// SQLite >= 3.35 speaks RETURNING too). 0 when it gave none.
+inline qint64 insertedId(QSqlQuery& insert)
+{
+    const qint64 id = insert.next() ? insert.value(0).toLongLong() : 0;
+    insert.finish();
+    return id;
+}
+
 bool isFiniteOptional(const std::optional<double>& value);
 
 // A number as the store holds it: REAL or INTEGER and finite. Text SQLite kept because it
@@ -118,5 +161,7 @@ bool readSchemaVersion(Store::Impl& impl, int* version, QString* error);
 // Reads the version and refuses (with a message) a newer file or a foreign database.
 bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error);
 bool migrateSchema(Store::Impl& impl, QString* error);
+// The message of a schema rule, from its PostgreSQL constraint name ("positions_rule_2").
+std::optional<QString> ruleMessage(const QString& constraint);
 
 } // namespace kelly::store

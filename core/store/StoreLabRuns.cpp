@@ -204,40 +204,42 @@ bool Store::saveLabRun(const LabRunRecord& record, qint64* id, QString* error)
         *error = QStringLiteral("lab run: a figure is not finite; nothing written");
         return false;
     }
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery insert = m_impl->prepare(
-        QStringLiteral("INSERT INTO lab_runs (ran_at, prices_dir, forecast_file, symbols,"
-                       " from_date, to_date, starting_equity_usd, cost_bps, lookback,"
-                       " intraday_limit, overnight_limit, symbol_cap_pct, financing_rate,"
-                       " crypto_list, annualization_days)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        error);
-    insert.addBindValue(isoUtc(record.ranAt));
-    insert.addBindValue(record.pricesDir);
-    insert.addBindValue(record.forecastFile.isEmpty() ? QVariant(QMetaType(QMetaType::QString))
-                                                      : QVariant(record.forecastFile));
-    insert.addBindValue(joined(record.symbols));
-    insert.addBindValue(QString::fromStdString(record.fromDate));
-    insert.addBindValue(QString::fromStdString(record.toDate));
-    insert.addBindValue(record.startingEquityUsd);
-    insert.addBindValue(record.costBps);
-    insert.addBindValue(record.lookback);
-    insert.addBindValue(record.settings.limits.intradayLeverage);
-    insert.addBindValue(record.settings.limits.overnightLeverage);
-    insert.addBindValue(record.settings.limits.symbolCapPct);
-    insert.addBindValue(record.settings.financingRateAnnual);
-    insert.addBindValue(joined(record.settings.cryptoList.symbols()));
-    insert.addBindValue(record.annualizationDays);
-    if (!run(insert, error))
-        return false;
-    const qint64 newId = insert.lastInsertId().toLongLong();
-    if (!insertMethods(*m_impl, newId, record, error) || !transaction.commit(error))
-        return false;
-    if (id)
-        *id = newId;
-    return true;
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery insert = m_impl->prepare(
+            QStringLiteral("INSERT INTO lab_runs (ran_at, prices_dir, forecast_file, symbols,"
+                           " from_date, to_date, starting_equity_usd, cost_bps, lookback,"
+                           " intraday_limit, overnight_limit, symbol_cap_pct, financing_rate,"
+                           " crypto_list, annualization_days)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            error);
+        insert.addBindValue(isoUtc(record.ranAt));
+        insert.addBindValue(record.pricesDir);
+        insert.addBindValue(record.forecastFile.isEmpty() ? QVariant(QMetaType(QMetaType::QString))
+                                                          : QVariant(record.forecastFile));
+        insert.addBindValue(joined(record.symbols));
+        insert.addBindValue(QString::fromStdString(record.fromDate));
+        insert.addBindValue(QString::fromStdString(record.toDate));
+        insert.addBindValue(record.startingEquityUsd);
+        insert.addBindValue(record.costBps);
+        insert.addBindValue(record.lookback);
+        insert.addBindValue(record.settings.limits.intradayLeverage);
+        insert.addBindValue(record.settings.limits.overnightLeverage);
+        insert.addBindValue(record.settings.limits.symbolCapPct);
+        insert.addBindValue(record.settings.financingRateAnnual);
+        insert.addBindValue(joined(record.settings.cryptoList.symbols()));
+        insert.addBindValue(record.annualizationDays);
+        if (!run(insert, error))
+            return false;
+        const qint64 newId = insertedId(insert);
+        if (!insertMethods(*m_impl, newId, record, error) || !transaction.commit(error))
+            return false;
+        if (id)
+            *id = newId;
+        return true;
+    });
 }
 
 bool Store::loadLabRuns(std::vector<LabRunRecord>* out, int limit, QString* error) const
@@ -247,7 +249,7 @@ bool Store::loadLabRuns(std::vector<LabRunRecord>* out, int limit, QString* erro
     if (!transaction.begin(error))
         return false;
     QSqlQuery q = m_impl->prepare(kRunColumns + QStringLiteral(" ORDER BY id DESC LIMIT ?"), error);
-    q.addBindValue(limit > 0 ? limit : -1);
+    q.addBindValue(m_impl->dialect.limitValue(limit));
     if (!run(q, error))
         return false;
     while (q.next())

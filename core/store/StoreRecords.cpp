@@ -185,61 +185,63 @@ bool Store::saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt,
     covarianceParts.insert(covarianceParts.end(), build.covarianceLift.begin(),
                            build.covarianceLift.end());
 
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery insert = m_impl->prepare(
-        QStringLiteral("INSERT INTO correlation_builds (built_at, lookback, symbol_count,"
-                       " shrinkage, layout, correlation, correlation_present, observations,"
-                       " covariance_daily) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        error);
-    insert.addBindValue(isoUtc(builtAt));
-    insert.addBindValue(build.lookback);
-    insert.addBindValue(static_cast<qint64>(n));
-    insert.addBindValue(build.shrinkage);
-    insert.addBindValue(kLayoutPacked);
-    insert.addBindValue(packDoubles(correlation));
-    insert.addBindValue(qCompress(present, kZlibFastest));
-    insert.addBindValue(observations);
-    insert.addBindValue(packDoubles(covarianceParts));
-    if (!run(insert, error))
-        return false;
-    const qint64 buildId = insert.lastInsertId().toLongLong();
-
-    QSqlQuery symbol = m_impl->prepare(
-        QStringLiteral("INSERT INTO correlation_symbols (build_id, position, symbol,"
-                       " annualized_volatility, downside_volatility, sharpe_ratio, var_95,"
-                       " max_drawdown, returns_used, missing, first_date, last_date)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        error);
-    for (size_t i = 0; i < n; ++i) {
-        const VolatilityMetrics& m = build.metrics[i];
-        const SymbolQuality& q = build.quality[i];
-        symbol.bindValue(0, buildId);
-        symbol.bindValue(1, static_cast<qint64>(i));
-        symbol.bindValue(2, QString::fromStdString(build.symbols[i]));
-        symbol.bindValue(3, m.annualizedVolatility);
-        symbol.bindValue(4, m.downsideVolatility);
-        symbol.bindValue(5, optionalValue(m.sharpeRatio));
-        symbol.bindValue(6, m.var95);
-        symbol.bindValue(7, m.maxDrawdown);
-        symbol.bindValue(8, m.returnsUsed);
-        symbol.bindValue(9, q.missing);
-        symbol.bindValue(10, QString::fromStdString(q.firstDate));
-        symbol.bindValue(11, QString::fromStdString(q.lastDate));
-        if (!run(symbol, error))
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
             return false;
-    }
-    QSqlQuery prune = m_impl->prepare(
-        QStringLiteral("DELETE FROM correlation_builds WHERE id NOT IN"
-                       " (SELECT id FROM correlation_builds ORDER BY id DESC LIMIT ?)"),
-        error);
-    prune.addBindValue(kBuildsKept);
-    if (!run(prune, error) || !transaction.commit(error))
-        return false;
-    if (id)
-        *id = buildId;
-    return true;
+        QSqlQuery insert = m_impl->prepare(
+            QStringLiteral("INSERT INTO correlation_builds (built_at, lookback, symbol_count,"
+                           " shrinkage, layout, correlation, correlation_present, observations,"
+                           " covariance_daily) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            error);
+        insert.addBindValue(isoUtc(builtAt));
+        insert.addBindValue(build.lookback);
+        insert.addBindValue(static_cast<qint64>(n));
+        insert.addBindValue(build.shrinkage);
+        insert.addBindValue(kLayoutPacked);
+        insert.addBindValue(packDoubles(correlation));
+        insert.addBindValue(qCompress(present, kZlibFastest));
+        insert.addBindValue(observations);
+        insert.addBindValue(packDoubles(covarianceParts));
+        if (!run(insert, error))
+            return false;
+        const qint64 buildId = insertedId(insert);
+
+        QSqlQuery symbol = m_impl->prepare(
+            QStringLiteral("INSERT INTO correlation_symbols (build_id, position, symbol,"
+                           " annualized_volatility, downside_volatility, sharpe_ratio, var_95,"
+                           " max_drawdown, returns_used, missing, first_date, last_date)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            error);
+        for (size_t i = 0; i < n; ++i) {
+            const VolatilityMetrics& m = build.metrics[i];
+            const SymbolQuality& q = build.quality[i];
+            symbol.bindValue(0, buildId);
+            symbol.bindValue(1, static_cast<qint64>(i));
+            symbol.bindValue(2, QString::fromStdString(build.symbols[i]));
+            symbol.bindValue(3, m.annualizedVolatility);
+            symbol.bindValue(4, m.downsideVolatility);
+            symbol.bindValue(5, optionalValue(m.sharpeRatio));
+            symbol.bindValue(6, m.var95);
+            symbol.bindValue(7, m.maxDrawdown);
+            symbol.bindValue(8, m.returnsUsed);
+            symbol.bindValue(9, q.missing);
+            symbol.bindValue(10, QString::fromStdString(q.firstDate));
+            symbol.bindValue(11, QString::fromStdString(q.lastDate));
+            if (!run(symbol, error))
+                return false;
+        }
+        QSqlQuery prune = m_impl->prepare(
+            QStringLiteral("DELETE FROM correlation_builds WHERE id NOT IN"
+                           " (SELECT id FROM correlation_builds ORDER BY id DESC LIMIT ?)"),
+            error);
+        prune.addBindValue(kBuildsKept);
+        if (!run(prune, error) || !transaction.commit(error))
+            return false;
+        if (id)
+            *id = buildId;
+        return true;
+    });
 }
 
 bool Store::latestCorrelationBuildId(std::optional<qint64>* out, QString* error) const

@@ -52,47 +52,50 @@ bool writeSettingChecked(Store::Impl& impl, SettingKey key, const QString& value
         return false;
     kind = SettingsFailure::StoreError;
     const SettingSpec& spec = settingSpec(key);
-    DurableCommits durable(impl); // issue 12: mode, halt and limits survive a power loss
-    Transaction transaction(impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QHash<QString, QString> stored;
-    if (!loadStoredSettings(impl, &stored, error))
-        return false;
-    const bool wasSet = stored.contains(spec.name);
-    const QVariant oldValue =
-        wasSet ? QVariant(stored.value(spec.name)) : QVariant(QMetaType(QMetaType::QString));
-    if (wasSet && oldValue.toString() == *canonical)
-        return transaction.commit(error); // unchanged: no audit row
-
-    // SPEC 7: the whole candidate set must keep the rules, as stored and with the caller's
-    // environment. A halt always lands: safety wins over a broken configuration.
-    const bool halting =
-        key == SettingKey::Mode && *canonical == QLatin1String(sizingModeName(SizingMode::Halt));
-    if (!halting) {
-        stored.insert(spec.name, *canonical);
-        SettingsFailure candidateFailure = SettingsFailure::StoredValue;
-        if (!resolveSettings(stored, Environment(), error, &candidateFailure) ||
-            (environment && !resolveSettings(stored, *environment, error, &candidateFailure))) {
-            kind = candidateFailure == SettingsFailure::Environment ? SettingsFailure::Environment
-                                                                    : SettingsFailure::Refused;
-            *error = QStringLiteral("%1: refused: %2").arg(spec.name, *error);
+    return withRetries(impl, error, [&](QString* error) {
+        DurableCommits durable(impl); // issue 12: mode, halt and limits survive a power loss
+        Transaction transaction(impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
             return false;
-        }
-    }
+        QHash<QString, QString> stored;
+        if (!loadStoredSettings(impl, &stored, error))
+            return false;
+        const bool wasSet = stored.contains(spec.name);
+        const QVariant oldValue =
+            wasSet ? QVariant(stored.value(spec.name)) : QVariant(QMetaType(QMetaType::QString));
+        if (wasSet && oldValue.toString() == *canonical)
+            return transaction.commit(error); // unchanged: no audit row
 
-    QSqlQuery upsert =
-        impl.prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
-                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-                     error);
-    upsert.addBindValue(spec.name);
-    upsert.addBindValue(*canonical);
-    if (!run(upsert, error))
-        return false;
-    return appendAudit(impl, now, spec.name, oldValue, *canonical, origin,
-                       detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)),
-                       error) &&
-           transaction.commit(error);
+        // SPEC 7: the whole candidate set must keep the rules, as stored and with the caller's
+        // environment. A halt always lands: safety wins over a broken configuration.
+        const bool halting = key == SettingKey::Mode &&
+                             *canonical == QLatin1String(sizingModeName(SizingMode::Halt));
+        if (!halting) {
+            stored.insert(spec.name, *canonical);
+            SettingsFailure candidateFailure = SettingsFailure::StoredValue;
+            if (!resolveSettings(stored, Environment(), error, &candidateFailure) ||
+                (environment && !resolveSettings(stored, *environment, error, &candidateFailure))) {
+                kind = candidateFailure == SettingsFailure::Environment
+                           ? SettingsFailure::Environment
+                           : SettingsFailure::Refused;
+                *error = QStringLiteral("%1: refused: %2").arg(spec.name, *error);
+                return false;
+            }
+        }
+
+        QSqlQuery upsert =
+            impl.prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                         error);
+        upsert.addBindValue(spec.name);
+        upsert.addBindValue(*canonical);
+        if (!run(upsert, error))
+            return false;
+        return appendAudit(impl, now, spec.name, oldValue, *canonical, origin,
+                           detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)),
+                           error) &&
+               transaction.commit(error);
+    });
 }
 
 } // namespace
@@ -112,18 +115,20 @@ bool Store::addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, dou
         *error = QStringLiteral("snapshot: equity and gross must be finite and within 1e15");
         return false;
     }
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery insert = m_impl->prepare(
-        QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
-                       " gross_usd) VALUES (?, ?, ?, ?)"),
-        error);
-    insert.addBindValue(isoUtc(snapshot.observedAt));
-    insert.addBindValue(snapshot.portfolioValueUsd);
-    insert.addBindValue(equityUsd);
-    insert.addBindValue(grossUsd);
-    return run(insert, error) && transaction.commit(error);
+    return withRetries(*m_impl, error, [&](QString* error) {
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery insert = m_impl->prepare(
+            QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
+                           " gross_usd) VALUES (?, ?, ?, ?)"),
+            error);
+        insert.addBindValue(isoUtc(snapshot.observedAt));
+        insert.addBindValue(snapshot.portfolioValueUsd);
+        insert.addBindValue(equityUsd);
+        insert.addBindValue(grossUsd);
+        return run(insert, error) && transaction.commit(error);
+    });
 }
 
 bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error) const
@@ -132,9 +137,9 @@ bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* 
     QSqlQuery query = m_impl->prepare(
         QStringLiteral("SELECT id, observed_at, portfolio_value_usd, equity_usd, gross_usd"
                        " FROM (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC"
-                       " LIMIT ?) ORDER BY observed_at, id"),
+                       " LIMIT ?) AS newest ORDER BY observed_at, id"),
         error);
-    query.addBindValue(limit > 0 ? limit : -1);
+    query.addBindValue(m_impl->dialect.limitValue(limit));
     if (!run(query, error))
         return false;
     out->clear();
@@ -173,8 +178,9 @@ bool Store::loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out,
     highWater.finish();
     QSqlQuery dayStart = m_impl->prepare(
         QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots"
-                       " WHERE observed_at < ? AND typeof(portfolio_value_usd) IN"
-                       " ('real', 'integer') ORDER BY observed_at DESC, id DESC LIMIT 1"),
+                       " WHERE observed_at < ? AND %1 ORDER BY observed_at DESC, id DESC"
+                       " LIMIT 1")
+            .arg(m_impl->dialect.holdsNumber(QStringLiteral("portfolio_value_usd"))),
         error);
     dayStart.addBindValue(isoUtc(newyork::startOfDay(now)));
     if (!run(dayStart, error))
@@ -200,9 +206,9 @@ bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshol
     QSqlQuery query = m_impl->prepare(
         QStringLiteral("SELECT observed_at, portfolio_value_usd FROM"
                        " (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC LIMIT 1)"
-                       " UNION ALL SELECT observed_at, portfolio_value_usd FROM"
+                       " AS latest UNION ALL SELECT observed_at, portfolio_value_usd FROM"
                        " (SELECT * FROM snapshots WHERE observed_at < ?"
-                       "  ORDER BY observed_at DESC, id DESC LIMIT 1)"),
+                       "  ORDER BY observed_at DESC, id DESC LIMIT 1) AS day_start"),
         error);
     query.addBindValue(midnight);
     if (!run(query, error))
@@ -252,45 +258,47 @@ bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
 {
     const QString modeKey = settingSpec(SettingKey::Mode).name;
     const QString halt = QString::fromLatin1(sizingModeName(SizingMode::Halt));
-    DurableCommits durable(*m_impl);
-    Transaction transaction(*m_impl, Transaction::Kind::Write);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery current =
-        m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
-    current.addBindValue(modeKey);
-    if (!run(current, error))
-        return false;
-    *wasHalted = current.next() && current.value(0).toString() == halt;
-    current.finish();
-    if (!*wasHalted)
-        return transaction.commit(error);
+    return withRetries(*m_impl, error, [&](QString* error) {
+        DurableCommits durable(*m_impl);
+        Transaction transaction(*m_impl, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery current =
+            m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
+        current.addBindValue(modeKey);
+        if (!run(current, error))
+            return false;
+        *wasHalted = current.next() && current.value(0).toString() == halt;
+        current.finish();
+        if (!*wasHalted)
+            return transaction.commit(error);
 
-    // The mode before the halt; a halt over a halt (or a corrupt row) resumes to the default.
-    QSqlQuery before = m_impl->prepare(
-        QStringLiteral("SELECT old_value FROM settings_audit WHERE key = ? AND new_value = ?"
-                       " ORDER BY id DESC LIMIT 1"),
-        error);
-    before.addBindValue(modeKey);
-    before.addBindValue(halt);
-    if (!run(before, error))
-        return false;
-    const QString previous = before.next() ? before.value(0).toString() : QString();
-    before.finish();
-    *resumedMode = parseSizingMode(previous.toStdString()).value_or(SizingMode::Enhanced);
-    if (*resumedMode == SizingMode::Halt)
-        *resumedMode = SizingMode::Enhanced;
-    const QString resumed = QString::fromLatin1(sizingModeName(*resumedMode));
+        // The mode before the halt; a halt over a halt (or a corrupt row) resumes to the default.
+        QSqlQuery before = m_impl->prepare(
+            QStringLiteral("SELECT old_value FROM settings_audit WHERE key = ? AND new_value = ?"
+                           " ORDER BY id DESC LIMIT 1"),
+            error);
+        before.addBindValue(modeKey);
+        before.addBindValue(halt);
+        if (!run(before, error))
+            return false;
+        const QString previous = before.next() ? before.value(0).toString() : QString();
+        before.finish();
+        *resumedMode = parseSizingMode(previous.toStdString()).value_or(SizingMode::Enhanced);
+        if (*resumedMode == SizingMode::Halt)
+            *resumedMode = SizingMode::Enhanced;
+        const QString resumed = QString::fromLatin1(sizingModeName(*resumedMode));
 
-    QSqlQuery update =
-        m_impl->prepare(QStringLiteral("UPDATE settings SET value = ? WHERE key = ?"), error);
-    update.addBindValue(resumed);
-    update.addBindValue(modeKey);
-    if (!run(update, error))
-        return false;
-    return appendAudit(*m_impl, now, modeKey, halt, resumed, origin, QStringLiteral("resume"),
-                       error) &&
-           transaction.commit(error);
+        QSqlQuery update =
+            m_impl->prepare(QStringLiteral("UPDATE settings SET value = ? WHERE key = ?"), error);
+        update.addBindValue(resumed);
+        update.addBindValue(modeKey);
+        if (!run(update, error))
+            return false;
+        return appendAudit(*m_impl, now, modeKey, halt, resumed, origin, QStringLiteral("resume"),
+                           error) &&
+               transaction.commit(error);
+    });
 }
 
 bool Store::loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const
@@ -348,7 +356,7 @@ bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) c
         m_impl->prepare(QStringLiteral("SELECT id, changed_at, key, old_value, new_value, origin,"
                                        " detail FROM settings_audit ORDER BY id DESC LIMIT ?"),
                         error);
-    query.addBindValue(limit > 0 ? limit : -1);
+    query.addBindValue(m_impl->dialect.limitValue(limit));
     if (!run(query, error))
         return false;
     out->clear();
@@ -373,14 +381,25 @@ bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) c
 
 bool Store::changeStamp(ChangeStamp* out, QString* error) const
 {
-    QSqlQuery query = m_impl->prepare(QStringLiteral("PRAGMA data_version"), error);
-    if (!run(query, error) || !query.next()) {
-        if (error->isEmpty())
-            *error = QStringLiteral("PRAGMA data_version returned nothing");
+    const QString sql = m_impl->dialect.changeStampQuery();
+    QSqlQuery query(m_impl->database());
+    bool read = runDirect(query, sql, error);
+    if (!read && m_impl->reconnectAfterLoss(error)) {
+        query = QSqlQuery(m_impl->database());
+        read = runDirect(query, sql, error);
+    }
+    if (!read)
+        return false;
+    if (!query.next()) {
+        *error = sql + QStringLiteral(" returned nothing");
         return false;
     }
-    out->dataVersion = query.value(0).toLongLong();
+    const QVariant value = query.value(0);
+    out->dataVersion = m_impl->dialect.isPostgres()
+                           ? static_cast<qint64>(qHash(value.toString(), 0))
+                           : value.toLongLong();
     out->localCommits = m_impl->localCommits;
+    out->connectionGeneration = m_impl->connectionGeneration;
     return true;
 }
 

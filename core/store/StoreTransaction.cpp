@@ -1,21 +1,40 @@
 // The Store's internals shared by its translation units: prepared statements, the
-// transaction scopes (issue 12: nesting into Store::beginRead's read snapshot) and the
-// durable commits of controls.
+// transaction scopes (issue 12: nesting into Store::beginRead's read snapshot), the retried
+// logical change (SPEC 13) and the durable commits of controls.
 
 #include "StoreImpl.h"
 
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QThread>
 #include <cmath>
 
 namespace kelly::store {
 
 namespace {
 
-bool runCached(Store::Impl& impl, const QString& sql, QString* error)
+thread_local QString t_lastFailureCode;
+
+bool failed(const QSqlQuery& query, const QString& sql, QString* error)
 {
-    return run(impl.cached(sql), error);
+    t_lastFailureCode = query.lastError().nativeErrorCode();
+    *error = query.lastError().text().trimmed() + QStringLiteral(" [") + sql + QLatin1Char(']');
+    // PostgreSQL names the CHECK that failed (check_violation); say what the rule asks.
+    static const QRegularExpression constraint(QStringLiteral("constraint \"([a-z_0-9]+)\""));
+    if (t_lastFailureCode == QLatin1String("23514"))
+        if (const auto rule = ruleMessage(constraint.match(*error).captured(1)))
+            *error = *rule + QStringLiteral(" (") + *error + QLatin1Char(')');
+    return false;
 }
 
+constexpr int kMaxTries = 5;
+
 } // namespace
+
+QString lastFailureCode()
+{
+    return t_lastFailureCode;
+}
 
 std::optional<double> storedNumber(const QVariant& value)
 {
@@ -41,16 +60,47 @@ QSqlQuery Store::Impl::prepare(const QString& sql, QString* error) const
 {
     QSqlQuery query(database());
     if (!query.prepare(sql))
-        *error = query.lastError().text() + QStringLiteral(" [") + sql + QLatin1Char(']');
+        failed(query, sql, error);
     return query;
+}
+
+bool Store::Impl::execute(const QString& sql, QString* error)
+{
+    if (!dialect.isPostgres())
+        return run(cached(sql), error);
+    QSqlQuery query(database());
+    return runDirect(query, sql, error);
+}
+
+bool runDirect(QSqlQuery& query, const QString& sql, QString* error)
+{
+    return query.exec(sql) || failed(query, sql, error);
 }
 
 bool run(QSqlQuery& query, QString* error)
 {
-    if (query.exec())
-        return true;
-    *error = query.lastError().text() + QStringLiteral(" [") + query.lastQuery() + QLatin1Char(']');
-    return false;
+    return query.exec() || failed(query, query.lastQuery(), error);
+}
+
+bool withRetries(Store::Impl& impl, QString* error, const std::function<bool(QString*)>& change)
+{
+    for (int attempt = 1;; ++attempt) {
+        t_lastFailureCode.clear();
+        if (change(error))
+            return true;
+        if (impl.transactionDepth > 0 || !impl.dialect.isRetryable(t_lastFailureCode))
+            return false;
+        if (attempt == kMaxTries) {
+            *error = QStringLiteral("gave up after %1 tries (the store kept serializing other"
+                                    " writers first; nothing was written): %2")
+                         .arg(kMaxTries)
+                         .arg(*error);
+            return false;
+        }
+        // Random pauses growing with each try, so the writers that collided do not collide
+        // again in step: up to 2, 4, 8, 16 ms.
+        QThread::usleep(QRandomGenerator::global()->bounded(1000u << attempt));
+    }
 }
 
 bool isFiniteOptional(const std::optional<double>& value)
@@ -67,7 +117,9 @@ Transaction::~Transaction()
     --m_impl.transactionDepth;
     if (!m_nested) { // a nested one leaves the outcome to the outer transaction
         QString ignored;
-        runCached(m_impl, QStringLiteral("ROLLBACK"), &ignored);
+        const QString code = t_lastFailureCode; // the failure that matters came before this
+        m_impl.execute(QStringLiteral("ROLLBACK"), &ignored);
+        t_lastFailureCode = code;
     }
 }
 
@@ -88,11 +140,12 @@ bool Transaction::begin(QString* error)
         ++m_impl.transactionDepth;
         return true;
     }
-    QSqlQuery& begin = m_impl.cached(m_kind == Kind::Write ? QStringLiteral("BEGIN IMMEDIATE")
-                                                           : QStringLiteral("BEGIN DEFERRED"));
-    m_open = run(begin, error);
-    m_impl.lastBeginBusy =
-        !m_open && begin.lastError().nativeErrorCode() == QLatin1String("5"); // SQLITE_BUSY
+    const QString begin =
+        m_kind == Kind::Write ? m_impl.dialect.beginWrite() : m_impl.dialect.beginRead();
+    m_open = m_impl.execute(begin, error) ||
+             (m_impl.reconnectAfterLoss(error) && m_impl.execute(begin, error));
+    m_impl.lastBeginBusy = !m_open && !m_impl.dialect.isPostgres() &&
+                           t_lastFailureCode == QLatin1String("5"); // SQLITE_BUSY
     if (m_open)
         ++m_impl.transactionDepth;
     return m_open;
@@ -105,7 +158,11 @@ bool Transaction::commit(QString* error)
         --m_impl.transactionDepth;
         return true;
     }
-    if (!runCached(m_impl, QStringLiteral("COMMIT"), error))
+    if (m_kind == Kind::Write)
+        if (const std::optional<QString> notify = m_impl.dialect.notifyOnCommit())
+            if (!m_impl.execute(*notify, error))
+                return false;
+    if (!m_impl.execute(QStringLiteral("COMMIT"), error))
         return false;
     m_open = false;
     --m_impl.transactionDepth;
@@ -116,14 +173,18 @@ bool Transaction::commit(QString* error)
 
 DurableCommits::DurableCommits(Store::Impl& impl) : m_impl(impl)
 {
+    if (m_impl.dialect.isPostgres())
+        return;
     QString ignored; // a failure leaves NORMAL: the write still commits, as before
-    runCached(m_impl, QStringLiteral("PRAGMA synchronous = FULL"), &ignored);
+    m_impl.execute(QStringLiteral("PRAGMA synchronous = FULL"), &ignored);
 }
 
 DurableCommits::~DurableCommits()
 {
+    if (m_impl.dialect.isPostgres())
+        return;
     QString ignored;
-    runCached(m_impl, QStringLiteral("PRAGMA synchronous = NORMAL"), &ignored);
+    m_impl.execute(QStringLiteral("PRAGMA synchronous = NORMAL"), &ignored);
 }
 
 } // namespace kelly::store

@@ -1,0 +1,64 @@
+#pragma once
+
+// SPEC 13: the one place where SQLite and PostgreSQL differ. Everything else (the schema's
+// history, every query, every rule) is written once and runs on both. What differs: column
+// types and identity keys, how a transaction begins, the "all rows" LIMIT, where the schema
+// version lives, which failures are worth a retry, and the change signal.
+
+#include "StoreLocation.h"
+
+#include <QString>
+#include <QVariant>
+#include <optional>
+
+namespace kelly::store {
+
+class Dialect
+{
+public:
+    explicit Dialect(Backend backend = Backend::Sqlite) : m_backend(backend) {}
+
+    Backend backend() const { return m_backend; }
+    bool isPostgres() const { return m_backend == Backend::Postgres; }
+    QString driverName() const;
+
+    // A write takes SQLite's write lock up front (BEGIN IMMEDIATE: a second writer waits on
+    // the busy timeout instead of failing on a lock upgrade); on PostgreSQL it runs at
+    // SERIALIZABLE. A read sees one snapshot on both.
+    QString beginWrite() const;
+    QString beginRead() const;
+
+    // A CREATE TABLE of the schema's history, written in SQLite's types, in this dialect's:
+    // REAL is 4 bytes on PostgreSQL (DOUBLE PRECISION), BLOB is BYTEA, INTEGER is BIGINT
+    // (row ids of a year of snapshots), an `id INTEGER PRIMARY KEY` an identity column.
+    QString tableDefinition(const QString& sqliteDefinition) const;
+
+    // The LIMIT value meaning "every row": -1 for SQLite, NULL for PostgreSQL (which refuses
+    // a negative limit).
+    QVariant limitValue(int limit) const;
+
+    // SQL that holds when `column` holds a number: SQLite keeps whatever a bot wrote (text
+    // that did not convert), PostgreSQL's typed columns only numbers.
+    QString holdsNumber(const QString& column) const;
+
+    // SQLSTATEs of a serialization failure (40001) or a deadlock (40P01): the whole logical
+    // change is run again. SQLite waits on its lock instead and never needs it.
+    bool isRetryable(const QString& nativeCode) const;
+    // The connection itself is gone (the server restarted, pg_terminate_backend, a network
+    // drop): reopening it is worth one try.
+    bool isConnectionLost(const QString& nativeCode) const;
+
+    // One row, one column: a value that moves when another connection committed (SQLite's
+    // data_version; PostgreSQL's current snapshot, whose xmax and in-progress list move with
+    // every transaction that wrote, in any database of the server).
+    QString changeStampQuery() const;
+
+    // Run just before COMMIT of every write (SPEC 13: the dashboards LISTEN).
+    std::optional<QString> notifyOnCommit() const;
+    static constexpr const char* kChangeChannel = "kellydesk_changes";
+
+private:
+    Backend m_backend;
+};
+
+} // namespace kelly::store
