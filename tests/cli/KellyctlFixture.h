@@ -4,6 +4,8 @@
 // real kellyctl against it at a fixed time.
 
 #include "KellyctlRunner.h"
+#include "Store.h"
+#include "StoreTestSupport.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -27,8 +29,14 @@ protected:
         m_dir = std::make_unique<QTemporaryDir>();
         if (!m_dir->isValid())
             return false;
-        m_runner =
-            std::make_unique<KellyctlRunner>(m_dir->filePath(QStringLiteral("store.sqlite")));
+        QString error;
+        m_storeName =
+            kelly::testing::newStoreName(m_dir->path(), QStringLiteral("store.sqlite"), &error);
+        if (m_storeName.isEmpty()) {
+            qWarning("%s", qPrintable(error));
+            return false;
+        }
+        m_runner = std::make_unique<KellyctlRunner>(m_storeName);
         return run(args({"init"})).exitCode == 0 &&
                run(args({"account", "set", "--equity", "100000", "--buying-power", "400000"}))
                        .exitCode == 0;
@@ -56,10 +64,21 @@ protected:
         return path;
     }
 
-    QString storePath() const { return m_dir->filePath(QStringLiteral("store.sqlite")); }
-    // Named after the store (issue 12 item 13).
-    QString sizingLog() const { return m_dir->filePath(QStringLiteral("store.sizing.log")); }
+    // The store's name: a file, or a PostgreSQL URL on the suite's PostgreSQL run.
+    QString storePath() const { return m_storeName; }
+    // Named after the store (issue 12 item 13); a PostgreSQL store's is in the app-data
+    // folder, which CTest points into the build tree.
+    QString sizingLog() const
+    {
+        if (!kelly::testing::onPostgres())
+            return m_dir->filePath(QStringLiteral("store.sizing.log"));
+        kelly::store::Store store;
+        QString error;
+        store.open(m_storeName, &error, true);
+        return store.sizingLogPath();
+    }
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_storeName;
     std::unique_ptr<KellyctlRunner> m_runner;
 };

@@ -263,9 +263,9 @@ void TestKellyctl::sizeRecordsDecisionAndLog()
     QVERIFY(sized.out.contains(QLatin1String("NVDA: qty 1600 (enhanced, binding: symbol cap)")));
     QCOMPARE(
         kelly::testing::rawScalar(
-            store, QStringLiteral("SELECT symbol || ' ' || qty || ' ' || method || ' ' || binding"
-                                  " FROM sizing_decisions")),
-        QStringLiteral("NVDA 1600.0 enhanced symbol cap"));
+            store, QStringLiteral("SELECT symbol || ' ' || CAST(qty AS INTEGER) || ' ' || method"
+                                  " || ' ' || binding FROM sizing_decisions")),
+        QStringLiteral("NVDA 1600 enhanced symbol cap"));
     QFile log(sizingLog());
     QVERIFY(log.open(QIODevice::ReadOnly));
     QCOMPARE(
@@ -321,9 +321,11 @@ void TestKellyctl::bookCommands()
     QCOMPARE(
         kelly::testing::rawScalar(
             m_runner->storePath(),
-            QStringLiteral("SELECT group_concat(observed_at || '=' || portfolio_value_usd, ' ')"
-                           " FROM (SELECT * FROM snapshots ORDER BY observed_at)")),
-        QStringLiteral("2026-11-25T02:00:00Z=95000.0 2026-11-25T20:30:00Z=90000.0"));
+            QStringLiteral("SELECT %1 FROM (SELECT * FROM snapshots ORDER BY observed_at) AS s")
+                .arg(kelly::testing::joinedSql(
+                    QStringLiteral("observed_at || '=' || CAST(portfolio_value_usd AS INTEGER)"),
+                    QStringLiteral(" ")))),
+        QStringLiteral("2026-11-25T02:00:00Z=95000 2026-11-25T20:30:00Z=90000"));
 }
 
 void TestKellyctl::settingsModeAndAudit()
@@ -383,8 +385,10 @@ void TestKellyctl::outsideTextIsPrintedEscaped()
                                    QStringLiteral("INSERT INTO settings_audit (changed_at, key,"
                                                   " old_value, new_value, origin, detail) VALUES"
                                                   " ('2026-11-25T20:00:00Z', 'mode', NULL,"
-                                                  " 'legacy', 'bot' || char(27) || '[31m',"
-                                                  " 'why' || char(8238) || 'txt')"),
+                                                  " 'legacy', 'bot' || %1(27) || '[31m',"
+                                                  " 'why' || %1(8238) || 'txt')")
+                                       .arg(kelly::testing::onPostgres() ? QStringLiteral("chr")
+                                                                         : QStringLiteral("char")),
                                    &error),
         qPrintable(error));
     const KellyctlRun audit = run({QStringLiteral("audit")});

@@ -142,9 +142,10 @@ void TestKellyctlHalt::reduceIsLoggedAndRecorded()
     QVERIFY2(lines.contains(QLatin1String("NVDA: Sizing halted (reduce-only) - qty=0")),
              qPrintable(lines));
     QCOMPARE(kelly::testing::rawScalar(m_runner->storePath(),
-                                       QStringLiteral("SELECT group_concat(binding, '|') FROM"
-                                                      " (SELECT binding FROM sizing_decisions"
-                                                      " ORDER BY id)")),
+                                       QStringLiteral("SELECT %1 FROM (SELECT binding FROM"
+                                                      " sizing_decisions ORDER BY id) AS d")
+                                           .arg(kelly::testing::joinedSql(
+                                               QStringLiteral("binding"), QStringLiteral("|")))),
              QStringLiteral("open position|halted"));
 }
 

@@ -11,16 +11,23 @@ namespace kelly::testing {
 
 namespace {
 
-// A scoped raw connection, removed on destruction.
+// A scoped raw connection, removed on destruction. A PostgreSQL store name is one of
+// newStoreName's: the database name after "///", the server from the PG* variables.
 class RawConnection
 {
 public:
     explicit RawConnection(const QString& path)
         : m_name(QStringLiteral("raw-") + QUuid::createUuid().toString())
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        const bool postgres = path.startsWith(QLatin1String("postgresql://"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(
+            postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), m_name);
+        if (postgres) {
+            db.setDatabaseName(path.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0));
+        } else {
+            db.setDatabaseName(path);
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        }
         db.open();
     }
     ~RawConnection()
@@ -35,6 +42,47 @@ private:
 };
 
 } // namespace
+
+bool onPostgres()
+{
+    return qEnvironmentVariable("KELLYDESK_TEST_BACKEND") == QLatin1String("postgresql");
+}
+
+QString newStoreName(const QString& folder, const QString& fileName, QString* error)
+{
+    if (!onPostgres())
+        return folder + QLatin1Char('/') + fileName;
+    const QString database =
+        QStringLiteral("kd_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
+    RawConnection admin(QStringLiteral("postgresql:///postgres"));
+    if (!admin.db().isOpen()) {
+        *error = QStringLiteral("the PostgreSQL test cluster is not reachable (run under"
+                                " pg_virtualenv -t): ") +
+                 admin.db().lastError().text();
+        return {};
+    }
+    QSqlQuery create(admin.db());
+    // UTF-8 as on any real server (the throwaway cluster's default is SQL_ASCII).
+    if (!create.exec(QStringLiteral("CREATE DATABASE %1 ENCODING 'UTF8' TEMPLATE template0")
+                         .arg(database))) {
+        *error = create.lastError().text();
+        return {};
+    }
+    return QStringLiteral("postgresql:///") + database;
+}
+
+QString joinedSql(const QString& expression, const QString& separator)
+{
+    return QStringLiteral("%1(%2, '%3')")
+        .arg(onPostgres() ? QStringLiteral("string_agg") : QStringLiteral("group_concat"),
+             expression, separator);
+}
+
+QString blobLiteral(const QString& hex)
+{
+    return onPostgres() ? QStringLiteral("'\\x%1'::bytea").arg(hex)
+                        : QStringLiteral("X'%1'").arg(hex);
+}
 
 bool execRawSql(const QString& path, const QString& statements, QString* error)
 {
@@ -63,8 +111,11 @@ QString dumpStore(const QString& path)
     RawConnection connection(path);
     QString dump;
     QSqlQuery tables(connection.db());
-    tables.exec(
-        QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+    tables.exec(onPostgres()
+                    ? QStringLiteral("SELECT table_name FROM information_schema.tables"
+                                     " WHERE table_schema = current_schema() ORDER BY 1")
+                    : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                     " ORDER BY name"));
     QStringList names;
     while (tables.next())
         names << tables.value(0).toString();
@@ -82,7 +133,8 @@ QString dumpStore(const QString& path)
         }
     }
     QSqlQuery version(connection.db());
-    version.exec(QStringLiteral("PRAGMA user_version"));
+    version.exec(onPostgres() ? QStringLiteral("SELECT version FROM kellydesk_schema")
+                              : QStringLiteral("PRAGMA user_version"));
     if (version.next())
         dump += QStringLiteral("user_version=") + version.value(0).toString() + QLatin1Char('\n');
     return dump;

@@ -50,11 +50,12 @@ void TestHaltGuardService::init()
     QVERIFY(m_dir.isValid());
     QString error;
     // One store per test and data row: rows must not see each other's halt.
-    QVERIFY2(m_store.open(m_dir.filePath(QStringLiteral("%1/%2/store.sqlite")
-                                             .arg(QLatin1String(QTest::currentTestFunction()),
-                                                  QString::number(++m_storeCount))),
-                          &error),
-             qPrintable(error));
+    const QString name = testing::newStoreName(
+        m_dir.filePath(QStringLiteral("%1/%2").arg(QLatin1String(QTest::currentTestFunction()),
+                                                   QString::number(++m_storeCount))),
+        QStringLiteral("store.sqlite"), &error);
+    QVERIFY2(!name.isEmpty(), qPrintable(error));
+    QVERIFY2(m_store.open(name, &error), qPrintable(error));
 }
 
 void TestHaltGuardService::setGuard(SettingKey key, const QString& value)

@@ -46,11 +46,13 @@ private:
 void TestSizingService::init()
 {
     QVERIFY(m_dir.isValid());
-    const QString path = m_dir.filePath(
-        QStringLiteral("%1/store.sqlite").arg(QLatin1String(QTest::currentTestFunction())));
+    QString error;
+    const QString path = testing::newStoreName(
+        m_dir.filePath(QLatin1String(QTest::currentTestFunction())), QStringLiteral("store.sqlite"),
+        &error);
+    QVERIFY2(!path.isEmpty(), qPrintable(error));
     QFile::remove(path);
     QFile::remove(m_store.sizingLogPath());
-    QString error;
     QVERIFY2(m_store.open(path, &error), qPrintable(error));
     QVERIFY(m_store.setAccount(100000, 400000, m_now, &error)); // SPEC 8
 }

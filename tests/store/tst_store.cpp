@@ -88,10 +88,12 @@ private:
 void TestStore::init()
 {
     QVERIFY(m_dir.isValid());
-    m_path = m_dir.filePath(
-        QStringLiteral("%1.sqlite").arg(QLatin1String(QTest::currentTestFunction())));
-    QFile::remove(m_path);
     QString error;
+    m_path = testing::newStoreName(
+        m_dir.path(), QStringLiteral("%1.sqlite").arg(QLatin1String(QTest::currentTestFunction())),
+        &error);
+    QVERIFY2(!m_path.isEmpty(), qPrintable(error));
+    QFile::remove(m_path);
     QVERIFY2(m_store.open(m_path, &error), qPrintable(error));
 }
 
@@ -494,13 +496,16 @@ void TestStore::correlationBuildRoundTrip()
     // and a one-column lift whose last value is NaN).
     QVERIFY(testing::execRawSql(
         m_path,
-        QStringLiteral("UPDATE correlation_builds SET covariance_daily = X'") +
-            QString(7 * 16, QLatin1Char('0')) + QStringLiteral("000000000000F87F'"),
+        QStringLiteral("UPDATE correlation_builds SET covariance_daily = ") +
+            testing::blobLiteral(QString(7 * 16, QLatin1Char('0')) +
+                                 QStringLiteral("000000000000F87F")),
         &error));
     QVERIFY(!m_store.loadLatestCorrelationBuild(&loaded, &error));
     QVERIFY2(error.contains(QLatin1String("not finite")), qPrintable(error));
     QVERIFY(testing::execRawSql(
-        m_path, QStringLiteral("UPDATE correlation_builds SET observations = X'0000000A0102'"),
+        m_path,
+        QStringLiteral("UPDATE correlation_builds SET observations = ") +
+            testing::blobLiteral(QStringLiteral("0000000A0102")),
         &error));
     QVERIFY(!m_store.loadLatestCorrelationBuild(&loaded, &error));
     QVERIFY2(error.contains(QLatin1String("truncated")), qPrintable(error));
@@ -538,6 +543,7 @@ void TestStore::correlationBuild500SymbolsIsFast()
 // Store::close truncating it the WAL never restarts: here it would pass 25 MB.
 void TestStore::walStaysBoundedAcrossShortSessions()
 {
+    KELLY_SQLITE_ONLY("the write-ahead log file");
     m_store.close();
     const CorrelationBuild build = makeBuild(150); // ~190 KB of matrices, ~50 pages
     const QString wal = m_path + QStringLiteral("-wal");

@@ -62,7 +62,8 @@ void TestStoreLabRuns::roundTrips()
     QTemporaryDir dir;
     Store store;
     QString error;
-    QVERIFY2(store.open(dir.filePath(QStringLiteral("s.sqlite")), &error), qPrintable(error));
+    const QString name = testing::newStoreName(dir.path(), QStringLiteral("s.sqlite"), &error);
+    QVERIFY2(store.open(name, &error), qPrintable(error));
     qint64 first = 0, second = 0;
     QVERIFY2(store.saveLabRun(sampleRun(), &first, &error), qPrintable(error));
     QVERIFY2(store.saveLabRun(sampleRun(), &second, &error), qPrintable(error));
@@ -96,7 +97,8 @@ void TestStoreLabRuns::refusesNonFiniteFigures()
     QTemporaryDir dir;
     Store store;
     QString error;
-    QVERIFY(store.open(dir.filePath(QStringLiteral("s.sqlite")), &error));
+    const QString name = testing::newStoreName(dir.path(), QStringLiteral("s.sqlite"), &error);
+    QVERIFY2(store.open(name, &error), qPrintable(error));
     LabRunRecord bad = sampleRun();
     bad.runs[1].curve[1].equityUsd = std::nan("");
     QVERIFY(!store.saveLabRun(bad, nullptr, &error));
