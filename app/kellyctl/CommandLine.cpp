@@ -278,6 +278,19 @@ const std::vector<CommandSpec>& commandTable()
              "Limits, cap, crypto list and financing rate come from the store's settings.\n"
              "Every run is recorded in the store: --list and --show ID read runs back.\n"
              "enhanced-corr adds SPEC 11 on the lab's rolling correlation of returns before t.")},
+        // SPEC 13: moving a desk between SQLite and PostgreSQL.
+        {QStringLiteral("store copy"),
+         {QStringLiteral("FROM"), QStringLiteral("TO")},
+         {},
+         {jsonFlag()},
+         {},
+         QStringLiteral("copy a whole store (SQLite <-> PostgreSQL) into an empty one"),
+         QStringLiteral(
+             "FROM and TO are store names: a file path or a postgresql:// URL (--db is not\n"
+             "used). Every table is copied in one transaction on TO, which must hold no rows\n"
+             "(a new file or database is created and given the schema first). FROM is brought\n"
+             "to this version's schema, as any command does. Exit 2: a malformed name, TO\n"
+             "not empty, FROM and TO the same; exit 1: a store that cannot be opened or read.")},
     };
     return table;
 }

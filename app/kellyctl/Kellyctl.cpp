@@ -89,6 +89,9 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
         out << (invocation.command ? commandHelp(*invocation.command) : generalHelp());
         return ExitOk;
     }
+    // `store copy` names both of its stores: it opens no --db store.
+    if (invocation.command->name == QLatin1String("store copy"))
+        return runStoreCopy(invocation, out, err);
     const auto handler = handlers().constFind(invocation.command->name);
     if (handler == handlers().cend()) { // a command table entry without an implementation
         err << "kellyctl: " << invocation.command->name << ": not implemented\n";
@@ -124,7 +127,8 @@ int runKellyctl(const QStringList& arguments, const ProcessContext& context, QTe
     QString error;
     if (!store.open(path, &error, mustExist)) {
         err << "kellyctl: " << error << '\n';
-        return ExitFailure;
+        return store.lastOpenFailure() == store::Store::OpenFailure::Other ? ExitFailure
+                                                                           : ExitBadInput;
     }
     Session session{invocation, store, context.settingsEnvironment, now, out, err, context, clock};
     return (*handler)(session);

@@ -87,6 +87,8 @@ int runResume(Session& session);     // HaltCommands.cpp
 int runSyncAlpaca(Session& session); // SyncCommand.cpp
 int runServe(Session& session);      // ServeCommand.cpp
 int runBacktest(Session& session);   // BacktestCommands.cpp
+// StoreCopyCommand.cpp: opens FROM and TO itself (SPEC 13).
+int runStoreCopy(const Invocation& invocation, QTextStream& out, QTextStream& err);
 
 // Shared by `size`/`status` and `serve` (Reports.cpp): one code path, one set of JSON keys.
 // Each returns the exit code; on failure `error` holds the message (nothing printed).

@@ -286,9 +286,11 @@ bool Store::open(const QString& name, QString* error, bool mustExist)
         *error = QStringLiteral("db: no store path given");
         return false;
     }
+    m_impl->openFailure = OpenFailure::BadName;
     StoreLocation location;
     if (!parseStoreName(name, &location, error))
         return false;
+    m_impl->openFailure = OpenFailure::Other;
     const QString notThere = QStringLiteral("%1: no store here; run 'kellyctl --db %1 init' first")
                                  .arg(redactStoreName(name));
     if (location.backend == Backend::Sqlite) {
@@ -360,8 +362,15 @@ bool Store::Impl::connect(QString* error)
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
     }
     if (!db.open()) {
+        // libpq reports a refused login without a SQLSTATE; the server's words are these.
+        const QString text = db.lastError().databaseText();
+        if (text.contains(QLatin1String("authentication failed")) ||
+            text.contains(QLatin1String("no password supplied")))
+            openFailure = OpenFailure::Credentials;
         *error = shown + QStringLiteral(": cannot open: ") +
-                 withoutSecret(db.lastError().text().trimmed(), location.password);
+                 withoutSecret(db.lastError().databaseText().trimmed().replace(QLatin1Char('\n'),
+                                                                               QLatin1Char(' ')),
+                               location.password);
         return false;
     }
     if (!dialect.isPostgres())
@@ -412,6 +421,11 @@ void Store::close()
     m_impl->connectionName.clear();
     m_impl->version = 0;
     m_impl->onChange = nullptr;
+}
+
+Store::OpenFailure Store::lastOpenFailure() const
+{
+    return isOpen() ? OpenFailure::None : m_impl->openFailure;
 }
 
 bool Store::isOpen() const

@@ -168,6 +168,16 @@ public:
     // there yet (no file; a database without KellyDesk's tables) is refused instead of
     // created: a mistyped name must not show an empty book as if it were real.
     bool open(const QString& name, QString* error, bool mustExist = false);
+    // Why the last open failed, for an exit code: a malformed name or credentials the server
+    // refused are the caller's input to fix (kellyctl exit 2), anything else is a failure.
+    enum class OpenFailure
+    {
+        None,
+        BadName,
+        Credentials,
+        Other
+    };
+    OpenFailure lastOpenFailure() const;
     void close();
     bool isOpen() const;
     // What opens this store again (another connection, another thread): the absolute file
@@ -305,6 +315,18 @@ public:
     bool loadLabRuns(std::vector<LabRunRecord>* out, int limit, QString* error) const;
     // One run with its curves; `out` stays empty when there is no run `id`.
     bool loadLabRun(qint64 id, std::optional<LabRunRecord>* out, QString* error) const;
+
+    // --- copy (SPEC 13, StoreCopy.cpp) ---------------------------------------------------
+    enum class CopyFailure
+    {
+        TargetNotEmpty, // refused: the target holds rows (bad input)
+        StoreError
+    };
+    // Every row of every table of this store into `target`, which must be open and empty,
+    // in ONE transaction on the target from one read snapshot of this store: all or nothing.
+    // `copied` lists each table with its row count.
+    bool copyTo(Store& target, std::vector<std::pair<QString, qint64>>* copied,
+                CopyFailure* failure, QString* error);
 
     // --- change detection ----------------------------------------------------------------
     // Reopens a PostgreSQL connection that was lost (once per call) before failing.

@@ -28,6 +28,7 @@ public:
     StoreLocation location;
     Dialect dialect;
     int version = 0;
+    OpenFailure openFailure = OpenFailure::None;
     // Bumped each time a lost PostgreSQL connection was opened again (ChangeStamp): what
     // came while it was down was never notified, so a reader reloads in full.
     qint64 connectionGeneration = 0;

@@ -92,7 +92,7 @@ bool parseStoreName(const QString& name, StoreLocation* out, QString* error)
     const QUrl url(name, QUrl::StrictMode);
     if (!url.isValid()) {
         *error = QStringLiteral("store URL '%1' is malformed: %2")
-                     .arg(shown, withoutPassword(url.errorString()));
+                     .arg(shown, url.errorString().section(QLatin1Char(';'), 0, 0));
         return false;
     }
     location.backend = Backend::Postgres;
