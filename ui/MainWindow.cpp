@@ -490,7 +490,7 @@ void MainWindow::setStale(const QString& error)
     m_staleVeil->setVisible(stale);
     if (stale) {
         m_staleBanner->setText(
-            tr("Data as of %1, store unreachable: %2. The figures below are frozen.")
+            tr("Store unreachable since %1: %2. The figures below are frozen at that time.")
                 .arg(format::timeOfDay(m_session.dataAsOf()), store::printable(error)));
         m_staleBanner->show();
     } else {

@@ -234,7 +234,7 @@ void TestUiTrader::staleBannerUntilAReadSucceeds()
 
     desk.execSql(QStringLiteral("ALTER TABLE positions RENAME TO positions_away"));
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 2000);
-    QVERIFY2(banner->text().startsWith(QStringLiteral("Data as of 11:00:00 ET, store unreachable")),
+    QVERIFY2(banner->text().startsWith(QStringLiteral("Store unreachable since 11:00:00 ET")),
              qPrintable(banner->text()));
     auto* veil = desk.window->findChild<QWidget*>(QStringLiteral("staleVeil"));
     QVERIFY(veil && veil->isVisible());

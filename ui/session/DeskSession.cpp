@@ -33,10 +33,16 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
         connect(m_loader, &DeskStateLoader::unchanged, this, [this] {
             --m_requestsInFlight;
             readSucceeded();
+            loadIfNotified();
         });
         connect(m_loader, &DeskStateLoader::failed, this, [this](quint64, const QString& error) {
             --m_requestsInFlight;
             reportError(error);
+            loadIfNotified();
+        });
+        connect(m_loader, &DeskStateLoader::changeNotified, this, [this] {
+            m_changeNotified = true;
+            loadIfNotified();
         });
         connect(m_loader, &DeskStateLoader::sized, this, &DeskSession::dryRunsSized);
         connect(m_loader, &DeskStateLoader::haltWaiting, this, &DeskSession::haltWaiting);
@@ -50,7 +56,10 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
         m_loaderThread.setObjectName(QStringLiteral("DeskStateLoader"));
         m_loaderThread.start();
     }
-    m_pollTimer.start(pollInterval);
+    // SPEC 13: a PostgreSQL store notifies each change, so the poll is only the listener's
+    // heartbeat and the fallback while it is down: once a second.
+    m_pollTimer.start(m_store.isPostgres() ? std::max(pollInterval, kPostgresPollInterval)
+                                           : pollInterval);
     m_tickTimer.start(std::chrono::seconds(1));
 }
 
@@ -73,6 +82,14 @@ void DeskSession::poll()
         requestLoad(false);
 }
 
+void DeskSession::loadIfNotified()
+{
+    if (m_changeNotified && m_requestsInFlight == 0) {
+        m_changeNotified = false;
+        requestLoad(false);
+    }
+}
+
 void DeskSession::requestLoad(bool force)
 {
     const quint64 id = m_nextRequest++;
@@ -87,6 +104,7 @@ void DeskSession::requestLoad(bool force)
 void DeskSession::onLoaded(quint64 id, std::shared_ptr<DeskState> state)
 {
     --m_requestsInFlight;
+    loadIfNotified();
     if (id < m_oldestCurrentRequest) {
         // Older than what is shown; the loader counts that store version as seen, so the
         // next load must not skip on an unchanged stamp.

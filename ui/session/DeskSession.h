@@ -18,8 +18,12 @@ class DeskStateLoader;
 // makes (mode, halt, settings, a correlation build), always with origin `dashboard`. Every
 // reload runs the drawdown guard first (issue 6), which may halt the store.
 // Once started, polls and reloads run on a worker thread with its own connection to the
-// store file (issue 7: the GUI thread must never block over 50 ms while a bot writes); the
+// store (issue 7: the GUI thread must never block over 50 ms while a bot writes); the
 // GUI thread only receives finished states. Writes stay on the caller's connection.
+// On PostgreSQL (SPEC 13) the worker's connection LISTENs and a NOTIFY reloads at once; the
+// once-a-second poll is its heartbeat, finds a dropped connection, and keeps the desk
+// current while the listener is down; the store reconnects (1, 2, 4 s apart) and a
+// reconnect reloads in full.
 // The store is opened by the caller and outlives the session.
 class DeskSession final : public QObject
 {
@@ -86,6 +90,9 @@ Q_SIGNALS:
 private:
     void poll();
     void tick();
+    // A NOTIFY came (SPEC 13): load now, or right after the load in flight, which may have
+    // read before the change.
+    void loadIfNotified();
     // Shows a write of ours: a forced load on the worker, or a reload here before start().
     bool showWrite(QString* error);
     void requestLoad(bool force);
@@ -110,6 +117,8 @@ private:
     quint64 m_oldestCurrentRequest = 0;
     int m_requestsInFlight = 0;
     bool m_forceNextLoad = false;
+    bool m_changeNotified = false;
+    static constexpr std::chrono::milliseconds kPostgresPollInterval{1000};
 };
 
 } // namespace kelly::ui

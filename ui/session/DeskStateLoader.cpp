@@ -17,20 +17,51 @@ bool DeskStateLoader::openStore(QString* error)
     auto store = std::make_unique<store::Store>();
     if (!store->open(m_storePath, error))
         return false;
+    // SPEC 13: a PostgreSQL store pushes its changes; the store LISTENs again by itself after
+    // it reconnects. Notifications arrive on this thread's event loop.
+    if (store->isPostgres() && !store->listenForChanges([this] { Q_EMIT changeNotified(); }, error))
+        return false;
     m_store = std::move(store);
     return true;
+}
+
+bool DeskStateLoader::mayTryAgain(QString* error) const
+{
+    if (m_failuresInARow == 0 || std::chrono::steady_clock::now() >= m_nextTry)
+        return true;
+    *error = m_lastFailure;
+    return false;
+}
+
+void DeskStateLoader::noteReadResult(bool ok, const QString& error)
+{
+    if (ok) {
+        m_failuresInARow = 0;
+        return;
+    }
+    m_lastFailure = error;
+    const int shift = std::min(m_failuresInARow++, 2);
+    m_nextTry = std::chrono::steady_clock::now() + std::chrono::seconds(1 << shift);
 }
 
 void DeskStateLoader::load(quint64 id, UtcTime now, bool force)
 {
     QString error;
-    if (!openStore(&error)) {
+    if (!mayTryAgain(&error)) {
+        Q_EMIT failed(id, error);
+        return;
+    }
+    const bool opened = openStore(&error);
+    noteReadResult(opened, error);
+    if (!opened) {
         Q_EMIT failed(id, error);
         return;
     }
     if (!force && m_lastStamp) {
         store::ChangeStamp stamp;
-        if (!m_store->changeStamp(&stamp, &error)) {
+        const bool read = m_store->changeStamp(&stamp, &error);
+        noteReadResult(read, error);
+        if (!read) {
             Q_EMIT failed(id, error);
             return;
         }
@@ -41,7 +72,10 @@ void DeskStateLoader::load(quint64 id, UtcTime now, bool force)
     }
     auto state = std::make_shared<DeskState>();
     store::ChangeStamp stamp;
-    if (!readDeskState(*m_store, m_environment, now, m_build, state.get(), &stamp, &error)) {
+    const bool read =
+        readDeskState(*m_store, m_environment, now, m_build, state.get(), &stamp, &error);
+    noteReadResult(read, error);
+    if (!read) {
         Q_EMIT failed(id, error);
         return;
     }

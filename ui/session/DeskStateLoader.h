@@ -3,6 +3,7 @@
 #include "DeskState.h"
 
 #include <QObject>
+#include <chrono>
 #include <memory>
 
 namespace kelly::ui {
@@ -40,9 +41,16 @@ Q_SIGNALS:
     void sized(std::shared_ptr<const kelly::ui::DryRuns> dryRuns);
     void haltWaiting();
     void haltWritten(const QString& error);
+    // SPEC 13: a PostgreSQL store NOTIFYed a committed change; the session reloads at once.
+    void changeNotified();
 
 private:
     bool openStore(QString* error);
+    // After a failed read the store is tried again at growing intervals (1, 2, 4 s), not on
+    // every poll: a server that is down is not hammered. False while waiting; `error` is
+    // then the last failure.
+    bool mayTryAgain(QString* error) const;
+    void noteReadResult(bool ok, const QString& error);
 
     QString m_storePath;
     store::Environment m_environment;
@@ -50,6 +58,9 @@ private:
     std::optional<store::ChangeStamp> m_lastStamp;
     // The build of the last state read, reused while it is the store's latest.
     std::shared_ptr<const store::StoredCorrelationBuild> m_build;
+    int m_failuresInARow = 0;
+    QString m_lastFailure;
+    std::chrono::steady_clock::time_point m_nextTry;
 };
 
 } // namespace kelly::ui
