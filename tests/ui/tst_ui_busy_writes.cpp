@@ -132,6 +132,7 @@ private Q_SLOTS:
     void undoWaitsForABusyStoreWithoutFreezing();
     void resumeWaitsForABusyStoreWithoutFreezing();
     void haltAskedWhileAResumeWaitsLandsAfterIt();
+    void switchAskedWhileAHaltWaitsIsRefused();
     void settingsSaveWaitsAndShowsTheStoresRefusal();
     void correlationBuildWaitsForABusyStoreWithoutFreezing();
 };
@@ -276,6 +277,31 @@ void TestUiBusyWrites::haltAskedWhileAResumeWaitsLandsAfterIt()
     QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().settings.halted(), 2000);
     QCOMPARE(halt->text(), QStringLiteral("Resume"));
     QVERIFY(desk.window->haltBanner()->isVisible());
+}
+
+// Issue 6 across the worker: a flip asked after the halt (before the window shows the halt)
+// lands after it and must not lift it silently; it is refused with its reason.
+void TestUiBusyWrites::switchAskedWhileAHaltWaitsIsRefused()
+{
+    Desk desk;
+    desk.openWindow();
+    QAction* toggle = desk.window->modeSwitch()->toggleAction();
+    QSignalSpy failed(desk.window->modeSwitch(), &ModeSwitch::failed);
+    const size_t auditBefore = desk.auditRows().size();
+    BotLock bot(desk.path);
+    QVERIFY(bot.held());
+    QTest::mouseClick(desk.button("haltButton"), Qt::LeftButton);
+    QVERIFY(toggle->isEnabled()); // the halt has not landed: the switch still allows a flip
+    toggle->trigger();
+    QVERIFY(bot.release());
+
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10'000);
+    QVERIFY2(failed.front().at(0).toString().contains(QStringLiteral("the store is halted")),
+             qPrintable(failed.front().at(0).toString()));
+    QCOMPARE(desk.storedMode(), QStringLiteral("halt"));
+    QCOMPARE(desk.auditRows().size(), auditBefore + 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!toggle->isEnabled(), 2000); // halted: only Resume leaves it
+    QCOMPARE(toggle->text(), QStringLiteral("Halted (reduce-only)"));
 }
 
 // The dialog stays open while the save waits, and a value the store refuses once the bot
