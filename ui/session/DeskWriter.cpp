@@ -1,7 +1,5 @@
 #include "DeskWriter.h"
 
-#include <QCoreApplication>
-
 namespace kelly::ui {
 
 namespace {
@@ -55,8 +53,8 @@ DeskWriteOutcome writeMode(WriteAttempts& attempts, SizingMode mode, UtcTime now
             return outcome;
         if (stored == SizingMode::Halt) {
             outcome.storedMode = stored;
-            outcome.error = QCoreApplication::translate(
-                "DeskWriter", "the store is halted: Resume first, then switch enhanced/legacy");
+            outcome.error =
+                DeskWriter::tr("the store is halted: Resume first, then switch enhanced/legacy");
             return outcome;
         }
     }
