@@ -161,17 +161,18 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
             &CorrelationPanel::setRebuildProgress);
     connect(m_rebuilder, &CorrelationRebuilder::finished, this,
             [this](const CorrelationBuild& build) {
-                m_correlation->setRebuildRunning(false);
-                QString error;
-                if (!m_session.saveCorrelationBuild(build, &error)) {
-                    m_correlation->showRebuildError(error);
-                    showMessage(tr("Correlation rebuild failed (Correlation tab)"));
-                    return;
-                }
-                m_correlation->showRebuildError(QString());
-                QSettings().setValue(QString::fromLatin1(kPricesFolderKey), m_rebuildFolder);
-                showMessage(tr("Correlation rebuilt: %1 symbols").arg(build.symbols.size()));
+                // Issue 12 item 8: saved on the session's worker; the rebuild shows as running
+                // until the store holds the build (onWriteFinished).
+                m_buildBeingSaved = build.symbols.size();
+                m_correlation->setRebuildRunning(true);
+                m_session.saveCorrelationBuild(build);
             });
+    connect(&session, &DeskSession::writeFinished, this, &MainWindow::onWriteFinished);
+    connect(&session, &DeskSession::writeWaiting, this, [this](DeskWrite kind) {
+        if (kind == DeskWrite::CorrelationBuild)
+            showMessage(tr("Store busy: the correlation build is waiting for the bot's write lock "
+                           "and keeps trying"));
+    });
     connect(m_rebuilder, &CorrelationRebuilder::failed, this, [this](const QString& error) {
         m_correlation->setRebuildRunning(false);
         m_correlation->showRebuildError(error);
@@ -203,7 +204,10 @@ void MainWindow::buildActions()
             " padding: 3px 16px; background: #c62828; color: white; }"
             "QToolButton#haltButton:hover { background: #a91f1f; }"
             "QToolButton#haltButton[halted=\"true\"] { background: white; color: #a91f1f; }"));
-        button->setFixedWidth(button->fontMetrics().horizontalAdvance(tr("Resume")) + 40);
+        int widestHalt = 0;
+        for (const QString& text : HaltSwitch::actionTexts())
+            widestHalt = std::max(widestHalt, button->fontMetrics().horizontalAdvance(text));
+        button->setFixedWidth(widestHalt + 40);
     }
     bar->addSeparator();
     auto* modeCaption = new QLabel(tr("  Sizing mode: "), bar);
@@ -228,7 +232,8 @@ void MainWindow::buildActions()
         int widest = 0;
         for (const SizingMode mode : {SizingMode::Enhanced, SizingMode::Legacy, SizingMode::Halt})
             widest = std::max(
-                widest, button->fontMetrics().horizontalAdvance(ModeSwitch::modeTitle(mode, 10.0)));
+                {widest, button->fontMetrics().horizontalAdvance(ModeSwitch::modeTitle(mode, 10.0)),
+                 button->fontMetrics().horizontalAdvance(ModeSwitch::pendingTitle(mode))});
         button->setFixedWidth(widest + 32);
     }
     bar->addAction(m_modeSwitch->undoAction());
@@ -377,8 +382,28 @@ bool MainWindow::selectTab(const QString& name)
 void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_session, this);
-    if (dialog.exec() == QDialog::Accepted)
-        showMessage(tr("Settings saved"));
+    dialog.exec(); // the save's outcome comes by onWriteFinished, even after a Close
+}
+
+void MainWindow::onWriteFinished(const DeskWriteOutcome& outcome)
+{
+    if (outcome.kind == DeskWrite::Settings) {
+        showMessage(outcome.written ? tr("Settings saved")
+                                    : tr("Settings not saved: %1").arg(outcome.error));
+        return;
+    }
+    if (outcome.kind != DeskWrite::CorrelationBuild || !m_buildBeingSaved)
+        return;
+    const size_t symbols = *std::exchange(m_buildBeingSaved, std::nullopt);
+    m_correlation->setRebuildRunning(false);
+    if (!outcome.written) {
+        m_correlation->showRebuildError(outcome.error);
+        showMessage(tr("Correlation rebuild failed (Correlation tab)"));
+        return;
+    }
+    m_correlation->showRebuildError(QString());
+    QSettings().setValue(QString::fromLatin1(kPricesFolderKey), m_rebuildFolder);
+    showMessage(tr("Correlation rebuilt: %1 symbols").arg(symbols));
 }
 
 void MainWindow::setDefaultPricesFolder(const QString& folder)
@@ -400,7 +425,7 @@ void MainWindow::chooseRebuildFolder()
 
 void MainWindow::rebuildCorrelationFrom(const QString& folder)
 {
-    if (m_rebuilder->isRunning())
+    if (m_rebuilder->isRunning() || m_buildBeingSaved)
         return;
     const int lookback = m_session.state().correlation
                              ? m_session.state().correlation->build.lookback

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ class CorrelationPanel;
 class CorrelationRebuilder;
 class DecisionsModel;
 class DeskSession;
+struct DeskWriteOutcome;
 class ExposureChartPanel;
 class HaltBanner;
 class HaltSwitch;
@@ -91,6 +93,7 @@ private:
     // so raising or clearing one never moves the page or the Halt button.
     void placeOverlays();
     void setStale(const QString& error);
+    void onWriteFinished(const DeskWriteOutcome& outcome);
 
     DeskSession& m_session;
     PositionsModel* m_positions;
@@ -123,8 +126,9 @@ private:
     QWidget* m_staleVeil; // fades the figures while the store cannot be read
     QString m_storeError; // non-empty while the store cannot be read
     QString m_defaultPricesFolder;
-    QString m_rebuildFolder;                // of the rebuild running or last run
-    std::vector<std::string> m_heldSymbols; // what the heatmap marks as held
+    QString m_rebuildFolder;                 // of the rebuild running or last run
+    std::vector<std::string> m_heldSymbols;  // what the heatmap marks as held
+    std::optional<size_t> m_buildBeingSaved; // a rebuilt build's symbols, until it lands
 };
 
 } // namespace kelly::ui

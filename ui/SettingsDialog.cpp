@@ -12,11 +12,13 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace kelly::ui {
 
 SettingsDialog::SettingsDialog(DeskSession& session, QWidget* parent)
-    : QDialog(parent), m_session(session), m_status(new QLabel(this))
+    : QDialog(parent), m_session(session), m_status(new QLabel(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("KellyDesk settings"));
     setObjectName(QStringLiteral("settingsDialog"));
@@ -98,13 +100,18 @@ SettingsDialog::SettingsDialog(DeskSession& session, QWidget* parent)
     m_status->setObjectName(QStringLiteral("settingsStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(palette::over().name()));
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-        if (apply())
-            accept();
-    });
+    auto* buttons = m_buttons;
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::apply);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(&m_session, &DeskSession::writeFinished, this, &SettingsDialog::onWriteFinished);
+    connect(&m_session, &DeskSession::writeWaiting, this, [this](DeskWrite kind) {
+        if (kind != DeskWrite::Settings || !saving())
+            return;
+        setStatus(tr("Store busy: a bot holds its write lock. The save is waiting and keeps "
+                     "trying; Close leaves it trying (the status bar says how it ended)."),
+                  false);
+        m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("Close"));
+    });
     auto* layout = new QVBoxLayout(this);
     auto* intro = new QLabel(tr("Changes are written to the store with origin \"dashboard\" and "
                                 "apply to the bot's next sizing call."),
@@ -129,76 +136,112 @@ QString SettingsDialog::fieldError(store::SettingKey key) const
     return label && !label->isHidden() ? label->text() : QString();
 }
 
+QString SettingsDialog::statusText() const
+{
+    return m_status->text();
+}
+
+void SettingsDialog::setStatus(const QString& text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(
+        QStringLiteral("color: %1;").arg((error ? palette::over() : palette::muted()).name()));
+}
+
+void SettingsDialog::markField(store::SettingKey key, const QString& error)
+{
+    m_fields.value(key)->setStyleSheet(
+        QStringLiteral("QLineEdit { border: 2px solid %1; }").arg(palette::over().name()));
+    QLabel* label = m_errors.value(key);
+    label->setText(error);
+    label->show();
+}
+
 bool SettingsDialog::apply()
 {
-    QHash<store::SettingKey, QString> changes;
+    if (saving())
+        return false;
+    SettingChanges changes;
     bool valid = true;
-    for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it) {
-        QLineEdit* edit = it.value();
-        QLabel* error = m_errors.value(it.key());
-        if (!edit->isEnabled())
+    for (const store::SettingSpec& spec : store::settingRegistry()) {
+        QLineEdit* edit = m_fields.value(spec.key);
+        if (!edit || !edit->isEnabled())
             continue;
         edit->setStyleSheet(QString());
-        error->hide();
-        if (edit->text() == m_initial.value(it.key()))
+        m_errors.value(spec.key)->hide();
+        if (edit->text() == m_initial.value(spec.key))
             continue;
         QString why;
         const std::optional<QString> canonical =
-            store::canonicalSettingValue(it.key(), edit->text(), &why);
+            store::canonicalSettingValue(spec.key, edit->text(), &why);
         if (!canonical) {
             valid = false;
-            edit->setStyleSheet(
-                QStringLiteral("QLineEdit { border: 2px solid %1; }").arg(palette::over().name()));
-            error->setText(why);
-            error->show();
+            markField(spec.key, why);
             continue;
         }
-        changes.insert(it.key(), *canonical);
+        changes.emplace_back(spec.key, *canonical);
     }
     if (!valid) {
-        m_status->setText(tr("Nothing was saved: fix the marked fields."));
+        setStatus(tr("Nothing was saved: fix the marked fields."), true);
         return false;
     }
+    if (changes.empty()) {
+        accept();
+        return true;
+    }
     // SPEC 7 (issue 12): the changes together must keep the rules across settings (overnight
-    // <= intraday), checked before anything is saved. Each write is checked again by the
-    // store against what is stored then, so they go in an order that keeps the rules at
-    // every step (a cash account lowers the overnight limit before the intraday one).
+    // <= intraday), checked before anything is saved. The store checks each write again
+    // against what is stored then (DeskWriter writes them in an order that keeps the rules).
     QHash<QString, QString> candidate;
     for (const store::EffectiveSetting& entry : m_session.state().settings.entries)
         candidate.insert(store::settingSpec(entry.key).name, entry.storedValue);
-    for (auto it = changes.cbegin(); it != changes.cend(); ++it)
-        candidate.insert(store::settingSpec(it.key()).name, it.value());
+    for (const auto& [key, value] : changes)
+        candidate.insert(store::settingSpec(key).name, value);
     QString why;
     if (!store::resolveSettings(candidate, m_session.environment(), &why)) {
-        m_status->setText(tr("Nothing was saved: %1").arg(why));
+        setStatus(tr("Nothing was saved: %1").arg(why), true);
         return false;
     }
-    while (!changes.isEmpty()) {
-        QString error;
-        bool wrote = false;
-        for (auto it = changes.begin(); it != changes.end();) {
-            if (!m_session.writeSetting(it.key(), it.value(), &error)) {
-                ++it;
-                continue;
-            }
-            m_initial.insert(it.key(), it.value());
-            m_fields.value(it.key())->setText(it.value());
-            it = changes.erase(it);
-            wrote = true;
-        }
-        if (!wrote) {
-            // The store's own refusal (a cross-field rule), in full, at the field and below.
-            const store::SettingKey key = changes.cbegin().key();
-            QLabel* label = m_errors.value(key);
-            label->setText(error);
-            label->show();
-            m_fields.value(key)->setStyleSheet(
-                QStringLiteral("QLineEdit { border: 2px solid %1; }").arg(palette::over().name()));
-            m_status->setText(tr("Could not save %1: %2").arg(store::settingSpec(key).name, error));
-            return false;
-        }
-    }
+    m_sent = changes;
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+    setStatus(tr("Saving..."), false);
+    m_session.writeSettings(std::move(changes)); // before start() the outcome comes at once
     return true;
+}
+
+void SettingsDialog::onWriteFinished(const DeskWriteOutcome& outcome)
+{
+    if (outcome.kind != DeskWrite::Settings || !saving())
+        return;
+    const SettingChanges sent = std::exchange(m_sent, {});
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
+    m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("Cancel"));
+    QStringList saved;
+    for (const auto& [key, value] : sent) {
+        if (std::find(outcome.savedSettings.begin(), outcome.savedSettings.end(), key) ==
+            outcome.savedSettings.end())
+            continue;
+        m_initial.insert(key, value);
+        m_fields.value(key)->setText(value);
+        saved << store::settingSpec(key).name;
+    }
+    if (outcome.written) {
+        setStatus(QString(), false);
+        accept();
+        return;
+    }
+    // The store's own refusal (a cross-field rule), in full, at the field and below.
+    const QString savedNote =
+        saved.isEmpty() ? QString() : tr(" (saved: %1)").arg(saved.join(QStringLiteral(", ")));
+    if (outcome.refusedSetting) {
+        markField(*outcome.refusedSetting, outcome.error);
+        setStatus(
+            tr("Could not save %1: %2%3")
+                .arg(store::settingSpec(*outcome.refusedSetting).name, outcome.error, savedNote),
+            true);
+        return;
+    }
+    setStatus(tr("Could not save: %1%2").arg(outcome.error, savedNote), true);
 }
 
 } // namespace kelly::ui

@@ -110,10 +110,12 @@ void TestUiBrokerSync::settingStartsTheTimerAndASyncFillsTheDesk()
 {
     openWindow(QStringLiteral("ok"));
     QVERIFY(!m_window->brokerSync()->interval()); // off by default
-    QString error;
-    QVERIFY2(m_session->writeSetting(store::SettingKey::BrokerSyncIntervalS, QStringLiteral("30"),
-                                     &error),
-             qPrintable(error));
+    // Issue 12 item 8: written on the session's worker; the outcome comes by signal.
+    QSignalSpy written(m_session.get(), &DeskSession::writeFinished);
+    m_session->writeSettings({{store::SettingKey::BrokerSyncIntervalS, QStringLiteral("30")}});
+    QTRY_COMPARE(written.count(), 1);
+    QVERIFY2(written.front().at(0).value<DeskWriteOutcome>().written,
+             qPrintable(written.front().at(0).value<DeskWriteOutcome>().error));
     QTRY_COMPARE(m_window->brokerSync()->interval(), std::optional<double>(30.0));
 
     QSignalSpy finished(m_window->brokerSync(), &BrokerSyncTimer::finished);

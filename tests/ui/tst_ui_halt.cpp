@@ -129,12 +129,13 @@ void TestUiHalt::haltButtonHaltsAndResumeRestores()
              qPrintable(modeSwitch->toolTip()));
 
     QTest::mouseClick(halt, Qt::LeftButton);
-    QCOMPARE(desk.storedMode(), QStringLiteral("legacy"));
+    // Issue 12 item 8: the resume is written on the worker too.
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("legacy"), 2000);
     const store::AuditEntry resumed = desk.newestAudit();
     QCOMPARE(resumed.origin, QStringLiteral("dashboard"));
     QCOMPARE(resumed.oldValue, std::optional<QString>(QStringLiteral("halt")));
     QCOMPARE(resumed.newValue, QStringLiteral("legacy"));
-    QCOMPARE(halt->text(), QStringLiteral("Halt"));
+    QTRY_COMPARE_WITH_TIMEOUT(halt->text(), QStringLiteral("Halt"), 1000);
     QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isHidden(), 1000);
     QVERIFY(modeSwitch->isEnabled());
 }

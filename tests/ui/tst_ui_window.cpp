@@ -118,20 +118,22 @@ void TestUiWindow::switchWritesModeAndAudit()
     const size_t auditBefore = desk.auditRows().size();
 
     QTest::mouseClick(button, Qt::LeftButton);
-    QCOMPARE(desk.storedMode(), QStringLiteral("legacy"));
+    // Issue 12 item 8: written on the session's worker.
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("legacy"), 2000);
     std::vector<store::AuditEntry> rows = desk.auditRows();
     QCOMPARE(rows.size(), auditBefore + 1);
     QCOMPARE(rows.front().key, QStringLiteral("mode"));
     QCOMPARE(rows.front().newValue, QStringLiteral("legacy"));
     QCOMPARE(rows.front().origin, QStringLiteral("dashboard"));
-    QVERIFY(button->isChecked());
+    QTRY_VERIFY_WITH_TIMEOUT(button->isChecked(), 1000);
 
     // Undo goes back within the window, audited as well.
     QAction* undo = desk.window->modeSwitch()->undoAction();
-    QVERIFY(undo->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 1000);
     undo->trigger();
-    QCOMPARE(desk.storedMode(), QStringLiteral("enhanced"));
-    QCOMPARE(desk.auditRows().size(), auditBefore + 2);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("enhanced"), 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.auditRows().size(), auditBefore + 2, 1000);
+    QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 1000);
     QVERIFY(!undo->isEnabled());
     QVERIFY(!button->isChecked());
 }
@@ -163,8 +165,8 @@ void TestUiWindow::switchLockedByEnvironment()
              qPrintable(button->toolTip()));
     const size_t auditBefore = desk.auditRows().size();
     desk.window->modeSwitch()->toggleAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("legacy"), 2000);
     QCOMPARE(desk.auditRows().size(), auditBefore + 1);
-    QCOMPARE(desk.storedMode(), QStringLiteral("legacy"));
     // This window's own sizing stays locked by its environment.
     QTRY_COMPARE_WITH_TIMEOUT(
         desk.session->state().settings.entry(store::SettingKey::Mode).storedValue,
@@ -221,6 +223,8 @@ void TestUiWindow::kellyctlSeesTheSwitchAndItsDecisionShows()
     auto* button = desk.window->findChild<QToolButton*>(QStringLiteral("modeSwitchButton"));
     QVERIFY(button);
     QTest::mouseClick(button, Qt::LeftButton);
+    // Issue 12 item 8: the switch lands from the session's worker.
+    QTRY_VERIFY_WITH_TIMEOUT(!desk.window->modeSwitch()->switching(), 2000);
     // SPEC 7: the bot's very next call uses the new mode, no restart.
     QVERIFY(run({QStringLiteral("mode")}).contains(QStringLiteral("legacy")));
     const QString sized = run({QStringLiteral("size"), QStringLiteral("NVDA"),
@@ -326,6 +330,9 @@ void TestUiWindow::settingsDialogValidates()
     // A cash account (SPEC 6) sets both limits to 1, in whichever order keeps the rules.
     dialog.field(store::SettingKey::MaxOvernightLeverage)->setText(QStringLiteral("1"));
     QVERIFY(dialog.apply());
+    // Issue 12 item 8: saved on the session's worker; the dialog closes once it landed.
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 2000);
+    QVERIFY(!dialog.saving());
     QString value, error;
     QVERIFY(desk.store.readSetting(store::SettingKey::MaxIntradayLeverage, &value, &error));
     QCOMPARE(value.toDouble(), 1.0);

@@ -25,7 +25,18 @@ HaltSwitch::HaltSwitch(DeskSession& session, QObject* parent)
         setHalted(false);
         Q_EMIT failed(tr("Could not halt: %1").arg(error));
     });
+    connect(&m_session, &DeskSession::writeFinished, this, &HaltSwitch::onWriteFinished);
+    connect(&m_session, &DeskSession::writeWaiting, this, [this](DeskWrite kind) {
+        if (kind == DeskWrite::Resume && m_resuming)
+            Q_EMIT switched(tr("Store busy: the resume is waiting for the bot's write lock and "
+                               "keeps trying; the store stays halted until it lands"));
+    });
     applyLabels();
+}
+
+QStringList HaltSwitch::actionTexts()
+{
+    return {tr("Halt"), tr("Resume"), tr("Resuming\u2026")};
 }
 
 void HaltSwitch::setHalted(bool halted)
@@ -37,6 +48,13 @@ void HaltSwitch::setHalted(bool halted)
 void HaltSwitch::applyLabels()
 {
     const QString shortcut = m_action->shortcut().toString(QKeySequence::NativeText);
+    if (m_resuming) {
+        m_action->setText(tr("Resuming\u2026"));
+        m_action->setToolTip(tr("Still halted: the resume is being written to the store. Click "
+                                "to stay halted (%1)")
+                                 .arg(shortcut));
+        return;
+    }
     m_action->setText(m_halted ? tr("Resume") : tr("Halt"));
     m_action->setToolTip(
         m_halted ? tr("Leave the halt: the bot sizes again in the mode in force before it (%1)")
@@ -48,25 +66,41 @@ void HaltSwitch::applyLabels()
 
 void HaltSwitch::trigger()
 {
-    QString error;
-    if (m_halted) {
-        SizingMode stored = SizingMode::Enhanced;
-        if (!m_session.resume(&stored, &error)) {
-            Q_EMIT failed(tr("Could not resume: %1").arg(error));
-            return;
-        }
-        setHalted(stored == SizingMode::Halt);
-        // Issue 17: the store's mode, which the bots follow, not this window's lock.
-        Q_EMIT switched(tr("Resumed: the store's sizing mode is %1 again")
-                            .arg(QString::fromLatin1(sizingModeName(stored))));
+    if (m_halted && !m_resuming) {
+        m_resuming = true;
+        applyLabels();
+        m_session.resume(); // before start() the outcome arrives before this returns
         return;
     }
+    requestHalt();
+}
+
+void HaltSwitch::requestHalt()
+{
+    QString error;
     if (!m_session.halt(&error)) {
         Q_EMIT failed(tr("Could not halt: %1").arg(error));
         return;
     }
+    m_resuming = false; // a resume still waiting lands first, then this halt
     setHalted(true);
     Q_EMIT switched(tr("Halted: the bot's next call adds no risk; closing orders still size"));
+}
+
+void HaltSwitch::onWriteFinished(const DeskWriteOutcome& outcome)
+{
+    if (outcome.kind != DeskWrite::Resume || !m_resuming)
+        return;
+    m_resuming = false;
+    if (!outcome.written) {
+        applyLabels();
+        Q_EMIT failed(tr("Could not resume: %1").arg(outcome.error));
+        return;
+    }
+    setHalted(outcome.storedMode == SizingMode::Halt);
+    // Issue 17: the store's mode, which the bots follow, not this window's lock.
+    Q_EMIT switched(tr("Resumed: the store's sizing mode is %1 again")
+                        .arg(QString::fromLatin1(sizingModeName(outcome.storedMode))));
 }
 
 QString haltDescription(const store::AuditEntry& entry)

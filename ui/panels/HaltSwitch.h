@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DeskState.h"
+#include "DeskWriter.h"
 
 #include <QFrame>
 #include <QObject>
@@ -16,6 +17,10 @@ class DeskSession;
 // closes still size), audited with origin `dashboard`; while halted the same action reads
 // "Resume" and goes back to the mode in force before the halt. It works when the
 // environment locks the mode: safety wins over configuration.
+// Issue 12 item 8: Resume is written on the session's worker. Until it lands the action
+// reads "Resuming..." (the store is still halted) and stays enabled: a click then halts
+// again, after the resume, since the worker writes in the order asked. The emergency
+// control is never disabled.
 class HaltSwitch final : public QObject
 {
     Q_OBJECT
@@ -24,6 +29,9 @@ public:
 
     QAction* action() const { return m_action; }
     bool halted() const { return m_halted; }
+    bool resuming() const { return m_resuming; }
+    // Every text the action shows, so its button can be as wide as the widest.
+    static QStringList actionTexts();
 
     // Called on every refresh with what the store says now.
     void setHalted(bool halted);
@@ -35,10 +43,13 @@ Q_SIGNALS:
 private:
     void trigger();
     void applyLabels();
+    void requestHalt();
+    void onWriteFinished(const DeskWriteOutcome& outcome);
 
     DeskSession& m_session;
     QAction* m_action;
     bool m_halted = false;
+    bool m_resuming = false; // a resume asked for that has not landed yet
 };
 
 // The red strip under the header while halted: who halted, when, and for the guard the

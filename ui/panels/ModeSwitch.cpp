@@ -37,6 +37,11 @@ QString ModeSwitch::modeTitle(SizingMode mode, double intradayLimit)
     return QString();
 }
 
+QString ModeSwitch::pendingTitle(SizingMode to)
+{
+    return tr("Switching to %1\u2026").arg(modeName(to));
+}
+
 ModeSwitch::ModeSwitch(DeskSession& session, QObject* parent)
     : QObject(parent), m_session(session), m_toggle(new QAction(this)), m_undo(new QAction(this))
 {
@@ -57,6 +62,8 @@ ModeSwitch::ModeSwitch(DeskSession& session, QObject* parent)
         m_undo->setEnabled(false);
         m_undo->setToolTip(QString());
     });
+    connect(&m_session, &DeskSession::writeFinished, this, &ModeSwitch::onWriteFinished);
+    connect(&m_session, &DeskSession::writeWaiting, this, &ModeSwitch::onWriteWaiting);
     applyLabels();
 }
 
@@ -116,9 +123,17 @@ QString ModeSwitch::noteText() const
 void ModeSwitch::applyLabels()
 {
     const SizingMode mode = m_view.storedMode;
-    m_toggle->setText(modeTitle(mode, m_view.intradayLimit));
     // Checked = legacy: the toolbar button stays pressed while the rollback is in force.
     m_toggle->setChecked(mode == SizingMode::Legacy);
+    m_undo->setEnabled(m_undoTo && !m_pending);
+    if (m_pending) {
+        m_toggle->setText(pendingTitle(m_pending->to));
+        m_toggle->setEnabled(false);
+        m_toggle->setToolTip(tr("Writing %1 to the store; the store still holds %2 until it lands")
+                                 .arg(modeName(m_pending->to), modeName(mode)));
+        return;
+    }
+    m_toggle->setText(modeTitle(mode, m_view.intradayLimit));
     // Issue 6: while halted only Resume leaves the halt; a flip here would lift it silently.
     const bool halted = mode == SizingMode::Halt;
     m_toggle->setEnabled(!halted);
@@ -139,51 +154,73 @@ void ModeSwitch::applyLabels()
 
 void ModeSwitch::flip()
 {
-    const SizingMode from = m_view.storedMode;
-    const SizingMode to = other(from);
-    QString error;
-    if (!m_session.setMode(to, &error)) {
-        applyLabels();
-        Q_EMIT failed(tr("Could not switch sizing mode: %1").arg(error));
+    if (m_pending) {
+        applyLabels(); // the click toggled the checked state: back to what the store holds
         return;
     }
-    m_view.storedMode = to;
-    m_undoTo = from;
-    m_undo->setEnabled(true);
+    const SizingMode from = m_view.storedMode;
+    m_pending = Pending{other(from), from, false};
+    applyLabels();
+    m_session.setMode(m_pending->to); // before start() the outcome arrives before this returns
+}
+
+void ModeSwitch::undo()
+{
+    if (!m_undoTo || m_pending)
+        return;
+    const SizingMode to = *m_undoTo;
+    m_undoTo.reset();
+    m_undoTimer.stop();
+    m_undo->setToolTip(QString());
+    m_pending = Pending{to, m_view.storedMode, true};
+    applyLabels();
+    m_session.setMode(to, QStringLiteral("undo"));
+}
+
+void ModeSwitch::onWriteWaiting(DeskWrite kind)
+{
+    if (kind != DeskWrite::Mode || !m_pending)
+        return;
+    Q_EMIT switched(tr("Store busy: the switch to %1 is waiting for the bot's write lock and "
+                       "keeps trying")
+                        .arg(modeName(m_pending->to)));
+}
+
+void ModeSwitch::onWriteFinished(const DeskWriteOutcome& outcome)
+{
+    if (outcome.kind != DeskWrite::Mode || !m_pending)
+        return;
+    const Pending pending = *std::exchange(m_pending, std::nullopt);
+    if (!outcome.written) {
+        applyLabels();
+        Q_EMIT failed((pending.undo ? tr("Could not undo the switch: %1")
+                                    : tr("Could not switch sizing mode: %1"))
+                          .arg(outcome.error));
+        return;
+    }
+    m_view.storedMode = outcome.storedMode;
+    if (pending.undo) {
+        applyLabels();
+        Q_EMIT switched(
+            tr("Switch undone: the store's sizing mode is %1 again").arg(modeName(pending.to)));
+        return;
+    }
+    m_undoTo = pending.from;
     // Issue 17: the text stays "Undo" (a longer one moved the buttons after it); the
     // tooltip says where it goes.
     m_undo->setToolTip(
         tr("Undo the switch: back to %1 (%2, for %3 s)")
-            .arg(modeName(from), m_undo->shortcut().toString(QKeySequence::NativeText))
+            .arg(modeName(pending.from), m_undo->shortcut().toString(QKeySequence::NativeText))
             .arg(kUndoWindow.count()));
     m_undoTimer.start(kUndoWindow);
     applyLabels();
     QString message = tr("Sizing switched to %1 in the store; bots without %2 use it from their "
                          "next call")
-                          .arg(modeName(to), QString::fromLatin1(kModeVariable));
+                          .arg(modeName(pending.to), QString::fromLatin1(kModeVariable));
     const QStringList warnings = ignoringWarnings();
     if (!warnings.isEmpty())
         message += QStringLiteral(". ") + warnings.join(QStringLiteral("; "));
     Q_EMIT switched(message);
-}
-
-void ModeSwitch::undo()
-{
-    if (!m_undoTo)
-        return;
-    const SizingMode to = *m_undoTo;
-    m_undoTo.reset();
-    m_undoTimer.stop();
-    m_undo->setEnabled(false);
-    m_undo->setToolTip(QString());
-    QString error;
-    if (!m_session.setMode(to, &error, QStringLiteral("undo"))) {
-        Q_EMIT failed(tr("Could not undo the switch: %1").arg(error));
-        return;
-    }
-    m_view.storedMode = to;
-    applyLabels();
-    Q_EMIT switched(tr("Switch undone: the store's sizing mode is %1 again").arg(modeName(to)));
 }
 
 } // namespace kelly::ui

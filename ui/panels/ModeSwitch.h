@@ -1,6 +1,7 @@
 #pragma once
 
 #include "BotModes.h"
+#include "DeskWriter.h"
 #include "sizing/Sizing.h"
 
 #include <QObject>
@@ -21,6 +22,9 @@ class DeskSession;
 // environment locks the mode (that lock only decides this window's what-if; it is shown
 // separately). A bot whose environment locks its mode ignores the switch: its recorded
 // decisions say so and the switch warns by name.
+// Issue 12 item 8: the store is written on the session's worker; until the write lands the
+// switch reads "Switching to <mode>" and is disabled, and it never shows a mode the store does
+// not hold. A refusal (the store was halted meanwhile) comes back as `failed`.
 class ModeSwitch final : public QObject
 {
     Q_OBJECT
@@ -43,10 +47,12 @@ public:
     void setState(View view);
 
     static QString modeTitle(SizingMode mode, double intradayLimit);
+    static QString pendingTitle(SizingMode to); // while the store is being written
     // One or two lines for beside the switch: what the bots did, this window's lock.
     QString noteText() const;
     // "bot cli@host ignores the switch (USE_ENHANCED_KELLY_SIZING set)", one per bot.
     QStringList ignoringWarnings() const;
+    bool switching() const { return m_pending.has_value(); }
 
 Q_SIGNALS:
     void switched(const QString& message);
@@ -56,6 +62,8 @@ private:
     void flip();
     void undo();
     void applyLabels();
+    void onWriteFinished(const DeskWriteOutcome& outcome);
+    void onWriteWaiting(DeskWrite kind);
 
     DeskSession& m_session;
     QAction* m_toggle;
@@ -63,6 +71,13 @@ private:
     QTimer m_undoTimer;
     View m_view;
     std::optional<SizingMode> m_undoTo;
+    struct Pending
+    {
+        SizingMode to;
+        SizingMode from;
+        bool undo;
+    };
+    std::optional<Pending> m_pending; // a write asked for that has not landed yet
 };
 
 } // namespace kelly::ui

@@ -18,7 +18,10 @@ DeskSession::DeskSession(store::Store& store, const Clock& clock, store::Environ
 
 DeskSession::~DeskSession()
 {
-    // The loader and its connection go with the thread (deleteLater on finished).
+    // The loader, the writer and their connections go with the thread (deleteLater on
+    // finished); a write still waiting for a bot's lock gives up.
+    if (m_writer)
+        m_writer->abandon();
     m_loaderThread.quit();
     m_loaderThread.wait();
 }
@@ -152,14 +155,6 @@ bool DeskSession::showWrite(QString* error)
     return true;
 }
 
-bool DeskSession::setMode(SizingMode mode, QString* error, const std::optional<QString>& detail)
-{
-    if (!m_store.writeSetting(store::SettingKey::Mode, QString::fromLatin1(sizingModeName(mode)),
-                              store::SettingOrigin::Dashboard, m_clock.now(), error, detail))
-        return false;
-    return showWrite(error);
-}
-
 bool DeskSession::halt(QString* error)
 {
     if (m_loader) {
@@ -171,37 +166,6 @@ bool DeskSession::halt(QString* error)
     if (!m_store.writeSetting(store::SettingKey::Mode,
                               QString::fromLatin1(sizingModeName(SizingMode::Halt)),
                               store::SettingOrigin::Dashboard, m_clock.now(), error))
-        return false;
-    return showWrite(error);
-}
-
-bool DeskSession::resume(SizingMode* storedMode, QString* error)
-{
-    bool wasHalted = false;
-    SizingMode resumed = SizingMode::Enhanced;
-    if (!m_store.resumeFromHalt(store::SettingOrigin::Dashboard, m_clock.now(), &wasHalted,
-                                &resumed, error))
-        return false;
-    *storedMode = resumed;
-    return showWrite(error);
-}
-
-bool DeskSession::writeSetting(store::SettingKey key, const QString& value, QString* error)
-{
-    if (m_state->settings.lockedByEnv(key)) {
-        *error = tr("%1 is locked by the environment variable %2")
-                     .arg(store::settingSpec(key).name, store::settingSpec(key).envVar);
-        return false;
-    }
-    if (!m_store.writeSetting(key, value, store::SettingOrigin::Dashboard, m_clock.now(), error))
-        return false;
-    return showWrite(error);
-}
-
-bool DeskSession::saveCorrelationBuild(const CorrelationBuild& build, QString* error)
-{
-    qint64 id = 0;
-    if (!m_store.saveCorrelationBuild(build, m_clock.now(), &id, error))
         return false;
     return showWrite(error);
 }
@@ -233,6 +197,78 @@ bool DeskSession::sizeDryRun(const SizingRequest& request, SizingMode mode,
     if (failure)
         *failure = run.failure;
     return run.sized;
+}
+
+void DeskSession::setMode(SizingMode mode, const std::optional<QString>& detail)
+{
+    runWrite(DeskWrite::Mode, [mode, detail, now = m_clock.now()](WriteAttempts& attempts) {
+        return writeMode(attempts, mode, now, detail);
+    });
+}
+
+void DeskSession::resume()
+{
+    runWrite(DeskWrite::Resume,
+             [now = m_clock.now()](WriteAttempts& attempts) { return writeResume(attempts, now); });
+}
+
+void DeskSession::writeSettings(SettingChanges changes)
+{
+    for (const auto& change : changes) {
+        if (!m_state->settings.lockedByEnv(change.first))
+            continue;
+        DeskWriteOutcome refused;
+        refused.kind = DeskWrite::Settings;
+        refused.refusedSetting = change.first;
+        refused.error = tr("%1 is locked by the environment variable %2")
+                            .arg(store::settingSpec(change.first).name,
+                                 store::settingSpec(change.first).envVar);
+        Q_EMIT writeFinished(refused);
+        return;
+    }
+    runWrite(DeskWrite::Settings,
+             [changes = std::move(changes), now = m_clock.now()](WriteAttempts& attempts) {
+                 return ui::writeSettings(attempts, changes, now);
+             });
+}
+
+void DeskSession::saveCorrelationBuild(const CorrelationBuild& build)
+{
+    runWrite(DeskWrite::CorrelationBuild, [build, now = m_clock.now()](WriteAttempts& attempts) {
+        return writeCorrelationBuild(attempts, build, now);
+    });
+}
+
+void DeskSession::runWrite(DeskWrite kind, DeskWriter::Write write)
+{
+    if (!m_loader) {
+        WriteAttempts once(m_store, false);
+        finishWrite(write(once));
+        return;
+    }
+    if (!m_writer) {
+        // On the loader's thread, behind any halt already asked for: writes land in order.
+        m_writer = new DeskWriter(m_store.path());
+        m_writer->moveToThread(&m_loaderThread);
+        connect(&m_loaderThread, &QThread::finished, m_writer, &QObject::deleteLater);
+        connect(m_writer, &DeskWriter::waiting, this, &DeskSession::writeWaiting);
+        connect(m_writer, &DeskWriter::finished, this, &DeskSession::finishWrite);
+    }
+    QMetaObject::invokeMethod(
+        m_writer,
+        [writer = m_writer, kind, write = std::move(write)] { writer->write(kind, write); },
+        Qt::QueuedConnection);
+}
+
+void DeskSession::finishWrite(const DeskWriteOutcome& outcome)
+{
+    // A settings save may have landed some values before one was refused: show those too.
+    if (outcome.written || !outcome.savedSettings.empty()) {
+        QString error;
+        if (!showWrite(&error))
+            reportError(error);
+    }
+    Q_EMIT writeFinished(outcome);
 }
 
 } // namespace kelly::ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DeskState.h"
+#include "DeskWriter.h"
 #include "store/SizingService.h"
 
 #include <QObject>
@@ -19,7 +20,7 @@ class DeskStateLoader;
 // reload runs the drawdown guard first (issue 6), which may halt the store.
 // Once started, polls and reloads run on a worker thread with its own connection to the
 // store (issue 7: the GUI thread must never block over 50 ms while a bot writes); the
-// GUI thread only receives finished states. Writes stay on the caller's connection.
+// GUI thread only receives finished states. Writes run on that worker too (issue 12).
 // On PostgreSQL (SPEC 13) the worker's connection LISTENs and a NOTIFY reloads at once; the
 // once-a-second poll is its heartbeat, finds a dropped connection, and keeps the desk
 // current while the listener is down; the store reconnects (1, 2, 4 s apart) and a
@@ -50,13 +51,16 @@ public:
     const Clock& clock() const { return m_clock; }
     const store::Environment& environment() const { return m_environment; }
 
-    // Each write below is shown by a reload that starts at once; once started, that
-    // reload runs on the worker and stateChanged follows shortly after the call returns.
+    // Each write below is shown by a reload that starts once it landed. Issue 12 item 8:
+    // once started, the writes run on the worker (DeskWriter), in the order asked and after
+    // any halt asked before them, so a bot holding the store's write lock never freezes the
+    // GUI thread; writeWaiting says one is waiting for that lock (it keeps trying) and
+    // writeFinished brings each outcome. Before start() they run here, and writeFinished
+    // comes before the call returns.
     // Writes the STORE's mode (issue 17): what every bot without USE_ENHANCED_KELLY_SIZING
     // follows, so it is allowed even when this window's environment locks its own mode.
-    // `detail` goes to the audit row ("undo").
-    bool setMode(SizingMode mode, QString* error,
-                 const std::optional<QString>& detail = std::nullopt);
+    // `detail` goes to the audit row ("undo"). Refused while the store is halted (issue 6).
+    void setMode(SizingMode mode, const std::optional<QString>& detail = std::nullopt);
     // Issue 6: halting works even when the environment locks the mode (safety wins);
     // resume goes back to the mode in force before the halt and says which mode the store
     // holds now (issue 17: not this window's environment lock). Both audited `dashboard`.
@@ -64,9 +68,10 @@ public:
     // keeps trying while a bot holds the store's lock: haltWaiting says so, haltFailed if it
     // cannot land; the GUI thread never waits.
     bool halt(QString* error);
-    bool resume(SizingMode* storedMode, QString* error);
-    bool writeSetting(store::SettingKey key, const QString& value, QString* error);
-    bool saveCorrelationBuild(const CorrelationBuild& build, QString* error);
+    void resume();
+    // Refused at once, naming it, when this window's environment locks one of the keys.
+    void writeSettings(SettingChanges changes);
+    void saveCorrelationBuild(const CorrelationBuild& build);
 
     // A dry-run sizing call in the given mode, exactly as the bot's next call would size.
     bool sizeDryRun(const SizingRequest& request, SizingMode mode, store::SizingOutcome* out,
@@ -86,6 +91,8 @@ Q_SIGNALS:
     void dryRunsSized(std::shared_ptr<const kelly::ui::DryRuns> dryRuns);
     void haltWaiting();
     void haltFailed(const QString& message);
+    void writeWaiting(kelly::ui::DeskWrite kind);
+    void writeFinished(const kelly::ui::DeskWriteOutcome& outcome);
 
 private:
     void poll();
@@ -119,6 +126,11 @@ private:
     bool m_forceNextLoad = false;
     bool m_changeNotified = false;
     static constexpr std::chrono::milliseconds kPostgresPollInterval{1000};
+
+    // Issue 12 item 8: the writes other than Halt, on the worker once started.
+    void runWrite(DeskWrite kind, DeskWriter::Write write);
+    void finishWrite(const DeskWriteOutcome& outcome);
+    DeskWriter* m_writer = nullptr; // lives on m_loaderThread, deleted when it ends
 };
 
 } // namespace kelly::ui
