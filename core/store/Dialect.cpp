@@ -72,6 +72,14 @@ QString Dialect::changeStampQuery() const
                         : QStringLiteral("PRAGMA data_version");
 }
 
+std::optional<QString> Dialect::lockBeforeReading(const QString& table) const
+{
+    if (!isPostgres())
+        return std::nullopt;
+    // SHARE ROW EXCLUSIVE conflicts with itself and with writes, never with reads.
+    return QStringLiteral("LOCK TABLE %1 IN SHARE ROW EXCLUSIVE MODE").arg(table);
+}
+
 std::optional<QString> Dialect::notifyOnCommit() const
 {
     if (!isPostgres())

@@ -53,6 +53,12 @@ public:
     // every transaction that wrote, in any database of the server).
     QString changeStampQuery() const;
 
+    // Run first in a write transaction that reads a table and writes it back (a setting and
+    // its audit row): on PostgreSQL the table is locked against other such writers BEFORE
+    // the transaction's snapshot is taken, so controls written at once queue instead of
+    // failing to serialize again and again. SQLite's BEGIN IMMEDIATE already did that.
+    std::optional<QString> lockBeforeReading(const QString& table) const;
+
     // Run just before COMMIT of every write (SPEC 13: the dashboards LISTEN).
     std::optional<QString> notifyOnCommit() const;
     static constexpr const char* kChangeChannel = "kellydesk_changes";

@@ -38,6 +38,14 @@ bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVari
     return run(audit, error);
 }
 
+// A setting is read, checked against the others and written back with its audit row: the
+// writers of settings take turns (Dialect::lockBeforeReading).
+bool lockSettings(Store::Impl& impl, QString* error)
+{
+    const std::optional<QString> lock = impl.dialect.lockBeforeReading(QStringLiteral("settings"));
+    return !lock || impl.transactionDepth > 1 || impl.execute(*lock, error);
+}
+
 // Validates the candidate set and writes one setting with its audit row, in one transaction.
 bool writeSettingChecked(Store::Impl& impl, SettingKey key, const QString& value,
                          SettingOrigin origin, UtcTime now, const Environment* environment,
@@ -55,7 +63,7 @@ bool writeSettingChecked(Store::Impl& impl, SettingKey key, const QString& value
     return withRetries(impl, error, [&](QString* error) {
         DurableCommits durable(impl); // issue 12: mode, halt and limits survive a power loss
         Transaction transaction(impl, Transaction::Kind::Write);
-        if (!transaction.begin(error))
+        if (!transaction.begin(error) || !lockSettings(impl, error))
             return false;
         QHash<QString, QString> stored;
         if (!loadStoredSettings(impl, &stored, error))
@@ -261,7 +269,7 @@ bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
     return withRetries(*m_impl, error, [&](QString* error) {
         DurableCommits durable(*m_impl);
         Transaction transaction(*m_impl, Transaction::Kind::Write);
-        if (!transaction.begin(error))
+        if (!transaction.begin(error) || !lockSettings(*m_impl, error))
             return false;
         QSqlQuery current =
             m_impl->prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"), error);
