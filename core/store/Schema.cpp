@@ -390,14 +390,11 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
     return true;
 }
 
-bool migrateSchema(Store::Impl& impl, QString* error)
+bool migrateSchema(Store::Impl& impl, int current, QString* error)
 {
     static_assert(Store::kSchemaVersion == 9, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
-    int current = 0;
-    if (!checkSchemaOpenable(impl, &current, error))
-        return false;
     if (current == Store::kSchemaVersion) {
         impl.version = current;
         return true;

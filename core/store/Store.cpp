@@ -329,7 +329,7 @@ bool Store::open(const QString& name, QString* error, bool mustExist)
         return false;
     }
     if ((location.backend == Backend::Sqlite && !configureSqlite(*m_impl, error)) ||
-        !migrateSchema(*m_impl, error)) {
+        !migrateSchema(*m_impl, version, error)) {
         *error = shown + QStringLiteral(": ") + *error;
         close();
         return false;

@@ -161,7 +161,9 @@ bool upsertPosition(Store::Impl& impl, const Position& p, bool keepStoredEntry, 
 bool readSchemaVersion(Store::Impl& impl, int* version, QString* error);
 // Reads the version and refuses (with a message) a newer file or a foreign database.
 bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error);
-bool migrateSchema(Store::Impl& impl, QString* error);
+// `current`: the version checkSchemaOpenable just read (a current store is opened without
+// the write lock and without reading it twice).
+bool migrateSchema(Store::Impl& impl, int current, QString* error);
 // The message of a schema rule, from its PostgreSQL constraint name ("positions_rule_2").
 std::optional<QString> ruleMessage(const QString& constraint);
 

@@ -7,9 +7,9 @@
 #include "DeskSession.h"
 #include "MainWindow.h"
 
+#include "StoreTestSupport.h"
+
 #include <QLabel>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -31,8 +31,10 @@ struct DeskFixture
     explicit DeskFixture(UtcTime now, store::Environment environment = {}) : clock(now)
     {
         QVERIFY(folder.isValid());
-        path = folder.filePath(QStringLiteral("desk.sqlite"));
         QString error;
+        // A file, or a fresh database on the suite's PostgreSQL run (SPEC 13).
+        path = kelly::testing::newStoreName(folder.path(), QStringLiteral("desk.sqlite"), &error);
+        QVERIFY2(!path.isEmpty(), qPrintable(error));
         QVERIFY2(store.open(path, &error), qPrintable(error));
         session = std::make_unique<DeskSession>(store, clock, std::move(environment));
     }
@@ -77,15 +79,8 @@ struct DeskFixture
     // Runs SQL on a connection of its own, as another process would.
     void execSql(const QString& sql)
     {
-        const QString name = QStringLiteral("desk-fixture-other");
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            QVERIFY2(query.exec(sql), qPrintable(sql));
-        }
-        QSqlDatabase::removeDatabase(name);
+        QString error;
+        QVERIFY2(kelly::testing::execRawSql(path, sql, &error), qPrintable(error));
     }
 
     QTemporaryDir folder;

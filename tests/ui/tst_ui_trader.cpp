@@ -41,10 +41,10 @@ namespace {
 // Wednesday 2026-11-25, 11:00:00 in New York (EST): mid-session, no close warning.
 const UtcTime kWednesday1100 = sys_days{2026y / November / 25} + hours(16);
 
-using testing::position;
+using ui::testing::position;
 
 // A small book at Wednesday 11:00: NVDA, SPY (last 600.12) and BTCUSD held.
-struct Desk : testing::DeskFixture
+struct Desk : ui::testing::DeskFixture
 {
     explicit Desk(store::Environment environment = {})
         : DeskFixture(kWednesday1100, std::move(environment))

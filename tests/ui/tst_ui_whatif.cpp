@@ -19,12 +19,12 @@ namespace {
 // Friday 2026-11-27, 15:45 in New York (EST, UTC-5), as the window suite.
 const UtcTime kFriday1545 = sys_days{2026y / November / 27} + hours(20) + minutes(45);
 
-struct Desk : testing::DeskFixture
+struct Desk : ui::testing::DeskFixture
 {
     Desk() : DeskFixture(kFriday1545) {}
 };
 
-using testing::position;
+using ui::testing::position;
 
 } // namespace
 

@@ -59,14 +59,14 @@ int writePriceProcess(const QStringList& args)
 }
 
 // The window suites stand at Friday 15:45 New York time.
-struct Desk : testing::DeskFixture
+struct Desk : ui::testing::DeskFixture
 {
     explicit Desk(store::Environment environment = {})
         : DeskFixture(kFriday1545, std::move(environment))
     {}
 };
 
-using testing::position;
+using ui::testing::position;
 
 } // namespace
 

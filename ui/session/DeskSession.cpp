@@ -61,6 +61,9 @@ void DeskSession::start(std::chrono::milliseconds pollInterval)
     }
     // SPEC 13: a PostgreSQL store notifies each change, so the poll is only the listener's
     // heartbeat and the fallback while it is down: once a second.
+    // The worker opens its connection (and LISTENs) now, not at the first poll.
+    if (m_requestsInFlight == 0)
+        requestLoad(false);
     m_pollTimer.start(m_store.isPostgres() ? std::max(pollInterval, kPostgresPollInterval)
                                            : pollInterval);
     m_tickTimer.start(std::chrono::seconds(1));
