@@ -6,6 +6,7 @@ packages=(
   cmake ninja-build g++ pkg-config clang libclang-rt-14-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
   libeigen3-dev libopenblas-serial-dev liblapacke-dev libbenchmark-dev sqlite3 libsqlite3-dev
+  postgresql-15 libqt6sql6-psql
   xvfb xauth fonts-dejavu-core
   python3-pandas
 )
