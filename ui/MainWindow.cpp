@@ -17,11 +17,13 @@
 #include "HistoryChartPanel.h"
 #include "LeveragePanel.h"
 #include "ModeSwitch.h"
+#include "OpenStoreDialog.h"
 #include "PositionsModel.h"
 #include "SettingsDialog.h"
 #include "SizingLogPanel.h"
 #include "WhatIfPanel.h"
 #include "lab/LabPanel.h"
+#include "store/StoreLocation.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -267,12 +269,18 @@ void MainWindow::buildActions()
     settings->setObjectName(QStringLiteral("settingsAction"));
     settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+,")));
     connect(settings, &QAction::triggered, this, &MainWindow::openSettings);
+    auto* openStore = new QAction(tr("Open store..."), this);
+    openStore->setObjectName(QStringLiteral("openStoreAction"));
+    openStore->setShortcut(QKeySequence::Open);
+    openStore->setToolTip(tr("Open another store (a file or a postgresql:// URL) in a new window"));
+    connect(openStore, &QAction::triggered, this, &MainWindow::openAnotherStore);
     auto* quit = new QAction(tr("Quit"), this);
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
     bar->addAction(whatIf);
     bar->addAction(rebuild);
     bar->addAction(settings);
+    bar->addAction(openStore);
     addAction(quit);
     for (int i = 0; i < m_tabs->count(); ++i) {
         auto* jump = new QAction(this);
@@ -280,6 +288,18 @@ void MainWindow::buildActions()
         connect(jump, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
         addAction(jump);
     }
+}
+
+void MainWindow::openAnotherStore()
+{
+    OpenStoreDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    showMessage(
+        OpenStoreDialog::openInNewWindow(dialog.storeName(), &error)
+            ? tr("Opened %1 in a new window").arg(store::redactStoreName(dialog.storeName()))
+            : tr("Could not start a new window: %1").arg(error));
 }
 
 void MainWindow::onStateChanged()

@@ -64,6 +64,8 @@ public:
     BrokerSyncTimer* brokerSync() const { return m_brokerSync; }
 
     void openSettings();
+    // File > Open store... (SPEC 13): another store, in a new window.
+    void openAnotherStore();
     void rebuildCorrelationFrom(const QString& folder);
     // Where the rebuild's folder dialog opens when no rebuild has succeeded yet.
     void setDefaultPricesFolder(const QString& folder);

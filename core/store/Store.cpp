@@ -382,13 +382,14 @@ bool Store::Impl::connect(QString* error)
 
 bool Store::Impl::reconnectAfterLoss(QString* error)
 {
-    if (transactionDepth > 0 || !dialect.isConnectionLost(lastFailureCode()))
+    if (transactionDepth > 0 || !connectionLost())
         return false;
     statements.clear();
     database().close();
     if (!connect(error))
         return false;
     ++connectionGeneration;
+    forgetLostConnection();
     return true;
 }
 

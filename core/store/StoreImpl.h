@@ -43,7 +43,9 @@ public:
     QSqlDatabase database() const { return QSqlDatabase::database(connectionName, false); }
 
     // A prepared statement on this connection; callers bind and run it with `run`.
-    QSqlQuery prepare(const QString& sql, QString* error) const;
+    // Outside a transaction, a connection lost since its last statement is opened again
+    // first (SPEC 13: a dashboard's autocommit reads after pg_terminate_backend).
+    QSqlQuery prepare(const QString& sql, QString* error);
     // The same, prepared once per connection and reused: for the hot write path only
     // (statements that run to completion, so none holds a read snapshot between uses).
     // Bind by position (bindValue(i, ...)): the statement keeps its values between uses.
@@ -57,6 +59,9 @@ public:
     // The last statement failed because the connection is gone (PostgreSQL): reopen it once,
     // outside any transaction. False when that is not the case or the reopen failed.
     bool reconnectAfterLoss(QString* error);
+    // A statement on this connection failed because the connection is gone (PostgreSQL:
+    // no SQLSTATE, 08xxx or 57P0x); StoreTransaction.cpp notes it per thread.
+    bool connectionLost() const;
     // LISTENs on the change channel; notifications call onChange (Store::listenForChanges).
     bool subscribe(QString* error);
     bool notificationsConnected = false;
@@ -71,6 +76,7 @@ bool runDirect(QSqlQuery& query, const QString& sql, QString* error);
 // The native code (SQLite's result code, PostgreSQL's SQLSTATE) of the last statement that
 // failed on this thread: a connection is used by one thread only.
 QString lastFailureCode();
+void forgetLostConnection();
 
 // SPEC 13: runs `change`, one logical change that opens its own write Transaction, and runs
 // it again when it failed on a serialization failure or a deadlock (PostgreSQL; at most 5

@@ -140,7 +140,7 @@ const QString kRunColumns = QStringLiteral(
     " starting_equity_usd, cost_bps, lookback, intraday_limit, overnight_limit, symbol_cap_pct,"
     " financing_rate, crypto_list, annualization_days FROM lab_runs");
 
-bool loadMethods(const Store::Impl& impl, LabRunRecord& record, bool withCurves, QString* error)
+bool loadMethods(Store::Impl& impl, LabRunRecord& record, bool withCurves, QString* error)
 {
     QSqlQuery q = impl.prepare(
         QStringLiteral("SELECT method, total_return, cagr, sharpe, sortino, max_drawdown, calmar,"

@@ -6,6 +6,7 @@
 
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSqlDriver>
 #include <QThread>
 #include <cmath>
 
@@ -14,10 +15,15 @@ namespace kelly::store {
 namespace {
 
 thread_local QString t_lastFailureCode;
+// The driver of the connection whose last statement found it gone: each connection is used
+// by one thread, so a thread's note is enough.
+thread_local const QSqlDriver* t_lostConnection = nullptr;
 
 bool failed(const QSqlQuery& query, const QString& sql, QString* error)
 {
     t_lastFailureCode = query.lastError().nativeErrorCode();
+    if (Dialect(Backend::Postgres).isConnectionLost(t_lastFailureCode))
+        t_lostConnection = query.driver();
     *error = query.lastError().text().trimmed() + QStringLiteral(" [") + sql + QLatin1Char(']');
     // PostgreSQL names the CHECK that failed (check_violation); say what the rule asks.
     static const QRegularExpression constraint(QStringLiteral("constraint \"([a-z_0-9]+)\""));
@@ -34,6 +40,17 @@ constexpr int kMaxTries = 5;
 QString lastFailureCode()
 {
     return t_lastFailureCode;
+}
+
+void forgetLostConnection()
+{
+    t_lostConnection = nullptr;
+}
+
+bool Store::Impl::connectionLost() const
+{
+    return dialect.isPostgres() && t_lostConnection != nullptr &&
+           t_lostConnection == database().driver();
 }
 
 std::optional<double> storedNumber(const QVariant& value)
@@ -56,8 +73,10 @@ QSqlQuery& Store::Impl::cached(const QString& sql)
     return *slot;
 }
 
-QSqlQuery Store::Impl::prepare(const QString& sql, QString* error) const
+QSqlQuery Store::Impl::prepare(const QString& sql, QString* error)
 {
+    if (transactionDepth == 0 && connectionLost())
+        reconnectAfterLoss(error); // a failure resurfaces when the statement runs
     QSqlQuery query(database());
     if (!query.prepare(sql))
         failed(query, sql, error);

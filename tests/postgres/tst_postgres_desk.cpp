@@ -5,12 +5,17 @@
 
 #include "Clock.h"
 #include "DeskSession.h"
+#include "OpenStoreDialog.h"
 #include "Store.h"
 #include "StoreLocation.h"
 #include "StoreTestSupport.h"
 
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -117,6 +122,7 @@ private Q_SLOTS:
     void dashboardSurvivesATerminatedBackend();
     void dashboardRecoversFromAStoppedServer();
     void killedCopyLeavesNothingBehind();
+    void openStoreDialogChecksTheStore();
 
 private:
     QString newStore(bool initialise = true);
@@ -354,6 +360,7 @@ void TestPostgresDesk::dashboardSurvivesATerminatedBackend()
     const QString name = newStore();
     Dashboard desk(name);
     QString error;
+    QSignalSpy failures(desk.session.get(), &ui::DeskSession::storeError);
     // Kill every connection the dashboard holds (the listener, its writes' connection).
     QVERIFY2(testing::execRawSql(name,
                                  QStringLiteral("SELECT pg_terminate_backend(pid) FROM"
@@ -367,7 +374,9 @@ void TestPostgresDesk::dashboardSurvivesATerminatedBackend()
                   QStringLiteral("TSLA"), QStringLiteral("--qty"), QStringLiteral("7"),
                   QStringLiteral("--price"), QStringLiteral("250")});
     QCOMPARE(bot.exitCode, 0);
-    QTRY_VERIFY_WITH_TIMEOUT(findPosition(desk.session->state(), "TSLA"), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        findPosition(desk.session->state(), "TSLA"),
+        qPrintable(failures.isEmpty() ? QString() : failures.last().at(0).toString()), 10000);
     // Its own writes reconnect too: the switch lands and is shown.
     QSignalSpy finished(desk.session.get(), &ui::DeskSession::writeFinished);
     desk.session->setMode(SizingMode::Legacy);
@@ -439,6 +448,28 @@ void TestPostgresDesk::killedCopyLeavesNothingBehind()
     QVERIFY2(again.exitCode == 0, qPrintable(again.err));
     QCOMPARE(testing::rawScalar(target, QStringLiteral("SELECT count(*) FROM snapshots")),
              QStringLiteral("200000"));
+}
+
+void TestPostgresDesk::openStoreDialogChecksTheStore()
+{
+    const QString database = databaseOf(newStore());
+    ui::OpenStoreDialog dialog;
+    auto* name = dialog.findChild<QLineEdit*>(QStringLiteral("storeName"));
+    auto* error = dialog.findChild<QLabel*>(QStringLiteral("openStoreError"));
+    QVERIFY(name && error);
+    const QString secret = QStringLiteral("Wr0ngSecret");
+    name->setText(serverUrl(database, secret));
+    dialog.setResult(QDialog::Rejected);
+    auto* buttons = dialog.findChild<QDialogButtonBox*>();
+    QVERIFY(buttons);
+    buttons->button(QDialogButtonBox::Open)->click();
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    QVERIFY2(error->text().contains(QLatin1String("password authentication failed")),
+             qPrintable(error->text()));
+    QVERIFY(!error->text().contains(secret));
+    name->setText(serverUrl(database, qEnvironmentVariable("PGPASSWORD")));
+    buttons->button(QDialogButtonBox::Open)->click();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
 }
 
 QTEST_MAIN(TestPostgresDesk)
