@@ -416,7 +416,8 @@ QString generalHelp()
         QStringLiteral("Usage: kellyctl [--db PATH] COMMAND [ARGS...]\n"
                        "The KellyDesk store's command line (for bots and people).\n\n"
                        "Store: --db PATH, else $KELLYDESK_DB, else the platform's app-data folder\n"
-                       "(~/.local/share/KellyDesk/kellydesk.sqlite on Linux).\n"
+                       "(~/.local/share/KellyDesk/kellydesk.sqlite on Linux). PATH may be a\n"
+                       "postgresql://USER@HOST:PORT/DB URL (passwords: ~/.pgpass; SPEC 13).\n"
                        "Exit codes: 0 done, 2 bad input (nothing written), 1 any other failure.\n\n"
                        "Commands:\n");
     for (const CommandSpec& command : commandTable())

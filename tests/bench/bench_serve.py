@@ -4,6 +4,7 @@ one JSON line each way, via kellydesk.get_qty and raw) against a `kellyctl size`
 per call. Prints the figures; the target is < 1 ms per served request.
 
     python3 tests/bench/bench_serve.py [--kellyctl build/app/kellyctl/kellyctl] [--requests N]
+    [--db postgresql:///NAME] (under pg_virtualenv -t, after createdb NAME)
 """
 import argparse
 import json
@@ -24,13 +25,15 @@ def main():
                                                            "kellyctl", "kellyctl"))
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--processes", type=int, default=50)
+    parser.add_argument("--db", help="an empty store to use, e.g. postgresql:///bench (SPEC 13;"
+                                     " default: a new SQLite file)")
     options = parser.parse_args()
     kellyctl = os.path.abspath(options.kellyctl)
     os.environ["KELLYCTL"] = kellyctl
     import kellydesk
 
     with tempfile.TemporaryDirectory() as folder:
-        db = os.path.join(folder, "store.sqlite")
+        db = options.db or os.path.join(folder, "store.sqlite")
         for arguments in (["init"], ["account", "set", "--equity", "100000",
                                      "--buying-power", "400000"]):
             subprocess.run([kellyctl, "--db", db] + arguments, check=True, capture_output=True)
