@@ -72,6 +72,15 @@ QString Dialect::changeStampQuery() const
                         : QStringLiteral("PRAGMA data_version");
 }
 
+QString Dialect::durableCommits(bool durable) const
+{
+    if (isPostgres())
+        return durable ? QStringLiteral("SET synchronous_commit = on")
+                       : QStringLiteral("SET synchronous_commit = off");
+    return durable ? QStringLiteral("PRAGMA synchronous = FULL")
+                   : QStringLiteral("PRAGMA synchronous = NORMAL");
+}
+
 std::optional<QString> Dialect::lockBeforeReading(const QString& table) const
 {
     if (!isPostgres())

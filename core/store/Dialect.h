@@ -53,6 +53,13 @@ public:
     // every transaction that wrote, in any database of the server).
     QString changeStampQuery() const;
 
+    // The commit durability of a connection: everyday writes survive a crash of the writing
+    // process (SQLite WAL synchronous=NORMAL; PostgreSQL synchronous_commit=off, where the
+    // server's WAL writer flushes within ~0.6 s), and controls (mode, halt, limits) wait
+    // for the disk (FULL; on). Set once at connect to the everyday level, `durable` around
+    // the writes of controls (DurableCommits).
+    QString durableCommits(bool durable) const;
+
     // Run first in a write transaction that reads a table and writes it back (a setting and
     // its audit row): on PostgreSQL the table is locked against other such writers BEFORE
     // the transaction's snapshot is taken, so controls written at once queue instead of

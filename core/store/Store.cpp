@@ -95,7 +95,7 @@ bool configureSqlite(Store::Impl& impl, QString* error)
     // Debian builds SQLite with secure_delete on, which zeroes every freed page: pruning a
     // 2 MB correlation build would write 2 MB more. FAST zeroes only what costs no extra
     // I/O; nothing in the store is secret from whoever can read the file.
-    return runSql(impl, QStringLiteral("PRAGMA synchronous = NORMAL"), error) &&
+    return runSql(impl, impl.dialect.durableCommits(false), error) &&
            runSql(impl, QStringLiteral("PRAGMA secure_delete = FAST"), error) &&
            runSql(impl, QStringLiteral("PRAGMA foreign_keys = ON"), error);
 }
@@ -373,11 +373,11 @@ bool Store::Impl::connect(QString* error)
                                location.password);
         return false;
     }
-    if (!dialect.isPostgres())
+    if (!dialect.isPostgres()) {
         skipCheckpointOnClose(db);
-    else if (onChange && !subscribe(error))
-        return false;
-    return true;
+        return true;
+    }
+    return execute(dialect.durableCommits(false), error) && (!onChange || subscribe(error));
 }
 
 bool Store::Impl::reconnectAfterLoss(QString* error)

@@ -114,8 +114,8 @@ private:
 // Issue 12: the writes of controls (mode, halt, limits) are committed with
 // synchronous=FULL for the object's lifetime; every other write keeps NORMAL, which in WAL
 // mode survives a process crash but may lose the last commits to a power loss. Create it
-// before the transaction: SQLite ignores the change inside one. PostgreSQL's commits are
-// already durable (synchronous_commit): nothing to do there.
+// before the transaction: SQLite ignores the change inside one. On PostgreSQL the same
+// split is synchronous_commit on / off (Dialect::durableCommits).
 class DurableCommits
 {
 public:

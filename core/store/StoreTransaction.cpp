@@ -192,18 +192,14 @@ bool Transaction::commit(QString* error)
 
 DurableCommits::DurableCommits(Store::Impl& impl) : m_impl(impl)
 {
-    if (m_impl.dialect.isPostgres())
-        return;
-    QString ignored; // a failure leaves NORMAL: the write still commits, as before
-    m_impl.execute(QStringLiteral("PRAGMA synchronous = FULL"), &ignored);
+    QString ignored; // a failure leaves the everyday level: the write still commits
+    m_impl.execute(m_impl.dialect.durableCommits(true), &ignored);
 }
 
 DurableCommits::~DurableCommits()
 {
-    if (m_impl.dialect.isPostgres())
-        return;
     QString ignored;
-    m_impl.execute(QStringLiteral("PRAGMA synchronous = NORMAL"), &ignored);
+    m_impl.execute(m_impl.dialect.durableCommits(false), &ignored);
 }
 
 } // namespace kelly::store

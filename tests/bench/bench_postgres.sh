@@ -6,5 +6,6 @@ build="${1:-build}"
 changes="${2:-1000}"
 folder="$(mktemp -d)"
 trap 'rm -rf "$folder"' EXIT
-pg_virtualenv -t sh -c "createdb -E UTF8 -T template0 kd_bench &&
+# fsync on, as on a real server (pg_virtualenv turns it off for speed).
+pg_virtualenv -t -o fsync=on sh -c "createdb -E UTF8 -T template0 kd_bench &&
   '$build/tests/bench/bench_postgres' postgresql:///kd_bench '$folder/bench.sqlite' $changes"
