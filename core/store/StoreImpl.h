@@ -73,9 +73,7 @@ public:
 bool run(QSqlQuery& query, QString* error);
 // The same for SQL run unprepared (control statements, DDL, PRAGMAs).
 bool runDirect(QSqlQuery& query, const QString& sql, QString* error);
-// The native code (SQLite's result code, PostgreSQL's SQLSTATE) of the last statement that
-// failed on this thread: a connection is used by one thread only.
-QString lastFailureCode();
+// After a reconnect: the lost connection noted by a failed statement is open again.
 void forgetLostConnection();
 
 // SPEC 13: runs `change`, one logical change that opens its own write Transaction, and runs

@@ -14,6 +14,8 @@ namespace kelly::store {
 
 namespace {
 
+// The native code (SQLite result code, PostgreSQL SQLSTATE) of the last failed statement on
+// this thread (a connection is used by one thread only): withRetries decides on it.
 thread_local QString t_lastFailureCode;
 // The driver of the connection whose last statement found it gone: each connection is used
 // by one thread, so a thread's note is enough.
@@ -36,11 +38,6 @@ bool failed(const QSqlQuery& query, const QString& sql, QString* error)
 constexpr int kMaxTries = 5;
 
 } // namespace
-
-QString lastFailureCode()
-{
-    return t_lastFailureCode;
-}
 
 void forgetLostConnection()
 {
