@@ -87,12 +87,14 @@ const char* correlationReasonName(CorrelationReason reason)
 
 std::optional<std::string> applyBookCorrelation(SizingResult& r, const Account& account,
                                                 const BookCorrelation& correlation, double muDaily,
-                                                double sigmaDaily)
+                                                double sigmaDaily, bool crypto,
+                                                double kellyFraction)
 {
     if (auto corrupt = checkCorrelation(account, correlation))
         return corrupt;
     const double equity = account.equityUsd; // > 0: sizeEnhanced returned before otherwise
-    const double direction = muDaily > 0.0 ? 1.0 : (muDaily < 0.0 ? -1.0 : 0.0); // d
+    // d: SPEC 11, a stock's side follows its forecast; crypto is long-only.
+    const double direction = muDaily == 0.0 ? 0.0 : (crypto || muDaily > 0.0 ? 1.0 : -1.0);
 
     // SPEC 11: book_cov = d x sigma x sum_j w_j rho_sj sigma_j over held j other than s.
     double bookCov = 0.0;
@@ -116,9 +118,10 @@ std::optional<std::string> applyBookCorrelation(SizingResult& r, const Account& 
 
     const double uncorrelatedBase = r.baseFraction.value_or(0.0);
     double base = 0.0;
+    double full = 0.0;
     if (direction != 0.0 && sigmaDaily > 0.0) {
-        const double full = (std::abs(muDaily) - bookCov) / (sigmaDaily * sigmaDaily);
-        base = std::min(0.5 * std::max(full, 0.0), 1.0);
+        full = (std::abs(muDaily) - bookCov) / (sigmaDaily * sigmaDaily);
+        base = std::min(kellyFraction * std::max(full, 0.0), 1.0);
     }
     // Weights this large overflow the sum: no finite figure leaves the sizer otherwise.
     if (!std::isfinite(bookCov) || !std::isfinite(base)) {
@@ -131,6 +134,7 @@ std::optional<std::string> applyBookCorrelation(SizingResult& r, const Account& 
     r.bookCov = bookCov == 0.0 ? 0.0 : bookCov; // never -0 on screen
     r.baseFractionUncorrelated = uncorrelatedBase;
     r.baseFraction = base;
+    r.fullKelly = std::isfinite(full) ? full : 0.0;
     r.largestContributions.clear();
     for (const Share& share : largest) {
         const Position& held = account.positions[share.position];

@@ -73,11 +73,13 @@ struct SizingResult;
 // The SPEC 11 step, called by sizeEnhanced right after SPEC 2.5 set r.baseFraction (the
 // uncorrelated base) from mu and sigma: fills r.bookCov, r.baseFractionUncorrelated,
 // r.uncovered, r.largestContributions, sets r.correlationAware and replaces r.baseFraction
-// with the adjusted base. d = sign(mu); d = 0 or sigma = 0 keep base 0 as SPEC 2.5 does.
+// (and r.fullKelly) with the adjusted ones. mu = 0 or sigma = 0 keep base 0 as SPEC 2.5 does.
 // Returns the reason for a legacy fallback when `correlation` is corrupt (see above); r is
 // then unchanged.
+// d = +1 for crypto (long-only), sign(mu) for a stock; c is the kelly_fraction setting.
 std::optional<std::string> applyBookCorrelation(SizingResult& r, const Account& account,
                                                 const BookCorrelation& correlation, double muDaily,
-                                                double sigmaDaily);
+                                                double sigmaDaily, bool crypto,
+                                                double kellyFraction);
 
 } // namespace kelly

@@ -44,6 +44,13 @@ std::optional<InputError> validateSymbol(const std::string& normalized)
     return std::nullopt;
 }
 
+// The limit rooms of SPEC 2.7 / 3.4 in USD; the smallest binds, in the order listed on a tie.
+struct Room
+{
+    BindingLimit limit;
+    double usd;
+};
+
 // Shared by both methods: who is asking, what they hold, where the account stands.
 struct Book
 {
@@ -52,17 +59,28 @@ struct Book
     double equity;
     double currentUsd; // current(s)
     double grossUsd;
+    double maintenanceUsd; // MR, SPEC 15
 };
 
 Book describeBook(const std::string& symbol, const SizingContext& context)
 {
     const Position* held = context.account.find(symbol);
-    return Book{symbol, context.cryptoList.classify(symbol), context.account.equityUsd,
-                held ? held->currentUsd() : 0.0, context.account.grossUsd()};
+    return Book{symbol,
+                context.cryptoList.classify(symbol),
+                context.account.equityUsd,
+                held ? held->currentUsd() : 0.0,
+                context.account.grossUsd(),
+                maintenanceRequirementUsd(context.account, context.cryptoList, context.margin)};
 }
+
+// SPEC 15's room for an add on `side`, remembering the rate the add is charged.
+Room marginRoom(SizingResult& r, const Book& book, PositionSide side, const SizingContext& context);
 
 void fillExposure(SizingResult& r, const Book& book)
 {
+    r.maintenanceBeforeUsd = book.maintenanceUsd;
+    r.maintenanceAfterUsd = book.maintenanceUsd + r.addRate * r.addedValueUsd();
+    r.excessAfterUsd = book.equity - r.maintenanceAfterUsd;
     if (book.equity <= 0.0)
         return;
     const double added = r.addedValueUsd();
@@ -137,13 +155,6 @@ void logLegacy(const SizingResult& r, SizingLogSink* log)
     log->info(line);
 }
 
-// The limit rooms of SPEC 2.7 / 3.4 in USD; the smallest binds, in the order listed on a tie.
-struct Room
-{
-    BindingLimit limit;
-    double usd;
-};
-
 struct Limited
 {
     double qty; // rounded (SPEC 2.8)
@@ -208,6 +219,21 @@ bool symbolAtCap(const Book& book, const RiskLimits& limits)
 double symbolRoomUsd(const Book& book, const RiskLimits& limits, double leverage)
 {
     return (limits.symbolCapPct / 100.0 * book.equity - book.currentUsd) * leverage;
+}
+
+Room marginRoom(SizingResult& r, const Book& book, PositionSide side, const SizingContext& context)
+{
+    r.addRate = addRate(book.symbol, book.assetClass, side, r.priceUsd, context.margin);
+    return Room{BindingLimit::MaintenanceMargin,
+                marginRoomUsd(book.equity, book.grossUsd, book.maintenanceUsd, r.addRate,
+                              context.margin.callFallK)};
+}
+
+// SPEC 18: c_eff = (qty x p / E) / full, null when full <= 0.
+void fillKellyMultiple(SizingResult& r, double equity)
+{
+    if (r.fullKelly && *r.fullKelly > 0.0 && equity > 0.0)
+        r.kellyMultiple = r.addedValueUsd() / equity / *r.fullKelly;
 }
 
 // Derives the forecast of SPEC 2.4. Returns an error text when the stored metrics it needs
@@ -277,6 +303,8 @@ const char* bindingLimitName(BindingLimit limit)
         return "buying power";
     case BindingLimit::GrossLeverage:
         return "gross leverage";
+    case BindingLimit::MaintenanceMargin:
+        return "maintenance margin";
     case BindingLimit::NoEquity:
         return "no equity";
     case BindingLimit::Halted:
@@ -316,6 +344,7 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
 
     if (book.equity <= 0.0) {
         r.binding = BindingLimit::NoEquity;
+        fillExposure(r, book);
         logLegacy(r, context.log);
         return r;
     }
@@ -329,9 +358,10 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
         return r;
     }
     const double qtyBp = std::max(0.5 * buyingPower * r.riskMultiplier / request.priceUsd, 0.0);
-    const std::array<Room, 2> rooms{
+    const std::array<Room, 3> rooms{
         Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, r.riskMultiplier)},
-        Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}};
+        Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd},
+        marginRoom(r, book, PositionSide::Long, context)};
     applyRooms(r, qtyBp, rooms, BindingLimit::BuyingPower);
     fillExposure(r, book);
     logLegacy(r, context.log);
@@ -355,6 +385,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
 
     if (book.equity <= 0.0) {
         r.binding = BindingLimit::NoEquity;
+        fillExposure(r, book);
         logEnhanced(r, context.limits, context.log);
         return r;
     }
@@ -381,16 +412,22 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     // for mu 0 (issue 12 item 7): no edge is no bet, however small the volatility. For
     // mu != 0 the quotient is +inf and the 1.0 cap below applies.
     const double fullKelly = (sigma == 0.0 || mu == 0.0) ? 0.0 : std::abs(mu) / (sigma * sigma);
-    r.baseFraction = std::min(0.5 * fullKelly, 1.0);
+    r.kellyFraction = context.kellyFraction;
+    r.fullKelly = fullKelly;
+    r.baseFraction = std::min(context.kellyFraction * fullKelly, 1.0);
+    // SPEC 11: a stock with a negative forecast is sized as a short; crypto is long-only.
+    const PositionSide side = !crypto && mu < 0.0 ? PositionSide::Short : PositionSide::Long;
+    r.direction = side;
     // SPEC 11 replaces the base when its data is there; SPEC 2 is untouched otherwise.
     if (!r.correlationReason)
-        if (auto failure =
-                applyBookCorrelation(r, context.account, *context.correlation, mu, sigma))
+        if (auto failure = applyBookCorrelation(r, context.account, *context.correlation, mu,
+                                                sigma, crypto, context.kellyFraction))
             return fallBackToLegacy(symbol, *failure, request, context);
-    const std::array<Room, 3> rooms{
+    const std::array<Room, 4> rooms{
         Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, assetLeverage)},
         Room{BindingLimit::BuyingPower, context.account.buyingPowerUsd},
-        Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd}};
+        Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd},
+        marginRoom(r, book, side, context)};
     const auto qtyRawFor = [&](double baseFraction) {
         return baseFraction * assetLeverage * E / request.priceUsd;
     };
@@ -400,6 +437,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
         r.qtyUncorrelated =
             limitByRooms(r, qtyRawFor(*r.baseFractionUncorrelated), rooms, BindingLimit::Kelly).qty;
     fillExposure(r, book);
+    fillKellyMultiple(r, E);
     logEnhanced(r, context.limits, context.log);
     return r;
 }
@@ -419,14 +457,20 @@ Result<SizingResult> sizeReduceOrHalt(SizingMode mode, const SizingRequest& requ
     SizingResult r = startResult(book, request, mode);
     r.muDaily = request.muDaily;
     r.sigmaDaily = request.sigmaDaily;
+    r.maintenanceBeforeUsd = book.maintenanceUsd;
+    r.maintenanceAfterUsd = book.maintenanceUsd;
     if (request.reduce) {
         const Position* held = context.account.find(symbol);
         r.qty = held ? std::abs(held->qty) : 0.0;
         r.qtyRaw = r.qty;
         r.binding = BindingLimit::OpenPosition;
+        if (held)
+            r.maintenanceAfterUsd -= requirementRule(*held, book.assetClass, context.margin)
+                                         .requirementAt(held->lastPriceUsd);
     } else {
         r.binding = BindingLimit::Halted;
     }
+    r.excessAfterUsd = book.equity - r.maintenanceAfterUsd;
     if (book.equity > 0.0) {
         // A reduce takes exposure off: the after figures fall by the value closed.
         const double closedUsd = request.reduce ? book.currentUsd : 0.0;
@@ -455,4 +499,28 @@ Result<SizingResult> sizePosition(SizingMode mode, const SizingRequest& request,
                                       : sizeEnhanced(request, context);
 }
 
+std::optional<double> marginCallFallAfterAdd(const SizingResult& result,
+                                             const SizingContext& context)
+{
+    Account after = context.account;
+    if (result.qty > 0.0 && result.method != SizingMode::Halt) {
+        const bool isShort = result.direction == PositionSide::Short;
+        const double signedQty = isShort ? -result.qty : result.qty;
+        auto held = std::find_if(after.positions.begin(), after.positions.end(),
+                                 [&](const Position& p) { return p.symbol == result.symbol; });
+        if (held != after.positions.end() && (held->qty < 0.0) != isShort) {
+            held->qty += signedQty; // a sale against the held side: one net position
+            held->lastPriceUsd = result.priceUsd;
+        } else {
+            after.positions.push_back({result.symbol, signedQty, result.priceUsd, result.priceUsd});
+        }
+    } else if (result.qty > 0.0) { // a reduce closes the held position
+        std::erase_if(after.positions,
+                      [&](const Position& p) { return p.symbol == result.symbol; });
+    }
+    const MarginBook book = describeMargin(after, context.cryptoList, context.margin);
+    return marginCallFallPct(after, book);
+}
+
 } // namespace kelly
+

@@ -2,6 +2,7 @@
 
 #include "Account.h"
 #include "CorrelationAware.h"
+#include "margin/Margin.h"
 #include "common/Result.h"
 #include "common/Symbols.h"
 
@@ -31,6 +32,7 @@ enum class BindingLimit
     SymbolCap,
     BuyingPower,
     GrossLeverage,
+    MaintenanceMargin, // SPEC 15: the broker's maintenance margin, with the safety fall k
     NoEquity,
     Halted,
     OpenPosition
@@ -76,6 +78,9 @@ struct SizingContext
     SizingLogSink* log = nullptr;
     // SPEC 11 data (CorrelationAware.h); nullptr reads as `no build`.
     const BookCorrelation* correlation = nullptr;
+    // SPEC 15: the margin room every add takes (default: Alpaca's table, floor 25%, k 5%).
+    MarginPolicy margin = {};
+    double kellyFraction = 0.5; // SPEC 2.5 / 18: c, setting kelly_fraction
 };
 
 // Every figure `kellyctl size --json` prints. Ratios of equity are absent (nullopt) when
@@ -111,6 +116,19 @@ struct SizingResult
     std::vector<std::string> uncovered;                    // held symbols read as rho = 0
     std::vector<BookCovContribution> largestContributions; // by |share|, at most 3
 
+    // SPEC 11's direction of an enhanced add (a stock with mu < 0 is a short; crypto long);
+    // null for legacy, whose adds are long.
+    std::optional<PositionSide> direction;
+    // SPEC 15 around the add: MR now, MR + the add's requirement, E minus that.
+    double maintenanceBeforeUsd = 0.0;
+    double maintenanceAfterUsd = 0.0;
+    double excessAfterUsd = 0.0;
+    double addRate = 0.0; // m_s the add is charged (SPEC 15), 0 when nothing was sized
+    // SPEC 18: c, the full Kelly fraction the base came from (2.5 or 11), and c_eff.
+    double kellyFraction = 0.5;
+    std::optional<double> fullKelly;
+    std::optional<double> kellyMultiple; // (qty x p / E) / full; null when full <= 0
+
     double addedValueUsd() const { return qty * priceUsd; }
 };
 
@@ -125,6 +143,11 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
 // mode, and halt sizes every add at 0.
 Result<SizingResult> sizePosition(SizingMode mode, const SizingRequest& request,
                                   const SizingContext& context);
+
+// SPEC 15's fall to a margin call of the book after `result`'s add (the add's own lot at its
+// price, on its side; against an opposite held position, the two net at that price).
+std::optional<double> marginCallFallAfterAdd(const SizingResult& result,
+                                             const SizingContext& context);
 
 // SPEC 2.8: stocks to whole shares, crypto to 0.001, with a 1e-9 tolerance toward the next
 // step; negative, zero or non-finite -> 0.

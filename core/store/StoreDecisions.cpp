@@ -17,7 +17,8 @@ std::optional<BindingLimit> parseBinding(const QString& name)
 {
     for (BindingLimit limit :
          {BindingLimit::Kelly, BindingLimit::SymbolCap, BindingLimit::BuyingPower,
-          BindingLimit::GrossLeverage, BindingLimit::NoEquity, BindingLimit::Halted,
+          BindingLimit::GrossLeverage, BindingLimit::MaintenanceMargin, BindingLimit::NoEquity,
+          BindingLimit::Halted,
           BindingLimit::OpenPosition})
         if (name == QLatin1String(bindingLimitName(limit)))
             return limit;
