@@ -111,8 +111,8 @@ struct BrokerSync
     std::vector<Position> positions; // the whole book: positions it lacks are removed
     // SPEC 14/15: the broker's maintenance figure when it sent one, and the rates read from
     // /v2/assets this time (symbols not read keep their last good rate).
-    std::optional<double> maintenanceMarginUsd;
-    std::vector<std::pair<QString, BrokerMarginRate>> assetRates;
+    std::optional<double> maintenanceMarginUsd = std::nullopt;
+    std::vector<std::pair<QString, BrokerMarginRate>> assetRates = {};
 };
 
 // SPEC 15: a trader's per-symbol maintenance rate.
@@ -133,7 +133,7 @@ struct BrokerSyncRecord
     double buyingPowerUsd = 0.0;
     int positionCount = 0;
     QStringList removed; // symbols the broker no longer listed
-    std::optional<double> maintenanceMarginUsd; // SPEC 15's broker_maintenance
+    std::optional<double> maintenanceMarginUsd = std::nullopt; // SPEC 15's broker_maintenance
 };
 
 struct StoredCorrelationBuild

@@ -38,6 +38,10 @@ private Q_SLOTS:
     void dashboardIntervalSettingIsValidated_data();
     void dashboardIntervalSettingIsValidated();
     void applyBrokerSyncIsAllOrNothing();
+    void syncReadsTheBrokersMarginAndRates();
+    void syncReadsEachAssetAtMostOnceADay();
+    void failedAssetReadKeepsTheLastGoodRate();
+    void negativeEquitySyncsAndSizesAsNoEquity();
 
     void serveAnswersLikeSizeAndStatus();
     void serveSeesAModeSwitchBetweenRequests();
@@ -325,11 +329,104 @@ void TestKellyctlSync::applyBrokerSyncIsAllOrNothing()
         QStringLiteral("alpaca"), 1000.0, 1000.0, {Position{"AAPL", 1, std::nan(""), 90}}};
     QVERIFY(!store.applyBrokerSync(badPrice, now, nullptr, &error));
     QVERIFY2(error.startsWith(QStringLiteral("price:")), qPrintable(error));
-    store::BrokerSync negative{QStringLiteral("alpaca"), -5.0, 1000.0, {}};
-    QVERIFY(!store.applyBrokerSync(negative, now, nullptr, &error));
+    store::BrokerSync notFinite{QStringLiteral("alpaca"), std::nan(""), 1000.0, {}};
+    QVERIFY(!store.applyBrokerSync(notFinite, now, nullptr, &error));
     QVERIFY2(error.startsWith(QStringLiteral("equity:")), qPrintable(error));
+    store::BrokerSync badRate{QStringLiteral("alpaca"), 1000.0, 1000.0, {}};
+    badRate.assetRates.emplace_back(QStringLiteral("NVDA"), BrokerMarginRate{true, 1.5, 0.3});
+    QVERIFY(!store.applyBrokerSync(badRate, now, nullptr, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("margin_requirement of NVDA")), qPrintable(error));
     store.close();
     QCOMPARE(testing::dumpStore(storePath()), before);
+}
+
+// SPEC 14/15: the account's maintenance_margin and each held stock's /v2/assets rates, from
+// an account without the day-trading fields Alpaca removed on 2026-07-06.
+void TestKellyctlSync::syncReadsTheBrokersMarginAndRates()
+{
+    const KellyctlRun result = sync(QStringLiteral("ok"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.isEmpty(), qPrintable(result.err));
+    const QJsonObject status = jsonObject(run(args({"status", "--json"})).out);
+    QCOMPARE(status.value(QStringLiteral("broker_maintenance")).toDouble(), 31200.0);
+    const QJsonObject margin = jsonObject(run(args({"margin", "--json"})).out);
+    QHash<QString, QJsonObject> bySymbol;
+    for (const QJsonValue& p : margin.value(QStringLiteral("positions")).toArray())
+        bySymbol.insert(p.toObject().value(QStringLiteral("symbol")).toString(), p.toObject());
+    // TSLA is short: the broker's short requirement (50%) applies.
+    QCOMPARE(bySymbol.value(QStringLiteral("TSLA")).value(QStringLiteral("rate")).toDouble(), 0.5);
+    QCOMPARE(bySymbol.value(QStringLiteral("TSLA")).value(QStringLiteral("source")).toString(),
+             QStringLiteral("broker"));
+    QCOMPARE(bySymbol.value(QStringLiteral("TSLA")).value(QStringLiteral("req_usd")).toDouble(),
+             0.5 * 20 * 250.0);
+    QCOMPARE(bySymbol.value(QStringLiteral("NVDA")).value(QStringLiteral("source")).toString(),
+             QStringLiteral("broker"));
+    // Crypto is never read from the broker: always 100%, from the table.
+    QCOMPARE(bySymbol.value(QStringLiteral("BTCUSD")).value(QStringLiteral("rate")).toDouble(), 1.0);
+    QCOMPARE(bySymbol.value(QStringLiteral("BTCUSD")).value(QStringLiteral("source")).toString(),
+             QStringLiteral("default"));
+}
+
+void TestKellyctlSync::syncReadsEachAssetAtMostOnceADay()
+{
+    // The stand-in counts asset reads per scenario prefix: each run gets its own.
+    const QString scenario = QStringLiteral("ok/daily%1").arg(QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(sync(scenario).exitCode, 0);
+    store::Store store;
+    QString error;
+    QVERIFY2(store.open(storePath(), &error), qPrintable(error));
+    QHash<QString, UtcTime> fetched;
+    QVERIFY(store.loadBrokerRateTimes(&fetched, &error));
+    QCOMPARE(fetched.keys().size(), 2); // NVDA and TSLA; never BTCUSD
+    QCOMPARE(store::isoUtc(fetched.value(QStringLiteral("NVDA"))), kNow);
+    // Overwrite the stored rate: a second sync the same day must not read it again.
+    store.close();
+    QVERIFY2(testing::execRawSql(storePath(),
+                                 QStringLiteral("UPDATE broker_margin_rates SET long_rate = 0.45"
+                                                " WHERE symbol = 'NVDA'"),
+                                 &error),
+             qPrintable(error));
+    QCOMPARE(sync(scenario).exitCode, 0);
+    QVERIFY2(store.open(storePath(), &error), qPrintable(error));
+    MarginRates rates;
+    QVERIFY(store.loadMarginRates(&rates, &error));
+    QCOMPARE(rates.broker.at("NVDA").longRate, 0.45);
+}
+
+void TestKellyctlSync::failedAssetReadKeepsTheLastGoodRate()
+{
+    QCOMPARE(sync(QStringLiteral("ok")).exitCode, 0);
+    QString error;
+    QVERIFY2(testing::execRawSql(storePath(),
+                                 QStringLiteral("UPDATE broker_margin_rates SET fetched_at ="
+                                                " '2020-01-01T00:00:00Z'"),
+                                 &error),
+             qPrintable(error));
+    const KellyctlRun failed = sync(QStringLiteral("assetfail"));
+    QVERIFY2(failed.exitCode == 0, qPrintable(failed.err));
+    QVERIFY2(failed.err.contains(QStringLiteral("TSLA: margin rate not read")),
+             qPrintable(failed.err));
+    store::Store store;
+    QVERIFY2(store.open(storePath(), &error), qPrintable(error));
+    MarginRates rates;
+    QVERIFY(store.loadMarginRates(&rates, &error));
+    QCOMPARE(rates.broker.at("TSLA").shortRate, 0.5); // the last good rate
+    QHash<QString, UtcTime> fetched;
+    QVERIFY(store.loadBrokerRateTimes(&fetched, &error));
+    QCOMPARE(store::isoUtc(fetched.value(QStringLiteral("TSLA"))),
+             QStringLiteral("2020-01-01T00:00:00Z"));
+    QCOMPARE(store::isoUtc(fetched.value(QStringLiteral("NVDA"))), kNow); // read again
+}
+
+void TestKellyctlSync::negativeEquitySyncsAndSizesAsNoEquity()
+{
+    const KellyctlRun result = sync(QStringLiteral("deficit"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const QJsonObject account = jsonObject(run(args({"account", "show", "--json"})).out);
+    QCOMPARE(account.value(QStringLiteral("equity")).toDouble(), -5000.5);
+    const QJsonObject size = jsonObject(run(args({"size", "AAPL", "200", "--json"})).out);
+    QCOMPARE(size.value(QStringLiteral("qty")).toDouble(), 0.0);
+    QCOMPARE(size.value(QStringLiteral("binding")).toString(), QStringLiteral("no equity"));
 }
 
 namespace {
