@@ -233,6 +233,9 @@ private:
                 std::max(m_settings.limits.intradayLeverage * equity - account.grossUsd(), 0.0);
             SizingContext context{account, m_settings.limits, m_settings.cryptoList,
                                   2.0,     nullptr,           nullptr};
+            context.margin = MarginPolicy{m_settings.maintenanceFloor,
+                                          m_settings.marginCallFallPct / 100.0, nullptr};
+            context.kellyFraction = m_settings.kellyFraction;
             if (method == Method::EnhancedCorr) {
                 correlationWithBook(i, heldTracks, correlation);
                 context.correlation = &correlation;

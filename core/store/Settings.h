@@ -4,6 +4,7 @@
 // Nothing else in the code base spells a setting key; everything goes through this registry.
 
 #include "common/Symbols.h"
+#include "lab/Lab.h"
 #include "sizing/Account.h"
 #include "sizing/DrawdownGuard.h"
 #include "sizing/Sizing.h"
@@ -111,6 +112,12 @@ struct EffectiveSettings
     MarginPolicy marginPolicy(const MarginRates* rates) const
     {
         return MarginPolicy{maintenanceFloor, marginCallFallPct / 100.0, rates};
+    }
+    // What the sizing lab reads of these settings (SPEC 12 inputs).
+    lab::LabSettings labSettings() const
+    {
+        return lab::LabSettings{limits,           leverageCostAnnual, cryptoList,
+                                maintenanceFloor, marginCallFallPct,  kellyFraction};
     }
 };
 
