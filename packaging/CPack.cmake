@@ -1,7 +1,5 @@
 # The Debian package (issue 27): `cpack -G DEB` in a build configured with the prefix /usr;
-# scripts/package.sh does it. dpkg-shlibdeps finds the libraries the programs link (Qt,
-# SQLite, OpenBLAS, LAPACK, libpq through Qt's driver is not linked, so it is named below);
-# the plugins Qt loads at run time are named by hand.
+# scripts/package.sh does it.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME kellydesk)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -11,23 +9,27 @@ set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "risk desk for an automated stock and crypto bot: Kelly sizing, leverage limits")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
- KellyDesk owns a trading bot's position-sizing rule (Kelly_50pct @ 4x, with legacy
- sizing as the rollback) and shows the book against its intraday and overnight
- leverage limits.
- .
- This package holds the dashboard (kellydesk), the command line the bot uses
- (kellyctl), the Python module (from kellydesk import get_qty), the bundled
- sample prices for kellydesk --demo, and systemd units for the Alpaca sync and
- the close plan (installed, not enabled).")
+# The extended description: CPack indents each line and writes an empty one as " .".
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "KellyDesk owns a trading bot's position-sizing rule (Kelly_50pct @ 4x, with
+legacy sizing as the rollback) and shows the book against its intraday and
+overnight leverage limits.
+
+This package holds the dashboard (kellydesk), the command line the bot uses
+(kellyctl), the Python module (from kellydesk import get_qty), the bundled
+sample prices for kellydesk --demo, and systemd units for the Alpaca sync and
+the close plan (installed, not enabled).")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Also what no ELF file names: the SQL drivers and platform plugins Qt loads at run time,
-# libpq under the QPSQL driver, python3 for the module. No -dev package.
+# dpkg-shlibdeps adds what the programs link, with versions: libqt6core6, libqt6gui6,
+# libqt6widgets6, libqt6sql6, libqt6network6, libqt6charts6, libsqlite3-0, libopenblas0.
+# Named here, what no ELF file names: the SQL drivers and platform plugins Qt loads at run
+# time, libpq under the QPSQL driver, python3 for the module, and OpenBLAS's serial build
+# (the one the project builds and tests with; libopenblas0 alone would pull the pthread one).
+# No -dev package.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libqt6core6, libqt6gui6, libqt6widgets6, libqt6sql6, libqt6sql6-sqlite, libqt6sql6-psql, libqt6network6, libqt6charts6, qt6-qpa-plugins, libsqlite3-0, libopenblas0-serial | libopenblas0, libpq5, python3 (>= 3.9)")
+    "libqt6sql6-sqlite, libqt6sql6-psql, qt6-qpa-plugins, libpq5, libopenblas0-serial, python3 (>= 3.9)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-svg-plugins, fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "systemd, xvfb, xauth")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://localhost/kellydesk")

@@ -13,11 +13,12 @@ echo "== the tools of the check (not the package's): Xvfb, systemd-analyze, man"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends xvfb xauth systemd man-db >/dev/null
 
-# Every path on the root, less what changes by itself, to compare before and after.
+# Every path on the root, less what changes by itself (apt, logs, caches, the keymaps Xvfb
+# compiles), to compare before and after.
 snapshot() {
   find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp \
     -o -path /var/lib/apt -o -path /var/lib/dpkg -o -path /var/cache -o -path /var/log \
-    -o -path /root/package \) -prune -o -print | sort
+    -o -path /var/lib/xkb -o -path /root/package \) -prune -o -print | sort
 }
 # Installed once and purged, so the runtime dependencies stay and the snapshot below
 # differs from the end state only by what the package itself leaves.
