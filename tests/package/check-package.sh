@@ -18,7 +18,7 @@ fresh=${KELLY_FRESH_DEBIAN:-../shared/tools/fresh-debian}
 echo "== 1. scripts/package.sh"
 deb=$(scripts/package.sh "$@" | tail -n 1)
 echo "package: $deb"
-dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
+dpkg-deb --field "$deb"
 dpkg-deb --contents "$deb" | awk '{print $NF}'
 if dpkg-deb -f "$deb" Depends | grep -q -- '-dev'; then
   echo "check-package: FAILED: a -dev package in Depends" >&2; exit 1
