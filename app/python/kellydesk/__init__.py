@@ -21,6 +21,8 @@ import shutil
 import subprocess
 import threading
 
+__version__ = "0.1.0"  # the project() version in CMakeLists.txt (checked when configuring)
+
 __all__ = [
     "get_qty",
     "status",
