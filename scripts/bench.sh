@@ -22,10 +22,15 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 row() { rows+=("| $1 | $2 | $3 | \`$4\` |"); }
 have_target() { cmake --build "$build" --target help 2>/dev/null | grep -q "^$1:"; }
 build_targets() { cmake --build "$build" -j2 --target "$@" > "$logs/build.log" 2>&1; }
-# The CPU time of benchmark NAME in a google-benchmark CSV log, with its unit.
-gb() { awk -F, -v n="\"$2\"" '$1 == n { printf "%.3g %s", $4, $5 }' "$1"; }
-gb_real() { awk -F, -v n="\"$2\"" '$1 == n { printf "%.3g %s", $3, $5 }' "$1"; }
-gb_items() { awk -F, -v n="\"$2\"" '$1 == n { printf "%.0f", $7 }' "$1"; }
+# A figure of benchmark NAME in a google-benchmark CSV log (cpu_time, real_time or
+# items/s), the first row named NAME or NAME followed by its suffixes ("/real_time").
+gb_field() {
+  awk -F, -v n="\"$2" -v f="$3" -v fmt="$4" \
+    '!done && ($1 == n "\"" || index($1, n "/") == 1) { printf fmt, $f, $5; done = 1 }' "$1"
+}
+gb() { gb_field "$1" "$2" 4 "%.4g %s"; }
+gb_real() { gb_field "$1" "$2" 3 "%.4g %s"; }
+gb_items() { gb_field "$1" "$2" 7 "%.0f"; }
 
 for name in "${names[@]}"; do
   log="$logs/$name.log"
@@ -48,7 +53,7 @@ for name in "${names[@]}"; do
       "$(gb_real "$log" BM_PositionUpdateSingleTransaction), load $l" ">= 5,000 tx/s" \
       "build/tests/bench/bench_store"
     row "store: batched, 100 rows per transaction" \
-      "$(gb_items "$log" BM_PositionUpdateBatched) rows/s, load $l" "" "bench_store"
+      "$(gb_items "$log" BM_PositionUpdateBatched/100) rows/s, load $l" "" "bench_store"
     row "\`kellyctl size\`, whole process" "$(gb_real "$log" BM_KellyctlSizeProcess), load $l" \
       "< 20 ms" "bench_store"
     ;;
