@@ -7,9 +7,7 @@
 #include <Eigen/Dense>
 #include <Eigen/Eigenvalues>
 #include <algorithm>
-#include <bit>
 #include <cmath>
-#include <cstdint>
 #include <future>
 #include <lapack.h>
 #include <limits>
@@ -124,32 +122,6 @@ ReturnWindow joinReturns(const std::vector<PriceSeries>& series, int lookback)
         }
     }
     return window;
-}
-
-// count(i, j) = the rows where both columns of the 0/1 mask hold a value (M'M, lower
-// triangle), by popcount over packed bits: exact, and a fraction of a floating product.
-Eigen::MatrixXi commonCounts(const MatrixXd& mask)
-{
-    const auto rows = mask.rows();
-    const auto n = mask.cols();
-    const Eigen::Index words = (rows + 63) / 64;
-    std::vector<std::uint64_t> bits(static_cast<std::size_t>(words * n), 0);
-    for (Eigen::Index s = 0; s < n; ++s)
-        for (Eigen::Index k = 0; k < rows; ++k)
-            if (mask(k, s) != 0.0)
-                bits[static_cast<std::size_t>(s * words + k / 64)] |= std::uint64_t{1} << (k % 64);
-    Eigen::MatrixXi counts = Eigen::MatrixXi::Zero(n, n);
-    for (Eigen::Index j = 0; j < n; ++j) {
-        const std::uint64_t* b = bits.data() + j * words;
-        for (Eigen::Index i = j; i < n; ++i) {
-            const std::uint64_t* a = bits.data() + i * words;
-            int count = 0;
-            for (Eigen::Index w = 0; w < words; ++w)
-                count += std::popcount(a[w] & b[w]);
-            counts(i, j) = count;
-        }
-    }
-    return counts;
 }
 
 // Debian's serial OpenBLAS is built without USE_LOCKING, so it does not promise to be safe
@@ -438,7 +410,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     } else {
         // Pairwise-complete moments from mask products: count(i,j) = M'M, sum of x_i over
         // the rows j also has = (X'M)(i,j), and the same for squares and cross products.
-        const Eigen::MatrixXi pairCounts = commonCounts(window.mask);
+        Eigen::MatrixXi pairCounts(n, n);
+        commonCounts(window.mask.data(), rows, n, pairCounts.data());
         MatrixXd sums(n, n), squares(n, n), cross(n, n);
         crossProducts(centred.data(), window.mask.data(), rows, n, sums.data(), false);
         const MatrixXd centredSquares = centred.array().square().matrix();

@@ -1,7 +1,10 @@
 #include "CrossProducts.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace kelly {
 
@@ -109,6 +112,26 @@ crossProducts(const double* a, const double* b, std::ptrdiff_t rows, std::ptrdif
                 out[i + j * n] = dot(i, j);
                 out[i + (j + 1) * n] = dot(i, j + 1);
             }
+        }
+    }
+}
+
+void commonCounts(const double* mask, std::ptrdiff_t rows, std::ptrdiff_t n, int* out)
+{
+    const std::ptrdiff_t words = (rows + 63) / 64;
+    std::vector<std::uint64_t> bits(static_cast<std::size_t>(words * n), 0);
+    for (std::ptrdiff_t s = 0; s < n; ++s)
+        for (std::ptrdiff_t k = 0; k < rows; ++k)
+            if (mask[k + s * rows] != 0.0)
+                bits[static_cast<std::size_t>(s * words + k / 64)] |= std::uint64_t{1} << (k % 64);
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+        const std::uint64_t* b = bits.data() + j * words;
+        for (std::ptrdiff_t i = j; i < n; ++i) {
+            const std::uint64_t* a = bits.data() + i * words;
+            int count = 0;
+            for (std::ptrdiff_t w = 0; w < words; ++w)
+                count += std::popcount(a[w] & b[w]);
+            out[i + j * n] = count;
         }
     }
 }

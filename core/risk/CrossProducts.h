@@ -19,6 +19,11 @@ namespace kelly {
 void crossProducts(const double* a, const double* b, std::ptrdiff_t rows, std::ptrdiff_t n,
                    double* out, bool lowerOnly);
 
+// count(i, j) = the rows where both columns of a 0/1 mask (rows x n, column-major) hold a
+// 1, i.e. M'M, for i >= j into the column-major n x n `out`: popcounts over packed bits,
+// exact, and a fraction of a floating-point product.
+void commonCounts(const double* mask, std::ptrdiff_t rows, std::ptrdiff_t n, int* out);
+
 // Which version of crossProducts this CPU runs: "avx2+fma" or "sse2".
 std::string crossProductsKernel();
 
