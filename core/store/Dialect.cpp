@@ -89,6 +89,13 @@ std::optional<QString> Dialect::lockBeforeReading(const QString& table) const
     return QStringLiteral("LOCK TABLE %1 IN SHARE ROW EXCLUSIVE MODE").arg(table);
 }
 
+std::optional<QString> Dialect::lockTimeout() const
+{
+    if (!isPostgres())
+        return std::nullopt;
+    return QStringLiteral("SET LOCAL lock_timeout = '2s'"); // 55P03 when it runs out
+}
+
 std::optional<QString> Dialect::notifyOnCommit() const
 {
     if (!isPostgres())
