@@ -42,6 +42,8 @@ private Q_SLOTS:
     void serveAnswersLikeSizeAndStatus();
     void serveSeesAModeSwitchBetweenRequests();
     void serveAnswersBadRequestsAndGoesOn();
+    void serveRepeatedRequestIdRecordsOnce();
+    void serveRefusesALineOverOneMebibyteAndGoesOn();
 
 private:
     KellyctlRun sync(const QString& scenario, const QProcessEnvironment& extra = {}) const;
@@ -453,6 +455,66 @@ void TestKellyctlSync::serveAnswersBadRequestsAndGoesOn()
     serve.process().closeWriteChannel();
     QVERIFY(serve.process().waitForFinished(10000));
     QCOMPARE(serve.process().exitCode(), 0);
+}
+
+// Issue 24 (SPEC 14): a client that retries after a lost answer never records twice.
+void TestKellyctlSync::serveRepeatedRequestIdRecordsOnce()
+{
+    ServeProcess serve(processArguments(args({"serve"})));
+    const QByteArray request =
+        R"({"id": 1, "request_id": "bot-1", "command": "size", "symbol": "NVDA", "price": 150})";
+    const QJsonObject first = serve.ask(request);
+    QCOMPARE(first.value(QStringLiteral("id")).toInt(), 1);
+    const QJsonObject result = first.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("qty")).toDouble(), 1600.0);
+    const QJsonObject again = serve.ask(request);
+    QCOMPARE(again, first);
+    // The same request_id under another id answers the first answer with the new id.
+    const QJsonObject retried = serve.ask(
+        R"({"id": 2, "request_id": "bot-1", "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(retried.value(QStringLiteral("id")).toInt(), 2);
+    QCOMPARE(retried.value(QStringLiteral("result")).toObject(), result);
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("1"));
+    // Another request_id, or none, records again; a bad one is refused by name.
+    QVERIFY(serve
+                .ask(R"({"id": 3, "request_id": "bot-2", "command": "size", "symbol": "NVDA",)"
+                     R"( "price": 150})")
+                .contains(QStringLiteral("result")));
+    QVERIFY(serve.ask(R"({"id": 4, "command": "size", "symbol": "NVDA", "price": 150})")
+                .contains(QStringLiteral("result")));
+    const QJsonObject badId = serve.ask(
+        R"({"id": 5, "request_id": 7, "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(
+        badId.value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString(),
+        QStringLiteral("request_id"));
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("3"));
+}
+
+// Issue 24 (SPEC 14): refused with code 2, read in chunks, and the server goes on.
+void TestKellyctlSync::serveRefusesALineOverOneMebibyteAndGoesOn()
+{
+    ServeProcess serve(processArguments(args({"serve"})));
+    QByteArray huge = R"({"id": 9, "command": "size", "symbol": "NVDA", "price": 150, "pad": ")";
+    huge += QByteArray(4 * 1024 * 1024, 'x') + R"("})";
+    const QJsonObject refused = serve.ask(huge);
+    const QJsonObject error = refused.value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("code")).toInt(), 2);
+    QVERIFY2(error.value(QStringLiteral("message")).toString().contains(QLatin1String("1 MiB")),
+             qPrintable(error.value(QStringLiteral("message")).toString()));
+    QVERIFY(refused.value(QStringLiteral("id")).isNull());
+    const QJsonObject fine =
+        serve.ask(R"({"id": 10, "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(fine.value(QStringLiteral("id")).toInt(), 10);
+    QCOMPARE(
+        fine.value(QStringLiteral("result")).toObject().value(QStringLiteral("qty")).toDouble(),
+        1600.0);
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("1"));
 }
 
 QTEST_GUILESS_MAIN(TestKellyctlSync)
