@@ -31,6 +31,8 @@ private Q_SLOTS:
     void syncFillsAccountPositionsAndSnapshot();
     void syncRemovesWhatTheBrokerNoLongerLists();
     void rateLimitWaitsRetryAfterThenSucceeds();
+    void rateLimitRetriesThreeTimesAfterTheFirst();
+    void rateLimitReadsRetryAfterAsAnHttpDate();
     void failureLeavesTheStoreUnchanged_data();
     void failureLeavesTheStoreUnchanged();
     void intervalIsValidated();
@@ -175,6 +177,28 @@ void TestKellyctlSync::rateLimitWaitsRetryAfterThenSucceeds()
                  .value(QStringLiteral("equity"))
                  .toDouble(),
              100000.5);
+}
+
+// Issue 24 (SPEC 14): three retries after the first try; the client made three tries in all.
+void TestKellyctlSync::rateLimitRetriesThreeTimesAfterTheFirst()
+{
+    const KellyctlRun result = sync(QStringLiteral("ratelimited-3-0/three-retries"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const KellyctlRun gaveUp = sync(QStringLiteral("ratelimited-4-0/four-429s"));
+    QCOMPARE(gaveUp.exitCode, 1);
+    QVERIFY2(gaveUp.err.contains(QLatin1String("HTTP 429 (rate limited) 4 times")),
+             qPrintable(gaveUp.err));
+}
+
+// Issue 24: a Retry-After given as an HTTP date was counted as 1 s. Three seconds after the
+// reply's Date (two or three by the second the stand-in's Date falls in).
+void TestKellyctlSync::rateLimitReadsRetryAfterAsAnHttpDate()
+{
+    QElapsedTimer timer;
+    timer.start();
+    const KellyctlRun result = sync(QStringLiteral("ratelimited-date-1-3/date-test"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(timer.elapsed() >= 1900, qPrintable(QString::number(timer.elapsed())));
 }
 
 void TestKellyctlSync::failureLeavesTheStoreUnchanged_data()
