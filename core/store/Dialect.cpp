@@ -93,7 +93,7 @@ std::optional<QString> Dialect::lockTimeout() const
 {
     if (!isPostgres())
         return std::nullopt;
-    return QStringLiteral("SET LOCAL lock_timeout = '2s'"); // 55P03 when it runs out
+    return QStringLiteral("SET LOCAL lock_timeout = '5s'"); // SQLite's busy_timeout; then 55P03
 }
 
 std::optional<QString> Dialect::notifyOnCommit() const
