@@ -123,6 +123,9 @@ struct EffectiveSettings
 
 // Why settings could not be resolved or written. kellyctl maps Environment and Refused to
 // exit 2 (bad input, the caller fixes it) and the others to exit 1 (the store is at fault).
+// Issue 24: why a switch to enhanced or legacy is refused while halted (names `mode`).
+QString haltRefusesModeSwitch();
+
 enum class SettingsFailure
 {
     StoreError,  // the store could not be read or written
