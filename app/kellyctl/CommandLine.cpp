@@ -239,6 +239,23 @@ const std::vector<CommandSpec>& commandTable()
          {},
          QStringLiteral("remove SYMBOL's maintenance rate override, audited"),
          {}},
+        // Issue 23: the Kelly fraction from evidence (SPEC 18).
+        {QStringLiteral("kelly"),
+         {},
+         {},
+         {{QStringLiteral("drawdown"), QStringLiteral("D"),
+           QStringLiteral("a loss you will accept, as a fraction (0.2 is 20%)")},
+          {QStringLiteral("probability"), QStringLiteral("P"),
+           QStringLiteral("the largest chance of ever losing D you accept (0.05 is 5%)")},
+          {QStringLiteral("apply"), QString(),
+           QStringLiteral("store the kelly_fraction the budget gives (audited)")},
+          jsonFlag()},
+         {},
+         QStringLiteral("the Kelly fraction, the multiple of full Kelly it holds, its odds"),
+         QStringLiteral(
+             "Kelly_50pct @ 4x holds a stock at 0.5 x 4 = 2x full Kelly, where the growth of a\n"
+             "right forecast is zero. With a budget: lambda = ln P / ln(1 - D), the largest\n"
+             "multiple c* = min(1, 2 / (1 + lambda)), and the setting c* / L.")},
         {QStringLiteral("stress"),
          {},
          {},
