@@ -6,20 +6,10 @@ naming the field with nothing written. SPEC 8's rows carry their Kelly multiple.
 import json
 import math
 import os
-import subprocess
 import tempfile
 import unittest
 
-KELLYCTL = os.environ["KELLYCTL"]
-
-
-def kellyctl(db, *arguments, expect=0):
-    done = subprocess.run([KELLYCTL, "--db", db] + list(arguments), capture_output=True,
-                          text=True)
-    if done.returncode != expect:
-        raise AssertionError("kellyctl %s: exit %d: %s" % (" ".join(arguments),
-                                                           done.returncode, done.stderr))
-    return done
+from kellyctl_runner import kellyctl
 
 
 class KellyCliTest(unittest.TestCase):

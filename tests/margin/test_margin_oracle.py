@@ -6,26 +6,16 @@ stress scenario and the size of an add within the margin room."""
 import json
 import os
 import random
-import subprocess
 import tempfile
 import unittest
 
 import margin_reference as model
+from kellyctl_runner import kellyctl
 
-KELLYCTL = os.environ["KELLYCTL"]
 BOOKS = 40
 RELATIVE = 1e-9
 CRYPTO = {"BTCUSD", "ETHUSD", "SOLUSD"}
 STOCKS = ["NVDA", "AAPL", "MSFT", "PENNY", "LOWP", "SHRT", "TSLA", "AMD"]
-
-
-def kellyctl(db, *arguments, expect=0):
-    done = subprocess.run([KELLYCTL, "--db", db] + list(arguments), capture_output=True,
-                          text=True)
-    if done.returncode != expect:
-        raise AssertionError("kellyctl %s: exit %d: %s" % (" ".join(arguments),
-                                                           done.returncode, done.stderr))
-    return done
 
 
 def close(expected, actual):

@@ -51,6 +51,21 @@ private:
         return testing::rawScalar(*file, QStringLiteral("PRAGMA user_version")) ==
                QString::number(version);
     }
+    // One sizing decision as the v3 schema holds it, before any later column existed.
+    static bool insertOldDecision(const QString& file, QString* error)
+    {
+        return testing::execRawSql(
+            file,
+            QStringLiteral(
+                "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class,"
+                " price_usd, requested_mode, method, qty, qty_raw, base_fraction,"
+                " target_fraction, risk_multiplier, binding, equity_usd, buying_power_usd,"
+                " risk_threshold, intraday_limit, overnight_limit, symbol_cap_pct) VALUES"
+                " ('2026-11-20T15:00:00Z', 'cli', 'NVDA', 'stock', 150, 'enhanced',"
+                " 'enhanced', 1600, 2666.67, 1, 4, 4, 'symbol cap', 100000, 400000, 2, 4,"
+                " 2, 60);\n"),
+            error);
+    }
     QTemporaryDir m_dir;
 };
 
@@ -210,18 +225,7 @@ void TestStoreMigrations::version4DecisionReadsAsNotCorrelationAware()
     QString file;
     QVERIFY(fixtureStore(3, &file, QStringLiteral("-decisions")));
     QString error;
-    QVERIFY2(testing::execRawSql(
-                 file,
-                 QStringLiteral(
-                     "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class,"
-                     " price_usd, requested_mode, method, qty, qty_raw, base_fraction,"
-                     " target_fraction, risk_multiplier, binding, equity_usd, buying_power_usd,"
-                     " risk_threshold, intraday_limit, overnight_limit, symbol_cap_pct) VALUES"
-                     " ('2026-11-20T15:00:00Z', 'cli', 'NVDA', 'stock', 150, 'enhanced',"
-                     " 'enhanced', 1600, 2666.67, 1, 4, 4, 'symbol cap', 100000, 400000, 2, 4,"
-                     " 2, 60);\n"),
-                 &error),
-             qPrintable(error));
+    QVERIFY2(insertOldDecision(file, &error), qPrintable(error));
 
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
@@ -275,18 +279,7 @@ void TestStoreMigrations::version9RowsGainNoMarginAndTheMarginTablesStartEmpty()
     QString file;
     QVERIFY(fixtureStore(3, &file, QStringLiteral("-margin")));
     QString error;
-    QVERIFY2(testing::execRawSql(
-                 file,
-                 QStringLiteral(
-                     "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class,"
-                     " price_usd, requested_mode, method, qty, qty_raw, base_fraction,"
-                     " target_fraction, risk_multiplier, binding, equity_usd, buying_power_usd,"
-                     " risk_threshold, intraday_limit, overnight_limit, symbol_cap_pct) VALUES"
-                     " ('2026-11-20T15:00:00Z', 'cli', 'NVDA', 'stock', 150, 'enhanced',"
-                     " 'enhanced', 1600, 2666.67, 1, 4, 4, 'symbol cap', 100000, 400000, 2, 4,"
-                     " 2, 60);\n"),
-                 &error),
-             qPrintable(error));
+    QVERIFY2(insertOldDecision(file, &error), qPrintable(error));
     Store store;
     QVERIFY2(store.open(file, &error), qPrintable(error));
     QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
