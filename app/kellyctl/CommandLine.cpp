@@ -211,6 +211,51 @@ const std::vector<CommandSpec>& commandTable()
          {},
          QStringLiteral("exposure, leverage vs limits, reduce_by, financing, risk (SPEC 6)"),
          {}},
+        // Issue 21: the broker's maintenance margin (SPEC 15) and stress (SPEC 16).
+        {QStringLiteral("margin"),
+         {},
+         {},
+         {jsonFlag()},
+         {},
+         QStringLiteral("maintenance rates, their source and requirement per held symbol"),
+         QStringLiteral(
+             "Rates: the override (margin set), else the broker's as synced, else Alpaca's\n"
+             "published table (30%; 100% for a long under 2.50 or a short under 5.00; crypto\n"
+             "100%), never below maintenance_floor.")},
+        {QStringLiteral("margin set"),
+         {QStringLiteral("SYMBOL"), QStringLiteral("RATE")},
+         {},
+         {},
+         {},
+         QStringLiteral("override SYMBOL's maintenance rate (a fraction: 0.5 is 50%), audited"),
+         QStringLiteral("RATE must lie from maintenance_floor to 1. Crypto always takes 100%.")},
+        {QStringLiteral("margin rm"),
+         {QStringLiteral("SYMBOL")},
+         {},
+         {},
+         {},
+         QStringLiteral("remove SYMBOL's maintenance rate override, audited"),
+         {}},
+        {QStringLiteral("stress"),
+         {},
+         {},
+         {{QStringLiteral("moves"), QStringLiteral("LIST"),
+           QStringLiteral("uniform moves of every price in percent (default "
+                          "-30,-20,-15,-10,-5,5,10,20)")},
+          {QStringLiteral("shock"), QStringLiteral("SYMBOL=PCT"),
+           QStringLiteral("SYMBOL moves PCT, the others by their beta to it (repeatable)"),
+           true},
+          {QStringLiteral("prices"), QStringLiteral("DIR"),
+           QStringLiteral("price folder: its worst days applied to today's book")},
+          {QStringLiteral("worst"), QStringLiteral("N"),
+           QStringLiteral("how many worst days of --prices (default 5)")},
+          jsonFlag()},
+         {},
+         QStringLiteral("the book under scenarios against the maintenance margin (SPEC 16)"),
+         QStringLiteral(
+             "Each scenario: P&L, equity, gross, leverage and maintenance after, whether it is\n"
+             "a margin call, and the value a proportional sale must remove to cure it.\n"
+             "Betas of --shock come from the latest correlation build's covariance.")},
         // Issue 16 (SPEC 14): meeting the bot where it lives.
         {QStringLiteral("sync alpaca"),
          {},
@@ -336,14 +381,19 @@ ParseResult parseCommandLine(const QStringList& arguments)
     const QString first = rest.takeFirst();
     const QStringList subcommands = subcommandsOf(first);
     QString name = first;
+    // `margin` is a command of its own beside `margin set` and `margin rm`.
+    const bool bareCommand = findCommand(first) != nullptr;
     if (!subcommands.isEmpty()) {
-        if (rest.isEmpty() || rest.front().startsWith(QLatin1Char('-'))) {
+        const bool noSubcommand = rest.isEmpty() || rest.front().startsWith(QLatin1Char('-')) ||
+                                  (bareCommand && !subcommands.contains(rest.front()));
+        if (noSubcommand && !bareCommand) {
             if (invocation.help) // `kellyctl account --help`: the command list
                 return {invocation, {}};
             return {std::nullopt, first + QStringLiteral(": expected a subcommand: ") +
                                       subcommands.join(QStringLiteral(", "))};
         }
-        name = first + QLatin1Char(' ') + rest.takeFirst();
+        if (!noSubcommand)
+            name = first + QLatin1Char(' ') + rest.takeFirst();
     }
     invocation.command = findCommand(name);
     if (!invocation.command)
@@ -374,7 +424,7 @@ ParseResult parseCommandLine(const QStringList& arguments)
         if (!option || !token.startsWith(QLatin1String("--")))
             return {std::nullopt, command.name + QStringLiteral(": unknown option '") + token +
                                       QLatin1Char('\'') + seeHelp(command.name)};
-        if (invocation.options.contains(optionName))
+        if (invocation.options.contains(optionName) && !option->repeatable)
             return {std::nullopt, command.name + QStringLiteral(": option --") + optionName +
                                       QStringLiteral(" given twice")};
         if (option->valueName.isEmpty()) {
@@ -392,6 +442,7 @@ ParseResult parseCommandLine(const QStringList& arguments)
             inlineValue = rest[++i];
         }
         invocation.options.insert(optionName, *inlineValue);
+        invocation.repeated[optionName] << *inlineValue;
     }
 
     for (const QString& required : command.requiredOptions)

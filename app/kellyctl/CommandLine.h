@@ -26,6 +26,7 @@ struct OptionSpec
     QString name;      // without the leading dashes
     QString valueName; // empty for a flag
     QString help;
+    bool repeatable = false; // every value is kept in Invocation::repeated
 };
 
 struct CommandSpec
@@ -49,6 +50,7 @@ struct Invocation
     std::optional<QString> nowText; // --now (hidden, for tests)
     QStringList positionals;
     QHash<QString, QString> options; // name -> value; flags map to an empty value
+    QHash<QString, QStringList> repeated; // name -> every value given, in order
 
     bool has(const QString& option) const { return options.contains(option); }
     QString value(const QString& option) const { return options.value(option); }

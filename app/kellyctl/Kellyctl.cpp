@@ -36,6 +36,10 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("sync alpaca"), runSyncAlpaca},
         {QStringLiteral("serve"), runServe},
         {QStringLiteral("backtest"), runBacktest},
+        {QStringLiteral("margin"), runMargin},
+        {QStringLiteral("margin set"), runMarginSet},
+        {QStringLiteral("margin rm"), runMarginRm},
+        {QStringLiteral("stress"), runStress},
     };
     return table;
 }

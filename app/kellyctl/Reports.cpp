@@ -7,6 +7,8 @@
 #include "risk/PortfolioRisk.h"
 #include "sizing/Exposure.h"
 
+#include <QLocale>
+
 namespace kelly::ctl {
 
 namespace {
@@ -74,6 +76,15 @@ QJsonObject sizeJson(const store::SizingOutcome& outcome, bool reduce, bool dryR
         {QStringLiteral("qty_uncorrelated"), jsonOptional(r.qtyUncorrelated)},
         {QStringLiteral("uncovered"), uncoveredJson(r.uncovered)},
         {QStringLiteral("book_cov_largest"), contributionsJson(r.largestContributions)},
+        {QStringLiteral("direction"),
+         r.direction ? QJsonValue(QString::fromLatin1(positionSideName(*r.direction)))
+                     : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("maintenance_before"), r.maintenanceBeforeUsd},
+        {QStringLiteral("maintenance_after"), r.maintenanceAfterUsd},
+        {QStringLiteral("excess_after"), r.excessAfterUsd},
+        {QStringLiteral("margin_call_fall_after_pct"), jsonOptional(outcome.marginCallFallAfterPct)},
+        {QStringLiteral("kelly_fraction"), outcome.settings.kellyFraction},
+        {QStringLiteral("kelly_multiple"), jsonOptional(r.kellyMultiple)},
         {QStringLiteral("reduce"), reduce},
         {QStringLiteral("halted"), outcome.guard.halted},
         {QStringLiteral("guard_tripped"), outcome.guard.trippedNow},
@@ -111,6 +122,11 @@ struct StatusFigures
     std::optional<double> var95;
     bool stale = false;
     store::GuardCheck guard;
+    // SPEC 15: the margin of the book, with the rates it was computed from.
+    MarginRates marginRates;
+    MarginReport margin;
+    std::vector<std::string> marginSymbols; // aligned with margin.book
+    std::optional<double> brokerMaintenance;
 };
 
 int loadStatus(const Session& session, StatusFigures* figures, QString* error)
@@ -139,11 +155,50 @@ int loadStatus(const Session& session, StatusFigures* figures, QString* error)
     if (stored && figures->risk.var95Usd)
         figures->var95 = *figures->risk.var95Usd;
     figures->stale = stored && session.now - stored->builtAt > kStaleBuildAge;
+    if (!session.store.loadMarginRates(&figures->marginRates, error))
+        return ExitFailure;
+    figures->margin = computeMarginReport(record.account, settings.cryptoList,
+                                          settings.marginPolicy(&figures->marginRates),
+                                          stored ? figures->risk.sigmaDailyUsd : std::nullopt);
+    for (const Position& p : record.account.positions)
+        figures->marginSymbols.push_back(p.symbol);
+    std::optional<store::BrokerSyncRecord> sync;
+    if (!session.store.loadLastBrokerSync(&sync, error))
+        return ExitFailure;
+    if (sync)
+        figures->brokerMaintenance = sync->maintenanceMarginUsd;
     // Read only: status never trips the guard.
     if (!store::DrawdownGuardService(session.store, session.environment)
              .evaluate(session.now, &figures->guard, error))
         return ExitFailure;
     return ExitOk;
+}
+
+QString groupedMoney(double usd)
+{
+    return QLocale(QLocale::English, QLocale::UnitedStates).toString(usd, 'f', 2);
+}
+
+// SPEC 15 in one line: "MR 72,000.00 (72.0%)  excess 28,000.00  call at a 16.7% fall".
+QString marginLine(const StatusFigures& figures)
+{
+    const MarginReport& margin = figures.margin;
+    const auto used = margin.book.marginUsedPct();
+    QString line = QStringLiteral("MR %1").arg(groupedMoney(margin.book.maintenanceUsd));
+    if (used)
+        line += QStringLiteral(" (%1%)").arg(QString::number(*used, 'f', 1));
+    line += QStringLiteral("  excess %1").arg(groupedMoney(margin.book.excessUsd()));
+    if (!margin.callFallPct)
+        line += QStringLiteral("  no fall of every price brings a call");
+    else if (*margin.callFallPct == 0.0)
+        line += QStringLiteral("  MARGIN CALL NOW: equity is under the requirement");
+    else
+        line += QStringLiteral("  call at a %1% fall").arg(QString::number(*margin.callFallPct, 'f', 1));
+    if (margin.callRisePct)
+        line += QStringLiteral(", a %1% rise").arg(QString::number(*margin.callRisePct, 'f', 1));
+    if (figures.brokerMaintenance)
+        line += QStringLiteral("  (broker: %1)").arg(groupedMoney(*figures.brokerMaintenance));
+    return line;
 }
 
 QJsonObject statusObject(const StatusFigures& figures)
@@ -152,8 +207,14 @@ QJsonObject statusObject(const StatusFigures& figures)
     const store::EffectiveSettings& settings = figures.settings;
     const store::GuardCheck& guard = figures.guard;
     const auto& stored = figures.stored;
+    const MarginReport& margin = figures.margin;
     QJsonArray positions;
-    for (const PositionExposure& p : report.positions)
+    for (const PositionExposure& p : report.positions) {
+        const auto at = std::find(figures.marginSymbols.begin(), figures.marginSymbols.end(),
+                                  p.symbol);
+        const size_t i = static_cast<size_t>(at - figures.marginSymbols.begin());
+        const bool known = at != figures.marginSymbols.end();
+        const RequirementRule* rule = known ? &margin.book.rules[i] : nullptr;
         positions.append(QJsonObject{
             {QStringLiteral("symbol"), QString::fromStdString(p.symbol)},
             {QStringLiteral("asset_class"), QString::fromLatin1(assetClassName(p.assetClass))},
@@ -163,7 +224,17 @@ QJsonObject statusObject(const StatusFigures& figures)
             {QStringLiteral("market_value"), p.marketValueUsd},
             {QStringLiteral("unrealized_pnl"), p.unrealizedPnlUsd},
             {QStringLiteral("exposure_pct"), jsonOptional(p.exposurePct)},
-            {QStringLiteral("cap_used_pct"), jsonOptional(p.capUsedPct)}});
+            {QStringLiteral("cap_used_pct"), jsonOptional(p.capUsedPct)},
+            {QStringLiteral("maintenance_rate"),
+             rule ? QJsonValue(rule->rateAt(p.priceUsd)) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("rate_source"),
+             rule ? QJsonValue(QString::fromLatin1(rateSourceName(rule->source)))
+                  : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("maintenance_usd"),
+             known ? QJsonValue(margin.book.requirementsUsd[i]) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("call_move_pct"),
+             known ? jsonOptional(margin.callMovePct[i]) : QJsonValue(QJsonValue::Null)}});
+    }
     return QJsonObject{
         {QStringLiteral("equity"), report.equityUsd},
         {QStringLiteral("buying_power"), report.buyingPowerUsd},
@@ -201,6 +272,15 @@ QJsonObject statusObject(const StatusFigures& figures)
         {QStringLiteral("correlation_built_at"),
          stored ? QJsonValue(store::isoUtc(stored->builtAt)) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("correlation_stale"), figures.stale},
+        {QStringLiteral("maintenance_requirement"), margin.book.maintenanceUsd},
+        {QStringLiteral("excess_liquidity"), margin.book.excessUsd()},
+        {QStringLiteral("margin_used_pct"), jsonOptional(margin.book.marginUsedPct())},
+        {QStringLiteral("margin_call_fall_pct"), jsonOptional(margin.callFallPct)},
+        {QStringLiteral("margin_call_rise_pct"), jsonOptional(margin.callRisePct)},
+        {QStringLiteral("call_probability_1d"), jsonOptional(margin.callProbability1d)},
+        {QStringLiteral("broker_maintenance"), jsonOptional(figures.brokerMaintenance)},
+        {QStringLiteral("maintenance_floor"), settings.maintenanceFloor},
+        {QStringLiteral("margin_call_safety_fall_pct"), settings.marginCallFallPct},
         {QStringLiteral("positions"), positions},
     };
 }
@@ -342,6 +422,7 @@ int runStatus(Session& session)
                       .arg(QString::number(*settings.guardLimits.dayLossPct, 'f', 2))
                 : QStringLiteral("  (guard off)"))
         << '\n'
+        << "margin               " << marginLine(figures) << '\n'
         << "VaR 95% (1 day)      "
         << (var95 ? money(*var95) : QStringLiteral("n/a (no correlation build)"))
         << (stale ? "  (build older than 7 days)" : "") << '\n'

@@ -87,6 +87,10 @@ int runResume(Session& session);     // HaltCommands.cpp
 int runSyncAlpaca(Session& session); // SyncCommand.cpp
 int runServe(Session& session);      // ServeCommand.cpp
 int runBacktest(Session& session);   // BacktestCommands.cpp
+int runMargin(Session& session);     // MarginCommands.cpp
+int runMarginSet(Session& session);
+int runMarginRm(Session& session);
+int runStress(Session& session);
 // StoreCopyCommand.cpp: opens FROM and TO itself (SPEC 13).
 int runStoreCopy(const Invocation& invocation, QTextStream& out, QTextStream& err);
 

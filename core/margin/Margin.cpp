@@ -333,6 +333,23 @@ std::optional<double> callProbability1d(std::optional<double> fallPct,
     return std::isfinite(p) ? std::optional(p) : std::nullopt;
 }
 
+MarginReport computeMarginReport(const Account& account, const CryptoList& cryptoList,
+                                 const MarginPolicy& policy,
+                                 std::optional<double> sigmaDailyUsd)
+{
+    MarginReport report;
+    report.book = describeMargin(account, cryptoList, policy);
+    report.callFallPct = marginCallFallPct(account, report.book);
+    report.callRisePct = marginCallRisePct(account, report.book);
+    if (sigmaDailyUsd)
+        report.callProbability1d = callProbability1d(
+            report.callFallPct, report.book.netMarketValueUsd, *sigmaDailyUsd);
+    report.callMovePct.reserve(account.positions.size());
+    for (size_t i = 0; i < account.positions.size(); ++i)
+        report.callMovePct.push_back(singleNameCallMovePct(account, report.book, i));
+    return report;
+}
+
 double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side,
                double priceUsd, const MarginPolicy& policy)
 {

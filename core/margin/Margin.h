@@ -131,6 +131,19 @@ std::optional<double> singleNameCallMovePct(const Account& account, const Margin
 std::optional<double> callProbability1d(std::optional<double> fallPct,
                                         double netMarketValueUsd, double sigmaDailyUsd);
 
+// Every SPEC 15 figure of a book, as `status` and the dashboard show them.
+struct MarginReport
+{
+    MarginBook book;
+    std::optional<double> callFallPct;
+    std::optional<double> callRisePct;
+    std::optional<double> callProbability1d;
+    std::vector<std::optional<double>> callMovePct; // per position, aligned with the book
+};
+MarginReport computeMarginReport(const Account& account, const CryptoList& cryptoList,
+                                 const MarginPolicy& policy,
+                                 std::optional<double> sigmaDailyUsd);
+
 // The rate an add of s at price p on `side` is charged: s's rate there, and for a stock
 // short at least its per-share minimum / p.
 double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side,

@@ -321,6 +321,27 @@ std::vector<QStringList> migrationSteps(const Dialect& dialect)
                            " costs_usd REAL NOT NULL,"
                            " PRIMARY KEY (run_id, position, day))"),
         },
+        // 9 -> 10: issue 21, the broker's margin (SPEC 15): the trader's per-symbol rate
+        // overrides, the broker's rates as synced from /v2/assets (at most once a day per
+        // symbol), the broker's own maintenance figure with each sync, and each decision's
+        // side, margin before and after, and Kelly multiple (SPEC 11, 15, 18).
+        {
+            QStringLiteral("CREATE TABLE margin_overrides ("
+                           " symbol TEXT PRIMARY KEY,"
+                           " rate REAL NOT NULL CHECK (rate > 0 AND rate <= 1),"
+                           " set_at TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE broker_margin_rates ("
+                           " symbol TEXT PRIMARY KEY,"
+                           " marginable INTEGER NOT NULL CHECK (marginable IN (0, 1)),"
+                           " long_rate REAL NOT NULL CHECK (long_rate >= 0 AND long_rate <= 1),"
+                           " short_rate REAL NOT NULL CHECK (short_rate >= 0 AND short_rate <= 1),"
+                           " fetched_at TEXT NOT NULL)"),
+            QStringLiteral("ALTER TABLE broker_syncs ADD COLUMN maintenance_margin_usd REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN direction TEXT"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN maintenance_before_usd REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN maintenance_after_usd REAL"),
+            QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN kelly_multiple REAL"),
+        },
     };
 }
 
@@ -392,7 +413,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, int current, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 9, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 10, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     if (current == Store::kSchemaVersion) {

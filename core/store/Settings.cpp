@@ -55,6 +55,11 @@ NumberRange rangeOf(SettingKey key)
         return {0.0, false, 100.0};
     case SettingKey::DecisionRetentionDays:
         return {1.0, true, 36500.0};
+    case SettingKey::KellyFraction:
+    case SettingKey::MaintenanceFloor:
+        return {0.0, false, 1.0};
+    case SettingKey::MarginCallFallPct:
+        return {0.0, true, 50.0};
     default:
         return {0.0, false, kNoBound};
     }
@@ -247,6 +252,21 @@ const std::vector<SettingSpec>& settingRegistry()
         {SettingKey::CorrelationAware, QStringLiteral("correlation_aware"), QStringLiteral("true"),
          QString(), QStringLiteral("enhanced sizing takes the book's correlation into account"),
          QStringLiteral("Correlation-aware sizing"), QString(), QStringLiteral("true or false")},
+        {SettingKey::KellyFraction, QStringLiteral("kelly_fraction"), QStringLiteral("0.5"),
+         QString(),
+         QStringLiteral("share of the full Kelly fraction bet before leverage (0.5: half-Kelly)"),
+         QStringLiteral("Kelly fraction"), QStringLiteral("of full Kelly"),
+         QStringLiteral("more than 0, at most 1; a stock is then held at this x the intraday"
+                        " limit times full Kelly")},
+        {SettingKey::MarginCallFallPct, QStringLiteral("margin_call_fall_pct"),
+         QStringLiteral("5"), QString(),
+         QStringLiteral("no add may leave the book within this fall of a margin call"),
+         QStringLiteral("Margin call safety fall"), QStringLiteral("% fall of every price"),
+         QStringLiteral("0 (up to the broker's line) to 50")},
+        {SettingKey::MaintenanceFloor, QStringLiteral("maintenance_floor"), QStringLiteral("0.25"),
+         QString(), QStringLiteral("no maintenance margin rate is taken below this (FINRA: 0.25)"),
+         QStringLiteral("Maintenance rate floor"), QStringLiteral("fraction of value"),
+         QStringLiteral("more than 0, at most 1 (0.25 is FINRA's 25%)")},
     };
     return registry;
 }
@@ -287,6 +307,9 @@ std::optional<QString> canonicalSettingValue(SettingKey key, const QString& valu
     case SettingKey::SymbolCapPct:
     case SettingKey::MaxGrossLeverage:
     case SettingKey::LeverageCostAnnual:
+    case SettingKey::KellyFraction:
+    case SettingKey::MarginCallFallPct:
+    case SettingKey::MaintenanceFloor:
         return canonicalNumberSetting(spec, value, message);
     case SettingKey::DecisionRetentionDays: {
         const std::optional<QString> days = canonicalNumberSetting(spec, value, message);
@@ -428,6 +451,9 @@ std::optional<EffectiveSettings> resolveSettings(const QHash<QString, QString>& 
         guardLimit(settings.entry(SettingKey::BrokerSyncIntervalS).value); // empty = off
     settings.correlationAware =
         settings.entry(SettingKey::CorrelationAware).value == QLatin1String("true");
+    settings.kellyFraction = number(SettingKey::KellyFraction);
+    settings.marginCallFallPct = number(SettingKey::MarginCallFallPct);
+    settings.maintenanceFloor = number(SettingKey::MaintenanceFloor);
     std::vector<std::string> crypto;
     for (const QString& symbol :
          settings.entry(SettingKey::CryptoList).value.split(QLatin1Char(' '), Qt::SkipEmptyParts))

@@ -30,6 +30,9 @@ enum class SettingKey
     DecisionRetentionDays, // issue 12: days of sizing decisions and sizing log kept
     BrokerSyncIntervalS,   // issue 16: the dashboard syncs from the broker every N s; empty = off
     CorrelationAware,      // SPEC 11: true | false
+    KellyFraction,         // SPEC 2.5 / 18: c, the share of the full Kelly fraction
+    MarginCallFallPct,     // SPEC 15: k x 100, the fall every add keeps clear of a call
+    MaintenanceFloor,      // SPEC 15: no maintenance rate below it
 };
 
 // Who changed a setting; written to settings_audit.origin (SPEC 7).
@@ -94,12 +97,21 @@ struct EffectiveSettings
     int decisionRetentionDays = 365;
     std::optional<double> brokerSyncIntervalS; // issue 16: empty setting = off
     bool correlationAware = true;              // SPEC 11
+    double kellyFraction = 0.5;                // SPEC 2.5 / 18
+    double marginCallFallPct = 5.0;            // SPEC 15: k = this / 100
+    double maintenanceFloor = 0.25;            // SPEC 15
     kelly::CryptoList cryptoList;
     std::vector<EffectiveSetting> entries; // registry order
 
     const EffectiveSetting& entry(SettingKey key) const;
     bool lockedByEnv(SettingKey key) const { return entry(key).lockedByEnv; }
     bool halted() const { return mode == SizingMode::Halt; }
+    // SPEC 15's policy with these settings and `rates` (overrides and broker rates; may be
+    // nullptr: the default table only). The policy points at `rates`: keep it alive.
+    MarginPolicy marginPolicy(const MarginRates* rates) const
+    {
+        return MarginPolicy{maintenanceFloor, marginCallFallPct / 100.0, rates};
+    }
 };
 
 // Why settings could not be resolved or written. kellyctl maps Environment and Refused to

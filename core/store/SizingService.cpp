@@ -71,6 +71,7 @@ bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
         return false;
     const bool read = store.effectiveSettings(environment, &outcome->settings, error) &&
                       store.loadAccount(account, error) &&
+                      store.loadMarginRates(&outcome->marginRates, error) &&
                       store.riskThreshold(now, outcome->settings.maxGrossLeverage,
                                           &outcome->riskThreshold, error) &&
                       store.loadLatestMetrics(symbol, metrics, error);
@@ -151,6 +152,8 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
                           metrics ? &*metrics : nullptr,
                           &sink,
                           &correlation};
+    context.margin = settings.marginPolicy(&outcome.marginRates);
+    context.kellyFraction = settings.kellyFraction;
     Result<SizingResult> sized = sizePosition(outcome.requestedMode, call.request, context);
     if (!sized) {
         kind = SizingFailure::BadInput;
@@ -159,6 +162,7 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     }
     outcome.result = std::move(sized).value();
     outcome.logLines = sink.lines;
+    outcome.marginCallFallAfterPct = marginCallFallAfterAdd(outcome.result, context);
     if (outcome.result.correlationAware) {
         const BookCorrelation withoutCorrelation{CorrelationReason::SettingOff, {}, {}};
         context.correlation = &withoutCorrelation;

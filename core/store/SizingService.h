@@ -36,6 +36,9 @@ struct SizingOutcome
     // SPEC 11: the same call sized by SPEC 2 alone, when the correlation term applied (the
     // what-if shows both); absent otherwise, the result itself then being SPEC 2's.
     std::optional<SizingResult> uncorrelated;
+    MarginRates marginRates; // SPEC 15: the overrides and broker rates the call used
+    // SPEC 15: the fall of every price that would margin-call the book after this order.
+    std::optional<double> marginCallFallAfterPct;
     QStringList logLines;               // the SPEC 2.9 / 3.6 lines, without timestamps
     qint64 decisionId = 0;              // 0 for a dry run
     std::vector<StoreProblem> problems; // stored rows left out of the book (issue 12 item 3)

@@ -106,9 +106,21 @@ struct SizingDecision
 struct BrokerSync
 {
     QString origin; // who read it: "alpaca"
-    double equityUsd = 0.0;
+    double equityUsd = 0.0; // may be negative: sized as "no equity" (SPEC 2.2)
     double buyingPowerUsd = 0.0;
     std::vector<Position> positions; // the whole book: positions it lacks are removed
+    // SPEC 14/15: the broker's maintenance figure when it sent one, and the rates read from
+    // /v2/assets this time (symbols not read keep their last good rate).
+    std::optional<double> maintenanceMarginUsd;
+    std::vector<std::pair<QString, BrokerMarginRate>> assetRates;
+};
+
+// SPEC 15: a trader's per-symbol maintenance rate.
+struct MarginOverride
+{
+    QString symbol;
+    double rate = 0.30;
+    UtcTime setAt;
 };
 
 // A sync as the store audited it (table broker_syncs).
@@ -121,6 +133,7 @@ struct BrokerSyncRecord
     double buyingPowerUsd = 0.0;
     int positionCount = 0;
     QStringList removed; // symbols the broker no longer listed
+    std::optional<double> maintenanceMarginUsd; // SPEC 15's broker_maintenance
 };
 
 struct StoredCorrelationBuild
@@ -152,8 +165,9 @@ public:
     // triggers, snapshot times canonical UTC, snapshots indexed by value (issue 12);
     // 6 = broker_syncs (issue 16); 7 = SPEC 11's figures in sizing_decisions (issue 14);
     // 8 = each decision's host and mode_locked_by_env (issue 17); 9 = sizing-lab runs
-    // (issue 15).
-    static constexpr int kSchemaVersion = 9;
+    // (issue 15); 10 = margin overrides, broker margin rates and figures, each decision's
+    // side, margin and Kelly multiple (issue 21).
+    static constexpr int kSchemaVersion = 10;
 
     Store();
     ~Store();
@@ -223,6 +237,22 @@ public:
                          QString* error);
     // `out` stays empty when no sync ever ran.
     bool loadLastBrokerSync(std::optional<BrokerSyncRecord>* out, QString* error) const;
+
+    // --- margin (SPEC 15, StoreMargin.cpp) ----------------------------------------------
+    // The overrides and the broker's synced rates, as the margin model takes them.
+    bool loadMarginRates(MarginRates* out, QString* error) const;
+    // The overrides with the time each was set, by symbol.
+    bool loadMarginOverrides(std::vector<MarginOverride>* out, QString* error) const;
+    // Sets (rate) or removes (nullopt) the override of `symbol`, with a settings_audit row
+    // (key margin_rate:SYMBOL), in one transaction. The rate must lie in [floor, 1] for the
+    // stored maintenance_floor: a refusal sets `refused` (bad input). Removing an override
+    // that is not there sets `found` false and writes nothing.
+    bool writeMarginOverride(const QString& symbol, std::optional<double> rate,
+                             SettingOrigin origin, UtcTime now, bool* found, bool* refused,
+                             QString* error);
+    // When each symbol's broker rate was last fetched (the sync reads a symbol at most once
+    // a day).
+    bool loadBrokerRateTimes(QHash<QString, UtcTime>* out, QString* error) const;
 
     // --- snapshots (SPEC 4) -----------------------------------------------------------
     bool addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,

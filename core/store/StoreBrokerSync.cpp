@@ -15,9 +15,23 @@ bool validateSync(const BrokerSync& sync, std::vector<Position>* book, QString* 
         *error = QStringLiteral("origin: missing");
         return false;
     }
-    if (!std::isfinite(sync.equityUsd) || sync.equityUsd < 0.0) {
-        *error = QStringLiteral("equity: must be a finite number >= 0");
+    // SPEC 14: a negative equity syncs (an account in deficit) and sizes as "no equity".
+    if (!std::isfinite(sync.equityUsd)) {
+        *error = QStringLiteral("equity: must be a finite number");
         return false;
+    }
+    if (sync.maintenanceMarginUsd &&
+        (!std::isfinite(*sync.maintenanceMarginUsd) || *sync.maintenanceMarginUsd < 0.0)) {
+        *error = QStringLiteral("maintenance_margin: must be a finite number >= 0");
+        return false;
+    }
+    for (const auto& [symbol, rate] : sync.assetRates) {
+        for (double r : {rate.longRate, rate.shortRate}) {
+            if (!std::isfinite(r) || r < 0.0 || r > 1.0) {
+                *error = QStringLiteral("margin_requirement of %1: must be 0 to 100%").arg(symbol);
+                return false;
+            }
+        }
     }
     if (!std::isfinite(sync.buyingPowerUsd) || sync.buyingPowerUsd < 0.0) {
         *error = QStringLiteral("buying_power: must be a finite number >= 0");
@@ -104,17 +118,21 @@ bool Store::applyBrokerSync(const BrokerSync& sync, UtcTime now, BrokerSyncRecor
         if (!run(snapshot, error))
             return false;
 
+        if (!upsertBrokerMarginRates(*m_impl, sync.assetRates, now, error))
+            return false;
+
         BrokerSyncRecord record{0,
                                 now,
                                 sync.origin,
                                 sync.equityUsd,
                                 sync.buyingPowerUsd,
                                 static_cast<int>(book.size()),
-                                removed};
+                                removed,
+                                sync.maintenanceMarginUsd};
         QSqlQuery audit = m_impl->prepare(
             QStringLiteral("INSERT INTO broker_syncs (synced_at, origin, equity_usd,"
-                           " buying_power_usd, position_count, removed) VALUES (?, ?, ?, ?, ?, ?)"
-                           " RETURNING id"),
+                           " buying_power_usd, position_count, removed, maintenance_margin_usd)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
             error);
         audit.addBindValue(isoUtc(now));
         audit.addBindValue(record.origin);
@@ -123,6 +141,7 @@ bool Store::applyBrokerSync(const BrokerSync& sync, UtcTime now, BrokerSyncRecor
         audit.addBindValue(record.positionCount);
         const QString removedText = removed.join(QLatin1Char(' '));
         audit.addBindValue(removedText.isNull() ? QStringLiteral("") : removedText); // NOT NULL
+        audit.addBindValue(optionalValue(sync.maintenanceMarginUsd));
         if (!run(audit, error))
             return false;
         record.id = insertedId(audit);
@@ -138,7 +157,8 @@ bool Store::loadLastBrokerSync(std::optional<BrokerSyncRecord>* out, QString* er
 {
     QSqlQuery query = m_impl->prepare(
         QStringLiteral("SELECT id, synced_at, origin, equity_usd, buying_power_usd,"
-                       " position_count, removed FROM broker_syncs ORDER BY id DESC LIMIT 1"),
+                       " position_count, removed, maintenance_margin_usd FROM broker_syncs"
+                       " ORDER BY id DESC LIMIT 1"),
         error);
     if (!run(query, error))
         return false;
@@ -155,6 +175,7 @@ bool Store::loadLastBrokerSync(std::optional<BrokerSyncRecord>* out, QString* er
     record.positionCount = query.value(5).toInt();
     const QString removed = printable(query.value(6).toString());
     record.removed = removed.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    record.maintenanceMarginUsd = storedNumber(query.value(7));
     *out = std::move(record);
     return true;
 }

@@ -9,7 +9,7 @@ namespace kelly::store {
 
 namespace {
 
-// Every table of schema version 9, parents before the tables that reference them. A table
+// Every table of schema version 10, parents before the tables that reference them. A table
 // the source has and this list lacks stops the copy (a newer migration must add it here).
 const QStringList& copiedTables()
 {
@@ -26,8 +26,10 @@ const QStringList& copiedTables()
         QStringLiteral("lab_runs"),
         QStringLiteral("lab_run_methods"),
         QStringLiteral("lab_curve_points"),
+        QStringLiteral("margin_overrides"),
+        QStringLiteral("broker_margin_rates"),
     };
-    static_assert(Store::kSchemaVersion == 9, "a new table? add it to copiedTables");
+    static_assert(Store::kSchemaVersion == 10, "a new table? add it to copiedTables");
     return tables;
 }
 

@@ -65,7 +65,10 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
             return false;
         }
     }
-    for (const auto& value : {r.bookCov, r.baseFractionUncorrelated, r.qtyUncorrelated}) {
+    for (const auto& value :
+         {r.bookCov, r.baseFractionUncorrelated, r.qtyUncorrelated, r.kellyMultiple,
+          std::optional<double>(r.maintenanceBeforeUsd),
+          std::optional<double>(r.maintenanceAfterUsd)}) {
         if (!isFiniteOptional(value)) { // SPEC 11's figures
             *error = QStringLiteral("sizing decision for %1: a figure is not finite")
                          .arg(QString::fromStdString(r.symbol));
@@ -85,9 +88,10 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
                 " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
                 " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
                 " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, "
-                "mode_locked_by_env)"
+                "mode_locked_by_env, direction, maintenance_before_usd, maintenance_after_usd,"
+                " kelly_multiple)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
             error);
         insert.addBindValue(isoUtc(d.decidedAt));
         insert.addBindValue(d.origin);
@@ -128,6 +132,11 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
         insert.addBindValue(joinSymbols(r.uncovered));
         insert.addBindValue(d.host);
         insert.addBindValue(d.modeLockedByEnv ? 1 : 0);
+        insert.addBindValue(r.direction ? QVariant(text(positionSideName(*r.direction)))
+                                        : QVariant(QMetaType(QMetaType::QString)));
+        insert.addBindValue(r.maintenanceBeforeUsd);
+        insert.addBindValue(r.maintenanceAfterUsd);
+        insert.addBindValue(optionalValue(r.kellyMultiple));
         if (!run(insert, error))
             return false;
         const qint64 newId = insertedId(insert);
@@ -162,7 +171,8 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
             " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
             " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
             " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
-            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, mode_locked_by_env,"
+            " direction, maintenance_before_usd, maintenance_after_usd, kelly_multiple"
             " FROM sizing_decisions ORDER BY id DESC LIMIT ?"),
         error);
     query.addBindValue(m_impl->dialect.limitValue(limit));
@@ -216,6 +226,14 @@ bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* 
             r.uncovered.push_back(printable(symbol).toStdString());
         d.host = printable(query.value(35).toString());
         d.modeLockedByEnv = query.value(36).toInt() != 0;
+        // Rows before schema 10 have no side, margin or multiple: they read as null / 0.
+        const QString direction = query.value(37).toString();
+        if (direction == QLatin1String("long") || direction == QLatin1String("short"))
+            r.direction =
+                direction == QLatin1String("long") ? PositionSide::Long : PositionSide::Short;
+        r.maintenanceBeforeUsd = storedNumber(query.value(38)).value_or(0.0);
+        r.maintenanceAfterUsd = storedNumber(query.value(39)).value_or(0.0);
+        r.kellyMultiple = optionalDouble(query.value(40));
         out->push_back(std::move(d));
     }
     return true;

@@ -156,6 +156,17 @@ std::optional<double> storedNumber(const QVariant& value);
 // Store.cpp: a position's fields as the schema accepts them (the error names the field), and
 // the upsert by symbol that every position write uses (qty 0 deletes).
 bool validatePosition(const Position& p, QString* error);
+
+// SPEC 15: the broker's rates read by a sync, inside applyBrokerSync's transaction.
+bool upsertBrokerMarginRates(Store::Impl& impl,
+                             const std::vector<std::pair<QString, BrokerMarginRate>>& rates,
+                             UtcTime now, QString* error);
+
+// One settings_audit row, inside the caller's transaction. A null `oldValue` means the key
+// was never set; a null `detail`, no reason given.
+bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVariant& oldValue,
+                 const QString& newValue, SettingOrigin origin, const QVariant& detail,
+                 QString* error);
 // keepStoredEntry: a caller that gave no average entry keeps the stored one (issue 12).
 bool upsertPosition(Store::Impl& impl, const Position& p, bool keepStoredEntry, UtcTime now,
                     QString* error);

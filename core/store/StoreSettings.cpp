@@ -19,8 +19,8 @@ bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString
     return true;
 }
 
-// One settings_audit row, inside the caller's transaction. A null `oldValue` means the key
-// was never set; a null `detail`, no reason given.
+} // namespace
+
 bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVariant& oldValue,
                  const QString& newValue, SettingOrigin origin, const QVariant& detail,
                  QString* error)
@@ -37,6 +37,8 @@ bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVari
     audit.addBindValue(detail);
     return run(audit, error);
 }
+
+namespace {
 
 // A setting is read, checked against the others and written back with its audit row: the
 // writers of settings take turns (Dialect::lockBeforeReading).

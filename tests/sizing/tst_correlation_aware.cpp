@@ -55,14 +55,15 @@ void TestCorrelationAware::workedExample_data()
     QTest::addColumn<double>("expectedUncorrelatedQty");
     QTest::addColumn<QString>("expectedLogLine");
 
-    // full = (0.001 - 0.0002419) / 0.0004 = 1.895 -> base 0.948, target 3.79, room binds.
-    QTest::newRow("mu 0.001") << 0.001 << 1600.0 << 0.947628 << 3.790514 << "symbol cap" << 1.0
-                              << 1600.0
+    // full = (0.001 - 0.0002419) / 0.0004 = 1.895 -> base 0.948, target 3.79; SPEC 15's
+    // margin room binds: MR 30,000, (100,000 - 30,000 - 0.05 x 70,000) / 0.335 = 198,507.46.
+    QTest::newRow("mu 0.001") << 0.001 << 1323.0 << 0.947628 << 3.790514 << "maintenance margin"
+                              << 1.0 << 1323.0
                               << "NVDA: Enhanced Kelly sizing with 4.0x leverage - "
-                                 "base_fraction=0.948, qty=1600, exposure: 0.0% -> 240.0%";
-    // full = 0.645 -> base 0.323, target 1.29, qty 860 (uncorrelated: base 0.625, qty 1600).
+                                 "base_fraction=0.948, qty=1323, exposure: 0.0% -> 198.4%";
+    // full = 0.645 -> base 0.323, target 1.29, qty 860 (uncorrelated: base 0.625, qty 1323).
     QTest::newRow("mu 0.0005") << 0.0005 << 860.0 << 0.322628 << 1.290514 << "kelly" << 0.625
-                               << 1600.0
+                               << 1323.0
                                << "NVDA: Enhanced Kelly sizing with 4.0x leverage - "
                                   "base_fraction=0.323, qty=860, exposure: 0.0% -> 129.0%";
 }
@@ -160,7 +161,7 @@ void TestCorrelationAware::reasons()
     QCOMPARE(r->qty, section2->qty);
     QCOMPARE(*r->baseFraction, *section2->baseFraction);
     QCOMPARE(r->binding, section2->binding);
-    QCOMPARE(r->qty, 1600.0);
+    QCOMPARE(r->qty, 1323.0); // SPEC 11's example: the margin room binds
 }
 
 void TestCorrelationAware::uncoveredReadAsZero()

@@ -49,8 +49,10 @@ void TestHaltGuard::modeMatrix_data()
     };
     const Row rows[] = {
         {"NVDA",
-         {1200, 600, 0}, // (60k - 15k) x 4 and x 2 (SPEC 2.3 / 3.4)
-         {BindingLimit::SymbolCap, BindingLimit::SymbolCap, BindingLimit::Halted},
+         // Enhanced: (60k - 15k) x 4 = 180k of cap room, but SPEC 15's margin room is
+         // (100k - 47.5k - 0.05 x 52.5k) / 0.335 = 148,880.60 -> 992. Legacy: (60k - 15k) x 2.
+         {992, 600, 0},
+         {BindingLimit::MaintenanceMargin, BindingLimit::SymbolCap, BindingLimit::Halted},
          100},
         {"BTCUSD",
          {0.7, 0.7, 0},

@@ -129,15 +129,21 @@ void TestSizing::sizes_data()
         << SizingMode::Enhanced << Account{100'000.0, 30'000.0, {}} << "NVDA" << 150.0 << none
         << none << 4.0 << 2.0 << 200.0 << BindingLimit::BuyingPower << 1.0 << 30.0;
 
+    // A 2x limit, so the gross room (14,000) binds before SPEC 15's margin room (108,507).
     Account levered{100'000.0, 400'000.0, {}};
     for (const char* s : {"AAPL", "MSFT", "GOOGL", "AMZN", "META", "TSLA"})
-        levered.positions.push_back({s, 100.0, 620.0, 600.0}); // 6 x 62,000 = 372,000 gross
+        levered.positions.push_back({s, 100.0, 310.0, 300.0}); // 6 x 31,000 = 186,000 gross
     QTest::newRow("gross leverage binds")
-        << SizingMode::Enhanced << levered << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 186.0
-        << BindingLimit::GrossLeverage << 1.0 << 27.9;
+        << SizingMode::Enhanced << levered << "NVDA" << 150.0 << none << none << 2.0 << 2.0 << 93.0
+        << BindingLimit::GrossLeverage << 1.0 << 13.95;
     QTest::newRow("legacy gross leverage binds")
-        << SizingMode::Legacy << levered << "NVDA" << 150.0 << none << none << 4.0 << 2.0 << 186.0
-        << BindingLimit::GrossLeverage << none << 27.9;
+        << SizingMode::Legacy << levered << "NVDA" << 150.0 << none << none << 2.0 << 2.0 << 93.0
+        << BindingLimit::GrossLeverage << none << 13.95;
+    // SPEC 3.4: legacy takes the margin room too (SPEC 8's AAPL row: 58,507.46 of room).
+    QTest::newRow("legacy maintenance margin binds")
+        << SizingMode::Legacy << Account{100'000.0, 400'000.0, {{"NVDA", 1600.0, 150.0, 150.0}}}
+        << "AAPL" << 200.0 << none << none << 4.0 << 2.0 << 292.0
+        << BindingLimit::MaintenanceMargin << none << 58.4;
 
     QTest::newRow("no equity") << SizingMode::Enhanced << Account{0.0, 400'000.0, {}} << "NVDA"
                                << 150.0 << none << none << 4.0 << 2.0 << 0.0
