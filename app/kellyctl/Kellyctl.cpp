@@ -40,6 +40,7 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("margin set"), runMarginSet},
         {QStringLiteral("margin rm"), runMarginRm},
         {QStringLiteral("stress"), runStress},
+        {QStringLiteral("close-plan"), runClosePlan},
     };
     return table;
 }
