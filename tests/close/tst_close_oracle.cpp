@@ -123,9 +123,9 @@ void TestCloseOracle::matchesReference()
                      testCase[QStringLiteral("proportional_variance")].toDouble()) <=
             1e-9 * std::max(1.0, *plan->proportionalVarianceUsd2));
     const double variance = *plan->varianceBeforeRoundingUsd2;
-    // Within 0.5% above the optimum (SPEC 17); below it only by rounding, else the C++ has
-    // left the feasible set.
-    QVERIFY2(variance <= optimum * 1.005 + 1e-9 && variance >= optimum * (1 - 1e-7) - 1e-9,
+    // Within 0.5% above the optimum (SPEC 17); below it only by the reference's own precision
+    // (1e-9 enumerated, 1e-5 interior point), else the C++ has left the feasible set.
+    QVERIFY2(variance <= optimum * 1.005 + 1e-9 && variance >= optimum * (1 - 1e-5) - 1e-9,
              qPrintable(QStringLiteral("variance %1, optimum %2")
                             .arg(variance, 0, 'g', 12)
                             .arg(optimum, 0, 'g', 12)));
