@@ -19,6 +19,8 @@ QString describe(const store::BrokerSyncRecord& written)
                        .arg(written.positionCount);
     if (!written.removed.isEmpty())
         text += QStringLiteral(" (removed: %1)").arg(written.removed.join(QStringLiteral(", ")));
+    if (written.maintenanceMarginUsd)
+        text += QStringLiteral(", broker maintenance %1").arg(money(*written.maintenanceMarginUsd));
     return text + QStringLiteral(" at ") + store::isoUtc(written.syncedAt);
 }
 
@@ -61,6 +63,8 @@ int runSyncAlpaca(Session& session)
             return session.badInput(QStringLiteral("sync alpaca: ") + outcome.error);
         if (outcome.failure == broker::SyncFailure::None) {
             session.out << describe(outcome.written) << '\n';
+            for (const QString& warning : outcome.warnings)
+                session.err << "kellyctl: warning: " << store::printable(warning) << '\n';
             // The sync wrote equity and a snapshot, as `account set` and `snapshot` do.
             if (const int code = checkGuardAfterWrite(at); code != ExitOk && once)
                 return code;

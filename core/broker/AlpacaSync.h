@@ -13,6 +13,7 @@
 #include <QString>
 #include <QUrl>
 #include <chrono>
+#include <functional>
 #include <optional>
 
 namespace kelly::broker {
@@ -35,8 +36,8 @@ std::optional<AlpacaCredentials> alpacaCredentials(const QHash<QString, QString>
 struct SyncOptions
 {
     std::chrono::milliseconds timeout{10000}; // SPEC 14, per request
-    int maxTries = 3;                         // a 429 is retried after Retry-After
-    std::chrono::seconds maxRetryAfter{60};   // a longer wait is cut to this
+    int maxRetries = 3; // SPEC 14: a 429 is retried after Retry-After, 3 times after the first
+    std::chrono::seconds maxRetryAfter{60}; // a longer wait is cut to this
 };
 
 enum class SyncFailure
@@ -51,18 +52,33 @@ struct SyncOutcome
     SyncFailure failure = SyncFailure::None;
     QString error;                   // names the request and the status or field
     store::BrokerSyncRecord written; // when failure == None
+    // SPEC 14/15: asset reads that failed; each symbol keeps its last good rate.
+    QStringList warnings;
 };
 
-// Fetches both resources; fills `sync` only when both parsed completely.
+// Which held symbols' margin rates to read from GET /v2/assets/{symbol} this time.
+using AssetDue = std::function<bool(const QString& symbol)>;
+
+// Fetches the account, the positions and, for each held symbol `assetDue` accepts, its
+// asset (margin rates); fills `sync` only when the account and positions parsed completely.
+// A failed asset read is a warning, not a failure.
 SyncOutcome fetchAlpaca(const AlpacaCredentials& credentials, const SyncOptions& options,
-                        store::BrokerSync* sync);
+                        store::BrokerSync* sync, const AssetDue& assetDue = {});
 
 // fetchAlpaca, then one Store::applyBrokerSync at `now`: the store changes only on success.
 SyncOutcome syncAlpaca(store::Store& store, const AlpacaCredentials& credentials,
                        const SyncOptions& options, UtcTime now);
 
-// Alpaca's /v2/account body: equity and buying_power (JSON strings, or numbers).
-bool parseAlpacaAccount(const QByteArray& body, double* equityUsd, double* buyingPowerUsd,
-                        QString* error);
+// Alpaca's /v2/account body: equity (may be negative) and buying_power (JSON strings, or
+// numbers), and maintenance_margin when present. The day-trading fields Alpaca removed on
+// 2026-07-06 are never read.
+bool parseAlpacaAccount(const QByteArray& body, store::BrokerSync* sync, QString* error);
+
+// Alpaca's /v2/assets/{symbol} body: `marginable` and the margin requirements in percent
+// (strings such as "30"); a symbol that is not marginable needs 100%.
+bool parseAlpacaAsset(const QByteArray& body, BrokerMarginRate* rate, QString* error);
+
+// At most once a day per symbol (SPEC 14).
+inline constexpr std::chrono::hours kAssetRefreshAfter{24};
 
 } // namespace kelly::broker

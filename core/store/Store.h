@@ -111,8 +111,8 @@ struct BrokerSync
     std::vector<Position> positions; // the whole book: positions it lacks are removed
     // SPEC 14/15: the broker's maintenance figure when it sent one, and the rates read from
     // /v2/assets this time (symbols not read keep their last good rate).
-    std::optional<double> maintenanceMarginUsd;
-    std::vector<std::pair<QString, BrokerMarginRate>> assetRates;
+    std::optional<double> maintenanceMarginUsd = std::nullopt;
+    std::vector<std::pair<QString, BrokerMarginRate>> assetRates = {};
 };
 
 // SPEC 15: a trader's per-symbol maintenance rate.
@@ -132,8 +132,8 @@ struct BrokerSyncRecord
     double equityUsd = 0.0;
     double buyingPowerUsd = 0.0;
     int positionCount = 0;
-    QStringList removed;                        // symbols the broker no longer listed
-    std::optional<double> maintenanceMarginUsd; // SPEC 15's broker_maintenance
+    QStringList removed; // symbols the broker no longer listed
+    std::optional<double> maintenanceMarginUsd = std::nullopt; // SPEC 15's broker_maintenance
 };
 
 // SPEC 17: one order of a close plan and its outcome at the broker (table close_orders).
@@ -326,6 +326,22 @@ public:
     bool writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
                       const Environment& environment, QString* error,
                       SettingsFailure* failure = nullptr);
+    // Issue 24: any write of the mode refuses to leave a halt (Refused, naming `mode`): only
+    // resumeFromHalt lifts one. switchMode is that write compared with the mode the caller
+    // saw: it lands only when the store still holds `seen` (or already `wanted`), so a halt or
+    // another desk's switch written in between is never overwritten. A halt always lands.
+    bool switchMode(SizingMode seen, SizingMode wanted, SettingOrigin origin, UtcTime now,
+                    const Environment* environment, QString* error,
+                    SettingsFailure* failure = nullptr,
+                    const std::optional<QString>& detail = std::nullopt);
+    // Issue 24 item 3: a halt lands within a second however busy the store is. The halt
+    // marker is written without the lock settings writers take (SQLite: haltMarkerPath, a file
+    // beside the store renamed into place; PostgreSQL: the mode's audit row) and every
+    // effectiveSettings reads it as halt. The stored mode follows through writeSetting when
+    // the lock comes; only resumeFromHalt lowers the marker. README.md has the design.
+    bool raiseHaltMarker(SettingOrigin origin, UtcTime now, QString* error);
+    bool haltMarkerRaised(bool* raised, QString* error) const;
+    QString haltMarkerPath() const; // empty for PostgreSQL
     // Issue 6: leaves the halt for the mode in force before it (the old value of the audit row
     // that switched to halt; enhanced if there is none), audited, in one transaction.
     // `wasHalted` false means the stored mode was not halt and nothing was written.

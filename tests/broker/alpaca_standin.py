@@ -9,10 +9,17 @@ Alpaca's GET /v2/account and GET /v2/positions: money and quantities as JSON str
     later           the same account a moment later: TSLA closed, NVDA repriced
     unauthorized    401                  forbidden     403
     ratelimited-N-S /v2/account answers 429 (Retry-After: S) N times, then as ok
+    ratelimited-date-N-S   the same with Retry-After as an HTTP date S seconds after its Date
     error500        500 on /v2/account   truncated     /v2/positions cut off mid-JSON
     cutoff          /v2/positions promises more bytes than it sends, then closes
     missing-field   /v2/account without buying_power
     slow            /v2/account answers after 30 s
+    deficit         an account whose equity is negative
+    assetfail       /v2/assets/TSLA answers 500 (the other assets as ok)
+
+GET /v2/assets/{symbol} answers the symbol's margin requirements (percent strings) and
+counts the reads per scenario prefix and symbol (Handler.asset_reads). The account has the
+shape Alpaca sends since 2026-07-06: no pattern_day_trader, no daytrading_buying_power.
 
 Any request without the test keys gets 401, as Alpaca answers. Run as a program it prints
 its port on the first line and serves until killed.
@@ -37,9 +44,9 @@ ACCOUNT = {
     "last_equity": "99000",
     "buying_power": "400000.75",
     "regt_buying_power": "200000",
-    "daytrading_buying_power": "400000.75",
     "multiplier": "4",
-    "pattern_day_trader": True,
+    "initial_margin": "47550",
+    "maintenance_margin": "31200",
     "trading_blocked": False,
     "account_blocked": False,
 }
@@ -72,10 +79,21 @@ POSITIONS = [
 ]
 LATER_POSITIONS = [position("NVDA", "100", "long", "151", "140.25"), POSITIONS[2]]
 
+# Margin requirements as Alpaca's /v2/assets sends them: percent strings.
+ASSETS = {
+    "NVDA": {"marginable": True, "margin_requirement_long": "30",
+             "margin_requirement_short": "30"},
+    "TSLA": {"marginable": True, "margin_requirement_long": "40",
+             "margin_requirement_short": "50"},
+    "PENNY": {"marginable": False, "margin_requirement_long": "100",
+              "margin_requirement_short": "100"},
+}
+
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     counters = {}
+    asset_reads = {}
     lock = threading.Lock()
 
     def log_message(self, *args):  # quiet: the tests print what matters
@@ -108,11 +126,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(403, {"code": 40310000, "message": "forbidden"})
         account = resource == "account"
         if scenario.startswith("ratelimited-") and account:
-            _, times, wait = scenario.split("-")
+            *_, times, wait = scenario.split("-")
             with Handler.lock:
                 seen = Handler.counters.get(prefix, 0)
                 Handler.counters[prefix] = seen + 1
             if seen < int(times):
+                if scenario.startswith("ratelimited-date-"):
+                    # The Date header send_response adds is this same second.
+                    wait = self.date_time_string(int(time.time()) + int(wait))
                 return self.reply(429, {"message": "rate limit exceeded"},
                                   headers=[("Retry-After", wait)])
         if scenario == "error500" and account:
@@ -123,7 +144,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = dict(ACCOUNT)
             if scenario == "missing-field":
                 del body["buying_power"]
+            if scenario == "deficit":
+                body["equity"] = "-5000.5"
             return self.reply(200, body)
+        if resource.startswith("assets/"):
+            symbol = resource[len("assets/"):]
+            with Handler.lock:
+                key = (prefix, symbol)
+                Handler.asset_reads[key] = Handler.asset_reads.get(key, 0) + 1
+            if scenario == "assetfail" and symbol == "TSLA":
+                return self.reply(500, {"message": "internal server error"})
+            if symbol not in ASSETS:
+                return self.reply(404, {"code": 40410000, "message": "asset not found"})
+            return self.reply(200, dict(ASSETS[symbol], symbol=symbol, tradable=True,
+                                        shortable=True, easy_to_borrow=True))
         if resource == "positions":
             data = json.dumps(LATER_POSITIONS if scenario == "later" else POSITIONS).encode()
             if scenario == "truncated":

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void syncFillsAccountPositionsAndSnapshot();
     void syncRemovesWhatTheBrokerNoLongerLists();
     void rateLimitWaitsRetryAfterThenSucceeds();
+    void rateLimitRetriesThreeTimesAfterTheFirst();
+    void rateLimitReadsRetryAfterAsAnHttpDate();
     void failureLeavesTheStoreUnchanged_data();
     void failureLeavesTheStoreUnchanged();
     void intervalIsValidated();
@@ -38,10 +40,16 @@ private Q_SLOTS:
     void dashboardIntervalSettingIsValidated_data();
     void dashboardIntervalSettingIsValidated();
     void applyBrokerSyncIsAllOrNothing();
+    void syncReadsTheBrokersMarginAndRates();
+    void syncReadsEachAssetAtMostOnceADay();
+    void failedAssetReadKeepsTheLastGoodRate();
+    void negativeEquitySyncsAndSizesAsNoEquity();
 
     void serveAnswersLikeSizeAndStatus();
     void serveSeesAModeSwitchBetweenRequests();
     void serveAnswersBadRequestsAndGoesOn();
+    void serveRepeatedRequestIdRecordsOnce();
+    void serveRefusesALineOverOneMebibyteAndGoesOn();
 
 private:
     KellyctlRun sync(const QString& scenario, const QProcessEnvironment& extra = {}) const;
@@ -173,6 +181,28 @@ void TestKellyctlSync::rateLimitWaitsRetryAfterThenSucceeds()
                  .value(QStringLiteral("equity"))
                  .toDouble(),
              100000.5);
+}
+
+// Issue 24 (SPEC 14): three retries after the first try; the client made three tries in all.
+void TestKellyctlSync::rateLimitRetriesThreeTimesAfterTheFirst()
+{
+    const KellyctlRun result = sync(QStringLiteral("ratelimited-3-0/three-retries"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const KellyctlRun gaveUp = sync(QStringLiteral("ratelimited-4-0/four-429s"));
+    QCOMPARE(gaveUp.exitCode, 1);
+    QVERIFY2(gaveUp.err.contains(QLatin1String("HTTP 429 (rate limited) 4 times")),
+             qPrintable(gaveUp.err));
+}
+
+// Issue 24: a Retry-After given as an HTTP date was counted as 1 s. Three seconds after the
+// reply's Date (two or three by the second the stand-in's Date falls in).
+void TestKellyctlSync::rateLimitReadsRetryAfterAsAnHttpDate()
+{
+    QElapsedTimer timer;
+    timer.start();
+    const KellyctlRun result = sync(QStringLiteral("ratelimited-date-1-3/date-test"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(timer.elapsed() >= 1900, qPrintable(QString::number(timer.elapsed())));
 }
 
 void TestKellyctlSync::failureLeavesTheStoreUnchanged_data()
@@ -325,11 +355,104 @@ void TestKellyctlSync::applyBrokerSyncIsAllOrNothing()
         QStringLiteral("alpaca"), 1000.0, 1000.0, {Position{"AAPL", 1, std::nan(""), 90}}};
     QVERIFY(!store.applyBrokerSync(badPrice, now, nullptr, &error));
     QVERIFY2(error.startsWith(QStringLiteral("price:")), qPrintable(error));
-    store::BrokerSync negative{QStringLiteral("alpaca"), -5.0, 1000.0, {}};
-    QVERIFY(!store.applyBrokerSync(negative, now, nullptr, &error));
+    store::BrokerSync notFinite{QStringLiteral("alpaca"), std::nan(""), 1000.0, {}};
+    QVERIFY(!store.applyBrokerSync(notFinite, now, nullptr, &error));
     QVERIFY2(error.startsWith(QStringLiteral("equity:")), qPrintable(error));
+    store::BrokerSync badRate{QStringLiteral("alpaca"), 1000.0, 1000.0, {}};
+    badRate.assetRates.emplace_back(QStringLiteral("NVDA"), BrokerMarginRate{true, 1.5, 0.3});
+    QVERIFY(!store.applyBrokerSync(badRate, now, nullptr, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("margin_requirement of NVDA")), qPrintable(error));
     store.close();
     QCOMPARE(testing::dumpStore(storePath()), before);
+}
+
+// SPEC 14/15: the account's maintenance_margin and each held stock's /v2/assets rates, from
+// an account without the day-trading fields Alpaca removed on 2026-07-06.
+void TestKellyctlSync::syncReadsTheBrokersMarginAndRates()
+{
+    const KellyctlRun result = sync(QStringLiteral("ok"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.isEmpty(), qPrintable(result.err));
+    const QJsonObject status = jsonObject(run(args({"status", "--json"})).out);
+    QCOMPARE(status.value(QStringLiteral("broker_maintenance")).toDouble(), 31200.0);
+    const QJsonObject margin = jsonObject(run(args({"margin", "--json"})).out);
+    QHash<QString, QJsonObject> bySymbol;
+    for (const QJsonValue& p : margin.value(QStringLiteral("positions")).toArray())
+        bySymbol.insert(p.toObject().value(QStringLiteral("symbol")).toString(), p.toObject());
+    // TSLA is short: the broker's short requirement (50%) applies.
+    QCOMPARE(bySymbol.value(QStringLiteral("TSLA")).value(QStringLiteral("rate")).toDouble(), 0.5);
+    QCOMPARE(bySymbol.value(QStringLiteral("TSLA")).value(QStringLiteral("source")).toString(),
+             QStringLiteral("broker"));
+    QCOMPARE(bySymbol.value(QStringLiteral("TSLA")).value(QStringLiteral("req_usd")).toDouble(),
+             0.5 * 20 * 250.0);
+    QCOMPARE(bySymbol.value(QStringLiteral("NVDA")).value(QStringLiteral("source")).toString(),
+             QStringLiteral("broker"));
+    // Crypto is never read from the broker: always 100%, from the table.
+    QCOMPARE(bySymbol.value(QStringLiteral("BTCUSD")).value(QStringLiteral("rate")).toDouble(), 1.0);
+    QCOMPARE(bySymbol.value(QStringLiteral("BTCUSD")).value(QStringLiteral("source")).toString(),
+             QStringLiteral("default"));
+}
+
+void TestKellyctlSync::syncReadsEachAssetAtMostOnceADay()
+{
+    // The stand-in counts asset reads per scenario prefix: each run gets its own.
+    const QString scenario = QStringLiteral("ok/daily%1").arg(QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(sync(scenario).exitCode, 0);
+    store::Store store;
+    QString error;
+    QVERIFY2(store.open(storePath(), &error), qPrintable(error));
+    QHash<QString, UtcTime> fetched;
+    QVERIFY(store.loadBrokerRateTimes(&fetched, &error));
+    QCOMPARE(fetched.keys().size(), 2); // NVDA and TSLA; never BTCUSD
+    QCOMPARE(store::isoUtc(fetched.value(QStringLiteral("NVDA"))), kNow);
+    // Overwrite the stored rate: a second sync the same day must not read it again.
+    store.close();
+    QVERIFY2(testing::execRawSql(storePath(),
+                                 QStringLiteral("UPDATE broker_margin_rates SET long_rate = 0.45"
+                                                " WHERE symbol = 'NVDA'"),
+                                 &error),
+             qPrintable(error));
+    QCOMPARE(sync(scenario).exitCode, 0);
+    QVERIFY2(store.open(storePath(), &error), qPrintable(error));
+    MarginRates rates;
+    QVERIFY(store.loadMarginRates(&rates, &error));
+    QCOMPARE(rates.broker.at("NVDA").longRate, 0.45);
+}
+
+void TestKellyctlSync::failedAssetReadKeepsTheLastGoodRate()
+{
+    QCOMPARE(sync(QStringLiteral("ok")).exitCode, 0);
+    QString error;
+    QVERIFY2(testing::execRawSql(storePath(),
+                                 QStringLiteral("UPDATE broker_margin_rates SET fetched_at ="
+                                                " '2020-01-01T00:00:00Z'"),
+                                 &error),
+             qPrintable(error));
+    const KellyctlRun failed = sync(QStringLiteral("assetfail"));
+    QVERIFY2(failed.exitCode == 0, qPrintable(failed.err));
+    QVERIFY2(failed.err.contains(QStringLiteral("TSLA: margin rate not read")),
+             qPrintable(failed.err));
+    store::Store store;
+    QVERIFY2(store.open(storePath(), &error), qPrintable(error));
+    MarginRates rates;
+    QVERIFY(store.loadMarginRates(&rates, &error));
+    QCOMPARE(rates.broker.at("TSLA").shortRate, 0.5); // the last good rate
+    QHash<QString, UtcTime> fetched;
+    QVERIFY(store.loadBrokerRateTimes(&fetched, &error));
+    QCOMPARE(store::isoUtc(fetched.value(QStringLiteral("TSLA"))),
+             QStringLiteral("2020-01-01T00:00:00Z"));
+    QCOMPARE(store::isoUtc(fetched.value(QStringLiteral("NVDA"))), kNow); // read again
+}
+
+void TestKellyctlSync::negativeEquitySyncsAndSizesAsNoEquity()
+{
+    const KellyctlRun result = sync(QStringLiteral("deficit"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const QJsonObject account = jsonObject(run(args({"account", "show", "--json"})).out);
+    QCOMPARE(account.value(QStringLiteral("equity")).toDouble(), -5000.5);
+    const QJsonObject size = jsonObject(run(args({"size", "AAPL", "200", "--json"})).out);
+    QCOMPARE(size.value(QStringLiteral("qty")).toDouble(), 0.0);
+    QCOMPARE(size.value(QStringLiteral("binding")).toString(), QStringLiteral("no equity"));
 }
 
 namespace {
@@ -453,6 +576,66 @@ void TestKellyctlSync::serveAnswersBadRequestsAndGoesOn()
     serve.process().closeWriteChannel();
     QVERIFY(serve.process().waitForFinished(10000));
     QCOMPARE(serve.process().exitCode(), 0);
+}
+
+// Issue 24 (SPEC 14): a client that retries after a lost answer never records twice.
+void TestKellyctlSync::serveRepeatedRequestIdRecordsOnce()
+{
+    ServeProcess serve(processArguments(args({"serve"})));
+    const QByteArray request =
+        R"({"id": 1, "request_id": "bot-1", "command": "size", "symbol": "NVDA", "price": 150})";
+    const QJsonObject first = serve.ask(request);
+    QCOMPARE(first.value(QStringLiteral("id")).toInt(), 1);
+    const QJsonObject result = first.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("qty")).toDouble(), 1600.0);
+    const QJsonObject again = serve.ask(request);
+    QCOMPARE(again, first);
+    // The same request_id under another id answers the first answer with the new id.
+    const QJsonObject retried = serve.ask(
+        R"({"id": 2, "request_id": "bot-1", "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(retried.value(QStringLiteral("id")).toInt(), 2);
+    QCOMPARE(retried.value(QStringLiteral("result")).toObject(), result);
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("1"));
+    // Another request_id, or none, records again; a bad one is refused by name.
+    QVERIFY(serve
+                .ask(R"({"id": 3, "request_id": "bot-2", "command": "size", "symbol": "NVDA",)"
+                     R"( "price": 150})")
+                .contains(QStringLiteral("result")));
+    QVERIFY(serve.ask(R"({"id": 4, "command": "size", "symbol": "NVDA", "price": 150})")
+                .contains(QStringLiteral("result")));
+    const QJsonObject badId = serve.ask(
+        R"({"id": 5, "request_id": 7, "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(
+        badId.value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString(),
+        QStringLiteral("request_id"));
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("3"));
+}
+
+// Issue 24 (SPEC 14): refused with code 2, read in chunks, and the server goes on.
+void TestKellyctlSync::serveRefusesALineOverOneMebibyteAndGoesOn()
+{
+    ServeProcess serve(processArguments(args({"serve"})));
+    QByteArray huge = R"({"id": 9, "command": "size", "symbol": "NVDA", "price": 150, "pad": ")";
+    huge += QByteArray(4 * 1024 * 1024, 'x') + R"("})";
+    const QJsonObject refused = serve.ask(huge);
+    const QJsonObject error = refused.value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("code")).toInt(), 2);
+    QVERIFY2(error.value(QStringLiteral("message")).toString().contains(QLatin1String("1 MiB")),
+             qPrintable(error.value(QStringLiteral("message")).toString()));
+    QVERIFY(refused.value(QStringLiteral("id")).isNull());
+    const QJsonObject fine =
+        serve.ask(R"({"id": 10, "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(fine.value(QStringLiteral("id")).toInt(), 10);
+    QCOMPARE(
+        fine.value(QStringLiteral("result")).toObject().value(QStringLiteral("qty")).toDouble(),
+        1600.0);
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("1"));
 }
 
 QTEST_GUILESS_MAIN(TestKellyctlSync)

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void version4DecisionReadsAsNotCorrelationAware();
     void orderCorrelationMatchesTheLoadedBuild();
     void version3FileGainsTheCloseTables();
+    void version9RowsGainNoMarginAndTheMarginTablesStartEmpty();
     void refusesUntouched_data();
     void refusesUntouched();
     void createsMissingFolder();
@@ -280,6 +281,59 @@ void TestStoreMigrations::version3FileGainsTheCloseTables()
     store.close();
     QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT count(*) FROM close_orders")),
              QStringLiteral("1"));
+}
+
+// Issue 21: v9 -> v10 adds the margin (SPEC 15). A decision recorded before reads with no
+// side, no margin and no Kelly multiple, a broker sync with no broker maintenance; the
+// override and broker-rate tables start empty and take rows; the schema refuses a rate
+// outside (0, 1].
+void TestStoreMigrations::version9RowsGainNoMarginAndTheMarginTablesStartEmpty()
+{
+    QString file;
+    QVERIFY(fixtureStore(3, &file, QStringLiteral("-margin")));
+    QString error;
+    QVERIFY2(testing::execRawSql(
+                 file,
+                 QStringLiteral(
+                     "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class,"
+                     " price_usd, requested_mode, method, qty, qty_raw, base_fraction,"
+                     " target_fraction, risk_multiplier, binding, equity_usd, buying_power_usd,"
+                     " risk_threshold, intraday_limit, overnight_limit, symbol_cap_pct) VALUES"
+                     " ('2026-11-20T15:00:00Z', 'cli', 'NVDA', 'stock', 150, 'enhanced',"
+                     " 'enhanced', 1600, 2666.67, 1, 4, 4, 'symbol cap', 100000, 400000, 2, 4,"
+                     " 2, 60);\n"),
+                 &error),
+             qPrintable(error));
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
+    std::vector<SizingDecision> decisions;
+    QVERIFY2(store.loadDecisions(&decisions, 0, &error), qPrintable(error));
+    QCOMPARE(decisions.size(), size_t(1));
+    QVERIFY(!decisions.front().result.direction);
+    QVERIFY(!decisions.front().result.kellyMultiple);
+    QCOMPARE(decisions.front().result.maintenanceAfterUsd, 0.0);
+    MarginRates rates;
+    QVERIFY2(store.loadMarginRates(&rates, &error), qPrintable(error));
+    QVERIFY(rates.overrides.empty() && rates.broker.empty());
+
+    bool found = false;
+    bool refused = false;
+    const UtcTime now = testing::utc(2026, 11, 25, 15);
+    QVERIFY2(store.writeMarginOverride(QStringLiteral("nvda"), 0.5, SettingOrigin::Cli, now,
+                                       &found, &refused, &error),
+             qPrintable(error));
+    QVERIFY(!store.writeMarginOverride(QStringLiteral("NVDA"), 0.2, SettingOrigin::Cli, now,
+                                       &found, &refused, &error));
+    QVERIFY2(refused && error.startsWith(QStringLiteral("rate:")), qPrintable(error));
+    QVERIFY2(store.loadMarginRates(&rates, &error), qPrintable(error));
+    QCOMPARE(rates.overrides.at("NVDA"), 0.5);
+    store.close();
+    // Written around the Store, a rate over 100% is refused by the schema itself.
+    QVERIFY(!testing::execRawSql(file,
+                                 QStringLiteral("INSERT INTO margin_overrides VALUES"
+                                                " ('AAPL', 1.5, '2026-11-25T15:00:00Z');\n"),
+                                 &error));
 }
 
 // Issue 14: SPEC 11's targeted read equals bookCorrelationFromBuild on the whole loaded
