@@ -155,9 +155,6 @@ int runClosePlan(Session& session)
     if (tif == QLatin1String("cls") && broker::ClosePlanService::pastClsCutoff(session.now))
         return session.badInput(QStringLiteral("tif: market-on-close orders are refused after "
                                                "15:50 New York time: use --tif day"));
-    const auto credentials = broker::alpacaCredentials(session.context.brokerVariables, &error);
-    if (!credentials)
-        return session.badInput(error);
     if (session.json())
         session.print(broker::closePlanJson(view));
     else
@@ -170,6 +167,9 @@ int runClosePlan(Session& session)
                         << broker::ClosePlanService::timeInForce(line.assetClass, tif) << '\n';
         return session.badInput(QStringLiteral("yes: add --yes to send"));
     }
+    const auto credentials = broker::alpacaCredentials(session.context.brokerVariables, &error);
+    if (!credentials)
+        return session.badInput(error);
     std::chrono::milliseconds timeout{10000};
     if (!session.context.testHttpTimeoutMs.isEmpty()) {
         const auto ms =

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void badInputIsRefusedAndWritesNothing();
     void haltBlocksNeither();
     void withoutYesNothingIsSent();
+    void withoutKeysNothingIsSentOrWritten();
     void sendsOneOrderPerLineAndNeverTwice();
     void refusedOrderIsListedAndExitsOne();
     void failedOrderIsResentByItsOwnId();
@@ -281,6 +282,18 @@ void TestKellyctlClose::withoutYesNothingIsSent()
              qPrintable(result.out));
     QCOMPARE(brokerOrders(QStringLiteral("orders")).value(QStringLiteral("posts")).toInt(), 0);
     QVERIFY(run(args({"close-plan", "--history"})).out.contains(QStringLiteral("no close plan")));
+}
+
+void TestKellyctlClose::withoutKeysNothingIsSentOrWritten()
+{
+    const QString before = kelly::testing::dumpStore(storePath());
+    KellyctlRun result = run(args({"close-plan", "--submit", "alpaca"}));
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(QStringLiteral("add --yes to send")), qPrintable(result.err));
+    result = run(args({"close-plan", "--submit", "alpaca", "--yes"}));
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(QStringLiteral("APCA_API_KEY_ID")), qPrintable(result.err));
+    QCOMPARE(kelly::testing::dumpStore(storePath()), before);
 }
 
 void TestKellyctlClose::sendsOneOrderPerLineAndNeverTwice()
