@@ -6,6 +6,7 @@
 #include "BookPanel.h"
 #include "BotModes.h"
 #include "BrokerSyncTimer.h"
+#include "ClosePlanPanel.h"
 #include "Clock.h"
 #include "CorrelationPanel.h"
 #include "CorrelationRebuilder.h"
@@ -58,7 +59,7 @@ QStringList MainWindow::tabNames()
 {
     return {QStringLiteral("book"),   QStringLiteral("leverage"), QStringLiteral("correlation"),
             QStringLiteral("whatif"), QStringLiteral("log"),      QStringLiteral("audit"),
-            QStringLiteral("lab")};
+            QStringLiteral("lab"),    QStringLiteral("close")};
 }
 
 MainWindow::MainWindow(DeskSession& session, QWidget* parent)
@@ -124,6 +125,11 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_tabs->addTab(m_auditPanel, tr("&Audit"));
     m_lab = new LabPanel(session, QStringLiteral(KELLY_BUNDLED_PRICES_DIR), m_tabs);
     m_tabs->addTab(m_lab, tr("La&b"));
+    // Issue 22 (SPEC 17): before the close, on its own worker and store connection.
+    m_closePlan = new ClosePlanPanel(session.store().path(), session.environment(),
+                                     session.clock(), alpacaVariablesFromProcess(), m_tabs);
+    m_closePlan->setObjectName(QStringLiteral("closePlanPanel"));
+    m_tabs->addTab(m_closePlan, tr("Before the cl&ose"));
 
     m_modeSwitch = new ModeSwitch(session, this);
     m_haltSwitch = new HaltSwitch(session, this);
@@ -151,6 +157,8 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
 
     connect(&session, &DeskSession::stateChanged, this, &MainWindow::onStateChanged);
     connect(&session, &DeskSession::ticked, this, &MainWindow::onTick);
+    connect(&session, &DeskSession::stateChanged, m_closePlan, &ClosePlanPanel::storeChanged);
+    connect(&session, &DeskSession::ticked, m_closePlan, &ClosePlanPanel::tick);
     connect(&session, &DeskSession::storeError, this, &MainWindow::setStale);
     connect(&session, &DeskSession::storeRecovered, this, [this] { setStale(QString()); });
     connect(m_modeSwitch, &ModeSwitch::switched, this, &MainWindow::showMessage);

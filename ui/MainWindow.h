@@ -28,6 +28,7 @@ class HaltBanner;
 class HaltSwitch;
 class HistoryChartPanel;
 class LabPanel;
+class ClosePlanPanel;
 class LeveragePanel;
 class ModeSwitch;
 class PositionsModel;
@@ -113,6 +114,7 @@ private:
     SizingLogPanel* m_sizingLog;
     AuditPanel* m_auditPanel;
     LabPanel* m_lab; // issue 15, the sizing lab
+    ClosePlanPanel* m_closePlan; // issue 22, before the close (SPEC 17)
     ModeSwitch* m_modeSwitch;
     HaltSwitch* m_haltSwitch;
     HaltBanner* m_haltBanner;

@@ -276,6 +276,31 @@ const std::vector<CommandSpec>& commandTable()
              "Each scenario: P&L, equity, gross, leverage and maintenance after, whether it is\n"
              "a margin call, and the value a proportional sale must remove to cure it.\n"
              "Betas of --shock come from the latest correlation build's covariance.")},
+        // Issue 22: the plan that brings the book to the overnight limit (SPEC 17).
+        {QStringLiteral("close-plan"),
+         {},
+         {},
+         {{QStringLiteral("method"), QStringLiteral("NAME"),
+           QStringLiteral("proportional, min-risk or fewest-orders (default: min-risk with a "
+                          "fresh build covering the book, else proportional)")},
+          {QStringLiteral("submit"), QStringLiteral("BROKER"),
+           QStringLiteral("send the plan: alpaca (needs --yes)")},
+          {QStringLiteral("tif"), QStringLiteral("cls|day"),
+           QStringLiteral("stock orders' time in force with --submit (default day; cls until "
+                          "15:50 New York)")},
+          {QStringLiteral("yes"), QString(), QStringLiteral("confirm the sending")},
+          {QStringLiteral("history"), QString(),
+           QStringLiteral("list the recorded plans and their orders")},
+          jsonFlag()},
+         {},
+         QStringLiteral("what to sell to reach the overnight limit before the close (SPEC 17)"),
+         QStringLiteral(
+             "Target at last prices: gross <= L_on x E and E - MR >= k x (gross - MR). Sales\n"
+             "round up (whole shares, crypto 0.001). Orders sent today count as sold until the\n"
+             "book shows them. --submit alpaca sends one market order per line with\n"
+             "client_order_id kd-close-PLANID-SYMBOL, so sending again never doubles an order;\n"
+             "crypto lines go gtc. Keys: APCA_API_KEY_ID, APCA_API_SECRET_KEY,\n"
+             "APCA_API_BASE_URL (default paper). Exit 1 when some order was not accepted.")},
         // Issue 16 (SPEC 14): meeting the bot where it lives.
         {QStringLiteral("sync alpaca"),
          {},

@@ -41,6 +41,7 @@ const QHash<QString, Handler>& handlers()
         {QStringLiteral("margin rm"), runMarginRm},
         {QStringLiteral("stress"), runStress},
         {QStringLiteral("kelly"), runKelly},
+        {QStringLiteral("close-plan"), runClosePlan},
     };
     return table;
 }

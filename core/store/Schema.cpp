@@ -342,6 +342,37 @@ std::vector<QStringList> migrationSteps(const Dialect& dialect)
             QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN maintenance_after_usd REAL"),
             QStringLiteral("ALTER TABLE sizing_decisions ADD COLUMN kelly_multiple REAL"),
         },
+        // 10 -> 11: issue 22, the close (SPEC 17): each plan as printed or sent, and each
+        // order's outcome at the broker. client_order_id is the idempotency key: one row per
+        // order, updated when the same plan is sent again.
+        {
+            QStringLiteral("CREATE TABLE close_plans ("
+                           " id INTEGER PRIMARY KEY,"
+                           " plan_id TEXT NOT NULL UNIQUE,"
+                           " planned_at TEXT NOT NULL,"
+                           " method TEXT NOT NULL"
+                           "  CHECK (method IN ('proportional', 'fewest-orders', 'min-risk')),"
+                           " equity_usd REAL NOT NULL,"
+                           " sold_usd REAL NOT NULL CHECK (sold_usd >= 0),"
+                           " plan_json TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE close_orders ("
+                           " id INTEGER PRIMARY KEY,"
+                           " plan_id TEXT NOT NULL REFERENCES close_plans (plan_id),"
+                           " symbol TEXT NOT NULL,"
+                           " side TEXT NOT NULL CHECK (side IN ('sell', 'buy')),"
+                           " qty REAL NOT NULL CHECK (qty > 0),"
+                           " qty_before REAL NOT NULL,"
+                           " qty_after REAL NOT NULL,"
+                           " time_in_force TEXT NOT NULL"
+                           "  CHECK (time_in_force IN ('cls', 'day', 'gtc')),"
+                           " client_order_id TEXT NOT NULL UNIQUE,"
+                           " status TEXT NOT NULL"
+                           "  CHECK (status IN ('accepted', 'already sent', 'refused', 'failed')),"
+                           " broker_order_id TEXT,"
+                           " message TEXT,"
+                           " sent_at TEXT NOT NULL)"),
+            QStringLiteral("CREATE INDEX close_orders_by_time ON close_orders (sent_at)"),
+        },
     };
 }
 
@@ -413,7 +444,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, int current, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 10, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 11, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     if (current == Store::kSchemaVersion) {

@@ -105,7 +105,7 @@ struct SizingDecision
 // Issue 16 (SPEC 14): one read of the broker's account and whole book.
 struct BrokerSync
 {
-    QString origin; // who read it: "alpaca"
+    QString origin;         // who read it: "alpaca"
     double equityUsd = 0.0; // may be negative: sized as "no equity" (SPEC 2.2)
     double buyingPowerUsd = 0.0;
     std::vector<Position> positions; // the whole book: positions it lacks are removed
@@ -134,6 +134,35 @@ struct BrokerSyncRecord
     int positionCount = 0;
     QStringList removed; // symbols the broker no longer listed
     std::optional<double> maintenanceMarginUsd = std::nullopt; // SPEC 15's broker_maintenance
+};
+
+// SPEC 17: one order of a close plan and its outcome at the broker (table close_orders).
+struct CloseOrderRecord
+{
+    QString planId;
+    QString symbol;
+    QString side;           // sell | buy
+    double qty = 0.0;       // > 0
+    double qtyBefore = 0.0; // signed position the plan started from
+    double qtyAfter = 0.0;
+    QString timeInForce; // cls | day | gtc
+    QString clientOrderId;
+    QString status; // accepted | already sent | refused | failed
+    QString brokerOrderId;
+    QString message; // the broker's refusal or the connection's failure
+    UtcTime sentAt;
+};
+
+// SPEC 17: a plan as printed or sent (table close_plans), with its orders.
+struct ClosePlanRecord
+{
+    QString planId;
+    UtcTime plannedAt;
+    QString method;
+    double equityUsd = 0.0;
+    double soldUsd = 0.0;
+    QString planJson; // close-plan --json's object
+    std::vector<CloseOrderRecord> orders;
 };
 
 struct StoredCorrelationBuild
@@ -166,8 +195,9 @@ public:
     // 6 = broker_syncs (issue 16); 7 = SPEC 11's figures in sizing_decisions (issue 14);
     // 8 = each decision's host and mode_locked_by_env (issue 17); 9 = sizing-lab runs
     // (issue 15); 10 = margin overrides, broker margin rates and figures, each decision's
-    // side, margin and Kelly multiple (issue 21).
-    static constexpr int kSchemaVersion = 10;
+    // side, margin and Kelly multiple (issue 21); 11 = close plans and their orders
+    // (issue 22).
+    static constexpr int kSchemaVersion = 11;
 
     Store();
     ~Store();
@@ -253,6 +283,19 @@ public:
     // When each symbol's broker rate was last fetched (the sync reads a symbol at most once
     // a day).
     bool loadBrokerRateTimes(QHash<QString, UtcTime>* out, QString* error) const;
+
+    // --- the close (SPEC 17, StoreClosePlans.cpp) ---------------------------------------
+    // Records a plan once (a plan id already stored is left as it is).
+    bool recordClosePlan(const ClosePlanRecord& plan, QString* error);
+    // One order's outcome with its settings_audit row (key close_order:SYMBOL, detail: the
+    // plan, order and outcome), in one transaction; a second outcome of the same
+    // client_order_id replaces the first.
+    bool recordCloseOrder(const CloseOrderRecord& order, QString* error);
+    // Every plan, newest first, each with its orders.
+    bool loadClosePlans(std::vector<ClosePlanRecord>* out, QString* error) const;
+    // Orders recorded at or after `since`, oldest first.
+    bool loadCloseOrdersSince(UtcTime since, std::vector<CloseOrderRecord>* out,
+                              QString* error) const;
 
     // --- snapshots (SPEC 4) -----------------------------------------------------------
     bool addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,

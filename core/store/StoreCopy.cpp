@@ -9,7 +9,7 @@ namespace kelly::store {
 
 namespace {
 
-// Every table of schema version 10, parents before the tables that reference them. A table
+// Every table of schema version 11, parents before the tables that reference them. A table
 // the source has and this list lacks stops the copy (a newer migration must add it here).
 const QStringList& copiedTables()
 {
@@ -28,8 +28,10 @@ const QStringList& copiedTables()
         QStringLiteral("lab_curve_points"),
         QStringLiteral("margin_overrides"),
         QStringLiteral("broker_margin_rates"),
+        QStringLiteral("close_plans"),
+        QStringLiteral("close_orders"),
     };
-    static_assert(Store::kSchemaVersion == 10, "a new table? add it to copiedTables");
+    static_assert(Store::kSchemaVersion == 11, "a new table? add it to copiedTables");
     return tables;
 }
 
@@ -41,6 +43,7 @@ const QStringList& tablesWithRowIds()
         QStringLiteral("snapshots"),        QStringLiteral("settings_audit"),
         QStringLiteral("sizing_decisions"), QStringLiteral("correlation_builds"),
         QStringLiteral("broker_syncs"),     QStringLiteral("lab_runs"),
+        QStringLiteral("close_plans"),      QStringLiteral("close_orders"),
     };
     return tables;
 }

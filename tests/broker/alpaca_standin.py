@@ -168,6 +168,81 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.reply(404, {"message": "not found"})
 
 
+# --- Issue 22 (SPEC 17): POST /v2/orders, self-contained -----------------------------------
+# Scenarios (the first path segment, as above; counters per prefix before /v2):
+#     orders           every order accepted
+#     orders-refuse-N  the Nth POST is refused (403, insufficient qty)
+#     orders-fail-N    the Nth POST answers 500 (the order is not taken)
+#     orders-slow-N    the Nth POST is taken, then answered after 30 s (a timeout that did
+#                      reach the broker: a resend by the same id must get 422)
+# A client_order_id already taken under the prefix gets 422 "client_order_id must be unique",
+# as Alpaca answers. GET <prefix>/v2/orders lists the orders taken, oldest first, with
+# "posts": how many POSTs arrived (the tests' way to see that nothing new was sent).
+ORDERS = {}
+ORDER_POSTS = {}
+
+
+def _orders_post(self):
+    path = self.path.split("?", 1)[0]
+    if not path.endswith("/v2/orders"):
+        return self.reply(404, {"message": "not found"})
+    prefix = path[: -len("/v2/orders")]
+    scenario = prefix.strip("/").split("/")[0]
+    length = int(self.headers.get("Content-Length") or 0)
+    raw = self.rfile.read(length)
+    if (self.headers.get("APCA-API-KEY-ID") != KEY_ID
+            or self.headers.get("APCA-API-SECRET-KEY") != SECRET_KEY):
+        return self.reply(401, {"code": 40110000, "message": "request is not authorized"})
+    try:
+        order = json.loads(raw)
+    except ValueError:
+        return self.reply(400, {"code": 40010000, "message": "malformed json"})
+    with Handler.lock:
+        ORDER_POSTS[prefix] = ORDER_POSTS.get(prefix, 0) + 1
+        nth = ORDER_POSTS[prefix]
+        taken = ORDERS.setdefault(prefix, [])
+        if any(o["client_order_id"] == order.get("client_order_id") for o in taken):
+            return self.reply(422, {"code": 40010001,
+                                    "message": "client_order_id must be unique"})
+    crypto = "/" in str(order.get("symbol", ""))
+    tif = order.get("time_in_force")
+    if (order.get("type") != "market" or order.get("side") not in ("sell", "buy")
+            or float(order.get("qty", "0")) <= 0
+            or (crypto and tif not in ("gtc", "ioc"))
+            or (not crypto and tif not in ("day", "cls"))):
+        return self.reply(422, {"code": 40010000, "message": "invalid order: %s" % raw.decode()})
+    parts = scenario.split("-")
+    failing = len(parts) == 3 and parts[0] == "orders" and int(parts[2]) == nth
+    if failing and parts[1] == "refuse":
+        return self.reply(403, {"code": 40310000,
+                                "message": "insufficient qty available for order"})
+    if failing and parts[1] == "fail":
+        return self.reply(500, {"message": "internal server error"})
+    accepted = dict(order, id="order-%d" % nth, status="accepted")
+    with Handler.lock:
+        taken.append(accepted)
+    if failing and parts[1] == "slow":
+        time.sleep(30)
+    return self.reply(200, accepted)
+
+
+_get_before_orders = Handler.do_GET
+
+
+def _orders_get(self):
+    path = self.path.split("?", 1)[0]
+    if path.endswith("/v2/orders"):
+        prefix = path[: -len("/v2/orders")]
+        with Handler.lock:
+            return self.reply(200, {"orders": ORDERS.get(prefix, []),
+                                    "posts": ORDER_POSTS.get(prefix, 0)})
+    return _get_before_orders(self)
+
+
+Handler.do_POST = _orders_post
+Handler.do_GET = _orders_get
+
+
 def start():
     """Serves on 127.0.0.1 in a daemon thread; returns (server, base URL without scenario)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

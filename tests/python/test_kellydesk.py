@@ -164,6 +164,24 @@ class KellyDeskTest(unittest.TestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(done.stdout.strip(), "float 1600.0")
 
+    def test_close_plan_returns_the_lines(self):
+        # SPEC 17's example: E 100,000, NVDA 1,600 @ 150, AAPL 600 @ 200.
+        self.assertEqual(kellydesk.close_plan(db=self.db), [])
+        kellyctl(self.db, "position", "set", "NVDA", "--qty", "1600", "--price", "150")
+        kellyctl(self.db, "position", "set", "AAPL", "--qty", "600", "--price", "200")
+        lines = kellydesk.close_plan(db=self.db)
+        self.assertEqual([(l["symbol"], l["side"], l["sell_qty"]) for l in lines],
+                         [("NVDA", "sell", 712), ("AAPL", "sell", 267)])
+        self.assertEqual(lines[0]["qty_after"], 888)
+        self.assertEqual(lines[0]["sell_usd"], 106800)
+        fewest = kellydesk.close_plan("fewest-orders", db=self.db)
+        self.assertEqual([(l["symbol"], l["sell_qty"]) for l in fewest], [("NVDA", 1067)])
+        with self.assertRaises(kellydesk.KellyDeskError) as raised:
+            kellydesk.close_plan("min-risk", db=self.db)  # no correlation build
+        self.assertIn("method", str(raised.exception))
+        with self.assertRaises(kellydesk.KellyDeskError):
+            kellydesk.close_plan("cheapest", db=self.db)
+
     def test_status_and_sync_alpaca(self):
         variables = {"APCA_API_KEY_ID": alpaca_standin.KEY_ID,
                      "APCA_API_SECRET_KEY": alpaca_standin.SECRET_KEY,

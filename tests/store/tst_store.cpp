@@ -1,6 +1,7 @@
 // Store round trips (issue 3): account and positions, settings and their audit, snapshots
 // into the SPEC 4 threshold, sizing decisions, correlation builds, change detection.
 
+#include "ClosePlanTables.h"
 #include "Store.h"
 #include "StoreTestSupport.h"
 #include "risk/Correlation.h"
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void correlationBuild500SymbolsIsFast();
     void walStaysBoundedAcrossShortSessions();
     void changeStampSeesOtherConnections();
+    void closePlansRoundTrip() { testing::checkClosePlanTables(m_store); }
 
 private:
     QTemporaryDir m_dir;

@@ -1,6 +1,7 @@
 // Issue 3: a v1 file is upgraded in one transaction; a newer file, a non-SQLite file and a
 // foreign SQLite database are refused and left byte-for-byte untouched.
 
+#include "ClosePlanTables.h"
 #include "Store.h"
 #include "StoreTestSupport.h"
 #include "risk/Correlation.h"
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void version3BuildReadsBackAfterPacking();
     void version4DecisionReadsAsNotCorrelationAware();
     void orderCorrelationMatchesTheLoadedBuild();
+    void version3FileGainsTheCloseTables();
     void version9RowsGainNoMarginAndTheMarginTablesStartEmpty();
     void refusesUntouched_data();
     void refusesUntouched();
@@ -268,6 +270,21 @@ void TestStoreMigrations::version4DecisionReadsAsNotCorrelationAware()
     QCOMPARE(*applied.baseFractionUncorrelated, 0.625);
     QCOMPARE(*applied.qtyUncorrelated, 1600.0);
     QCOMPARE(applied.uncovered, (std::vector<std::string>{"TSLA", "BRK.B"}));
+}
+
+// Issue 22: the close tables (schema 11) reach an old file; kept data and new rows coexist.
+void TestStoreMigrations::version3FileGainsTheCloseTables()
+{
+    QString file;
+    QVERIFY(fixtureStore(3, &file, QStringLiteral("-close")));
+    QString error;
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
+    testing::checkClosePlanTables(store);
+    store.close();
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT count(*) FROM close_orders")),
+             QStringLiteral("1"));
 }
 
 // Issue 21: v9 -> v10 adds the margin (SPEC 15). A decision recorded before reads with no

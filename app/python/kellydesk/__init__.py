@@ -29,6 +29,7 @@ __all__ = [
     "status",
     "set_mode",
     "sync_alpaca",
+    "close_plan",
     "KellyDeskError",
     "CredentialsRejected",
 ]
@@ -235,3 +236,24 @@ def sync_alpaca(*, db=None):
     if code != 0:
         raise KellyDeskError(message)
     return out.strip()
+
+
+def close_plan(method=None, *, db=None):
+    """SPEC 17: the lines of the plan that brings the book to the overnight limit, as
+    `kellyctl close-plan --json` computes it (method None: min-risk with a fresh build that
+    covers the book, else proportional; or "proportional", "min-risk", "fewest-orders").
+    Each line is a dict: symbol, side (sell|buy), qty, sell_qty, sell_usd, qty_after,
+    weight_after; an empty list when the book already meets the target. Nothing is sent.
+    Raises KellyDeskError on any failure (an unknown method, min-risk without a build, an
+    unreadable store)."""
+    arguments = ["close-plan", "--json"]
+    if method is not None:
+        arguments += ["--method", str(method)]
+    code, out, message = _run_kellyctl(arguments, db)
+    if code != 0:
+        raise KellyDeskError(message)
+    try:
+        plan = json.loads(out)
+    except ValueError as error:
+        raise KellyDeskError("kellyctl close-plan answered no JSON: %s" % error) from None
+    return list(plan.get("lines", []))
