@@ -5,6 +5,7 @@
 
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTableView>
@@ -46,7 +47,27 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     // Issue 17: at 1024 px equal stretched sections clipped the cap column's title and pushed
     // P&L off to the right. The title-sized columns are fitted; the figures share the rest.
     header->setSectionResizeMode(PositionsModel::CapUsedPct, QHeaderView::Interactive);
+    header->setSectionResizeMode(PositionsModel::MaintenanceRate, QHeaderView::Interactive);
     header->setMinimumSectionSize(64);
+    // Issue 21: three margin columns joined the Book. At 1024 px the class (the filter still
+    // finds it) and the last price (market value / qty) give way by default; a right click
+    // on the header shows or hides any column.
+    m_table->setColumnHidden(PositionsModel::AssetClassColumn, true);
+    m_table->setColumnHidden(PositionsModel::LastPrice, true);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QHeaderView::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        for (int column = 0; column < PositionsModel::ColumnCount; ++column) {
+            QAction* action = menu.addAction(
+                m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
+            action->setCheckable(true);
+            action->setChecked(!m_table->isColumnHidden(column));
+            action->setEnabled(column != PositionsModel::Symbol);
+            connect(action, &QAction::toggled, this,
+                    [this, column](bool shown) { m_table->setColumnHidden(column, !shown); });
+        }
+        menu.exec(m_table->horizontalHeader()->mapToGlobal(at));
+    });
     connect(model, &QAbstractItemModel::rowsInserted, this, &BookPanel::scheduleFit);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &BookPanel::scheduleFit);
     connect(model, &QAbstractItemModel::modelReset, this, &BookPanel::scheduleFit);
@@ -75,11 +96,11 @@ void BookPanel::fitTextColumns()
         2 * (m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1) +
         metrics.averageCharWidth();
     QHeaderView* header = m_table->horizontalHeader();
-    for (const int column :
-         {PositionsModel::Symbol, PositionsModel::AssetClassColumn, PositionsModel::CapUsedPct}) {
+    for (const int column : {PositionsModel::Symbol, PositionsModel::AssetClassColumn,
+                             PositionsModel::CapUsedPct, PositionsModel::MaintenanceRate}) {
         int widthPx = header->sectionSizeHint(column);
         if (column == PositionsModel::CapUsedPct) { // a bar and its percentage, no text to fit
-            header->resizeSection(column, std::max(widthPx, 120));
+            header->resizeSection(column, std::max(widthPx, 110));
             continue;
         }
         for (int row = 0; row < m_model->rowCount(); ++row)

@@ -10,7 +10,8 @@ namespace kelly::ui {
 
 class PositionsModel;
 
-// The positions table: sortable, filterable by symbol or class, cap share drawn as a bar.
+// The positions table: sortable, filterable by symbol or class, cap share drawn as a bar,
+// each position's margin (SPEC 15). A right click on the header shows or hides columns.
 class BookPanel final : public QWidget
 {
     Q_OBJECT
