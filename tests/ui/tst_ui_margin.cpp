@@ -253,16 +253,16 @@ void TestUiMargin::whatIfShowsMarginImpactOfSpec8Example()
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Binding),
              QStringLiteral("maintenance margin"));
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Maintenance),
-             QStringLiteral("$72,000  \u2192  $89,520"));
+             QStringLiteral("$72,000 \u2192 $89,520"));
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::Excess),
-             QStringLiteral("$28,000  \u2192  $10,480"));
+             QStringLiteral("$28,000 \u2192 $10,480"));
     QCOMPARE(form->resultText(SizingMode::Enhanced, WhatIfPanel::FallToCall),
-             QStringLiteral("16.67%  \u2192  5.02%"));
+             QStringLiteral("16.67% \u2192 5.02%"));
     // The plain column is the same call here (no correlation build).
     QCOMPARE(form->resultText(WhatIfPanel::PlainEnhancedColumn, WhatIfPanel::FallToCall),
-             QStringLiteral("16.67%  \u2192  5.02%"));
+             QStringLiteral("16.67% \u2192 5.02%"));
     QVERIFY(form->resultText(SizingMode::Legacy, WhatIfPanel::Maintenance)
-                .startsWith(QStringLiteral("$72,000  \u2192  ")));
+                .startsWith(QStringLiteral("$72,000 \u2192 ")));
 }
 
 void TestUiMargin::whatIfShowsAShortAsASale()

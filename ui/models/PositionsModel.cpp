@@ -239,7 +239,7 @@ QVariant PositionsModel::headerData(int section, Qt::Orientation orientation, in
     case ExposurePct:
         return tr("Exposure");
     case CapUsedPct:
-        return tr("Symbol cap used");
+        return tr("Cap used"); // issue 21: short, so the margin columns fit 1024 px
     case UnrealizedPnl:
         return tr("P&L vs entry");
     case MaintenanceRate:

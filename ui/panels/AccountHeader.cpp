@@ -4,11 +4,25 @@
 #include "MarginGauge.h"
 #include "Palette.h"
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace kelly::ui {
+
+namespace {
+
+QFont captionFont(QFont font)
+{
+    font.setPointSizeF(font.pointSizeF() * 0.8);
+    font.setLetterSpacing(QFont::PercentageSpacing, 106);
+    return font;
+}
+
+} // namespace
 
 AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
 {
@@ -25,8 +39,30 @@ AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
     m_var = addTile(tr("1-day VaR 95%"), QStringLiteral("varValue"));
     m_bets = addTile(tr("Effective bets"), QStringLiteral("betsValue"));
     m_bets->setToolTip(tr("1 / sum of squared gross weights"));
-    m_maintenance = addTile(tr("Maintenance"), QStringLiteral("maintenanceValue"));
-    m_excess = addTile(tr("Excess"), QStringLiteral("excessValue"));
+    m_betsTile = m_bets->parentWidget();
+    // SPEC 15: requirement and excess share one two-line tile, so nine figures fit 1024 px.
+    auto* pair = new QWidget(this);
+    auto* grid = new QGridLayout(pair);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(0);
+    const auto addRow = [&](int row, const QString& caption, const QString& objectName) {
+        auto* captionLabel = new QLabel(caption.toUpper(), pair);
+        captionLabel->setFont(captionFont(captionLabel->font()));
+        captionLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+        auto* value = new QLabel(format::missing(), pair);
+        value->setObjectName(objectName);
+        QFont font = value->font();
+        font.setWeight(QFont::DemiBold);
+        value->setFont(font);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        grid->addWidget(captionLabel, row, 0, Qt::AlignLeft | Qt::AlignBottom);
+        grid->addWidget(value, row, 1, Qt::AlignRight | Qt::AlignBottom);
+        return value;
+    };
+    m_maintenance = addRow(0, tr("Maintenance"), QStringLiteral("maintenanceValue"));
+    m_excess = addRow(1, tr("Excess"), QStringLiteral("excessValue"));
+    m_tiles->addWidget(pair);
     m_marginCall = addTile(tr("Margin call"), QStringLiteral("marginCallValue"));
     m_tiles->addStretch(1);
     m_brokerCheck = new QLabel(this);
@@ -45,16 +81,12 @@ QLabel* AccountHeader::addTile(const QString& caption, const QString& objectName
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(0);
     auto* captionLabel = new QLabel(caption.toUpper(), tile);
-    QFont captionFont = captionLabel->font();
-    captionFont.setPointSizeF(captionFont.pointSizeF() * 0.8);
-    captionFont.setLetterSpacing(QFont::PercentageSpacing, 106);
-    captionLabel->setFont(captionFont);
+    captionLabel->setFont(captionFont(captionLabel->font()));
     captionLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
     auto* value = new QLabel(format::missing(), tile);
     value->setObjectName(objectName);
     QFont valueFont = value->font();
-    // Issue 21: nine tiles fit 1024 px (and 150% scaling on 1600 px) at 1.45x.
-    valueFont.setPointSizeF(valueFont.pointSizeF() * 1.45);
+    valueFont.setPointSizeF(valueFont.pointSizeF() * 1.5);
     valueFont.setWeight(QFont::DemiBold);
     value->setFont(valueFont);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -84,6 +116,9 @@ void AccountHeader::setReport(const ExposureReport& report, const PortfolioRisk&
                           : tr("Needs a correlation build that covers the book (Correlation tab)"));
     m_bets->setText(risk.effectiveBets ? QString::number(*risk.effectiveBets, 'f', 1)
                                        : format::missing());
+    if (risk.effectiveBets)
+        m_var->setToolTip(m_var->toolTip() + tr("\nEffective bets %1").arg(m_bets->text()));
+    fitTiles();
 }
 
 void AccountHeader::setMargin(const DeskMargin& margin)
@@ -126,6 +161,35 @@ void AccountHeader::setMargin(const DeskMargin& margin)
                                               : QStringLiteral("\u26a0 ") +
                                                     mismatch.left(1).toUpper() + mismatch.mid(1));
     m_brokerCheck->setVisible(!mismatch.isEmpty());
+    fitTiles();
+}
+
+QSize AccountHeader::minimumSizeHint() const
+{
+    // The tiles give way (fitTiles) instead of widening the window past the screen.
+    return {0, QWidget::minimumSizeHint().height()};
+}
+
+void AccountHeader::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitTiles();
+}
+
+void AccountHeader::fitTiles()
+{
+    // Effective bets, the least urgent figure, gives way first when the window is narrow
+    // (1024 px, or 150% scaling); its value stays in the VaR tile's tooltip.
+    int needed = m_tiles->contentsMargins().left() + m_tiles->contentsMargins().right() +
+                 layout()->contentsMargins().left() + layout()->contentsMargins().right();
+    int shown = 0;
+    for (int i = 0; i < m_tiles->count(); ++i)
+        if (QWidget* tile = m_tiles->itemAt(i)->widget()) {
+            needed += tile->sizeHint().width();
+            ++shown;
+        }
+    needed += m_tiles->spacing() * std::max(0, shown - 1);
+    m_betsTile->setVisible(needed <= width());
 }
 
 QString AccountHeader::marginCallText() const

@@ -25,11 +25,16 @@ public:
     void setReport(const ExposureReport& report, const PortfolioRisk& risk);
     void setMargin(const DeskMargin& margin);
 
+    QSize minimumSizeHint() const override;
     QString leverageText() const;
     QString marginCallText() const;
     QString brokerCheckText() const; // empty while the broker's figure agrees
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitTiles();
     QLabel* addTile(const QString& caption, const QString& objectName);
 
     QHBoxLayout* m_tiles;
@@ -40,6 +45,7 @@ private:
     QLabel* m_leverage;
     QLabel* m_var;
     QLabel* m_bets;
+    QWidget* m_betsTile;
     QLabel* m_maintenance;
     QLabel* m_excess;
     QLabel* m_marginCall;

@@ -100,7 +100,7 @@ void BookPanel::fitTextColumns()
                              PositionsModel::CapUsedPct, PositionsModel::MaintenanceRate}) {
         int widthPx = header->sectionSizeHint(column);
         if (column == PositionsModel::CapUsedPct) { // a bar and its percentage, no text to fit
-            header->resizeSection(column, std::max(widthPx, 110));
+            header->resizeSection(column, std::max(widthPx, 100));
             continue;
         }
         for (int row = 0; row < m_model->rowCount(); ++row)

@@ -76,7 +76,7 @@ StressPanel::StressPanel(QWidget* parent)
     m_moveAxis->setTickType(QValueAxis::TicksDynamic);
     m_moveAxis->setTickAnchor(0);
     m_moveAxis->setTickInterval(10);
-    m_moveAxis->setLabelFormat(QStringLiteral("%+.0f%%"));
+    m_moveAxis->setLabelFormat(QStringLiteral("%.0f%%"));
     m_moveAxis->setTitleText(tr("Move of every price"));
     // Money with thousands separators: Qt Charts' value axis formats with printf, which
     // has none, so the ticks are labelled categories at round values.

@@ -36,7 +36,7 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
 {
     auto* formBox = new QGroupBox(tr("Order"), this);
     m_form = new QGridLayout(formBox);
-    m_form->setColumnMinimumWidth(1, 180); // issue 17: the window fits 1024 px
+    m_form->setColumnMinimumWidth(1, 165); // issues 17, 21: the window fits 1024 px
     m_symbol =
         addField(tr("Symbol"), QStringLiteral("whatIfSymbol"), tr("e.g. NVDA or BTC/USD"), 0);
     m_price = addField(tr("Price (USD)"), QStringLiteral("whatIfPrice"),

@@ -27,7 +27,7 @@ QString rowName(WhatIfLayout::Row row)
 
 QString arrow(const QString& before, const QString& after)
 {
-    return before + QStringLiteral("  \u2192  ") + after;
+    return before + QStringLiteral(" \u2192 ") + after; // issue 21: compact, fits 1024 px
 }
 
 QString fallText(const std::optional<double>& fallPct)
@@ -44,7 +44,7 @@ WhatIfResults::WhatIfResults(QWidget* parent)
       m_status(new QLabel(this))
 {
     auto* grid = new QGridLayout(this);
-    grid->setHorizontalSpacing(24);
+    grid->setHorizontalSpacing(10);
     grid->setVerticalSpacing(6);
     const QString captions[RowCount] = {tr("Quantity"),
                                         tr("Value"),
@@ -53,9 +53,9 @@ WhatIfResults::WhatIfResults(QWidget* parent)
                                         tr("Binding limit"),
                                         tr("Symbol exposure"),
                                         tr("Account leverage"),
-                                        tr("Maintenance margin"),
+                                        tr("Margin requirement"),
                                         tr("Excess over it"),
-                                        tr("Fall of everything to a call"),
+                                        tr("Fall to a margin call"),
                                         tr("1-day VaR 95%"),
                                         tr("Forecast used (mu / sigma, daily)"),
                                         tr("Note")};
@@ -71,6 +71,7 @@ WhatIfResults::WhatIfResults(QWidget* parent)
     for (int row = 0; row < RowCount; ++row) {
         auto* caption = new QLabel(captions[row], this);
         caption->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+        caption->setWordWrap(true); // the long captions take two lines at 1024 px
         grid->addWidget(caption, row + 1, 0);
         for (int column = 0; column < ColumnCount; ++column) {
             auto* value = new QLabel(format::missing(), this);
@@ -88,6 +89,8 @@ WhatIfResults::WhatIfResults(QWidget* parent)
             m_results[column][row] = value;
         }
     }
+    // Most captions on one line; the longest wrap.
+    grid->setColumnMinimumWidth(0, fontMetrics().horizontalAdvance(captions[TargetFraction]) + 4);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 1);
     grid->setColumnStretch(3, 1);
