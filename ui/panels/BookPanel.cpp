@@ -3,9 +3,11 @@
 #include "CapBarDelegate.h"
 #include "PositionsModel.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTableView>
@@ -49,11 +51,12 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     header->setSectionResizeMode(PositionsModel::CapUsedPct, QHeaderView::Interactive);
     header->setSectionResizeMode(PositionsModel::MaintenanceRate, QHeaderView::Interactive);
     header->setMinimumSectionSize(64);
-    // Issue 21: three margin columns joined the Book. At 1024 px the class (the filter still
-    // finds it) and the last price (market value / qty) give way by default; a right click
-    // on the header shows or hides any column.
+    // Issue 21: three margin columns joined the Book. On a narrow window (1024 px) the class
+    // (the filter still finds it) and the last price (market value / qty) give way; a right
+    // click on the header shows or hides any column.
     m_table->setColumnHidden(PositionsModel::AssetClassColumn, true);
     m_table->setColumnHidden(PositionsModel::LastPrice, true);
+    m_table->installEventFilter(this);
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header, &QHeaderView::customContextMenuRequested, this, [this](const QPoint& at) {
         QMenu menu(this);
@@ -63,8 +66,10 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
             action->setCheckable(true);
             action->setChecked(!m_table->isColumnHidden(column));
             action->setEnabled(column != PositionsModel::Symbol);
-            connect(action, &QAction::toggled, this,
-                    [this, column](bool shown) { m_table->setColumnHidden(column, !shown); });
+            connect(action, &QAction::toggled, this, [this, column](bool shown) {
+                m_chosenColumns.insert(column);
+                m_table->setColumnHidden(column, !shown);
+            });
         }
         menu.exec(m_table->horizontalHeader()->mapToGlobal(at));
     });
@@ -77,6 +82,35 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_filter);
     layout->addWidget(m_table);
+}
+
+bool BookPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_table && event->type() == QEvent::Resize)
+        fitOptionalColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void BookPanel::fitOptionalColumns()
+{
+    // The class and last price show when every column's title fits beside them; a column
+    // the trader showed or hid from the header menu stays as chosen.
+    const QHeaderView* header = m_table->horizontalHeader();
+    int neededPx = 0;
+    for (int column = 0; column < PositionsModel::ColumnCount; ++column) {
+        const bool fitted = column == PositionsModel::Symbol ||
+                            column == PositionsModel::CapUsedPct ||
+                            column == PositionsModel::MaintenanceRate;
+        neededPx += std::max(fitted ? header->sectionSize(column) : header->sectionSizeHint(column),
+                             header->minimumSectionSize());
+    }
+    // The view's own width: its viewport is laid out only after this resize is handled.
+    const bool wide = m_table->width() - 2 * m_table->frameWidth() -
+                          m_table->verticalScrollBar()->sizeHint().width() >=
+                      neededPx;
+    for (const int column : {PositionsModel::AssetClassColumn, PositionsModel::LastPrice})
+        if (!m_chosenColumns.contains(column))
+            m_table->setColumnHidden(column, !wide);
 }
 
 void BookPanel::scheduleFit()
@@ -109,6 +143,7 @@ void BookPanel::fitTextColumns()
                              paddingPx);
         header->resizeSection(column, widthPx);
     }
+    fitOptionalColumns();
 }
 
 } // namespace kelly::ui
