@@ -507,7 +507,9 @@ void MainWindow::placeOverlays()
     // Over the free right side of the tab bar row and, when the text needs it, a little
     // over the page below: the page itself never moves.
     const int tabsEnd = m_tabs->tabBar()->sizeHint().width() + 16;
-    const int width = std::max(m_tabs->width() - tabsEnd, m_tabs->width() / 2);
+    // Issue 21: with eight tabs, half the width reached over the last tabs at 1024 px; the
+    // banner keeps to the free side unless that is narrower than a readable 320 px.
+    const int width = std::max(m_tabs->width() - tabsEnd, std::min(320, m_tabs->width()));
     if (!m_staleVeil->isHidden()) {
         m_staleVeil->setGeometry(m_header->geometry().united(m_tabs->geometry()));
         m_staleVeil->raise();

@@ -149,7 +149,7 @@ void AccountHeader::setMargin(const DeskMargin& margin)
             ? QString()
             : QStringLiteral("color: %1;").arg(palette::forState(state).name()));
     QString tip = marginHeadline(report);
-    if (report.callRisePct)
+    if (report.callRisePct && *report.callRisePct > 0.0)
         tip += tr("\nA %1 rise of every price calls too (shorts).")
                    .arg(format::pct(*report.callRisePct, 1));
     if (report.callProbability1d)

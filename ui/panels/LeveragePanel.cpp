@@ -114,7 +114,7 @@ void LeveragePanel::setMargin(const DeskMargin& margin)
     QString figures =
         tr("Requirement %1, excess %2")
             .arg(format::usd(report.book.maintenanceUsd), format::usd(report.book.excessUsd()));
-    if (report.callRisePct)
+    if (report.callRisePct && *report.callRisePct > 0.0) // 0 is the call now, said above
         figures += tr("; a %1 rise calls too").arg(format::pct(*report.callRisePct, 1));
     figures += margin.brokerMaintenanceUsd
                    ? tr("; the broker's figure %1").arg(format::usd(*margin.brokerMaintenanceUsd))

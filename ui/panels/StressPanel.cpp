@@ -157,7 +157,7 @@ void StressPanel::setMargin(const DeskMargin& margin)
     };
     if (report.callFallPct && *report.callFallPct <= 50.0)
         markAt(-*report.callFallPct);
-    if (report.callRisePct && *report.callRisePct <= 50.0)
+    if (report.callRisePct && *report.callRisePct > 0.0 && *report.callRisePct <= 50.0)
         markAt(*report.callRisePct);
     m_callMarker->replace(marks);
     m_chart->setTitle(report.callFallPct && *report.callFallPct > 50.0
