@@ -78,7 +78,7 @@ WhatIfResults::WhatIfResults(QWidget* parent)
             value->setObjectName(QStringLiteral("whatIf.%1.%2")
                                      .arg(columnName(column), rowName(static_cast<Row>(row))));
             value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            value->setWordWrap(row == Note);
+            value->setWordWrap(row == Note || row == Qty); // "sell 1,323 shares (short)"
             if (row == Qty) {
                 QFont big = value->font();
                 big.setPointSizeF(big.pointSizeF() * 1.5);
