@@ -9,6 +9,7 @@ packages=(
   postgresql-15 libqt6sql6-psql
   xvfb xauth fonts-dejavu-core
   python3-pandas
+  dpkg-dev python3-setuptools python3-wheel python3-pip python3-venv
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -435,6 +435,7 @@ void MainWindow::onWriteFinished(const DeskWriteOutcome& outcome)
 void MainWindow::setDefaultPricesFolder(const QString& folder)
 {
     m_defaultPricesFolder = folder;
+    m_lab->setPricesFolder(folder); // the Lab tab's default too (issue 27: the installed copy)
 }
 
 void MainWindow::chooseRebuildFolder()

@@ -289,8 +289,7 @@ int runBacktest(Session& session)
     store::EffectiveSettings settings;
     if (!session.store.effectiveSettings(session.environment, &settings, &error))
         return session.badInput(error);
-    const lab::LabSettings labSettings{settings.limits, settings.leverageCostAnnual,
-                                       settings.cryptoList};
+    const lab::LabSettings labSettings = settings.labSettings();
 
     const Result<lab::LabResult> result = lab::runLab(*prices, labSettings, *options);
     if (!result)

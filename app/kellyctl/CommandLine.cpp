@@ -157,7 +157,10 @@ const std::vector<CommandSpec>& commandTable()
          {},
          QStringLiteral("print the sizing mode, or set it (audited)"),
          QStringLiteral("When USE_ENHANCED_KELLY_SIZING is set it wins over the stored mode,\n"
-                        "except a halt (reduce-only): safety wins, and halt can always be set.")},
+                        "except a halt (reduce-only): safety wins, and halt can always be set.\n"
+                        "While halted, enhanced or legacy is refused (exit 2): only resume\n"
+                        "leaves a halt. A halt stops sizing at once, even while another\n"
+                        "writer keeps the store busy (core/store/README.md).")},
         {QStringLiteral("resume"),
          {},
          {},

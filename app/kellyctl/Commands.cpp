@@ -277,16 +277,37 @@ int runMode(Session& session)
         if (!halting &&
             !session.store.effectiveSettings(session.environment, &settings, &error, &failure))
             return session.settingsFailure(failure, error);
+        // Issue 24: said at once, without waiting for a lock a halt may still be waiting for.
+        if (!halting && settings.halted())
+            return session.badInput(store::haltRefusesModeSwitch());
         // Issue 12 item 8: an emergency halt keeps trying while a writer holds the lock past
         // the busy timeout, and says so; any other write fails as usual.
+        // Issue 24: any other switch compares with the mode read above, so a halt written in
+        // between (another desk, the drawdown guard) is never lifted; only resume lifts it.
+        const std::optional<SizingMode> seen =
+            halting ? std::nullopt
+                    : parseSizingMode(settings.entry(SettingKey::Mode).storedValue.toStdString());
+        const auto write = [&] {
+            if (seen)
+                return session.store.switchMode(*seen, *parseSizingMode(canonical->toStdString()),
+                                                store::SettingOrigin::Cli, session.now,
+                                                &session.environment, &error, &failure);
+            return session.store.writeSetting(SettingKey::Mode, *canonical,
+                                              store::SettingOrigin::Cli, session.now,
+                                              session.environment, &error, &failure);
+        };
+        // Issue 24: the marker halts every sizer at once, before the wait for the lock.
+        if (halting &&
+            !session.store.raiseHaltMarker(store::SettingOrigin::Cli, session.now, &error))
+            session.err << "kellyctl: warning: " << error << '\n';
         bool saidWaiting = false;
-        while (!session.store.writeSetting(SettingKey::Mode, *canonical, store::SettingOrigin::Cli,
-                                           session.now, session.environment, &error, &failure)) {
+        while (!write()) {
             if (!halting || !session.store.lastWriteWasBusy())
                 return session.settingsFailure(failure, error);
             if (!std::exchange(saidWaiting, true)) {
                 session.err << "kellyctl: store busy: the halt is waiting for the write lock"
-                            << " and keeps trying\n";
+                            << " and keeps trying (sizing is halted already: the halt marker is"
+                            << " up)\n";
                 session.err.flush();
             }
         }

@@ -6,13 +6,80 @@
 #include "Session.h"
 #include "Values.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QRegularExpression>
+#include <deque>
 
 namespace kelly::ctl {
 
 namespace {
+
+// SPEC 14: a request line over 1 MiB is refused; it is read in chunks and never held whole.
+constexpr qint64 kMaxRequestBytes = 1024 * 1024;
+constexpr qint64 kReadChunkBytes = 64 * 1024;
+// The answers a repeated request_id gets again: the session's last 1,000 (a client retries
+// at once, after a lost answer), each at most a few KiB.
+constexpr std::size_t kRememberedAnswers = 1000;
+constexpr qsizetype kMaxRequestIdLength = 200;
+
+struct RequestLine
+{
+    QByteArray text; // empty when too long
+    bool tooLong = false;
+    bool ended = false; // end of input, nothing read
+};
+
+RequestLine readRequestLine(QIODevice& input)
+{
+    RequestLine line;
+    qint64 length = 0;
+    for (;;) {
+        const QByteArray chunk = input.readLine(kReadChunkBytes + 1);
+        if (chunk.isEmpty()) {
+            line.ended = length == 0 && (input.atEnd() || !input.isOpen());
+            if (line.ended || input.atEnd() || !input.isOpen())
+                return line;
+            continue; // nothing yet: a pipe that has not delivered the rest
+        }
+        length += chunk.size();
+        if (length > kMaxRequestBytes + 1) { // + 1: the newline
+            line.tooLong = true;
+            line.text.clear(); // discard to the newline
+        } else if (!line.tooLong) {
+            line.text += chunk;
+        }
+        if (chunk.endsWith('\n'))
+            return line;
+    }
+}
+
+// The answers kept for a repeated request_id, oldest evicted first.
+class AnswerMemory
+{
+public:
+    const QJsonObject* find(const QString& requestId) const
+    {
+        const auto it = m_answers.constFind(requestId);
+        return it == m_answers.cend() ? nullptr : &*it;
+    }
+    void remember(const QString& requestId, const QJsonObject& answer)
+    {
+        if (m_answers.contains(requestId))
+            return;
+        if (m_order.size() == kRememberedAnswers) {
+            m_answers.remove(m_order.front());
+            m_order.pop_front();
+        }
+        m_order.push_back(requestId);
+        m_answers.insert(requestId, answer);
+    }
+
+private:
+    QHash<QString, QJsonObject> m_answers;
+    std::deque<QString> m_order;
+};
 
 struct RequestError
 {
@@ -94,6 +161,16 @@ std::optional<store::SizingCall> sizingCall(const QJsonObject& request,
     return call;
 }
 
+QJsonObject answerError(const RequestError& error)
+{
+    return QJsonObject{
+        {QStringLiteral("error"),
+         QJsonObject{{QStringLiteral("code"), error.code},
+                     {QStringLiteral("field"), error.field.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                                     : QJsonValue(error.field)},
+                     {QStringLiteral("message"), store::printable(error.message)}}}};
+}
+
 // One request line to its answer object (without the id).
 QJsonObject answer(const Session& session, const QJsonObject& request)
 {
@@ -120,12 +197,16 @@ QJsonObject answer(const Session& session, const QJsonObject& request)
     }
     if (!error)
         return QJsonObject{{QStringLiteral("result"), result}};
-    return QJsonObject{
-        {QStringLiteral("error"),
-         QJsonObject{{QStringLiteral("code"), error->code},
-                     {QStringLiteral("field"), error->field.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                                                      : QJsonValue(error->field)},
-                     {QStringLiteral("message"), store::printable(error->message)}}}};
+    return answerError(*error);
+}
+
+QJsonObject lineError(const QString& message)
+{
+    return QJsonObject{{QStringLiteral("id"), QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("error"),
+                        QJsonObject{{QStringLiteral("code"), ExitBadInput},
+                                    {QStringLiteral("field"), QJsonValue(QJsonValue::Null)},
+                                    {QStringLiteral("message"), message}}}};
 }
 
 } // namespace
@@ -135,32 +216,56 @@ int runServe(Session& session)
     QIODevice* input = session.context.input;
     if (!input)
         return session.failure(QStringLiteral("serve: no input to read requests from"));
+    AnswerMemory answered;
     for (;;) {
-        QByteArray line = input->readLine();
-        if (line.isEmpty() && (input->atEnd() || !input->isOpen()))
+        const RequestLine line = readRequestLine(*input);
+        if (line.ended)
             return ExitOk;
-        if (line.trimmed().isEmpty())
-            continue;
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
         QJsonObject reply;
+        if (line.tooLong) {
+            reply = lineError(QStringLiteral("request line over 1 MiB (%1 bytes): refused")
+                                  .arg(kMaxRequestBytes));
+            session.print(reply);
+            session.out.flush();
+            continue;
+        }
+        if (line.text.trimmed().isEmpty()) {
+            if (input->atEnd() || !input->isOpen())
+                return ExitOk;
+            continue;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(line.text, &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            reply = QJsonObject{
-                {QStringLiteral("id"), QJsonValue(QJsonValue::Null)},
-                {QStringLiteral("error"),
-                 QJsonObject{{QStringLiteral("code"), ExitBadInput},
-                             {QStringLiteral("field"), QJsonValue(QJsonValue::Null)},
-                             {QStringLiteral("message"),
-                              parseError.error != QJsonParseError::NoError
+            reply = lineError(parseError.error != QJsonParseError::NoError
                                   ? QStringLiteral("not JSON: ") + parseError.errorString()
-                                  : QStringLiteral("expected one JSON object a line")}}}};
+                                  : QStringLiteral("expected one JSON object a line"));
         } else {
             const QJsonObject request = document.object();
-            // Each request stands at its own time, exactly as a new `kellyctl size` would.
-            const Session at{session.invocation, session.store, session.environment,
-                             session.clock(),    session.out,   session.err,
-                             session.context,    session.clock};
-            reply = answer(at, request);
+            const QJsonValue requestId = request.value(QLatin1String("request_id"));
+            const bool keyed = !requestId.isUndefined() && !requestId.isNull();
+            if (keyed && (!requestId.isString() || requestId.toString().isEmpty() ||
+                          requestId.toString().size() > kMaxRequestIdLength)) {
+                reply = answerError(badField(
+                    QStringLiteral("request_id"),
+                    QStringLiteral("must be text of 1 to %1 characters").arg(kMaxRequestIdLength)));
+            } else if (const QJsonObject* first =
+                           keyed ? answered.find(requestId.toString()) : nullptr) {
+                reply = *first; // a retry after a lost answer: nothing is recorded again
+            } else {
+                // Each request stands at its own time, exactly as a new `kellyctl size` would.
+                const Session at{session.invocation, session.store, session.environment,
+                                 session.clock(),    session.out,   session.err,
+                                 session.context,    session.clock};
+                reply = answer(at, request);
+                // A failure of the store (code 1) recorded nothing: a retry may still succeed.
+                const bool failed = reply.value(QLatin1String("error"))
+                                        .toObject()
+                                        .value(QLatin1String("code"))
+                                        .toInt() == ExitFailure;
+                if (keyed && !failed)
+                    answered.remember(requestId.toString(), reply);
+            }
             const QJsonValue id = request.value(QLatin1String("id"));
             reply.insert(QStringLiteral("id"),
                          id.isUndefined() ? QJsonValue(QJsonValue::Null) : id);

@@ -10,6 +10,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -37,6 +39,18 @@ void addQtGuiOptions(QCommandLineParser& parser)
         option.setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(option);
     }
+}
+
+// The bundled sample prices (issue 27): installed beside the binary
+// (BINDIR/../share/kellydesk/prices, so a relocated install works too), else this build's
+// source tree. Needs the application object (applicationDirPath).
+QString bundledPricesFolder()
+{
+    const QString installed = QDir::cleanPath(QDir(QCoreApplication::applicationDirPath())
+                                                  .filePath(QStringLiteral(KELLYDESK_INSTALLED_PRICES_DIR)));
+    if (QFileInfo(installed).isDir())
+        return installed;
+    return QStringLiteral(KELLYDESK_PRICES_DIR);
 }
 
 QStringList argumentList(int argc, char* argv[])
@@ -78,7 +92,7 @@ int main(int argc, char* argv[])
         QStringLiteral("NAME"));
     const QCommandLineOption pricesOption(
         QStringLiteral("prices"), QStringLiteral("Price folder for --demo (default: bundled)."),
-        QStringLiteral("DIR"), QStringLiteral(KELLYDESK_PRICES_DIR));
+        QStringLiteral("DIR"));
     parser.addOptions({dbOption, demoOption, screenshotOption, tabOption, pricesOption});
     addQtGuiOptions(parser);
 
@@ -140,7 +154,9 @@ int main(int argc, char* argv[])
 
     kelly::desk::DemoMarket demo(store, clock);
     if (parser.isSet(demoOption)) {
-        if (!demo.seed(parser.value(pricesOption), &error)) {
+        const QString prices =
+            parser.isSet(pricesOption) ? parser.value(pricesOption) : bundledPricesFolder();
+        if (!demo.seed(prices, &error)) {
             fail(QStringLiteral("demo: %1").arg(error));
             return 1;
         }
@@ -158,7 +174,7 @@ int main(int argc, char* argv[])
         return 1;
     }
     kelly::ui::MainWindow window(session);
-    window.setDefaultPricesFolder(QStringLiteral(KELLYDESK_PRICES_DIR));
+    window.setDefaultPricesFolder(bundledPricesFolder());
     const bool screenshot = parser.isSet(screenshotOption);
     if (!screenshot)
         window.restoreWindowState();

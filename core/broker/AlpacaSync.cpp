@@ -3,14 +3,18 @@
 #include "Import.h"
 #include "Values.h"
 
+#include <QDateTime>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QTimeZone>
 #include <QTimer>
+#include <algorithm>
 
 namespace kelly::broker {
 
@@ -21,6 +25,7 @@ struct Reply
     int status = 0; // 0: no HTTP answer (timeout, connection)
     QByteArray body;
     QByteArray retryAfter;
+    QByteArray date;        // the server's clock, for a Retry-After given as a date
     QString transportError; // when status == 0
     bool timedOut = false;
 };
@@ -60,6 +65,7 @@ Reply get(QNetworkAccessManager& network, const AlpacaCredentials& credentials, 
 
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.retryAfter = reply->rawHeader("Retry-After");
+    result.date = reply->rawHeader("Date");
     if (result.timedOut) {
         result.status = 0;
     } else if (reply->error() != QNetworkReply::NoError && result.status == 0) {
@@ -75,13 +81,30 @@ Reply get(QNetworkAccessManager& network, const AlpacaCredentials& credentials, 
     return result;
 }
 
-std::chrono::seconds retryDelay(const QByteArray& header, std::chrono::seconds cap)
+// An HTTP-date (RFC 9110 5.6.7): IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", always UTC.
+QDateTime httpDate(const QByteArray& text)
+{
+    QDateTime at = QLocale::c().toDateTime(QString::fromLatin1(text.trimmed()),
+                                           QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    at.setTimeZone(QTimeZone::utc());
+    return at;
+}
+
+// Issue 24: Retry-After in seconds, or as a date measured against the reply's own Date (the
+// server's clock, so ours does not matter). Absent or unreadable: one second.
+std::chrono::seconds retryDelay(const QByteArray& header, const QByteArray& date,
+                                std::chrono::seconds cap)
 {
     bool ok = false;
     const int seconds = header.trimmed().toInt(&ok);
-    if (!ok || seconds < 0) // absent or an HTTP date: wait one second
+    if (ok && seconds >= 0)
+        return std::min(std::chrono::seconds{seconds}, cap);
+    const QDateTime retryAt = httpDate(header);
+    const QDateTime sentAt = httpDate(date);
+    if (!retryAt.isValid() || !sentAt.isValid())
         return std::chrono::seconds{1};
-    return std::min(std::chrono::seconds{seconds}, cap);
+    const qint64 wait = sentAt.secsTo(retryAt);
+    return std::clamp(std::chrono::seconds{wait}, std::chrono::seconds{0}, cap);
 }
 
 void sleepFor(std::chrono::milliseconds wait)
@@ -117,11 +140,11 @@ SyncOutcome fetch(QNetworkAccessManager& network, const AlpacaCredentials& crede
                           what +
                               QStringLiteral(": credentials rejected (HTTP %1)").arg(reply.status));
         if (reply.status == 429) {
-            if (attempt >= options.maxTries)
+            if (attempt > options.maxRetries)
                 return failed(SyncFailure::Failed,
                               what + QStringLiteral(": HTTP 429 (rate limited) %1 times; giving up")
                                          .arg(attempt));
-            sleepFor(retryDelay(reply.retryAfter, options.maxRetryAfter));
+            sleepFor(retryDelay(reply.retryAfter, reply.date, options.maxRetryAfter));
             continue;
         }
         if (reply.status / 100 != 2)

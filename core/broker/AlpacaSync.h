@@ -36,8 +36,8 @@ std::optional<AlpacaCredentials> alpacaCredentials(const QHash<QString, QString>
 struct SyncOptions
 {
     std::chrono::milliseconds timeout{10000}; // SPEC 14, per request
-    int maxTries = 3;                         // a 429 is retried after Retry-After
-    std::chrono::seconds maxRetryAfter{60};   // a longer wait is cut to this
+    int maxRetries = 3; // SPEC 14: a 429 is retried after Retry-After, 3 times after the first
+    std::chrono::seconds maxRetryAfter{60}; // a longer wait is cut to this
 };
 
 enum class SyncFailure

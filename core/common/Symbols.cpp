@@ -50,10 +50,15 @@ CryptoList::CryptoList(std::vector<std::string> symbols)
     std::sort(symbols.begin(), symbols.end());
     symbols.erase(std::unique(symbols.begin(), symbols.end()), symbols.end());
     m_symbols = std::move(symbols);
+    for (const std::string& symbol : m_symbols)
+        m_lengths |= lengthBit(symbol.size());
 }
 
 bool CryptoList::contains(std::string_view normalizedSymbol) const
 {
+    // Most stock tickers are shorter than any crypto pair: one test, no string compare.
+    if (!(m_lengths & lengthBit(normalizedSymbol.size())))
+        return false;
     return std::binary_search(m_symbols.begin(), m_symbols.end(), normalizedSymbol,
                               [](std::string_view a, std::string_view b) { return a < b; });
 }

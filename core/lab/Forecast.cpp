@@ -1,5 +1,6 @@
 #include "Forecast.h"
 
+#include "common/CsvLines.h"
 #include "common/Symbols.h"
 #include "risk/PriceFile.h"
 
@@ -10,38 +11,6 @@
 namespace kelly::lab {
 
 namespace {
-
-std::string_view trimmed(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '"'))
-        text.remove_prefix(1);
-    while (!text.empty() &&
-           (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '"'))
-        text.remove_suffix(1);
-    return text;
-}
-
-std::vector<std::string_view> splitCommas(std::string_view line)
-{
-    std::vector<std::string_view> fields;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t comma = line.find(',', start);
-        fields.push_back(trimmed(line.substr(start, comma - start)));
-        if (comma == std::string_view::npos)
-            return fields;
-        start = comma + 1;
-    }
-}
-
-std::string lowerCase(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 std::optional<double> parseNumber(std::string_view text)
 {
@@ -62,25 +31,15 @@ InputError rowError(const std::string& fileLabel, int line, const std::string& m
 
 Result<ForecastTable> parseForecastCsv(std::string_view text, const std::string& fileLabel)
 {
-    if (text.starts_with("\xEF\xBB\xBF"))
-        text.remove_prefix(3);
+    CsvLines lines(text);
     ForecastTable table;
     int dateColumn = -1, symbolColumn = -1, muColumn = -1, sigmaColumn = -1;
-    int lineNumber = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos)
-            end = text.size();
-        const std::string_view line = trimmed(text.substr(pos, end - pos));
-        pos = end + 1;
-        ++lineNumber;
-        if (line.empty())
-            continue;
-        const std::vector<std::string_view> fields = splitCommas(line);
+    while (lines.next()) {
+        const std::vector<std::string_view>& fields = lines.fields();
+        const int lineNumber = lines.lineNumber();
         if (dateColumn < 0 && symbolColumn < 0 && muColumn < 0) { // the header
             for (std::size_t i = 0; i < fields.size(); ++i) {
-                const std::string name = lowerCase(fields[i]);
+                const std::string name = lowerAscii(fields[i]);
                 int* column = name == "date"     ? &dateColumn
                               : name == "symbol" ? &symbolColumn
                               : name == "mu"     ? &muColumn
@@ -97,25 +56,22 @@ Result<ForecastTable> parseForecastCsv(std::string_view text, const std::string&
                                         "' in the header (expected date,symbol,mu[,sigma])");
             continue;
         }
-        auto field = [&](int column) -> std::string_view {
-            return column >= 0 && static_cast<std::size_t>(column) < fields.size()
-                       ? fields[static_cast<std::size_t>(column)]
-                       : std::string_view();
-        };
-        const std::string_view date = field(dateColumn);
+        const std::string_view date = lines.field(dateColumn);
         if (!isIsoDate(date))
             return rowError(fileLabel, lineNumber,
                             "date: '" + std::string(date) + "' is not YYYY-MM-DD");
-        const std::string symbol = normalizeSymbol(field(symbolColumn));
+        const std::string symbol = normalizeSymbol(lines.field(symbolColumn));
         if (!isValidSymbol(symbol))
             return rowError(fileLabel, lineNumber,
-                            "symbol: '" + std::string(field(symbolColumn)) + "' is not a symbol");
-        const std::optional<double> mu = parseNumber(field(muColumn));
+                            "symbol: '" + std::string(lines.field(symbolColumn)) +
+                                "' is not a symbol");
+        const std::optional<double> mu = parseNumber(lines.field(muColumn));
         if (!mu)
             return rowError(fileLabel, lineNumber,
-                            "mu: '" + std::string(field(muColumn)) + "' is not a finite number");
+                            "mu: '" + std::string(lines.field(muColumn)) +
+                                "' is not a finite number");
         ForecastRow row{*mu, std::nullopt};
-        const std::string_view sigmaText = field(sigmaColumn);
+        const std::string_view sigmaText = lines.field(sigmaColumn);
         if (!sigmaText.empty()) {
             row.sigmaDaily = parseNumber(sigmaText);
             if (!row.sigmaDaily || *row.sigmaDaily < 0.0)

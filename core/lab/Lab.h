@@ -43,6 +43,11 @@ struct LabSettings
     RiskLimits limits;
     double financingRateAnnual = 0.065; // SPEC 6 leverage_cost_annual
     CryptoList cryptoList;
+    // SPEC 12.4: every sizing method takes SPEC 15's margin room at the default rates with
+    // these settings; plain enhanced uses the store's Kelly fraction (SPEC 18).
+    double maintenanceFloor = 0.25; // maintenance_floor
+    double marginCallFallPct = 5.0; // margin_call_fall_pct
+    double kellyFraction = 0.5;     // kelly_fraction
 };
 
 struct LabOptions

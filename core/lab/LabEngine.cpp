@@ -27,16 +27,25 @@ struct Track
     bool priced = false;          // has a row dated today
     std::size_t todayIndex = 0;   // that row
     std::optional<Signal> signal; // today's forecast, when priced
+    // The trailing forecast for enhanced-corr's sigma_j, computed once a date when first
+    // needed (bookTrailingDay is the date's index it belongs to).
+    std::optional<Signal> bookTrailing;
+    int bookTrailingDay = -1;
 };
 
 struct Books
 {
-    Method method;
+    Method method = Method::Enhanced;
     double cashUsd = 0.0;
     std::vector<double> qty; // signed, per track
     double financingDueUsd = 0.0;
     bool ruined = false;
     MethodRun run;
+    // Reused every date, so the loop does not allocate once warm.
+    std::vector<double> targets;
+    Account account;
+    std::vector<std::size_t> heldTracks; // aligned with account.positions
+    BookCorrelation correlation;
 };
 
 std::optional<InputError> validateOptions(const LabOptions& options)
@@ -111,9 +120,10 @@ class Day
 public:
     Day(std::vector<Track>& tracks, const LabSettings& settings, const LabOptions& options,
         const std::vector<std::size_t>& decisionOrder, int startedSymbols,
-        const ReturnPanel* returns)
+        const ReturnPanel* returns, int dayIndex)
         : m_tracks(tracks), m_settings(settings), m_options(options),
-          m_decisionOrder(decisionOrder), m_startedSymbols(startedSymbols), m_returns(returns)
+          m_decisionOrder(decisionOrder), m_startedSymbols(startedSymbols), m_returns(returns),
+          m_dayIndex(dayIndex)
     {}
 
     // Steps 1-6 for one method on this date; returns false once the account is ruined.
@@ -130,8 +140,9 @@ public:
                 CurvePoint{date, equity, grossOf(books.qty), books.cashUsd, financing, 0.0});
             return false;
         }
-        std::vector<double> targets = books.qty; // unpriced symbols keep their positions
-        if (auto failure = decideTargets(books.method, equity, targets))
+        std::vector<double>& targets = books.targets;
+        targets = books.qty; // unpriced symbols keep their positions
+        if (auto failure = decideTargets(books, equity, targets))
             return *failure;
         applyOvernightRule(equity, targets);
 
@@ -148,7 +159,7 @@ public:
             books.run.tradedValueUsd += std::abs(traded) * close;
         }
         books.cashUsd -= costs;
-        books.qty = std::move(targets);
+        books.qty.swap(targets);
         const double equityAfter = markEquity(books);
         const double gross = grossOf(books.qty);
         books.run.curve.push_back(
@@ -204,9 +215,10 @@ private:
 
     // Step 4. The account the sizer sees holds the unpriced symbols' positions, then the
     // targets set so far today, all at their last close.
-    std::optional<InputError> decideTargets(Method method, double equity,
+    std::optional<InputError> decideTargets(Books& books, double equity,
                                             std::vector<double>& targets) const
     {
+        const Method method = books.method;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
             if (m_tracks[i].priced)
                 targets[i] = 0.0;
@@ -217,22 +229,27 @@ private:
                                               m_tracks[i].assetClass);
             return std::nullopt;
         }
-        Account account;
+        Account& account = books.account;
         account.equityUsd = equity;
-        std::vector<std::size_t> heldTracks; // aligned with account.positions
+        account.positions.clear();
+        std::vector<std::size_t>& heldTracks = books.heldTracks;
+        heldTracks.clear();
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
             if (!m_tracks[i].priced && targets[i] != 0.0) {
                 account.positions.push_back(Position{m_tracks[i].series->symbol, targets[i],
                                                      m_tracks[i].lastCloseUsd, 0.0});
                 heldTracks.push_back(i);
             }
-        BookCorrelation correlation;
+        BookCorrelation& correlation = books.correlation;
         for (std::size_t i : m_decisionOrder) {
             const Track& track = m_tracks[i];
             account.buyingPowerUsd =
                 std::max(m_settings.limits.intradayLeverage * equity - account.grossUsd(), 0.0);
             SizingContext context{account, m_settings.limits, m_settings.cryptoList,
                                   2.0,     nullptr,           nullptr};
+            context.margin = MarginPolicy{m_settings.maintenanceFloor,
+                                          m_settings.marginCallFallPct / 100.0, nullptr};
+            context.kellyFraction = m_settings.kellyFraction;
             if (method == Method::EnhancedCorr) {
                 correlationWithBook(i, heldTracks, correlation);
                 context.correlation = &correlation;
@@ -264,10 +281,14 @@ private:
         out.rhoWithOrder.clear();
         out.sigmaDaily.clear();
         for (std::size_t j : heldTracks) {
-            const Track& held = m_tracks[j];
-            const std::optional<Signal> trailing =
-                trailingSignal(held.returns, held.priced ? held.todayIndex : held.next,
-                               m_options.lookback, kMinLookback);
+            Track& held = m_tracks[j];
+            if (held.bookTrailingDay != m_dayIndex) {
+                held.bookTrailing =
+                    trailingSignal(held.returns, held.priced ? held.todayIndex : held.next,
+                                   m_options.lookback, kMinLookback);
+                held.bookTrailingDay = m_dayIndex;
+            }
+            const std::optional<Signal>& trailing = held.bookTrailing;
             const std::optional<double> rho =
                 trailing ? m_returns->correlation(order, j, kMinLookback) : std::nullopt;
             out.rhoWithOrder.push_back(rho);
@@ -298,6 +319,7 @@ private:
     const std::vector<std::size_t>& m_decisionOrder;
     int m_startedSymbols;
     const ReturnPanel* m_returns; // set when enhanced-corr runs
+    int m_dayIndex;               // the date's index in the calendar
     const std::function<void(const CloseView&)>* m_observer = nullptr;
 };
 
@@ -320,10 +342,12 @@ std::optional<Signal> forecastFor(const Track& track, const std::string& date,
 }
 
 // Step 3 and the order of step 4: tradeable signals by descending |mu| / sigma, then name.
-std::vector<std::size_t> decisionOrder(const std::vector<Track>& tracks)
+// Tracks are in symbol order, so the index breaks ties; `order` and `strength` are reused.
+void decisionOrder(const std::vector<Track>& tracks, std::vector<std::size_t>& order,
+                   std::vector<double>& strength)
 {
-    std::vector<std::size_t> order;
-    std::vector<double> strength(tracks.size(), 0.0);
+    order.clear();
+    strength.resize(tracks.size());
     for (std::size_t i = 0; i < tracks.size(); ++i) {
         const Track& t = tracks[i];
         if (!t.priced || !t.signal || t.signal->muDaily == 0.0)
@@ -335,12 +359,11 @@ std::vector<std::size_t> decisionOrder(const std::vector<Track>& tracks)
                           : std::numeric_limits<double>::infinity();
         order.push_back(i);
     }
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         if (strength[a] != strength[b])
             return strength[a] > strength[b];
-        return tracks[a].series->symbol < tracks[b].series->symbol;
+        return a < b;
     });
-    return order;
 }
 
 } // namespace
@@ -379,18 +402,18 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         returns.emplace(*chosen);
     std::vector<Books> books;
     for (Method method : methods) {
-        Books b{method,
-                options.startingEquityUsd,
-                std::vector<double>(tracks.size(), 0.0),
-                0.0,
-                false,
-                MethodRun{}};
+        Books b;
+        b.method = method;
+        b.cashUsd = options.startingEquityUsd;
+        b.qty.assign(tracks.size(), 0.0);
         b.run.method = method;
         b.run.curve.reserve(result.calendar.size());
         books.push_back(std::move(b));
     }
 
     const int totalDates = static_cast<int>(result.calendar.size());
+    std::vector<std::size_t> order;
+    std::vector<double> strength;
     for (int day = 0; day < totalDates; ++day) {
         if (control.cancel && control.cancel->load()) {
             result.cancelled = true;
@@ -412,11 +435,11 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
             }
             startedSymbols += !dates.empty() && dates.front() <= dayNumber ? 1 : 0;
         }
-        const std::vector<std::size_t> order = decisionOrder(tracks);
+        decisionOrder(tracks, order, strength);
         if (returns)
             returns->moveBefore(date, options.lookback);
         Day today(tracks, settings, options, order, std::max(startedSymbols, 1),
-                  returns ? &*returns : nullptr);
+                  returns ? &*returns : nullptr, day);
         today.setObserver(&control.observeClose);
         for (Books& b : books) {
             if (b.ruined)

@@ -28,10 +28,15 @@ public:
     std::optional<double> correlation(std::size_t a, std::size_t b, int minCommon) const;
 
 private:
-    std::vector<std::string> m_dates;           // the joined index, ascending
-    std::vector<std::vector<double>> m_returns; // per symbol, NaN where it has none
-    std::vector<std::size_t> m_returnDates;     // indices of m_dates where any symbol has one
-    std::size_t m_windowBegin = 0;              // into m_returnDates
+    std::vector<std::string> m_dates; // the joined index, ascending
+    // Per symbol, on the dates where any symbol has a return (the axis windows slide on):
+    // the return, 0 where it has none, and 1 or 0 for whether it has one. A window is then
+    // a contiguous slice and the pair loops run without branches; a row a pair does not
+    // share adds an exact 0 to each sum, the same bits as summing the shared rows alone.
+    std::vector<std::vector<double>> m_values;
+    std::vector<std::vector<double>> m_present;
+    std::vector<std::size_t> m_returnDates; // indices of m_dates where any symbol has one
+    std::size_t m_windowBegin = 0;          // into m_returnDates
     std::size_t m_windowEnd = 0;
 };
 

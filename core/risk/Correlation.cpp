@@ -1,5 +1,6 @@
 #include "Correlation.h"
 
+#include "CrossProducts.h"
 #include "PriceFile.h"
 
 #include <Eigen/Cholesky>
@@ -13,6 +14,8 @@
 #include <mutex>
 #include <system_error>
 #include <utility>
+
+extern "C" char* openblas_get_corename(void); // OpenBLAS' own symbol (cblas.h)
 
 namespace kelly {
 
@@ -395,7 +398,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     if (complete) {
         // Fast path (no gaps): one product of the standardised matrix gives every rho.
         observations.setConstant(static_cast<int>(rows));
-        zCross.selfadjointView<Eigen::Lower>().rankUpdate(z.transpose());
+        crossProducts(z.data(), z.data(), rows, n, zCross.data(), true);
         if (rows > 1)
             rho = zCross.selfadjointView<Eigen::Lower>();
         rho /= std::max<double>(1.0, static_cast<double>(rows - 1));
@@ -407,13 +410,13 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     } else {
         // Pairwise-complete moments from mask products: count(i,j) = M'M, sum of x_i over
         // the rows j also has = (X'M)(i,j), and the same for squares and cross products.
-        MatrixXd pairCounts = MatrixXd::Zero(n, n);
-        pairCounts.selfadjointView<Eigen::Lower>().rankUpdate(window.mask.transpose());
-        pairCounts = pairCounts.selfadjointView<Eigen::Lower>();
-        const MatrixXd sums = centred.transpose() * window.mask;
-        const MatrixXd squares = centred.array().square().matrix().transpose() * window.mask;
-        MatrixXd cross = MatrixXd::Zero(n, n);
-        cross.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose());
+        Eigen::MatrixXi pairCounts(n, n);
+        commonCounts(window.mask.data(), rows, n, pairCounts.data());
+        MatrixXd sums(n, n), squares(n, n), cross(n, n);
+        crossProducts(centred.data(), window.mask.data(), rows, n, sums.data(), false);
+        const MatrixXd centredSquares = centred.array().square().matrix();
+        crossProducts(centredSquares.data(), window.mask.data(), rows, n, squares.data(), false);
+        crossProducts(centred.data(), centred.data(), rows, n, cross.data(), true);
         for (Eigen::Index j = 0; j < n; ++j)
             for (Eigen::Index i = j; i < n; ++i)
                 if (stdDaily(i) > 0.0 && stdDaily(j) > 0.0)
@@ -421,7 +424,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
         for (Eigen::Index i = 0; i < n; ++i) {
             for (Eigen::Index j = 0; j <= i; ++j) {
                 const double count = pairCounts(i, j);
-                observations(i, j) = observations(j, i) = static_cast<int>(std::lround(count));
+                observations(i, j) = observations(j, i) = pairCounts(i, j);
                 if (count < kMinCorrelationObservations || constant[static_cast<std::size_t>(i)] ||
                     constant[static_cast<std::size_t>(j)])
                     continue;
@@ -460,8 +463,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     double rhoSquareSum = 0.0;
     if (n > 1 && rows > 1) {
         const MatrixXd zz = z.array().square().matrix();
-        MatrixXd productSquares = MatrixXd::Zero(n, n);
-        productSquares.selfadjointView<Eigen::Lower>().rankUpdate(zz.transpose());
+        MatrixXd productSquares(n, n);
+        crossProducts(zz.data(), zz.data(), rows, n, productSquares.data(), true);
         for (Eigen::Index i = 0; i < n; ++i) {
             for (Eigen::Index j = 0; j < i; ++j) {
                 if (!valid[static_cast<std::size_t>(i * n + j)])
@@ -484,6 +487,12 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     build.covarianceDaily = assembleCovarianceLocked(build);
     build.metrics = metrics.get();
     return build;
+}
+
+std::string blasKernelName()
+{
+    const char* name = openblas_get_corename();
+    return name ? name : "unknown";
 }
 
 std::vector<double> assembleCovariance(const CorrelationBuild& build)

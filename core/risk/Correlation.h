@@ -53,6 +53,10 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series,
 // bits. Empty when the parts do not fit the symbols.
 std::vector<double> assembleCovariance(const CorrelationBuild& build);
 
+// The BLAS kernel set OpenBLAS picked for this CPU at load time ("Zen", "Haswell",
+// "SkylakeX"; "Prescott" is its generic fallback): the benchmark prints it beside a figure.
+std::string blasKernelName();
+
 // SPEC 5 metrics of one series on its own last `lookback` returns. Degenerate windows give
 // finite values, never NaN: fewer than 2 returns -> volatility 0 and no Sharpe; fewer than
 // 2 negative returns -> downside 0; no return -> var_95 0. max_drawdown runs over the

@@ -1,5 +1,6 @@
 #include "PriceFile.h"
 
+#include "common/CsvLines.h"
 #include "common/Symbols.h"
 
 #include <algorithm>
@@ -16,49 +17,6 @@ namespace kelly {
 
 namespace {
 
-std::string_view trimSpace(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-        text.remove_suffix(1);
-    return text;
-}
-
-// A field without surrounding blanks or double quotes (spreadsheets quote headers).
-std::string_view trimField(std::string_view text)
-{
-    text = trimSpace(text);
-    if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
-        text = text.substr(1, text.size() - 2);
-    return text;
-}
-
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-// Splits one line on commas into `fields` (reused to avoid allocations per row).
-void splitFields(std::string_view line, std::vector<std::string_view>& fields)
-{
-    fields.clear();
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t comma = line.find(',', start);
-        if (comma == std::string_view::npos) {
-            fields.push_back(trimField(line.substr(start)));
-            return;
-        }
-        fields.push_back(trimField(line.substr(start, comma - start)));
-        start = comma + 1;
-    }
-}
-
 InputError lineError(const std::string& fileLabel, int line, std::string message)
 {
     return InputError{fileLabel + ":" + std::to_string(line), std::move(message)};
@@ -69,65 +27,56 @@ bool isMissingClose(std::string_view text)
     return text.empty() || text == "null" || text == "NULL" || text == "Null";
 }
 
-struct Row
-{
-    std::string_view date;
-    double close = 0.0;
-    int line = 0;
-};
-
 } // namespace
 
 bool isIsoDate(std::string_view text)
 {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-')
         return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (text[i] < '0' || text[i] > '9')
-            return false;
     auto digit = [&](std::size_t i) {
-        return text[i] - '0';
+        return static_cast<unsigned>(text[i]) - unsigned{'0'};
     };
-    const int year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-    const int month = digit(5) * 10 + digit(6);
-    const int day = digit(8) * 10 + digit(9);
+    const unsigned d[8] = {digit(0), digit(1), digit(2), digit(3),
+                           digit(5), digit(6), digit(8), digit(9)};
+    if (d[0] > 9 || d[1] > 9 || d[2] > 9 || d[3] > 9 || d[4] > 9 || d[5] > 9 || d[6] > 9 ||
+        d[7] > 9)
+        return false;
+    const unsigned year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+    const unsigned month = d[4] * 10 + d[5];
+    const unsigned day = d[6] * 10 + d[7];
     if (month < 1 || month > 12 || day < 1)
         return false;
-    static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (day <= 28)
+        return true;
+    static constexpr unsigned kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    const int maxDay = kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
-    return day <= maxDay;
+    return day <= kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& fileLabel,
                                   const std::string& symbol)
 {
-    if (text.starts_with("\xEF\xBB\xBF")) // UTF-8 byte order mark from spreadsheet exports
-        text.remove_prefix(3);
-
-    std::vector<std::string_view> fields;
-    std::vector<Row> rows;
-    rows.reserve(text.size() / 24);
+    // Rows go straight into the series; files written in date order (nearly all) are
+    // checked for order and duplicates on the way, and only others are sorted afterwards.
+    CsvLines lines(text);
+    PriceSeries series;
+    series.symbol = symbol;
+    series.dates.reserve(text.size() / 16);
+    series.closes.reserve(text.size() / 16);
+    std::vector<int> rowLines; // the line of each row, for errors after a sort
+    rowLines.reserve(text.size() / 16);
+    bool ascending = true;
+    std::optional<std::size_t> firstDuplicate; // row equal to its predecessor (if ascending)
     int dateColumn = -1;
     int closeColumn = -1;
     std::size_t neededFields = 0;
-    int lineNumber = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos)
-            end = text.size();
-        const std::string_view line = trimSpace(text.substr(pos, end - pos));
-        pos = end + 1;
-        ++lineNumber;
-        if (line.empty())
-            continue;
-        splitFields(line, fields);
-
+    while (lines.next()) {
+        const std::vector<std::string_view>& fields = lines.fields();
+        const int lineNumber = lines.lineNumber();
         if (dateColumn < 0) { // the first non-blank line is the header
             int adjCloseColumn = -1;
             for (std::size_t i = 0; i < fields.size(); ++i) {
-                const std::string name = lower(fields[i]);
+                const std::string name = lowerAscii(fields[i]);
                 if (name == "date")
                     dateColumn = static_cast<int>(i);
                 else if (name == "close")
@@ -174,30 +123,52 @@ Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& file
         if (close <= 0.0)
             return lineError(fileLabel, lineNumber,
                              "close '" + std::string(closeText) + "' is not positive");
-        rows.push_back(Row{date, close, lineNumber});
+        if (ascending && !series.dates.empty()) {
+            // ISO dates sort chronologically as text.
+            const int order = date.compare(series.dates.back());
+            if (order < 0)
+                ascending = false;
+            else if (order == 0 && !firstDuplicate)
+                firstDuplicate = series.dates.size();
+        }
+        series.dates.emplace_back(date);
+        series.closes.push_back(close);
+        rowLines.push_back(lineNumber);
     }
 
     if (dateColumn < 0)
         return InputError{fileLabel, "empty file (no header)"};
-    if (rows.empty())
+    if (series.dates.empty())
         return InputError{fileLabel, "no price rows after the header"};
 
-    // ISO dates sort chronologically as text; a stable sort keeps duplicates in file order.
-    if (!std::is_sorted(rows.begin(), rows.end(),
-                        [](const Row& a, const Row& b) { return a.date < b.date; }))
-        std::stable_sort(rows.begin(), rows.end(),
-                         [](const Row& a, const Row& b) { return a.date < b.date; });
-    PriceSeries series;
-    series.symbol = symbol;
-    series.dates.reserve(rows.size());
-    series.closes.reserve(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (i > 0 && rows[i].date == rows[i - 1].date)
-            return lineError(fileLabel, std::max(rows[i].line, rows[i - 1].line),
-                             "duplicate date " + std::string(rows[i].date) + " (also line " +
-                                 std::to_string(std::min(rows[i].line, rows[i - 1].line)) + ")");
-        series.dates.emplace_back(rows[i].date);
-        series.closes.push_back(rows[i].close);
+    if (!ascending) {
+        // A stable sort keeps duplicates in file order.
+        std::vector<std::size_t> order(series.dates.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return series.dates[a] < series.dates[b];
+        });
+        PriceSeries sorted;
+        sorted.symbol = symbol;
+        std::vector<int> sortedLines;
+        for (std::size_t i : order) {
+            sorted.dates.push_back(std::move(series.dates[i]));
+            sorted.closes.push_back(series.closes[i]);
+            sortedLines.push_back(rowLines[i]);
+        }
+        series = std::move(sorted);
+        rowLines = std::move(sortedLines);
+        firstDuplicate.reset();
+        for (std::size_t i = 1; i < series.dates.size() && !firstDuplicate; ++i)
+            if (series.dates[i] == series.dates[i - 1])
+                firstDuplicate = i;
+    }
+    if (firstDuplicate) {
+        const std::size_t i = *firstDuplicate;
+        return lineError(fileLabel, std::max(rowLines[i], rowLines[i - 1]),
+                         "duplicate date " + series.dates[i] + " (also line " +
+                             std::to_string(std::min(rowLines[i], rowLines[i - 1])) + ")");
     }
     return series;
 }
@@ -229,7 +200,7 @@ Result<std::vector<PriceSeries>> loadPriceFolder(const std::string& dir)
         return InputError{dir, "not a folder"};
     std::vector<std::string> paths;
     for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
-        if (it->is_regular_file(error) && lower(it->path().extension().string()) == ".csv")
+        if (it->is_regular_file(error) && lowerAscii(it->path().extension().string()) == ".csv")
             paths.push_back(it->path().string());
     }
     if (error)

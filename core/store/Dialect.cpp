@@ -89,6 +89,13 @@ std::optional<QString> Dialect::lockBeforeReading(const QString& table) const
     return QStringLiteral("LOCK TABLE %1 IN SHARE ROW EXCLUSIVE MODE").arg(table);
 }
 
+std::optional<QString> Dialect::lockTimeout() const
+{
+    if (!isPostgres())
+        return std::nullopt;
+    return QStringLiteral("SET LOCAL lock_timeout = '5s'"); // SQLite's busy_timeout; then 55P03
+}
+
 std::optional<QString> Dialect::notifyOnCommit() const
 {
     if (!isPostgres())

@@ -65,6 +65,9 @@ public:
     // the transaction's snapshot is taken, so controls written at once queue instead of
     // failing to serialize again and again. SQLite's BEGIN IMMEDIATE already did that.
     std::optional<QString> lockBeforeReading(const QString& table) const;
+    // Issue 24: how long that lock is waited for before the write fails as busy (PostgreSQL
+    // waited forever behind a session that kept it; SQLite's busy_timeout bounds it already).
+    std::optional<QString> lockTimeout() const;
 
     // Run just before COMMIT of every write (SPEC 13: the dashboards LISTEN).
     std::optional<QString> notifyOnCommit() const;

@@ -4,6 +4,7 @@
 // Nothing else in the code base spells a setting key; everything goes through this registry.
 
 #include "common/Symbols.h"
+#include "lab/Lab.h"
 #include "sizing/Account.h"
 #include "sizing/DrawdownGuard.h"
 #include "sizing/Sizing.h"
@@ -112,10 +113,19 @@ struct EffectiveSettings
     {
         return MarginPolicy{maintenanceFloor, marginCallFallPct / 100.0, rates};
     }
+    // What the sizing lab reads of these settings (SPEC 12 inputs).
+    lab::LabSettings labSettings() const
+    {
+        return lab::LabSettings{limits,           leverageCostAnnual, cryptoList,
+                                maintenanceFloor, marginCallFallPct,  kellyFraction};
+    }
 };
 
 // Why settings could not be resolved or written. kellyctl maps Environment and Refused to
 // exit 2 (bad input, the caller fixes it) and the others to exit 1 (the store is at fault).
+// Issue 24: why a switch to enhanced or legacy is refused while halted (names `mode`).
+QString haltRefusesModeSwitch();
+
 enum class SettingsFailure
 {
     StoreError,  // the store could not be read or written

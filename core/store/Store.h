@@ -284,6 +284,22 @@ public:
     bool writeSetting(SettingKey key, const QString& value, SettingOrigin origin, UtcTime now,
                       const Environment& environment, QString* error,
                       SettingsFailure* failure = nullptr);
+    // Issue 24: any write of the mode refuses to leave a halt (Refused, naming `mode`): only
+    // resumeFromHalt lifts one. switchMode is that write compared with the mode the caller
+    // saw: it lands only when the store still holds `seen` (or already `wanted`), so a halt or
+    // another desk's switch written in between is never overwritten. A halt always lands.
+    bool switchMode(SizingMode seen, SizingMode wanted, SettingOrigin origin, UtcTime now,
+                    const Environment* environment, QString* error,
+                    SettingsFailure* failure = nullptr,
+                    const std::optional<QString>& detail = std::nullopt);
+    // Issue 24 item 3: a halt lands within a second however busy the store is. The halt
+    // marker is written without the lock settings writers take (SQLite: haltMarkerPath, a file
+    // beside the store renamed into place; PostgreSQL: the mode's audit row) and every
+    // effectiveSettings reads it as halt. The stored mode follows through writeSetting when
+    // the lock comes; only resumeFromHalt lowers the marker. README.md has the design.
+    bool raiseHaltMarker(SettingOrigin origin, UtcTime now, QString* error);
+    bool haltMarkerRaised(bool* raised, QString* error) const;
+    QString haltMarkerPath() const; // empty for PostgreSQL
     // Issue 6: leaves the halt for the mode in force before it (the old value of the audit row
     // that switched to halt; enhanced if there is none), audited, in one transaction.
     // `wasHalted` false means the stored mode was not halt and nothing was written.

@@ -121,19 +121,6 @@ bool Store::copyTo(Store& target, std::vector<std::pair<QString, qint64>>* copie
                          .arg(printable(table));
             return false;
         }
-    for (const QString& table : copiedTables()) {
-        qint64 rows = 0;
-        if (!countRows(to, table, &rows, error))
-            return false;
-        if (rows > 0) {
-            *failure = CopyFailure::TargetNotEmpty;
-            *error = QStringLiteral("the target is not empty (%1 has %2 rows); refusing to copy"
-                                    " into it")
-                         .arg(table)
-                         .arg(rows);
-            return false;
-        }
-    }
     // One snapshot of the source, one transaction on the target.
     Transaction read(from, Transaction::Kind::Read);
     if (!read.begin(error))
@@ -142,6 +129,21 @@ bool Store::copyTo(Store& target, std::vector<std::pair<QString, qint64>>* copie
         Transaction write(to, Transaction::Kind::Write);
         if (!write.begin(error))
             return false;
+        // Issue 24: checked inside the copy's transaction, so nothing another writer commits
+        // before the copy holds the target can be mixed into it.
+        for (const QString& table : copiedTables()) {
+            qint64 rows = 0;
+            if (!countRows(to, table, &rows, error))
+                return false;
+            if (rows > 0) {
+                *failure = CopyFailure::TargetNotEmpty;
+                *error = QStringLiteral("the target is not empty (%1 has %2 rows); refusing to"
+                                        " copy into it")
+                             .arg(table)
+                             .arg(rows);
+                return false;
+            }
+        }
         copied->clear();
         for (const QString& table : copiedTables()) {
             qint64 rows = 0;

@@ -126,6 +126,14 @@ private:
     Store::Impl& m_impl;
 };
 
+// StoreHalt.cpp (issue 24): whether a halt marker is raised (effectiveSettings reads it as
+// halt), and its removal, by resume only.
+bool haltMarkerRaised(Store::Impl& impl, bool* raised, QString* error);
+bool lowerHaltMarker(Store::Impl& impl, QString* error);
+// StoreTransaction.cpp: the last statement on this thread gave up on PostgreSQL's
+// lock_timeout (another session kept the lock): busy, worth retrying as a halt does.
+bool lastFailureWasLockTimeout();
+
 // NULL for an absent optional; the store never holds NaN or inf.
 inline QVariant optionalValue(const std::optional<double>& value)
 {

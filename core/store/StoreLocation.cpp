@@ -31,13 +31,38 @@ bool isPlainValue(const QString& value)
     return plain.match(value).hasMatch();
 }
 
-// Everything between "//" and the last '@' before the host is the user info.
+// Issue 24: redaction must not trust the URL to be well formed. The user info runs from "//"
+// to the LAST '@' (a password may hold '/', '?', '#' or '@'; cutting too much of a query
+// that holds an '@' is safe), and a password given as a query option hides the rest.
 QString withoutPassword(const QString& name)
 {
-    static const QRegularExpression userInfo(QStringLiteral("^([A-Za-z]+://[^/?#:@]*):[^/?#]*@"));
-    QString redacted = name;
-    redacted.replace(userInfo, QStringLiteral("\\1@"));
+    // Decoded first, so "pass%77ord=" is seen as what libpq would read.
+    QString redacted = QUrl::fromPercentEncoding(name.toUtf8());
+    static const QRegularExpression passwordOption(
+        QStringLiteral("([?&;#]\\s*(?:ssl)?password\\s*=).*$"),
+        QRegularExpression::CaseInsensitiveOption);
+    redacted.replace(passwordOption, QStringLiteral("\\1***"));
+    const qsizetype userInfoStart = redacted.indexOf(QLatin1String("://"));
+    const qsizetype at = redacted.lastIndexOf(QLatin1Char('@'));
+    if (userInfoStart < 0 || at < userInfoStart)
+        return redacted;
+    const qsizetype colon = redacted.indexOf(QLatin1Char(':'), userInfoStart + 3);
+    if (colon >= 0 && colon < at)
+        redacted.remove(colon, at - colon);
     return redacted;
+}
+
+// A password that breaks the URL apart (libpq, too, ends the user info at the first '/').
+bool passwordNeedsEncoding(const QString& name)
+{
+    const qsizetype userInfoStart = name.indexOf(QLatin1String("://"));
+    const qsizetype at = name.lastIndexOf(QLatin1Char('@'));
+    if (userInfoStart < 0 || at < userInfoStart)
+        return false;
+    const QString userInfo = name.mid(userInfoStart + 3, at - userInfoStart - 3);
+    return userInfo.contains(QLatin1Char(':')) &&
+           (userInfo.contains(QLatin1Char('/')) || userInfo.contains(QLatin1Char('?')) ||
+            userInfo.contains(QLatin1Char('#')) || userInfo.contains(QLatin1Char('@')));
 }
 
 } // namespace
@@ -50,7 +75,8 @@ bool isPostgresName(const QString& name)
 
 QString redactStoreName(const QString& name)
 {
-    return isPostgresName(name) ? withoutPassword(name) : name;
+    // Any URL, not only ours: "mysql://bot:pw@host/db" is refused by name too.
+    return name.contains(QLatin1String("://")) ? withoutPassword(name) : name;
 }
 
 QString StoreLocation::displayName() const
@@ -89,6 +115,12 @@ bool parseStoreName(const QString& name, StoreLocation* out, QString* error)
         return true;
     }
     const QString shown = redactStoreName(name);
+    if (passwordNeedsEncoding(name)) {
+        *error = QStringLiteral("store URL '%1' is malformed: a password holding / ? # or @ must"
+                                " be percent-encoded (%2F %3F %23 %40), or kept in PGPASSFILE")
+                     .arg(shown);
+        return false;
+    }
     const QUrl url(name, QUrl::StrictMode);
     if (!url.isValid()) {
         *error = QStringLiteral("store URL '%1' is malformed: %2")
@@ -110,15 +142,25 @@ bool parseStoreName(const QString& name, StoreLocation* out, QString* error)
     location.database = path;
     const QUrlQuery query(url);
     bool hasService = false;
-    for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
+    const QList<std::pair<QString, QString>> items = query.queryItems(QUrl::FullyDecoded);
+    for (const auto& item : items)
+        if (item.first.contains(QLatin1String("password"), Qt::CaseInsensitive)) {
+            *error = QStringLiteral("store URL '%1': a password is not an option: put it in the"
+                                    " URL (postgresql://USER:PASSWORD@HOST/DB) or in PGPASSFILE")
+                         .arg(shown);
+            return false;
+        }
+    // An option refused is named without the values: an unknown one may hold a secret.
+    const QString withoutOptions = shown.section(QLatin1Char('?'), 0, 0);
+    for (const auto& [key, value] : items) {
         if (!knownOptions().contains(key)) {
             *error = QStringLiteral("store URL '%1': unknown option '%2' (known: %3)")
-                         .arg(shown, key, knownOptions().join(QStringLiteral(", ")));
+                         .arg(withoutOptions, key, knownOptions().join(QStringLiteral(", ")));
             return false;
         }
         if (!isPlainValue(value)) {
             *error = QStringLiteral("store URL '%1': option %2 has no value or an unusable one")
-                         .arg(shown, key);
+                         .arg(withoutOptions, key);
             return false;
         }
         hasService = hasService || key == QLatin1String("service");

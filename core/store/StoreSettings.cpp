@@ -45,14 +45,43 @@ namespace {
 bool lockSettings(Store::Impl& impl, QString* error)
 {
     const std::optional<QString> lock = impl.dialect.lockBeforeReading(QStringLiteral("settings"));
-    return !lock || impl.transactionDepth > 1 || impl.execute(*lock, error);
+    if (!lock || impl.transactionDepth > 1)
+        return true;
+    const std::optional<QString> timeout = impl.dialect.lockTimeout();
+    return (!timeout || impl.execute(*timeout, error)) && impl.execute(*lock, error);
+}
+
+// A settings write that gave up on the lock (PostgreSQL's lock_timeout) is busy, as a
+// SQLite BEGIN IMMEDIATE past busy_timeout is: a halt or a dashboard write tries again.
+bool noteBusy(Store::Impl& impl, bool written)
+{
+    if (!written && lastFailureWasLockTimeout())
+        impl.lastBeginBusy = true;
+    return written;
+}
+
+// Issue 24: only a resume lifts a halt, and a switch compared with the mode its caller saw
+// (`seenMode`) never overwrites a halt or another desk's switch that landed in between.
+std::optional<QString> modeSwitchRefusal(const QString& current, const QString& wanted,
+                                         const std::optional<QString>& seenMode)
+{
+    const QString halt = QString::fromLatin1(sizingModeName(SizingMode::Halt));
+    if (wanted == halt)
+        return std::nullopt; // safety wins: a halt always lands
+    if (current == halt)
+        return haltRefusesModeSwitch();
+    if (seenMode && current != *seenMode && current != wanted)
+        return QStringLiteral("mode: refused: the mode changed to %1 since it was read as %2;"
+                              " nothing changed")
+            .arg(current, *seenMode);
+    return std::nullopt;
 }
 
 // Validates the candidate set and writes one setting with its audit row, in one transaction.
 bool writeSettingChecked(Store::Impl& impl, SettingKey key, const QString& value,
                          SettingOrigin origin, UtcTime now, const Environment* environment,
                          const std::optional<QString>& detail, QString* error,
-                         SettingsFailure* failure)
+                         SettingsFailure* failure, const std::optional<QString>& seenMode = {})
 {
     SettingsFailure ignored;
     SettingsFailure& kind = failure ? *failure : ignored;
@@ -62,53 +91,81 @@ bool writeSettingChecked(Store::Impl& impl, SettingKey key, const QString& value
         return false;
     kind = SettingsFailure::StoreError;
     const SettingSpec& spec = settingSpec(key);
-    return withRetries(impl, error, [&](QString* error) {
-        DurableCommits durable(impl); // issue 12: mode, halt and limits survive a power loss
-        Transaction transaction(impl, Transaction::Kind::Write);
-        if (!transaction.begin(error) || !lockSettings(impl, error))
-            return false;
-        QHash<QString, QString> stored;
-        if (!loadStoredSettings(impl, &stored, error))
-            return false;
-        const bool wasSet = stored.contains(spec.name);
-        const QVariant oldValue =
-            wasSet ? QVariant(stored.value(spec.name)) : QVariant(QMetaType(QMetaType::QString));
-        if (wasSet && oldValue.toString() == *canonical)
-            return transaction.commit(error); // unchanged: no audit row
-
-        // SPEC 7: the whole candidate set must keep the rules, as stored and with the caller's
-        // environment. A halt always lands: safety wins over a broken configuration.
-        const bool halting = key == SettingKey::Mode &&
-                             *canonical == QLatin1String(sizingModeName(SizingMode::Halt));
-        if (!halting) {
-            stored.insert(spec.name, *canonical);
-            SettingsFailure candidateFailure = SettingsFailure::StoredValue;
-            if (!resolveSettings(stored, Environment(), error, &candidateFailure) ||
-                (environment && !resolveSettings(stored, *environment, error, &candidateFailure))) {
-                kind = candidateFailure == SettingsFailure::Environment
-                           ? SettingsFailure::Environment
-                           : SettingsFailure::Refused;
-                *error = QStringLiteral("%1: refused: %2").arg(spec.name, *error);
+    const bool halting =
+        key == SettingKey::Mode && *canonical == QLatin1String(sizingModeName(SizingMode::Halt));
+    return noteBusy(
+        impl, withRetries(impl, error, [&](QString* error) {
+            DurableCommits durable(impl); // issue 12: mode, halt and limits survive a power loss
+            Transaction transaction(impl, Transaction::Kind::Write);
+            if (!transaction.begin(error) || !lockSettings(impl, error))
                 return false;
+            QHash<QString, QString> stored;
+            if (!loadStoredSettings(impl, &stored, error))
+                return false;
+            const bool wasSet = stored.contains(spec.name);
+            const QVariant oldValue = wasSet ? QVariant(stored.value(spec.name))
+                                             : QVariant(QMetaType(QMetaType::QString));
+            if (wasSet && oldValue.toString() == *canonical)
+                return transaction.commit(error); // unchanged: no audit row
+            // A raised halt marker is a halt: no switch lifts it, and on PostgreSQL it is the audit
+            // row of the halt that now lands (StoreHalt.cpp).
+            bool markerRaised = false;
+            if (key == SettingKey::Mode && !haltMarkerRaised(impl, &markerRaised, error))
+                return false;
+            if (key == SettingKey::Mode) {
+                const QString current = markerRaised
+                                            ? QString::fromLatin1(sizingModeName(SizingMode::Halt))
+                                        : wasSet ? oldValue.toString()
+                                                 : spec.defaultValue;
+                if (const std::optional<QString> refusal =
+                        modeSwitchRefusal(current, *canonical, seenMode)) {
+                    kind = SettingsFailure::Refused;
+                    *error = *refusal;
+                    return false;
+                }
             }
-        }
 
-        QSqlQuery upsert =
-            impl.prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
-                                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-                         error);
-        upsert.addBindValue(spec.name);
-        upsert.addBindValue(*canonical);
-        if (!run(upsert, error))
-            return false;
-        return appendAudit(impl, now, spec.name, oldValue, *canonical, origin,
-                           detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)),
-                           error) &&
-               transaction.commit(error);
-    });
+            // SPEC 7: the whole candidate set must keep the rules, as stored and with the caller's
+            // environment. A halt always lands: safety wins over a broken configuration.
+            if (!halting) {
+                stored.insert(spec.name, *canonical);
+                SettingsFailure candidateFailure = SettingsFailure::StoredValue;
+                if (!resolveSettings(stored, Environment(), error, &candidateFailure) ||
+                    (environment &&
+                     !resolveSettings(stored, *environment, error, &candidateFailure))) {
+                    kind = candidateFailure == SettingsFailure::Environment
+                               ? SettingsFailure::Environment
+                               : SettingsFailure::Refused;
+                    *error = QStringLiteral("%1: refused: %2").arg(spec.name, *error);
+                    return false;
+                }
+            }
+
+            QSqlQuery upsert = impl.prepare(
+                QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                               " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                error);
+            upsert.addBindValue(spec.name);
+            upsert.addBindValue(*canonical);
+            if (!run(upsert, error))
+                return false;
+            if (halting && markerRaised && impl.dialect.isPostgres())
+                return transaction.commit(error); // raiseHaltMarker wrote its audit row
+            return appendAudit(impl, now, spec.name, oldValue, *canonical, origin,
+                               detail ? QVariant(*detail) : QVariant(QMetaType(QMetaType::QString)),
+                               error) &&
+                   transaction.commit(error);
+        }));
 }
 
 } // namespace
+
+QString haltRefusesModeSwitch()
+{
+    return QStringLiteral("mode: refused: the store is halted (reduce-only) and only a resume"
+                          " lifts a halt ('kellyctl resume', or Resume on the dashboard);"
+                          " nothing changed");
+}
 
 // --- snapshots --------------------------------------------------------------------------
 
@@ -263,12 +320,21 @@ bool Store::writeSetting(SettingKey key, const QString& value, SettingOrigin ori
                                failure);
 }
 
+bool Store::switchMode(SizingMode seen, SizingMode wanted, SettingOrigin origin, UtcTime now,
+                       const Environment* environment, QString* error, SettingsFailure* failure,
+                       const std::optional<QString>& detail)
+{
+    return writeSettingChecked(
+        *m_impl, SettingKey::Mode, QString::fromLatin1(sizingModeName(wanted)), origin, now,
+        environment, detail, error, failure, QString::fromLatin1(sizingModeName(seen)));
+}
+
 bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
                            SizingMode* resumedMode, QString* error)
 {
     const QString modeKey = settingSpec(SettingKey::Mode).name;
     const QString halt = QString::fromLatin1(sizingModeName(SizingMode::Halt));
-    return withRetries(*m_impl, error, [&](QString* error) {
+    return noteBusy(*m_impl, withRetries(*m_impl, error, [&](QString* error) {
         DurableCommits durable(*m_impl);
         Transaction transaction(*m_impl, Transaction::Kind::Write);
         if (!transaction.begin(error) || !lockSettings(*m_impl, error))
@@ -278,10 +344,24 @@ bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
         current.addBindValue(modeKey);
         if (!run(current, error))
             return false;
-        *wasHalted = current.next() && current.value(0).toString() == halt;
+        const bool hasValue = current.next();
+        const QString stored =
+            hasValue ? current.value(0).toString() : settingSpec(SettingKey::Mode).defaultValue;
         current.finish();
+        bool markerRaised = false;
+        if (!store::haltMarkerRaised(*m_impl, &markerRaised, error))
+            return false;
+        *wasHalted = stored == halt || markerRaised;
         if (!*wasHalted)
             return transaction.commit(error);
+        if (stored != halt) {
+            // Issue 24: a halt whose stored write never landed (its process was stopped):
+            // lowering the marker is the resume, audited as one.
+            *resumedMode = parseSizingMode(stored.toStdString()).value_or(SizingMode::Enhanced);
+            return appendAudit(*m_impl, now, modeKey, halt, stored, origin,
+                               QStringLiteral("resume"), error) &&
+                   lowerHaltMarker(*m_impl, error) && transaction.commit(error);
+        }
 
         // The mode before the halt; a halt over a halt (or a corrupt row) resumes to the default.
         QSqlQuery before = m_impl->prepare(
@@ -305,10 +385,11 @@ bool Store::resumeFromHalt(SettingOrigin origin, UtcTime now, bool* wasHalted,
         update.addBindValue(modeKey);
         if (!run(update, error))
             return false;
+        // The marker goes while the lock is held, once the stored mode says resume.
         return appendAudit(*m_impl, now, modeKey, halt, resumed, origin, QStringLiteral("resume"),
                            error) &&
-               transaction.commit(error);
-    });
+               lowerHaltMarker(*m_impl, error) && transaction.commit(error);
+    }));
 }
 
 bool Store::loadHaltEntry(std::optional<AuditEntry>* out, QString* error) const
@@ -356,6 +437,16 @@ bool Store::effectiveSettings(const Environment& environment, EffectiveSettings*
     std::optional<EffectiveSettings> settings = resolveSettings(stored, environment, error, &kind);
     if (!settings)
         return false;
+    // Issue 24: a halt asked for whose stored write still waits for the lock is a halt now.
+    bool markerRaised = false;
+    if (!store::haltMarkerRaised(*m_impl, &markerRaised, error))
+        return false;
+    if (markerRaised && !settings->halted()) {
+        settings->mode = SizingMode::Halt;
+        for (EffectiveSetting& entry : settings->entries)
+            if (entry.key == SettingKey::Mode)
+                entry.value = QString::fromLatin1(sizingModeName(SizingMode::Halt));
+    }
     *out = std::move(*settings);
     return true;
 }

@@ -39,6 +39,11 @@ constexpr int kMaxTries = 5;
 
 } // namespace
 
+bool lastFailureWasLockTimeout()
+{
+    return t_lastFailureCode == QLatin1String("55P03"); // lock_not_available
+}
+
 void forgetLostConnection()
 {
     t_lostConnection = nullptr;

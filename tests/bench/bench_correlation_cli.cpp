@@ -4,6 +4,7 @@
 // usage: corrbuild --prices DIR [--lookback N]
 // Exit codes as kellyctl's: 0 done, 2 bad input.
 #include "risk/Correlation.h"
+#include "risk/CrossProducts.h"
 #include "risk/PriceFile.h"
 
 #include <chrono>
@@ -77,6 +78,7 @@ int main(int argc, char** argv)
     std::printf("symbols %zu, lookback %d, blank cells %zu, shrinkage %.4f\n", build.symbols.size(),
                 build.lookback, blanks, build.shrinkage);
     std::printf("rho_sum %.9f\n", rhoSum);
-    std::printf("load %.1f ms, build %.1f ms\n", loadMs, buildMs);
+    std::printf("load %.1f ms, build %.1f ms, kernels: products %s, OpenBLAS %s\n", loadMs, buildMs,
+                crossProductsKernel().c_str(), blasKernelName().c_str());
     return 0;
 }

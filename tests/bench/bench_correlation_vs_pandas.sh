@@ -3,7 +3,8 @@
 # whole process, against pandas doing the same read + pct_change + concat + corr, on
 # generated files of 500 symbols x 1,500 days, with and without gaps. The library alone
 # (the corrbuild tool: read + build, no store) is timed beside it. Prints wall and CPU times
-# (best of $RUNS, and kellyctl's mean), the ratios (target >= 10x), and checks that both
+# (best of $RUNS, and kellyctl's mean), the ratios (target >= 20x since issue 25), the kernels
+# that ran (our products: avx2+fma or sse2; OpenBLAS' pick for dsyevr), and checks that both
 # sides found the same matrix (sum of rho, kellyctl's read back with `correlation show`).
 #
 # usage: tests/bench/bench_correlation_vs_pandas.sh
@@ -85,8 +86,8 @@ for mode in nogaps gaps; do
     echo "        MISMATCH: sum of rho $ctl_sum (stored by kellyctl) vs $pandas_sum (pandas)"
     status=1
   fi
-  if [ "$(echo "$ratio < 10 || $mean_ratio < 10" | bc -l)" = 1 ]; then
-    echo "        below the 10x target"
+  if [ "$(echo "$ratio < 20 || $mean_ratio < 20" | bc -l)" = 1 ]; then
+    echo "        below the 20x target"
   fi
 done
 echo "machine after: load average $(cut -d' ' -f1-3 /proc/loadavg)"

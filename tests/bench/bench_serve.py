@@ -5,9 +5,16 @@ per call. Prints the figures; the target is < 1 ms per served request.
 
     python3 tests/bench/bench_serve.py [--kellyctl build/app/kellyctl/kellyctl] [--requests N]
     [--db postgresql:///NAME] (under pg_virtualenv -t, after createdb NAME)
+
+Issue 25, a bot fleet's load: --rate 1000 --clients 4 [--seconds 5] runs 4 clients, each a
+process with its own `kellyctl serve` child, sending `size` requests on a fixed schedule
+(1,000 a second in all) and prints p50, p99 and max latency from send to answer, dry run
+and recorded, and how far sends fell behind the schedule (a slow answer delays the next
+send of that client, so it shows there). Target: p99 < 1 ms.
 """
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -19,12 +26,67 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "app", "python"))
 
 
+def paced_client(kellyctl, db, index, clients, rate, seconds, dry_run, start_at, results):
+    """One bot: its own serve child, a request every clients / rate seconds, staggered."""
+    serve = subprocess.Popen([kellyctl, "--db", db, "serve"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True, bufsize=1)
+    for i in range(20):  # warm up
+        serve.stdin.write(json.dumps({"id": i, "command": "size", "symbol": "NVDA",
+                                      "price": 150, "dry_run": True}) + "\n")
+        serve.stdin.flush()
+        serve.stdout.readline()
+    interval = clients / rate
+    count = int(seconds * rate / clients)
+    first = start_at + index * interval / clients
+    latencies = []
+    while time.time() < start_at:
+        time.sleep(0.001)
+    origin = time.perf_counter() - (time.time() - first)
+    for i in range(count):
+        due = origin + i * interval
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)  # no spinning: the clients share the cores with the servers
+        line = json.dumps({"id": i, "command": "size", "symbol": "NVDA", "price": 150,
+                           "dry_run": dry_run}) + "\n"
+        sent = time.perf_counter()
+        serve.stdin.write(line)
+        serve.stdin.flush()
+        answer = json.loads(serve.stdout.readline())
+        latencies.append((time.perf_counter() - sent, sent - due))
+        assert answer["result"]["qty"] == 1600, answer
+    serve.stdin.close()
+    serve.wait()
+    results.put(latencies)
+
+
+def paced(kellyctl, db, clients, rate, seconds, dry_run):
+    results = multiprocessing.Queue()
+    start_at = time.time() + 1.0
+    workers = [multiprocessing.Process(target=paced_client,
+                                       args=(kellyctl, db, c, clients, rate, seconds, dry_run,
+                                             start_at, results))
+               for c in range(clients)]
+    for worker in workers:
+        worker.start()
+    samples = []
+    for _ in workers:
+        samples.extend(results.get())
+    for worker in workers:
+        worker.join()
+    return samples
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kellyctl", default=os.path.join(HERE, "..", "..", "build", "app",
                                                            "kellyctl", "kellyctl"))
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--processes", type=int, default=50)
+    parser.add_argument("--rate", type=float,
+                        help="requests per second from all clients (issue 25's paced run)")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--db", help="an empty store to use, e.g. postgresql:///bench (SPEC 13;"
                                      " default: a new SQLite file)")
     options = parser.parse_args()
@@ -41,6 +103,21 @@ def main():
         for i in range(50):
             subprocess.run([kellyctl, "--db", db, "position", "set", "S%02d" % i, "--qty", "10",
                             "--price", "100"], check=True, capture_output=True)
+
+        if options.rate:
+            print("load average: %.2f %.2f %.2f" % os.getloadavg())
+            for label, dry_run in (("dry run", True), ("recorded", False)):
+                samples = paced(kellyctl, db, options.clients, options.rate, options.seconds,
+                                dry_run)
+                ms = sorted(x[0] * 1000 for x in samples)
+                late = sorted(x[1] * 1000 for x in samples)
+                print("serve, %d clients, %.0f requests/s in all, %s: p50 %.3f ms  p99 %.3f ms"
+                      "  max %.3f ms  (%d requests; sends behind schedule: p99 %.1f ms)"
+                      % (options.clients, options.rate, label, ms[len(ms) // 2],
+                         ms[min(len(ms) - 1, int(len(ms) * 0.99))], ms[-1], len(ms),
+                         late[min(len(late) - 1, int(len(late) * 0.99))]))
+            print("load average after: %.2f %.2f %.2f" % os.getloadavg())
+            return
 
         serve = subprocess.Popen([kellyctl, "--db", db, "serve"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True, bufsize=1)

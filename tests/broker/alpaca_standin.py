@@ -9,6 +9,7 @@ Alpaca's GET /v2/account and GET /v2/positions: money and quantities as JSON str
     later           the same account a moment later: TSLA closed, NVDA repriced
     unauthorized    401                  forbidden     403
     ratelimited-N-S /v2/account answers 429 (Retry-After: S) N times, then as ok
+    ratelimited-date-N-S   the same with Retry-After as an HTTP date S seconds after its Date
     error500        500 on /v2/account   truncated     /v2/positions cut off mid-JSON
     cutoff          /v2/positions promises more bytes than it sends, then closes
     missing-field   /v2/account without buying_power
@@ -125,11 +126,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(403, {"code": 40310000, "message": "forbidden"})
         account = resource == "account"
         if scenario.startswith("ratelimited-") and account:
-            _, times, wait = scenario.split("-")
+            *_, times, wait = scenario.split("-")
             with Handler.lock:
                 seen = Handler.counters.get(prefix, 0)
                 Handler.counters[prefix] = seen + 1
             if seen < int(times):
+                if scenario.startswith("ratelimited-date-"):
+                    # The Date header send_response adds is this same second.
+                    wait = self.date_time_string(int(time.time()) + int(wait))
                 return self.reply(429, {"message": "rate limit exceeded"},
                                   headers=[("Retry-After", wait)])
         if scenario == "error500" and account:

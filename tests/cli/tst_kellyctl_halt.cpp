@@ -26,6 +26,8 @@ private Q_SLOTS:
     void resumeRestoresTheEarlierMode_data();
     void resumeRestoresTheEarlierMode();
     void resumeWhenNotHaltedIsBadInput();
+    void modeSwitchNeverLiftsAHalt_data();
+    void modeSwitchNeverLiftsAHalt();
     void environmentLockStillAllowsAHalt();
     void statusJsonGuardFigures();
 
@@ -144,8 +146,8 @@ void TestKellyctlHalt::reduceIsLoggedAndRecorded()
     QCOMPARE(kelly::testing::rawScalar(m_runner->storePath(),
                                        QStringLiteral("SELECT %1 FROM (SELECT binding FROM"
                                                       " sizing_decisions ORDER BY id) AS d")
-                                           .arg(kelly::testing::joinedSql(
-                                               QStringLiteral("binding"), QStringLiteral("|")))),
+                                           .arg(kelly::testing::joinedSql(QStringLiteral("binding"),
+                                                                          QStringLiteral("|")))),
              QStringLiteral("open position|halted"));
 }
 
@@ -273,6 +275,35 @@ void TestKellyctlHalt::resumeWhenNotHaltedIsBadInput()
     QCOMPARE(resumed.exitCode, 2);
     QVERIFY2(resumed.err.contains(QLatin1String("not halted")), qPrintable(resumed.err));
     QCOMPARE(kelly::testing::dumpStore(m_runner->storePath()), before);
+}
+
+// Issue 24: `mode halt; mode legacy` lifted the halt; only resume may.
+void TestKellyctlHalt::modeSwitchNeverLiftsAHalt_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::newRow("mode legacy") << QStringList{QStringLiteral("mode"), QStringLiteral("legacy")};
+    QTest::newRow("mode enhanced")
+        << QStringList{QStringLiteral("mode"), QStringLiteral("enhanced")};
+    QTest::newRow("set mode legacy")
+        << QStringList{QStringLiteral("set"), QStringLiteral("mode"), QStringLiteral("legacy")};
+}
+
+void TestKellyctlHalt::modeSwitchNeverLiftsAHalt()
+{
+    QFETCH(QStringList, command);
+    QCOMPARE(run(args({"mode", "halt"})).exitCode, 0);
+    const QString before = kelly::testing::dumpStore(m_runner->storePath());
+    const KellyctlRun switched = run(command);
+    QCOMPARE(switched.exitCode, 2);
+    QVERIFY2(switched.err.contains(QLatin1String("mode: refused")) &&
+                 switched.err.contains(QLatin1String("kellyctl resume")),
+             qPrintable(switched.err));
+    QCOMPARE(kelly::testing::dumpStore(m_runner->storePath()), before);
+    QCOMPARE(run(args({"mode"})).out, QStringLiteral("halt\n"));
+    QCOMPARE(sizeJson(args({"NVDA", "150"})).value(QLatin1String("binding")).toString(),
+             QStringLiteral("halted"));
+    QCOMPARE(run(args({"resume"})).exitCode, 0);
+    QCOMPARE(run(args({"mode"})).out, QStringLiteral("enhanced\n"));
 }
 
 void TestKellyctlHalt::environmentLockStillAllowsAHalt()

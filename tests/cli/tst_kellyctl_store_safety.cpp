@@ -71,6 +71,8 @@ private Q_SLOTS:
     void unreadableSettingsExitOne();
     void readsDoNotWaitForAWriter();
     void haltWaitsForTheLockAndSaysSo();
+    void malformedUrlsNeverEchoThePassword_data();
+    void malformedUrlsNeverEchoThePassword();
 
 private:
     int auditCount() const
@@ -528,6 +530,44 @@ void TestKellyctlStoreSafety::haltWaitsForTheLockAndSaysSo()
                 .contains(QLatin1String("store busy: the halt is waiting")));
     QCOMPARE(rawScalar(storePath(), QStringLiteral("SELECT value FROM settings WHERE key='mode'")),
              QStringLiteral("halt"));
+}
+
+// Issue 24 item 1: the password in a URL that does not parse reached stderr.
+void TestKellyctlStoreSafety::malformedUrlsNeverEchoThePassword_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::newRow("slash") << QStringLiteral("postgresql://bot:pa/ss-S3CRET@db.example/desk");
+    QTest::newRow("option") << QStringLiteral("postgresql://bot@db.example/desk?password=S3CRET");
+}
+
+void TestKellyctlStoreSafety::malformedUrlsNeverEchoThePassword()
+{
+    QFETCH(QString, url);
+    const QLatin1String secret("S3CRET");
+    const KellyctlRunner byOption(url);
+    const KellyctlRun status = byOption.run({QStringLiteral("status")});
+    QCOMPARE(status.exitCode, 2);
+    QVERIFY2(!status.err.isEmpty() && !status.err.contains(secret), qPrintable(status.err));
+    QVERIFY(!status.out.contains(secret));
+
+    QProcess byEnvironment;
+    QProcessEnvironment env = KellyctlRunner::environment({});
+    env.insert(QStringLiteral("KELLYDESK_DB"), url);
+    byEnvironment.setProcessEnvironment(env);
+    byEnvironment.start(QStringLiteral(KELLYCTL_PATH), {QStringLiteral("status")});
+    QVERIFY(byEnvironment.waitForFinished(30'000));
+    QCOMPARE(byEnvironment.exitCode(), 2);
+    const QString envErr = QString::fromUtf8(byEnvironment.readAllStandardError());
+    QVERIFY2(!envErr.isEmpty() && !envErr.contains(secret), qPrintable(envErr));
+
+    QProcess copy;
+    copy.setProcessEnvironment(KellyctlRunner::environment({}));
+    copy.start(QStringLiteral(KELLYCTL_PATH),
+               {QStringLiteral("store"), QStringLiteral("copy"), storePath(), url});
+    QVERIFY(copy.waitForFinished(30'000));
+    QCOMPARE(copy.exitCode(), 2);
+    const QString copyErr = QString::fromUtf8(copy.readAllStandardError());
+    QVERIFY2(!copyErr.isEmpty() && !copyErr.contains(secret), qPrintable(copyErr));
 }
 
 QTEST_GUILESS_MAIN(TestKellyctlStoreSafety)

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void syncFillsAccountPositionsAndSnapshot();
     void syncRemovesWhatTheBrokerNoLongerLists();
     void rateLimitWaitsRetryAfterThenSucceeds();
+    void rateLimitRetriesThreeTimesAfterTheFirst();
+    void rateLimitReadsRetryAfterAsAnHttpDate();
     void failureLeavesTheStoreUnchanged_data();
     void failureLeavesTheStoreUnchanged();
     void intervalIsValidated();
@@ -46,6 +48,8 @@ private Q_SLOTS:
     void serveAnswersLikeSizeAndStatus();
     void serveSeesAModeSwitchBetweenRequests();
     void serveAnswersBadRequestsAndGoesOn();
+    void serveRepeatedRequestIdRecordsOnce();
+    void serveRefusesALineOverOneMebibyteAndGoesOn();
 
 private:
     KellyctlRun sync(const QString& scenario, const QProcessEnvironment& extra = {}) const;
@@ -177,6 +181,28 @@ void TestKellyctlSync::rateLimitWaitsRetryAfterThenSucceeds()
                  .value(QStringLiteral("equity"))
                  .toDouble(),
              100000.5);
+}
+
+// Issue 24 (SPEC 14): three retries after the first try; the client made three tries in all.
+void TestKellyctlSync::rateLimitRetriesThreeTimesAfterTheFirst()
+{
+    const KellyctlRun result = sync(QStringLiteral("ratelimited-3-0/three-retries"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const KellyctlRun gaveUp = sync(QStringLiteral("ratelimited-4-0/four-429s"));
+    QCOMPARE(gaveUp.exitCode, 1);
+    QVERIFY2(gaveUp.err.contains(QLatin1String("HTTP 429 (rate limited) 4 times")),
+             qPrintable(gaveUp.err));
+}
+
+// Issue 24: a Retry-After given as an HTTP date was counted as 1 s. Three seconds after the
+// reply's Date (two or three by the second the stand-in's Date falls in).
+void TestKellyctlSync::rateLimitReadsRetryAfterAsAnHttpDate()
+{
+    QElapsedTimer timer;
+    timer.start();
+    const KellyctlRun result = sync(QStringLiteral("ratelimited-date-1-3/date-test"));
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(timer.elapsed() >= 1900, qPrintable(QString::number(timer.elapsed())));
 }
 
 void TestKellyctlSync::failureLeavesTheStoreUnchanged_data()
@@ -550,6 +576,66 @@ void TestKellyctlSync::serveAnswersBadRequestsAndGoesOn()
     serve.process().closeWriteChannel();
     QVERIFY(serve.process().waitForFinished(10000));
     QCOMPARE(serve.process().exitCode(), 0);
+}
+
+// Issue 24 (SPEC 14): a client that retries after a lost answer never records twice.
+void TestKellyctlSync::serveRepeatedRequestIdRecordsOnce()
+{
+    ServeProcess serve(processArguments(args({"serve"})));
+    const QByteArray request =
+        R"({"id": 1, "request_id": "bot-1", "command": "size", "symbol": "NVDA", "price": 150})";
+    const QJsonObject first = serve.ask(request);
+    QCOMPARE(first.value(QStringLiteral("id")).toInt(), 1);
+    const QJsonObject result = first.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("qty")).toDouble(), 1600.0);
+    const QJsonObject again = serve.ask(request);
+    QCOMPARE(again, first);
+    // The same request_id under another id answers the first answer with the new id.
+    const QJsonObject retried = serve.ask(
+        R"({"id": 2, "request_id": "bot-1", "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(retried.value(QStringLiteral("id")).toInt(), 2);
+    QCOMPARE(retried.value(QStringLiteral("result")).toObject(), result);
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("1"));
+    // Another request_id, or none, records again; a bad one is refused by name.
+    QVERIFY(serve
+                .ask(R"({"id": 3, "request_id": "bot-2", "command": "size", "symbol": "NVDA",)"
+                     R"( "price": 150})")
+                .contains(QStringLiteral("result")));
+    QVERIFY(serve.ask(R"({"id": 4, "command": "size", "symbol": "NVDA", "price": 150})")
+                .contains(QStringLiteral("result")));
+    const QJsonObject badId = serve.ask(
+        R"({"id": 5, "request_id": 7, "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(
+        badId.value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString(),
+        QStringLiteral("request_id"));
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("3"));
+}
+
+// Issue 24 (SPEC 14): refused with code 2, read in chunks, and the server goes on.
+void TestKellyctlSync::serveRefusesALineOverOneMebibyteAndGoesOn()
+{
+    ServeProcess serve(processArguments(args({"serve"})));
+    QByteArray huge = R"({"id": 9, "command": "size", "symbol": "NVDA", "price": 150, "pad": ")";
+    huge += QByteArray(4 * 1024 * 1024, 'x') + R"("})";
+    const QJsonObject refused = serve.ask(huge);
+    const QJsonObject error = refused.value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("code")).toInt(), 2);
+    QVERIFY2(error.value(QStringLiteral("message")).toString().contains(QLatin1String("1 MiB")),
+             qPrintable(error.value(QStringLiteral("message")).toString()));
+    QVERIFY(refused.value(QStringLiteral("id")).isNull());
+    const QJsonObject fine =
+        serve.ask(R"({"id": 10, "command": "size", "symbol": "NVDA", "price": 150})");
+    QCOMPARE(fine.value(QStringLiteral("id")).toInt(), 10);
+    QCOMPARE(
+        fine.value(QStringLiteral("result")).toObject().value(QStringLiteral("qty")).toDouble(),
+        1600.0);
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("1"));
 }
 
 QTEST_GUILESS_MAIN(TestKellyctlSync)

@@ -78,14 +78,41 @@ def round_down(qty, crypto):
     return whole / unit
 
 
-def size_enhanced(price, mu, sigma, equity, buying_power, gross, crypto, cfg):
+def requirement(symbol, q, p, cfg):
+    """SPEC 15 with the default table (the lab has no overrides or broker rates)."""
+    if symbol in cfg["crypto"]:
+        return abs(q) * p
+    low = 2.50 if q >= 0 else 5.00
+    rate = max(1.0 if p < low else 0.30, cfg["floor"])
+    req = rate * abs(q) * p
+    if q < 0:
+        req = max(req, (5.00 if p >= 5.00 else 2.50) * abs(q))
+    return req
+
+
+def margin_room(price, short, crypto, equity, gross, book, cfg):
+    """SPEC 15: the room an add may take, with k = margin_call_fall_pct / 100."""
+    mr = sum(requirement(s, q, p, cfg) for s, q, p in book)
+    if crypto:
+        m = 1.0
+    else:
+        m = max((1.0 if price < (5.00 if short else 2.50) else 0.30), cfg["floor"])
+        if short:
+            m = max(m, (5.00 if price >= 5.00 else 2.50) / price)
+    k = cfg["k"]
+    return max(0.0, (equity - mr - k * (gross - mr)) / (m + k * (1.0 - m)))
+
+
+def size_enhanced(price, mu, sigma, equity, buying_power, gross, crypto, cfg, book):
     """SPEC 2 for a symbol not held (current(s) = 0)."""
     lev = 1.0 if crypto else cfg["intraday"]
     full = 0.0 if sigma == 0 else abs(mu) / (sigma * sigma)
-    base = min(0.5 * full, 1.0)
+    base = min(cfg["kelly"] * full, 1.0)
     qty = base * lev * equity / price
+    short = mu < 0 and not crypto
     rooms = [(cfg["cap"] / 100.0 * equity - 0.0) * lev, buying_power,
-             cfg["intraday"] * equity - gross]
+             cfg["intraday"] * equity - gross,
+             margin_room(price, short, crypto, equity, gross, book, cfg)]
     for room in rooms:
         qty = min(qty, max(room, 0.0) / price)
     return round_down(qty, crypto)
@@ -103,20 +130,23 @@ def size_enhanced_corr(price, mu, sigma, equity, buying_power, gross, crypto, cf
     base = 0.0
     if d != 0 and sigma > 0:
         full = (abs(mu) - book_cov) / (sigma * sigma)
-        base = min(0.5 * max(full, 0.0), 1.0)
+        base = min(cfg["kelly"] * max(full, 0.0), 1.0)
     qty = base * lev * equity / price
+    short = mu < 0 and not crypto
     rooms = [(cfg["cap"] / 100.0 * equity - 0.0) * lev, buying_power,
-             cfg["intraday"] * equity - gross]
+             cfg["intraday"] * equity - gross,
+             margin_room(price, short, crypto, equity, gross, book, cfg)]
     for room in rooms:
         qty = min(qty, max(room, 0.0) / price)
     return round_down(qty, crypto)
 
 
-def size_legacy(price, equity, buying_power, gross, crypto, cfg):
-    """SPEC 3 with the threshold 2.0, for a symbol not held."""
+def size_legacy(price, equity, buying_power, gross, crypto, cfg, book):
+    """SPEC 3 with the threshold 2.0, for a symbol not held; its adds are long."""
     m = 1.0 if crypto else max(2.0, 1.0)
     qty = 0.5 * buying_power * m / price
-    rooms = [(cfg["cap"] / 100.0 * equity - 0.0) * m, cfg["intraday"] * equity - gross]
+    rooms = [(cfg["cap"] / 100.0 * equity - 0.0) * m, cfg["intraday"] * equity - gross,
+             margin_room(price, False, crypto, equity, gross, book, cfg)]
     for room in rooms:
         qty = min(qty, max(room, 0.0) / price)
     return round_down(qty, crypto)
@@ -235,7 +265,7 @@ def simulate(series, symbols, calendar, method, args, cfg, forecasts):
                 price = last_close[s]
                 mu, sigma = signals[s]
                 if method == "enhanced":
-                    size = size_enhanced(price, mu, sigma, equity, bp, gross, crypto[s], cfg)
+                    size = size_enhanced(price, mu, sigma, equity, bp, gross, crypto[s], cfg, book)
                 elif method == "enhanced-corr":
                     rhos = []
                     for j, _, _ in book:
@@ -247,7 +277,7 @@ def simulate(series, symbols, calendar, method, args, cfg, forecasts):
                     size = size_enhanced_corr(price, mu, sigma, equity, bp, gross, crypto[s],
                                               cfg, book, rhos)
                 else:
-                    size = size_legacy(price, equity, bp, gross, crypto[s], cfg)
+                    size = size_legacy(price, equity, bp, gross, crypto[s], cfg, book)
                 if size > 0:
                     target[s] = size if mu > 0 else -size
                     book.append((s, target[s], price))
@@ -346,6 +376,9 @@ def main():
     parser.add_argument("--overnight", type=float, default=2.0)
     parser.add_argument("--cap", type=float, default=60.0)
     parser.add_argument("--rate", type=float, default=0.065)
+    parser.add_argument("--floor", type=float, default=0.25)  # maintenance_floor
+    parser.add_argument("--k", type=float, default=5.0)  # margin_call_fall_pct
+    parser.add_argument("--kelly", type=float, default=0.5)  # kelly_fraction
     parser.add_argument("--crypto", default=",".join(DEFAULT_CRYPTO))
     parser.add_argument("--out")
     args = parser.parse_args()
@@ -357,7 +390,8 @@ def main():
                        if (args.start is None or d >= args.start)
                        and (args.end is None or d <= args.end)})
     cfg = {"intraday": args.intraday, "overnight": args.overnight, "cap": args.cap,
-           "rate": args.rate, "crypto": {normalize(c) for c in args.crypto.split(",") if c}}
+           "rate": args.rate, "crypto": {normalize(c) for c in args.crypto.split(",") if c},
+           "floor": args.floor, "k": args.k / 100.0, "kelly": args.kelly}
     annual = 365 if any(s in cfg["crypto"] for s in symbols) else 252
     forecasts = read_forecast(args.forecast) if args.forecast else None
     runs = []

@@ -237,7 +237,8 @@ void TestLab::correlatedBookShrinksTheSecondAdd()
 {
     // Two stocks with the same closes (rho = 1), forecasts on the last day only: AAA ranks
     // first and takes its symbol room (240% of E); BBB then sees a book already long what
-    // it moves with. SPEC 11: book_cov = 0.02 x 2.4 x 1 x sigma_AAA; plain enhanced ignores it.
+    // it moves with. SPEC 11: book_cov = 0.02 x 2.4 x 1 x sigma_AAA; plain enhanced ignores it
+    // and takes SPEC 15's margin room.
     const std::vector<std::string> dates = weekdays(30);
     std::vector<double> closes{100.0};
     for (int i = 1; i < 30; ++i)
@@ -262,13 +263,18 @@ void TestLab::correlatedBookShrinksTheSecondAdd()
     const double bookCov = 0.02 * (aaa * close / 100000.0) * 1.0 * sigmaAaa;
     const double base = std::min(0.5 * std::max((0.0004 - bookCov) / 0.0004, 0.0), 1.0);
     const double bbbCorr = std::floor(base * 4.0 * 100000.0 / close + 1e-9);
-    const double bbbPlain = std::floor((400000.0 - aaa * close) / close + 1e-9); // gross room
+    // SPEC 15's margin room binds before the gross room (400,000 - 240,000): MR = 0.30 x AAA.
+    const double heldUsd = aaa * close;
+    const double marginRoomUsd =
+        (100000.0 - 0.3 * heldUsd - 0.05 * (heldUsd - 0.3 * heldUsd)) / (0.3 + 0.05 * 0.7);
+    QVERIFY(marginRoomUsd < 400000.0 - heldUsd);
+    const double bbbPlain = std::floor(marginRoomUsd / close + 1e-9);
     // The close keeps 2 x E: both books are scaled to it, each size rounded down.
     auto scaled = [&](double a, double b) {
         const double scale = 200000.0 / ((a + b) * close);
         return std::pair{std::floor(a * scale + 1e-9), std::floor(b * scale + 1e-9)};
     };
-    QVERIFY(bbbCorr < bbbPlain / 4);
+    QVERIFY(bbbCorr < bbbPlain); // the correlated book takes less than the margin allows
     QCOMPARE(std::pair(lastQty[Method::Enhanced][0], lastQty[Method::Enhanced][1]),
              scaled(aaa, bbbPlain));
     QCOMPARE(std::pair(lastQty[Method::EnhancedCorr][0], lastQty[Method::EnhancedCorr][1]),

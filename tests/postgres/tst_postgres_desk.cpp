@@ -345,7 +345,7 @@ void TestPostgresDesk::fourWritersTwoDashboards()
     // Both dashboards show the last write.
     for (Dashboard* dashboard : {&first, &second}) {
         QTRY_VERIFY_WITH_TIMEOUT(dashboard->session->state().settings.decisionRetentionDays == last,
-                                 5000);
+                                 10'000);
         for (int k = 0; k < 4; ++k) {
             const Position* held =
                 findPosition(dashboard->session->state(), "W" + std::to_string(k));

@@ -87,6 +87,35 @@ class KellyDeskTest(unittest.TestCase):
         self.assertEqual(self.qty("NVDA", 150), 1600.0)
         self.assertNotEqual(server.pid, pid)
 
+    def test_store_name_reaches_the_child_through_the_environment(self):
+        # Issue 24 item 2 (SPEC 14): /proc/PID/cmdline is readable by every user; a
+        # PostgreSQL URL there would show its password.
+        self.assertEqual(self.qty("NVDA", 150), 1600.0)
+        pid = kellydesk._server(self.db).pid
+        with open("/proc/%d/cmdline" % pid, "rb") as cmdline:
+            arguments = cmdline.read().split(b"\0")
+        self.assertNotIn(b"--db", arguments)
+        self.assertFalse(any(self.db.encode() in argument for argument in arguments), arguments)
+        with open("/proc/%d/environ" % pid, "rb") as environ:
+            self.assertIn(b"KELLYDESK_DB=" + self.db.encode(), environ.read().split(b"\0"))
+
+    def test_password_url_never_on_the_command_line(self):
+        url = "postgresql://bot:pa%2Fss-S3CRET@127.0.0.1:1/desk?connect_timeout=1"
+        seen = []
+        real_popen = subprocess.Popen
+
+        def recording_popen(arguments, *args, **kwargs):
+            seen.append((list(arguments), kwargs.get("env", {}).get("KELLYDESK_DB")))
+            return real_popen(arguments, *args, **kwargs)
+
+        with mock.patch.object(subprocess, "Popen", recording_popen):
+            with self.assertRaises(kellydesk.KellyDeskError):
+                kellydesk.get_qty("NVDA", 150, db=url)
+        self.assertTrue(seen)
+        for arguments, environment_db in seen:
+            self.assertFalse(any("S3CRET" in argument for argument in arguments), arguments)
+            self.assertEqual(environment_db, url)
+
     def test_bad_input_raises_value_error(self):
         with self.assertRaisesRegex(ValueError, r"^price: must be a finite number > 0$"):
             self.qty("NVDA", -1)

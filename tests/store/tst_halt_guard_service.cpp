@@ -33,6 +33,9 @@ private Q_SLOTS:
     void resumeRestoresTheModeBeforeTheHalt_data();
     void resumeRestoresTheModeBeforeTheHalt();
     void resumeWhenNotHaltedWritesNothing();
+    void onlyResumeLiftsAHalt_data();
+    void onlyResumeLiftsAHalt();
+    void switchModeLandsOnTheModeItSaw();
 
 private:
     void setGuard(SettingKey key, const QString& value);
@@ -292,6 +295,77 @@ void TestHaltGuardService::resumeWhenNotHaltedWritesNothing()
     QVERIFY(m_store.resumeFromHalt(SettingOrigin::Cli, m_now, &wasHalted, &resumed, &error));
     QVERIFY(!wasHalted);
     QCOMPARE(testing::dumpStore(m_store.path()), before);
+}
+
+// Issue 24: `kellyctl mode halt; kellyctl mode legacy` lifted the halt.
+void TestHaltGuardService::onlyResumeLiftsAHalt_data()
+{
+    QTest::addColumn<QString>("write");
+    QTest::addColumn<QString>("before"); // the mode before the halt
+    for (const char* before : {"enhanced", "legacy"}) {
+        for (const char* write :
+             {"set enhanced", "set legacy", "switch from halt", "switch from the mode before"})
+            QTest::addRow("%s, %s", before, write)
+                << QString::fromLatin1(write) << QString::fromLatin1(before);
+    }
+}
+
+void TestHaltGuardService::onlyResumeLiftsAHalt()
+{
+    QFETCH(QString, write);
+    QFETCH(QString, before);
+    setGuard(SettingKey::Mode, before);
+    setGuard(SettingKey::Mode, QStringLiteral("halt"));
+    const QString dump = testing::dumpStore(m_store.path());
+    const SizingMode beforeMode = *parseSizingMode(before.toStdString());
+    const SizingMode other =
+        beforeMode == SizingMode::Enhanced ? SizingMode::Legacy : SizingMode::Enhanced;
+    QString error;
+    SettingsFailure failure = SettingsFailure::StoreError;
+    bool written = true;
+    if (write.startsWith(QLatin1String("set ")))
+        written = m_store.writeSetting(SettingKey::Mode, write.mid(4), SettingOrigin::Cli, m_now,
+                                       Environment(), &error, &failure);
+    else if (write == QLatin1String("switch from halt"))
+        written = m_store.switchMode(SizingMode::Halt, beforeMode, SettingOrigin::Dashboard, m_now,
+                                     nullptr, &error, &failure);
+    else // a desk that read the mode before the halt landed
+        written = m_store.switchMode(beforeMode, other, SettingOrigin::Dashboard, m_now, nullptr,
+                                     &error, &failure);
+    QVERIFY(!written);
+    QCOMPARE(failure, SettingsFailure::Refused);
+    QVERIFY2(error.startsWith(QLatin1String("mode: ")) && error.contains(QLatin1String("resume")),
+             qPrintable(error));
+    QCOMPARE(testing::dumpStore(m_store.path()), dump);
+
+    bool wasHalted = false;
+    SizingMode resumed = SizingMode::Halt;
+    QVERIFY2(m_store.resumeFromHalt(SettingOrigin::Cli, m_now, &wasHalted, &resumed, &error),
+             qPrintable(error));
+    QVERIFY(wasHalted);
+    QCOMPARE(resumed, beforeMode);
+}
+
+void TestHaltGuardService::switchModeLandsOnTheModeItSaw()
+{
+    QString error;
+    SettingsFailure failure = SettingsFailure::StoreError;
+    // Seen enhanced, the store holds it: lands, audited.
+    QVERIFY2(m_store.switchMode(SizingMode::Enhanced, SizingMode::Legacy, SettingOrigin::Dashboard,
+                                m_now, nullptr, &error, &failure),
+             qPrintable(error));
+    QCOMPARE(modeRows().front().newValue, QStringLiteral("legacy"));
+    // Seen enhanced again (a second desk, stale) asking legacy: already so, nothing written.
+    const std::size_t rows = modeRows().size();
+    QVERIFY2(m_store.switchMode(SizingMode::Enhanced, SizingMode::Legacy, SettingOrigin::Dashboard,
+                                m_now, nullptr, &error, &failure),
+             qPrintable(error));
+    QCOMPARE(modeRows().size(), rows);
+    // A halt always lands, whatever was seen.
+    QVERIFY2(m_store.switchMode(SizingMode::Enhanced, SizingMode::Halt, SettingOrigin::Guard, m_now,
+                                nullptr, &error, &failure),
+             qPrintable(error));
+    QCOMPARE(modeRows().front().newValue, QStringLiteral("halt"));
 }
 
 QTEST_GUILESS_MAIN(TestHaltGuardService)

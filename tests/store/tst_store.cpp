@@ -282,6 +282,19 @@ void TestStore::settingValidation_data()
     QTest::newRow("rate as percent") << "leverage_cost_annual"
                                      << "6.5"
                                      << "";
+    // Issue 21 (SPEC 7): kelly_fraction in (0, 1], margin_call_fall_pct in [0, 50],
+    // maintenance_floor in (0, 1].
+    QTest::newRow("kelly fraction 0.25") << "kelly_fraction" << "0.25" << "0.25";
+    QTest::newRow("kelly fraction 1") << "kelly_fraction" << "1" << "1";
+    QTest::newRow("kelly fraction 0") << "kelly_fraction" << "0" << "";
+    QTest::newRow("kelly fraction 1.5") << "kelly_fraction" << "1.5" << "";
+    QTest::newRow("safety fall 0") << "margin_call_fall_pct" << "0" << "0";
+    QTest::newRow("safety fall 50") << "margin_call_fall_pct" << "50" << "50";
+    QTest::newRow("safety fall 51") << "margin_call_fall_pct" << "51" << "";
+    QTest::newRow("safety fall negative") << "margin_call_fall_pct" << "-1" << "";
+    QTest::newRow("floor 0.3") << "maintenance_floor" << "0.3" << "0.3";
+    QTest::newRow("floor 0") << "maintenance_floor" << "0" << "";
+    QTest::newRow("floor 1.01") << "maintenance_floor" << "1.01" << "";
     QTest::newRow("text") << "max_gross_leverage"
                           << "lots"
                           << "";

@@ -113,20 +113,22 @@ void TestUiBrokerSync::settingStartsTheTimerAndASyncFillsTheDesk()
     // Issue 12 item 8: written on the session's worker; the outcome comes by signal.
     QSignalSpy written(m_session.get(), &DeskSession::writeFinished);
     m_session->writeSettings({{store::SettingKey::BrokerSyncIntervalS, QStringLiteral("30")}});
-    QTRY_COMPARE(written.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, 10'000);
     QVERIFY2(written.front().at(0).value<DeskWriteOutcome>().written,
              qPrintable(written.front().at(0).value<DeskWriteOutcome>().error));
-    QTRY_COMPARE(m_window->brokerSync()->interval(), std::optional<double>(30.0));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->brokerSync()->interval(), std::optional<double>(30.0),
+                              10'000);
 
     QSignalSpy finished(m_window->brokerSync(), &BrokerSyncTimer::finished);
     m_window->brokerSync()->syncNow();
-    QTRY_COMPARE(finished.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10'000);
     QVERIFY2(finished.front().at(0).toBool(), qPrintable(finished.front().at(1).toString()));
     // The poller shows the sync's write like any other process's.
-    QTRY_COMPARE(m_session->state().account.account.positions.size(), size_t(3));
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state().account.account.positions.size(), size_t(3),
+                              10'000);
     QCOMPARE(m_session->state().account.account.equityUsd, 100000.5);
-    QTRY_VERIFY2(syncLabel()->text().contains(QStringLiteral("Last broker sync")),
-                 qPrintable(syncLabel()->text()));
+    QTRY_VERIFY2_WITH_TIMEOUT(syncLabel()->text().contains(QStringLiteral("Last broker sync")),
+                              qPrintable(syncLabel()->text()), 10'000);
     QVERIFY(syncLabel()->text().contains(QStringLiteral("alpaca")));
     QVERIFY(syncLabel()->isVisible());
 }
@@ -162,7 +164,7 @@ void TestUiBrokerSync::threeFailedSyncsRaiseOneAlert()
     QSignalSpy finished(m_window->brokerSync(), &BrokerSyncTimer::finished);
     for (int attempt = 1; attempt <= 4; ++attempt) {
         m_window->brokerSync()->syncNow();
-        QTRY_COMPARE(finished.count(), attempt);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), attempt, 10'000);
         QCOMPARE(m_window->brokerSync()->consecutiveMisses(), attempt);
         QCOMPARE(alerts.count(), attempt < AlertCenter::kBrokerSyncMisses ? 0 : 1);
     }

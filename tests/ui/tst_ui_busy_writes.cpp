@@ -135,6 +135,7 @@ private Q_SLOTS:
     void resumeWaitsForABusyStoreWithoutFreezing();
     void haltAskedWhileAResumeWaitsLandsAfterIt();
     void switchAskedWhileAHaltWaitsIsRefused();
+    void haltByAnotherDeskWhileASwitchWaitsIsNeverLifted();
     void settingsSaveWaitsAndShowsTheStoresRefusal();
     void correlationBuildWaitsForABusyStoreWithoutFreezing();
 };
@@ -160,7 +161,7 @@ void TestUiBusyWrites::modeSwitchWaitsForABusyStoreWithoutFreezing()
     QVERIFY(!toggle->isEnabled());
     QVERIFY(!toggle->isChecked());
 
-    QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 9000);
+    QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 10'000);
     QCOMPARE(waiting.front().at(0).value<DeskWrite>(), DeskWrite::Mode);
     QCOMPARE(switched.count(), 1);
     QVERIFY2(switched.front().at(0).toString().contains(QStringLiteral("waiting")),
@@ -171,7 +172,7 @@ void TestUiBusyWrites::modeSwitchWaitsForABusyStoreWithoutFreezing()
 
     QVERIFY(bot.release());
     QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("legacy"), 10'000);
-    QTRY_VERIFY_WITH_TIMEOUT(!desk.window->modeSwitch()->switching(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!desk.window->modeSwitch()->switching(), 10'000);
     QCOMPARE(toggle->text(), QStringLiteral("Legacy sizing (rolled back)"));
     QVERIFY(toggle->isEnabled() && toggle->isChecked());
     QCOMPARE(switched.count(), 2);
@@ -188,7 +189,7 @@ void TestUiBusyWrites::undoWaitsForABusyStoreWithoutFreezing()
     QAction* toggle = desk.window->modeSwitch()->toggleAction();
     QAction* undo = desk.window->modeSwitch()->undoAction();
     toggle->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 10'000);
     QCOMPARE(desk.storedMode(), QStringLiteral("legacy"));
 
     GuiHeartbeat heartbeat;
@@ -206,7 +207,7 @@ void TestUiBusyWrites::undoWaitsForABusyStoreWithoutFreezing()
 
     QVERIFY(bot.release());
     QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("enhanced"), 10'000);
-    QTRY_VERIFY_WITH_TIMEOUT(toggle->isEnabled(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(toggle->isEnabled(), 10'000);
     QVERIFY(!toggle->isChecked());
     QVERIFY(!undo->isEnabled());
     QCOMPARE(desk.auditRows().front().detail, std::optional<QString>(QStringLiteral("undo")));
@@ -236,7 +237,7 @@ void TestUiBusyWrites::resumeWaitsForABusyStoreWithoutFreezing()
     // Still halted in the store, and the emergency button stays usable.
     QCOMPARE(halt->text(), QStringLiteral("Resuming\u2026"));
     QVERIFY(halt->isEnabled());
-    QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 9000);
+    QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 10'000);
     QCOMPARE(waiting.front().at(0).value<DeskWrite>(), DeskWrite::Resume);
     QVERIFY2(switched.last().at(0).toString().contains(QStringLiteral("waiting")),
              qPrintable(switched.last().at(0).toString()));
@@ -245,10 +246,10 @@ void TestUiBusyWrites::resumeWaitsForABusyStoreWithoutFreezing()
 
     QVERIFY(bot.release());
     QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("legacy"), 10'000);
-    QTRY_COMPARE_WITH_TIMEOUT(halt->text(), QStringLiteral("Halt"), 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(halt->text(), QStringLiteral("Halt"), 10'000);
     QVERIFY2(switched.last().at(0).toString().contains(QStringLiteral("legacy")),
              qPrintable(switched.last().at(0).toString()));
-    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isHidden(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isHidden(), 10'000);
     QVERIFY2(heartbeat.longestGapMs() < kGapLimitMs,
              qPrintable(QString::number(heartbeat.longestGapMs())));
 }
@@ -276,7 +277,7 @@ void TestUiBusyWrites::haltAskedWhileAResumeWaitsLandsAfterIt()
     QCOMPARE(rows.at(1).newValue, QStringLiteral("enhanced")); // the resume
     QCOMPARE(rows.at(0).newValue, QStringLiteral("halt"));     // then the halt
     QCOMPARE(desk.storedMode(), QStringLiteral("halt"));
-    QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().settings.halted(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().settings.halted(), 10'000);
     QCOMPARE(halt->text(), QStringLiteral("Resume"));
     QVERIFY(desk.window->haltBanner()->isVisible());
 }
@@ -302,8 +303,35 @@ void TestUiBusyWrites::switchAskedWhileAHaltWaitsIsRefused()
              qPrintable(failed.front().at(0).toString()));
     QCOMPARE(desk.storedMode(), QStringLiteral("halt"));
     QCOMPARE(desk.auditRows().size(), auditBefore + 1);
-    QTRY_VERIFY_WITH_TIMEOUT(!toggle->isEnabled(), 2000); // halted: only Resume leaves it
+    QTRY_VERIFY_WITH_TIMEOUT(!toggle->isEnabled(), 10'000); // halted: only Resume leaves it
     QCOMPARE(toggle->text(), QStringLiteral("Halted (reduce-only)"));
+}
+
+// Issue 24: the queued switch read enhanced, then waited for the lock while another desk (or
+// the drawdown guard) halted; it wrote legacy over that halt. It compares and is refused.
+void TestUiBusyWrites::haltByAnotherDeskWhileASwitchWaitsIsNeverLifted()
+{
+    Desk desk;
+    desk.openWindow();
+    QAction* toggle = desk.window->modeSwitch()->toggleAction();
+    QSignalSpy waiting(desk.session.get(), &DeskSession::writeWaiting);
+    QSignalSpy failed(desk.window->modeSwitch(), &ModeSwitch::failed);
+    BotLock bot(desk.path);
+    QVERIFY(bot.held());
+    toggle->trigger();
+    // Waiting means the writer read the mode (enhanced) and is blocked on the lock.
+    QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 15'000);
+    QVERIFY(bot.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('mode', 'halt')"
+                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value")));
+    QVERIFY(bot.release());
+
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 15'000);
+    QCOMPARE(desk.storedMode(), QStringLiteral("halt"));
+    const QString message = failed.front().at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("the store is halted")) &&
+                 message.contains(QStringLiteral("Resume first")),
+             qPrintable(message));
+    QTRY_VERIFY_WITH_TIMEOUT(!toggle->isEnabled(), 10'000); // halted: only Resume leaves it
 }
 
 // The dialog stays open while the save waits, and a value the store refuses once the bot
@@ -333,7 +361,7 @@ void TestUiBusyWrites::settingsSaveWaitsAndShowsTheStoresRefusal()
     QVERIFY2(click.elapsed() < kClickLimitMs, qPrintable(QString::number(click.elapsed())));
     QVERIFY(dialog.saving());
     QVERIFY(!buttons->button(QDialogButtonBox::Ok)->isEnabled());
-    QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 9000);
+    QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 10'000);
     QCOMPARE(waiting.front().at(0).value<DeskWrite>(), DeskWrite::Settings);
     QVERIFY2(dialog.statusText().contains(QStringLiteral("Store busy")),
              qPrintable(dialog.statusText()));
@@ -355,15 +383,15 @@ void TestUiBusyWrites::settingsSaveWaitsAndShowsTheStoresRefusal()
     QCOMPARE(desk.auditRows().size(), auditBefore);
     QTRY_VERIFY_WITH_TIMEOUT(
         desk.window->statusBar()->currentMessage().startsWith(QStringLiteral("Settings not saved")),
-        1000);
+        10'000);
 
     intraday->setText(QStringLiteral("3"));
     QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10'000);
     QVERIFY(!dialog.isVisible());
     QCOMPARE(desk.stored(store::SettingKey::MaxIntradayLeverage).toDouble(), 3.0);
     QCOMPARE(desk.auditRows().front().origin, QStringLiteral("dashboard"));
-    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().settings.limits.intradayLeverage, 3.0, 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().settings.limits.intradayLeverage, 3.0, 10'000);
     QVERIFY2(heartbeat.longestGapMs() < kGapLimitMs,
              qPrintable(QString::number(heartbeat.longestGapMs())));
 }
@@ -395,7 +423,7 @@ void TestUiBusyWrites::correlationBuildWaitsForABusyStoreWithoutFreezing()
     QVERIFY(bot.release());
     QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().correlation != nullptr, 10'000);
     QCOMPARE(desk.session->state().correlation->build.symbols.size(), size_t(12));
-    QTRY_VERIFY_WITH_TIMEOUT(rebuild->isEnabled(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(rebuild->isEnabled(), 10'000);
     QCOMPARE(desk.window->statusBar()->currentMessage(),
              QStringLiteral("Correlation rebuilt: 12 symbols"));
     QVERIFY(desk.window->correlation()->rebuildError().isEmpty());

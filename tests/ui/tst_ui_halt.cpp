@@ -113,14 +113,14 @@ void TestUiHalt::haltButtonHaltsAndResumeRestores()
 
     QTest::mouseClick(halt, Qt::LeftButton);
     // Issue 12: the halt is written on the worker.
-    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 10'000);
     const store::AuditEntry halted = desk.newestAudit();
     QCOMPARE(halted.origin, QStringLiteral("dashboard"));
     QCOMPARE(halted.oldValue, std::optional<QString>(QStringLiteral("legacy")));
     QCOMPARE(halted.newValue, QStringLiteral("halt"));
     QCOMPARE(halt->text(), QStringLiteral("Resume"));
     // The window shows the halt once the worker's reload lands (issue 7: not on this thread).
-    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isVisible(), 1000);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isVisible(), 10'000);
     QVERIFY2(desk.window->haltBanner()->text().contains(QLatin1String("halted from the dashboard")),
              qPrintable(desk.window->haltBanner()->text()));
     QAction* modeSwitch = desk.window->modeSwitch()->toggleAction();
@@ -130,13 +130,13 @@ void TestUiHalt::haltButtonHaltsAndResumeRestores()
 
     QTest::mouseClick(halt, Qt::LeftButton);
     // Issue 12 item 8: the resume is written on the worker too.
-    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("legacy"), 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("legacy"), 10'000);
     const store::AuditEntry resumed = desk.newestAudit();
     QCOMPARE(resumed.origin, QStringLiteral("dashboard"));
     QCOMPARE(resumed.oldValue, std::optional<QString>(QStringLiteral("halt")));
     QCOMPARE(resumed.newValue, QStringLiteral("legacy"));
-    QTRY_COMPARE_WITH_TIMEOUT(halt->text(), QStringLiteral("Halt"), 1000);
-    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isHidden(), 1000);
+    QTRY_COMPARE_WITH_TIMEOUT(halt->text(), QStringLiteral("Halt"), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isHidden(), 10'000);
     QVERIFY(modeSwitch->isEnabled());
 }
 
@@ -152,11 +152,11 @@ void TestUiHalt::haltWorksWhileTheEnvironmentLocksTheMode()
     QVERIFY(halt && halt->isEnabled());
     QTest::mouseClick(halt, Qt::LeftButton);
     // Issue 12: the halt is written on the worker.
-    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 2000);
-    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().settings.mode, SizingMode::Halt, 1000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().settings.mode, SizingMode::Halt, 10'000);
     QVERIFY(desk.window->haltBanner()->isVisible());
     QTest::mouseClick(halt, Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().settings.mode, SizingMode::Enhanced, 1000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().settings.mode, SizingMode::Enhanced, 10'000);
     QVERIFY(desk.window->haltBanner()->isHidden());
 }
 
@@ -175,7 +175,7 @@ void TestUiHalt::guardTripShowsItsFiguresAndAlertsOnce()
     store::Store other;
     QVERIFY2(other.open(desk.store.path(), &error), qPrintable(error));
     QVERIFY(other.setAccount(90'000, 360'000, desk.clock.now(), &error));
-    QTRY_COMPARE_WITH_TIMEOUT(desk.window->haltBanner()->isVisible(), true, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.window->haltBanner()->isVisible(), true, 10'000);
     QCOMPARE(desk.storedMode(), QStringLiteral("halt"));
     QCOMPARE(desk.newestAudit().origin, QStringLiteral("guard"));
     const QString text = desk.window->haltBanner()->text();
@@ -187,7 +187,7 @@ void TestUiHalt::guardTripShowsItsFiguresAndAlertsOnce()
 
     // More refreshes while halted raise nothing more.
     QVERIFY(other.setAccount(89'000, 356'000, desk.clock.now(), &error));
-    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().account.account.equityUsd, 89'000.0, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.session->state().account.account.equityUsd, 89'000.0, 10'000);
     QCOMPARE(alerts.count(), 1);
 }
 
@@ -209,7 +209,7 @@ void TestUiHalt::haltWaitsForABusyStoreWithoutFreezing()
         click.start();
         QTest::mouseClick(desk.haltButton(), Qt::LeftButton);
         QVERIFY2(click.elapsed() < 1000, qPrintable(QString::number(click.elapsed())));
-        QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 9000);
+        QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 10'000);
         QCOMPARE(desk.storedMode(), QStringLiteral("enhanced"));
         QVERIFY(QSqlQuery(db).exec(QStringLiteral("COMMIT")));
         db.close();
@@ -217,7 +217,7 @@ void TestUiHalt::haltWaitsForABusyStoreWithoutFreezing()
     QSqlDatabase::removeDatabase(bot);
     QTRY_COMPARE_WITH_TIMEOUT(desk.storedMode(), QStringLiteral("halt"), 10000);
     QCOMPARE(desk.newestAudit().origin, QStringLiteral("dashboard"));
-    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isVisible(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.window->haltBanner()->isVisible(), 10'000);
 }
 
 QTEST_MAIN(TestUiHalt)

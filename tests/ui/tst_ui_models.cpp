@@ -144,8 +144,9 @@ void TestUiModels::bookColumnsFitArrivingSymbols()
     QCOMPARE(header->sectionResizeMode(PositionsModel::Symbol), QHeaderView::Interactive);
     const QString longSymbol = QStringLiteral("VERYLONGSYMBOLNAME.WITHSUFFIX");
     model.setPositions({row("NVDA", 10, 150), row(qPrintable(longSymbol), 1, 10)});
-    QTRY_VERIFY(header->sectionSize(PositionsModel::Symbol) >
-                panel.table()->fontMetrics().horizontalAdvance(longSymbol));
+    QTRY_VERIFY_WITH_TIMEOUT(header->sectionSize(PositionsModel::Symbol) >
+                                 panel.table()->fontMetrics().horizontalAdvance(longSymbol),
+                             10'000);
 }
 
 // Issue 7: moved prices update the bars in place; a changed set of symbols rebuilds them.

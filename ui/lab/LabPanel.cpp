@@ -235,8 +235,7 @@ bool LabPanel::startRun()
     request.pricesFolder = m_folder->text().trimmed();
     request.forecastFile = m_forecast->text().trimmed();
     const store::EffectiveSettings& settings = m_session.state().settings;
-    request.settings =
-        lab::LabSettings{settings.limits, settings.leverageCostAnnual, settings.cryptoList};
+    request.settings = settings.labSettings();
     lab::LabOptions& options = request.options;
     for (const QString& word : m_symbols->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         options.symbols.push_back(normalizeSymbol(word.trimmed().toStdString()));

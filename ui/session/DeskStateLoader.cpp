@@ -107,6 +107,11 @@ void DeskStateLoader::writeHalt(UtcTime now)
         Q_EMIT haltWritten(error);
         return;
     }
+    // Issue 24: the marker halts every sizer at once; the stored mode waits for the lock.
+    // Without it the halt still lands, only as late as the lock allows.
+    QString markerError;
+    if (!m_store->raiseHaltMarker(store::SettingOrigin::Dashboard, now, &markerError))
+        qWarning("kellydesk: %s", qPrintable(markerError));
     bool saidWaiting = false;
     while (!m_store->writeSetting(store::SettingKey::Mode,
                                   QString::fromLatin1(sizingModeName(SizingMode::Halt)),

@@ -9,8 +9,16 @@ QString modeText(SizingMode mode)
     return QString::fromLatin1(sizingModeName(mode));
 }
 
+// A raised halt marker (issue 24: a halt whose stored write waits for the lock) is halt.
 bool readStoredMode(store::Store& store, SizingMode* mode, QString* error)
 {
+    bool haltMarker = false;
+    if (!store.haltMarkerRaised(&haltMarker, error))
+        return false;
+    if (haltMarker) {
+        *mode = SizingMode::Halt;
+        return true;
+    }
     QString value;
     if (!store.readSetting(store::SettingKey::Mode, &value, error))
         return false;
@@ -46,26 +54,49 @@ DeskWriteOutcome writeMode(WriteAttempts& attempts, SizingMode mode, UtcTime now
     DeskWriteOutcome outcome;
     outcome.kind = DeskWrite::Mode;
     store::Store& store = attempts.store();
-    if (mode != SizingMode::Halt) {
-        // Read here, after any halt asked for earlier has landed (same worker, in order).
-        SizingMode stored = SizingMode::Enhanced;
-        if (!readStoredMode(store, &stored, &outcome.error))
-            return outcome;
-        if (stored == SizingMode::Halt) {
-            outcome.storedMode = stored;
-            outcome.error =
-                DeskWriter::tr("the store is halted: Resume first, then switch enhanced/legacy");
-            return outcome;
-        }
+    if (mode == SizingMode::Halt) {
+        outcome.written = attempts.run(
+            [&](QString* error) {
+                return store.writeSetting(store::SettingKey::Mode, modeText(mode),
+                                          store::SettingOrigin::Dashboard, now, error, detail);
+            },
+            &outcome.error);
+        if (outcome.written)
+            outcome.storedMode = mode;
+        return outcome;
     }
-    outcome.written = attempts.run(
-        [&](QString* error) {
-            return store.writeSetting(store::SettingKey::Mode, modeText(mode),
-                                      store::SettingOrigin::Dashboard, now, error, detail);
-        },
-        &outcome.error);
-    if (outcome.written)
+    // Read here, after any halt asked for earlier has landed (same worker, in order); the
+    // write then compares with it (issue 24): a halt that lands in between is never lifted.
+    SizingMode seen = SizingMode::Enhanced;
+    if (!readStoredMode(store, &seen, &outcome.error))
+        return outcome;
+    store::SettingsFailure failure = store::SettingsFailure::StoreError;
+    if (seen != SizingMode::Halt)
+        outcome.written = attempts.run(
+            [&](QString* error) {
+                return store.switchMode(seen, mode, store::SettingOrigin::Dashboard, now, nullptr,
+                                        error, &failure, detail);
+            },
+            &outcome.error);
+    if (outcome.written) {
         outcome.storedMode = mode;
+        return outcome;
+    }
+    if (seen != SizingMode::Halt && failure != store::SettingsFailure::Refused)
+        return outcome;
+    // Refused: say what the store holds now, in a trader's words (a refusal by SPEC 7's rules,
+    // the mode unchanged, keeps the store's own message).
+    QString ignored;
+    if (!readStoredMode(store, &outcome.storedMode, &ignored))
+        outcome.storedMode = seen;
+    if (outcome.storedMode == seen && seen != SizingMode::Halt)
+        return outcome;
+    outcome.error =
+        outcome.storedMode == SizingMode::Halt
+            ? DeskWriter::tr("the store is halted (by this desk, another desk or the drawdown "
+                             "guard): Resume first, then switch enhanced/legacy")
+            : DeskWriter::tr("another desk switched the store to %1 meanwhile; nothing changed")
+                  .arg(modeText(outcome.storedMode));
     return outcome;
 }
 

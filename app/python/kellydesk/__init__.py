@@ -20,6 +20,9 @@ import os
 import shutil
 import subprocess
 import threading
+import uuid
+
+__version__ = "0.1.0"  # the project() version in CMakeLists.txt (checked when configuring)
 
 __all__ = [
     "get_qty",
@@ -59,9 +62,13 @@ def _kellyctl_path():
                          "KellyDesk (scripts/build.sh)")
 
 
-def _store_arguments(db):
-    path = db if db is not None else os.environ.get("KELLYDESK_DB")
-    return ["--db", os.fspath(path)] if path else []
+def _child_environment(db):
+    """SPEC 14: the store name reaches kellyctl through $KELLYDESK_DB, never its command line
+    (a PostgreSQL URL may hold a password, and /proc/PID/cmdline is readable by every user)."""
+    environment = dict(os.environ)
+    if db is not None:
+        environment["KELLYDESK_DB"] = os.fspath(db)
+    return environment
 
 
 class _Server:
@@ -72,6 +79,7 @@ class _Server:
         self._lock = threading.Lock()
         self._process = None
         self._next_id = 0
+        self._session = uuid.uuid4().hex
 
     @property
     def pid(self):
@@ -79,7 +87,7 @@ class _Server:
 
     def _start(self):
         self._process = subprocess.Popen(
-            [_kellyctl_path()] + _store_arguments(self._db) + ["serve"],
+            [_kellyctl_path(), "serve"], env=_child_environment(self._db),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def _exchange(self, line):
@@ -97,7 +105,10 @@ class _Server:
     def ask(self, request):
         with self._lock:
             self._next_id += 1
-            request = dict(request, id=self._next_id)
+            # SPEC 14: the retry below carries the same request_id, so a decision recorded
+            # by a child that died before it answered is not recorded twice.
+            request = dict(request, id=self._next_id,
+                           request_id="%s-%d" % (self._session, self._next_id))
             line = json.dumps(request) + "\n"
             try:
                 answer = self._exchange(line)
@@ -196,7 +207,7 @@ def status(*, db=None):
 
 
 def _run_kellyctl(arguments, db):
-    done = subprocess.run([_kellyctl_path()] + _store_arguments(db) + arguments,
+    done = subprocess.run([_kellyctl_path()] + arguments, env=_child_environment(db),
                           capture_output=True, text=True)
     message = done.stderr.strip().removeprefix("kellyctl: ")
     return done.returncode, done.stdout, message

@@ -1,0 +1,85 @@
+#include "CsvLines.h"
+
+#include <cstring>
+
+namespace kelly {
+
+namespace {
+
+std::string_view trimSpace(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+        text.remove_suffix(1);
+    return text;
+}
+
+bool isBlank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+std::string_view trimField(std::string_view text)
+{
+    if (text.empty())
+        return text;
+    if (isBlank(text.front()) || isBlank(text.back()))
+        text = trimSpace(text);
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
+        text = text.substr(1, text.size() - 2);
+    return text;
+}
+
+} // namespace
+
+CsvLines::CsvLines(std::string_view text) : m_text(text)
+{
+    if (m_text.starts_with("\xEF\xBB\xBF"))
+        m_text.remove_prefix(3);
+}
+
+bool CsvLines::next()
+{
+    const char* const data = m_text.data();
+    const std::size_t size = m_text.size();
+    while (m_pos < size) {
+        const void* newline = std::memchr(data + m_pos, '\n', size - m_pos);
+        const std::size_t end =
+            newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : size;
+        const std::string_view line = trimSpace(std::string_view(data + m_pos, end - m_pos));
+        m_pos = end + 1;
+        ++m_lineNumber;
+        if (line.empty())
+            continue;
+        m_fields.clear();
+        std::size_t start = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (line[i] == ',') {
+                m_fields.push_back(trimField(line.substr(start, i - start)));
+                start = i + 1;
+            }
+        }
+        m_fields.push_back(trimField(line.substr(start)));
+        return true;
+    }
+    return false;
+}
+
+std::string_view CsvLines::field(int column) const
+{
+    return column >= 0 && static_cast<std::size_t>(column) < m_fields.size()
+               ? m_fields[static_cast<std::size_t>(column)]
+               : std::string_view();
+}
+
+std::string lowerAscii(std::string_view text)
+{
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+} // namespace kelly

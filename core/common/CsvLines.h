@@ -1,0 +1,42 @@
+#pragma once
+
+// The one CSV line reader for files a user or a bot hands us: price files (SPEC 5) and
+// forecast files (SPEC 12). Plain comma-separated text, no quoted commas: what Yahoo,
+// spreadsheets and the bot write. Each reader keeps its own header and row rules; this
+// class only walks the lines, so both agree on blanks, quotes, BOMs and line numbers.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kelly {
+
+class CsvLines
+{
+public:
+    // `text` must outlive the reader (fields are views into it). A UTF-8 byte order mark
+    // from a spreadsheet export is skipped.
+    explicit CsvLines(std::string_view text);
+
+    // Moves to the next line that is not blank (blank lines are skipped, as pandas does);
+    // false at the end. fields() then holds its comma-separated fields without surrounding
+    // blanks, a carriage return or one pair of double quotes (spreadsheets quote headers).
+    bool next();
+
+    const std::vector<std::string_view>& fields() const { return m_fields; }
+    // The field at `column`, empty when the line is shorter (or column < 0).
+    std::string_view field(int column) const;
+    // 1-based number of the current line in the file, blank lines counted.
+    int lineNumber() const { return m_lineNumber; }
+
+private:
+    std::string_view m_text;
+    std::size_t m_pos = 0;
+    int m_lineNumber = 0;
+    std::vector<std::string_view> m_fields; // reused: no allocation per line
+};
+
+// ASCII lower case, for matching header names.
+std::string lowerAscii(std::string_view text);
+
+} // namespace kelly
