@@ -152,7 +152,7 @@ void AccountHeader::setMargin(const DeskMargin& margin)
     if (report.callRisePct && *report.callRisePct > 0.0)
         tip += tr("\nA %1 rise of every price calls too (shorts).")
                    .arg(format::pct(*report.callRisePct, 1));
-    if (report.callProbability1d)
+    if (report.callProbability1d && !callNow) // f = 0 reads 50%: the call is now, said above
         tip += tr("\nChance of a call within a day (approximation): %1")
                    .arg(format::pct(100.0 * *report.callProbability1d, 2));
     m_marginCall->setToolTip(tip);
