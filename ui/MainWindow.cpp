@@ -22,6 +22,7 @@
 #include "PositionsModel.h"
 #include "SettingsDialog.h"
 #include "SizingLogPanel.h"
+#include "StressPanel.h"
 #include "WhatIfPanel.h"
 #include "lab/LabPanel.h"
 #include "store/StoreLocation.h"
@@ -57,9 +58,9 @@ const char* const kPricesFolderKey = "correlation/pricesFolder";
 
 QStringList MainWindow::tabNames()
 {
-    return {QStringLiteral("book"),   QStringLiteral("leverage"), QStringLiteral("correlation"),
-            QStringLiteral("whatif"), QStringLiteral("log"),      QStringLiteral("audit"),
-            QStringLiteral("lab"),    QStringLiteral("close")};
+    return {QStringLiteral("book"),        QStringLiteral("leverage"), QStringLiteral("stress"),
+            QStringLiteral("correlation"), QStringLiteral("whatif"),   QStringLiteral("log"),
+            QStringLiteral("audit"),       QStringLiteral("lab"),      QStringLiteral("close")};
 }
 
 MainWindow::MainWindow(DeskSession& session, QWidget* parent)
@@ -109,16 +110,18 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     // Issue 17: the table keeps room for every column at 1024 px; the chart takes less.
     bookSplit->setStretchFactor(0, 5);
     bookSplit->setStretchFactor(1, 2);
-    bookSplit->setSizes({1000, 400});
+    bookSplit->setSizes({1100, 300}); // issue 21: three margin columns joined the table
     m_leverage = new LeveragePanel(m_tabs);
     m_history = new HistoryChartPanel(m_leverage);
     m_leverage->addBelow(m_history);
+    m_stress = new StressPanel(m_tabs);
     m_correlation = new CorrelationPanel(m_tabs);
     m_whatIf = new WhatIfPanel(session, m_tabs);
     m_sizingLog = new SizingLogPanel(m_decisions, m_tabs);
     m_auditPanel = new AuditPanel(m_audit, m_tabs);
     m_tabs->addTab(bookSplit, tr("&Book"));
     m_tabs->addTab(m_leverage, tr("&Leverage"));
+    m_tabs->addTab(m_stress, tr("&Stress"));
     m_tabs->addTab(m_correlation, tr("&Correlation"));
     m_tabs->addTab(m_whatIf, tr("&What-if"));
     m_tabs->addTab(m_sizingLog, tr("Sizing lo&g"));
@@ -313,7 +316,10 @@ void MainWindow::openAnotherStore()
 void MainWindow::onStateChanged()
 {
     const std::shared_ptr<const DeskState> state = m_session.stateHandle();
-    m_positions->setPositions(state->exposure.positions);
+    m_positions->setBook(state->exposure.positions, state->account.account, state->margin.report);
+    m_header->setMargin(state->margin);
+    m_leverage->setMargin(state->margin);
+    m_stress->setMargin(state->margin);
     m_decisions->setDecisions(state->decisions);
     m_audit->setEntries(state->audit);
     m_exposureChart->setPositions(state->exposure.positions, state->settings.limits.symbolCapPct);
@@ -510,7 +516,9 @@ void MainWindow::placeOverlays()
     // Over the free right side of the tab bar row and, when the text needs it, a little
     // over the page below: the page itself never moves.
     const int tabsEnd = m_tabs->tabBar()->sizeHint().width() + 16;
-    const int width = std::max(m_tabs->width() - tabsEnd, m_tabs->width() / 2);
+    // Issue 21: with eight tabs, half the width reached over the last tabs at 1024 px; the
+    // banner keeps to the free side unless that is narrower than a readable 320 px.
+    const int width = std::max(m_tabs->width() - tabsEnd, std::min(320, m_tabs->width()));
     if (!m_staleVeil->isHidden()) {
         m_staleVeil->setGeometry(m_header->geometry().united(m_tabs->geometry()));
         m_staleVeil->raise();

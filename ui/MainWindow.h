@@ -33,6 +33,7 @@ class LeveragePanel;
 class ModeSwitch;
 class PositionsModel;
 class SizingLogPanel;
+class StressPanel;
 class WhatIfPanel;
 
 // The shell (STYLE): places the panels, owns the actions, toolbar and status bar, and hands
@@ -55,6 +56,8 @@ public:
     HaltBanner* haltBanner() const { return m_haltBanner; }
     BookPanel* book() const { return m_book; }
     WhatIfPanel* whatIf() const { return m_whatIf; }
+    StressPanel* stress() const { return m_stress; }
+    LeveragePanel* leverage() const { return m_leverage; }
     LabPanel* lab() const { return m_lab; }
     CorrelationPanel* correlation() const { return m_correlation; }
     AccountHeader* header() const { return m_header; }
@@ -109,6 +112,7 @@ private:
     ExposureChartPanel* m_exposureChart;
     LeveragePanel* m_leverage;
     HistoryChartPanel* m_history;
+    StressPanel* m_stress; // issue 21, SPEC 16
     CorrelationPanel* m_correlation;
     WhatIfPanel* m_whatIf;
     SizingLogPanel* m_sizingLog;

@@ -96,7 +96,7 @@ void TestUiCorrelation::whatIfShowsThreeColumnsAndWhy()
     QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::BaseFraction),
              QStringLiteral("0.323"));
     QCOMPARE(form->resultText(WhatIfPanel::PlainEnhancedColumn, WhatIfPanel::Qty),
-             QStringLiteral("1,600 shares"));
+             QStringLiteral("1,323 shares"));
     QCOMPARE(form->resultText(WhatIfPanel::PlainEnhancedColumn, WhatIfPanel::BaseFraction),
              QStringLiteral("0.625"));
     QCOMPARE(form->resultText(WhatIfPanel::LegacyColumn, WhatIfPanel::Qty),
@@ -107,7 +107,7 @@ void TestUiCorrelation::whatIfShowsThreeColumnsAndWhy()
     const QString why = form->correlationText();
     QVERIFY2(why.contains(QStringLiteral("AAPL +0.00024 (rho 0.60, weight 1.00)")),
              qPrintable(why));
-    QVERIFY2(why.contains(QStringLiteral("1,600 \u2192 860")), qPrintable(why));
+    QVERIFY2(why.contains(QStringLiteral("1,323 \u2192 860")), qPrintable(why));
     QVERIFY2(why.contains(QStringLiteral("0.625 \u2192 0.323")), qPrintable(why));
 }
 
@@ -118,7 +118,7 @@ void TestUiCorrelation::whatIfSaysWhyNotApplied()
     desk.openWindow();
     WhatIfPanel* form = desk.sizeNvda("0.0005");
     QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::Qty),
-             QStringLiteral("1,600 shares"));
+             QStringLiteral("1,323 shares"));
     QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::Note),
              QStringLiteral("Correlation not applied (stale build): same as plain"));
     QVERIFY(form->correlationText().contains(QStringLiteral("older than 7 days")));
@@ -147,7 +147,7 @@ void TestUiCorrelation::sizingLogShowsTheChange()
         const QString symbol = log->index(row, DecisionsModel::Symbol).data().toString();
         const QModelIndex cell = log->index(row, DecisionsModel::Correlation);
         if (symbol == QLatin1String("NVDA")) {
-            QCOMPARE(cell.data().toString(), QStringLiteral("1,600 \u2192 860"));
+            QCOMPARE(cell.data().toString(), QStringLiteral("1,323 \u2192 860"));
             QVERIFY(cell.data(DecisionsModel::CorrelationChangedRole).toBool());
             QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(QStringLiteral("+0.00024")));
             ++changed;

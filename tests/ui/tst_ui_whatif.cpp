@@ -106,7 +106,7 @@ void TestUiWhatIf::whatIfShowsSpecExamples()
     QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Binding), binding);
     if (symbol == QStringLiteral("NVDA") && sizingMode == SizingMode::Enhanced && mu.isEmpty())
         QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Exposure),
-                 QStringLiteral("0.0%  \u2192  240.0%"));
+                 QStringLiteral("0.0% \u2192 240.0%"));
 }
 
 void TestUiWhatIf::whatIfFollowsTheBookWhileEditing()

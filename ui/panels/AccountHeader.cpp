@@ -1,19 +1,37 @@
 #include "AccountHeader.h"
 
 #include "Format.h"
+#include "MarginGauge.h"
 #include "Palette.h"
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace kelly::ui {
 
+namespace {
+
+QFont captionFont(QFont font)
+{
+    font.setPointSizeF(font.pointSizeF() * 0.8);
+    font.setLetterSpacing(QFont::PercentageSpacing, 106);
+    return font;
+}
+
+} // namespace
+
 AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
 {
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 8);
-    layout->setSpacing(28);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(4, 4, 4, 8);
+    outer->setSpacing(2);
+    m_tiles = new QHBoxLayout;
+    m_tiles->setSpacing(18);
+    outer->addLayout(m_tiles);
     m_equity = addTile(tr("Equity"), QStringLiteral("equityValue"));
     m_buyingPower = addTile(tr("Buying power"), QStringLiteral("buyingPowerValue"));
     m_gross = addTile(tr("Gross exposure"), QStringLiteral("grossValue"));
@@ -21,7 +39,39 @@ AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
     m_var = addTile(tr("1-day VaR 95%"), QStringLiteral("varValue"));
     m_bets = addTile(tr("Effective bets"), QStringLiteral("betsValue"));
     m_bets->setToolTip(tr("1 / sum of squared gross weights"));
-    layout->addStretch(1);
+    m_betsTile = m_bets->parentWidget();
+    // SPEC 15: requirement and excess share one two-line tile, so nine figures fit 1024 px.
+    auto* pair = new QWidget(this);
+    auto* grid = new QGridLayout(pair);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(0);
+    const auto addRow = [&](int row, const QString& caption, const QString& objectName) {
+        auto* captionLabel = new QLabel(caption.toUpper(), pair);
+        captionLabel->setFont(captionFont(captionLabel->font()));
+        captionLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+        auto* value = new QLabel(format::missing(), pair);
+        value->setObjectName(objectName);
+        QFont font = value->font();
+        font.setWeight(QFont::DemiBold);
+        value->setFont(font);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        grid->addWidget(captionLabel, row, 0, Qt::AlignLeft | Qt::AlignBottom);
+        grid->addWidget(value, row, 1, Qt::AlignRight | Qt::AlignBottom);
+        return value;
+    };
+    m_maintenance = addRow(0, tr("Maintenance"), QStringLiteral("maintenanceValue"));
+    m_excess = addRow(1, tr("Excess"), QStringLiteral("excessValue"));
+    m_tiles->addWidget(pair);
+    m_marginCall = addTile(tr("Margin call"), QStringLiteral("marginCallValue"));
+    m_tiles->addStretch(1);
+    m_brokerCheck = new QLabel(this);
+    m_brokerCheck->setObjectName(QStringLiteral("headerBrokerCheck"));
+    m_brokerCheck->setWordWrap(true);
+    m_brokerCheck->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: 600;").arg(palette::near().darker(115).name()));
+    m_brokerCheck->hide();
+    outer->addWidget(m_brokerCheck);
 }
 
 QLabel* AccountHeader::addTile(const QString& caption, const QString& objectName)
@@ -31,21 +81,18 @@ QLabel* AccountHeader::addTile(const QString& caption, const QString& objectName
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(0);
     auto* captionLabel = new QLabel(caption.toUpper(), tile);
-    QFont captionFont = captionLabel->font();
-    captionFont.setPointSizeF(captionFont.pointSizeF() * 0.8);
-    captionFont.setLetterSpacing(QFont::PercentageSpacing, 106);
-    captionLabel->setFont(captionFont);
+    captionLabel->setFont(captionFont(captionLabel->font()));
     captionLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
     auto* value = new QLabel(format::missing(), tile);
     value->setObjectName(objectName);
     QFont valueFont = value->font();
-    valueFont.setPointSizeF(valueFont.pointSizeF() * 1.6);
+    valueFont.setPointSizeF(valueFont.pointSizeF() * 1.5);
     valueFont.setWeight(QFont::DemiBold);
     value->setFont(valueFont);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     column->addWidget(captionLabel);
     column->addWidget(value);
-    layout()->addWidget(tile);
+    m_tiles->addWidget(tile);
     return value;
 }
 
@@ -69,6 +116,90 @@ void AccountHeader::setReport(const ExposureReport& report, const PortfolioRisk&
                           : tr("Needs a correlation build that covers the book (Correlation tab)"));
     m_bets->setText(risk.effectiveBets ? QString::number(*risk.effectiveBets, 'f', 1)
                                        : format::missing());
+    if (risk.effectiveBets)
+        m_var->setToolTip(m_var->toolTip() + tr("\nEffective bets %1").arg(m_bets->text()));
+    fitTiles();
+}
+
+void AccountHeader::setMargin(const DeskMargin& margin)
+{
+    const MarginReport& report = margin.report;
+    const MarginBook& book = report.book;
+    m_maintenance->setText(format::usd(book.maintenanceUsd));
+    m_maintenance->setToolTip(
+        tr("What the broker requires the equity to cover: %1 of equity (SPEC 15)")
+            .arg(format::pct(book.marginUsedPct(), 0)));
+    m_excess->setText(format::usd(book.excessUsd()));
+    m_excess->setStyleSheet(book.excessUsd() < 0.0
+                                ? QStringLiteral("color: %1;").arg(palette::over().name())
+                                : QString());
+    m_excess->setToolTip(tr("Equity minus the maintenance requirement"));
+    // SPEC 15's headline: nothing alarming when no fall of every price calls.
+    const bool callNow = report.callFallPct && *report.callFallPct == 0.0;
+    m_marginCall->setText(callNow ? tr("MARGIN CALL NOW")
+                          : report.callFallPct
+                              ? tr("at a %1 fall").arg(format::pct(*report.callFallPct, 1))
+                              : tr("no fall calls"));
+    const LimitState state = callNow ? LimitState::Over
+                             : report.callFallPct && *report.callFallPct < 100.0 * margin.callFallK
+                                 ? LimitState::Near
+                                 : LimitState::Ok;
+    m_marginCall->setStyleSheet(
+        state == LimitState::Ok
+            ? QString()
+            : QStringLiteral("color: %1;").arg(palette::forState(state).name()));
+    QString tip = marginHeadline(report);
+    if (report.callRisePct && *report.callRisePct > 0.0)
+        tip += tr("\nA %1 rise of every price calls too (shorts).")
+                   .arg(format::pct(*report.callRisePct, 1));
+    if (report.callProbability1d && !callNow) // f = 0 reads 50%: the call is now, said above
+        tip += tr("\nChance of a call within a day (approximation): %1")
+                   .arg(format::pct(100.0 * *report.callProbability1d, 2));
+    m_marginCall->setToolTip(tip);
+    const QString mismatch = margin.brokerMismatchText();
+    m_brokerCheck->setText(mismatch.isEmpty() ? QString()
+                                              : QStringLiteral("\u26a0 ") +
+                                                    mismatch.left(1).toUpper() + mismatch.mid(1));
+    m_brokerCheck->setVisible(!mismatch.isEmpty());
+    fitTiles();
+}
+
+QSize AccountHeader::minimumSizeHint() const
+{
+    // The tiles give way (fitTiles) instead of widening the window past the screen.
+    return {0, QWidget::minimumSizeHint().height()};
+}
+
+void AccountHeader::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitTiles();
+}
+
+void AccountHeader::fitTiles()
+{
+    // Effective bets, the least urgent figure, gives way first when the window is narrow
+    // (1024 px, or 150% scaling); its value stays in the VaR tile's tooltip.
+    int needed = m_tiles->contentsMargins().left() + m_tiles->contentsMargins().right() +
+                 layout()->contentsMargins().left() + layout()->contentsMargins().right();
+    int shown = 0;
+    for (int i = 0; i < m_tiles->count(); ++i)
+        if (QWidget* tile = m_tiles->itemAt(i)->widget()) {
+            needed += tile->sizeHint().width();
+            ++shown;
+        }
+    needed += m_tiles->spacing() * std::max(0, shown - 1);
+    m_betsTile->setVisible(needed <= width());
+}
+
+QString AccountHeader::marginCallText() const
+{
+    return m_marginCall->text();
+}
+
+QString AccountHeader::brokerCheckText() const
+{
+    return m_brokerCheck->isHidden() ? QString() : m_brokerCheck->text();
 }
 
 QString AccountHeader::leverageText() const

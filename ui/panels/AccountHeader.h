@@ -1,16 +1,21 @@
 #pragma once
 
+#include "DeskMargin.h"
 #include "risk/Analytics.h"
 #include "sizing/Exposure.h"
 
 #include <QWidget>
 
+class QHBoxLayout;
 class QLabel;
 
 namespace kelly::ui {
 
 // The first thing on screen (SPEC 10): equity, buying power, gross and leverage as `1.90x`,
-// plus the book's 1-day VaR and effective bets when a correlation build covers it.
+// plus the book's 1-day VaR and effective bets when a correlation build covers it, and
+// SPEC 15's margin: the maintenance requirement, the excess and the fall of every price that
+// brings a margin call (the figures of `kellyctl status --json`), with the broker's
+// cross-check when its figure differs by more than 1% of equity.
 class AccountHeader final : public QWidget
 {
     Q_OBJECT
@@ -18,11 +23,21 @@ public:
     explicit AccountHeader(QWidget* parent = nullptr);
 
     void setReport(const ExposureReport& report, const PortfolioRisk& risk);
+    void setMargin(const DeskMargin& margin);
 
+    QSize minimumSizeHint() const override;
     QString leverageText() const;
+    QString marginCallText() const;
+    QString brokerCheckText() const; // empty while the broker's figure agrees
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void fitTiles();
     QLabel* addTile(const QString& caption, const QString& objectName);
+
+    QHBoxLayout* m_tiles;
 
     QLabel* m_equity;
     QLabel* m_buyingPower;
@@ -30,6 +45,11 @@ private:
     QLabel* m_leverage;
     QLabel* m_var;
     QLabel* m_bets;
+    QWidget* m_betsTile;
+    QLabel* m_maintenance;
+    QLabel* m_excess;
+    QLabel* m_marginCall;
+    QLabel* m_brokerCheck; // SPEC 15's cross-check, shown only when it fails
 };
 
 } // namespace kelly::ui

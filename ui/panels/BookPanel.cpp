@@ -3,8 +3,11 @@
 #include "CapBarDelegate.h"
 #include "PositionsModel.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMenu>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTableView>
@@ -46,7 +49,30 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     // Issue 17: at 1024 px equal stretched sections clipped the cap column's title and pushed
     // P&L off to the right. The title-sized columns are fitted; the figures share the rest.
     header->setSectionResizeMode(PositionsModel::CapUsedPct, QHeaderView::Interactive);
+    header->setSectionResizeMode(PositionsModel::MaintenanceRate, QHeaderView::Interactive);
     header->setMinimumSectionSize(64);
+    // Issue 21: three margin columns joined the Book. On a narrow window (1024 px) the class
+    // (the filter still finds it) and the last price (market value / qty) give way; a right
+    // click on the header shows or hides any column.
+    m_table->setColumnHidden(PositionsModel::AssetClassColumn, true);
+    m_table->setColumnHidden(PositionsModel::LastPrice, true);
+    m_table->installEventFilter(this);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QHeaderView::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        for (int column = 0; column < PositionsModel::ColumnCount; ++column) {
+            QAction* action = menu.addAction(
+                m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
+            action->setCheckable(true);
+            action->setChecked(!m_table->isColumnHidden(column));
+            action->setEnabled(column != PositionsModel::Symbol);
+            connect(action, &QAction::toggled, this, [this, column](bool shown) {
+                m_chosenColumns.insert(column);
+                m_table->setColumnHidden(column, !shown);
+            });
+        }
+        menu.exec(m_table->horizontalHeader()->mapToGlobal(at));
+    });
     connect(model, &QAbstractItemModel::rowsInserted, this, &BookPanel::scheduleFit);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &BookPanel::scheduleFit);
     connect(model, &QAbstractItemModel::modelReset, this, &BookPanel::scheduleFit);
@@ -56,6 +82,35 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_filter);
     layout->addWidget(m_table);
+}
+
+bool BookPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_table && event->type() == QEvent::Resize)
+        fitOptionalColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void BookPanel::fitOptionalColumns()
+{
+    // The class and last price show when every column's title fits beside them; a column
+    // the trader showed or hid from the header menu stays as chosen.
+    const QHeaderView* header = m_table->horizontalHeader();
+    int neededPx = 0;
+    for (int column = 0; column < PositionsModel::ColumnCount; ++column) {
+        const bool fitted = column == PositionsModel::Symbol ||
+                            column == PositionsModel::CapUsedPct ||
+                            column == PositionsModel::MaintenanceRate;
+        neededPx += std::max(fitted ? header->sectionSize(column) : header->sectionSizeHint(column),
+                             header->minimumSectionSize());
+    }
+    // The view's own width: its viewport is laid out only after this resize is handled.
+    const bool wide = m_table->width() - 2 * m_table->frameWidth() -
+                          m_table->verticalScrollBar()->sizeHint().width() >=
+                      neededPx;
+    for (const int column : {PositionsModel::AssetClassColumn, PositionsModel::LastPrice})
+        if (!m_chosenColumns.contains(column))
+            m_table->setColumnHidden(column, !wide);
 }
 
 void BookPanel::scheduleFit()
@@ -75,11 +130,11 @@ void BookPanel::fitTextColumns()
         2 * (m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1) +
         metrics.averageCharWidth();
     QHeaderView* header = m_table->horizontalHeader();
-    for (const int column :
-         {PositionsModel::Symbol, PositionsModel::AssetClassColumn, PositionsModel::CapUsedPct}) {
+    for (const int column : {PositionsModel::Symbol, PositionsModel::AssetClassColumn,
+                             PositionsModel::CapUsedPct, PositionsModel::MaintenanceRate}) {
         int widthPx = header->sectionSizeHint(column);
         if (column == PositionsModel::CapUsedPct) { // a bar and its percentage, no text to fit
-            header->resizeSection(column, std::max(widthPx, 120));
+            header->resizeSection(column, std::max(widthPx, 100));
             continue;
         }
         for (int row = 0; row < m_model->rowCount(); ++row)
@@ -88,6 +143,7 @@ void BookPanel::fitTextColumns()
                              paddingPx);
         header->resizeSection(column, widthPx);
     }
+    fitOptionalColumns();
 }
 
 } // namespace kelly::ui

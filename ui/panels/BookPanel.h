@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSet>
 #include <QWidget>
 
 class QLineEdit;
@@ -10,7 +11,8 @@ namespace kelly::ui {
 
 class PositionsModel;
 
-// The positions table: sortable, filterable by symbol or class, cap share drawn as a bar.
+// The positions table: sortable, filterable by symbol or class, cap share drawn as a bar,
+// each position's margin (SPEC 15). A right click on the header shows or hides columns.
 class BookPanel final : public QWidget
 {
     Q_OBJECT
@@ -21,7 +23,11 @@ public:
     QLineEdit* filterEdit() const { return m_filter; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    void fitOptionalColumns();
     // Fits the symbol and class columns to their widest text with the font metrics; run
     // once per burst of inserted or removed rows, never on a value change (issue 7: a
     // ResizeToContents column re-measured every row on every live refresh).
@@ -30,6 +36,7 @@ private:
 
     PositionsModel* m_model;
     bool m_fitPending = false;
+    QSet<int> m_chosenColumns; // shown or hidden by the trader from the header menu
     QLineEdit* m_filter;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_table;

@@ -2,10 +2,12 @@
 
 #include "Format.h"
 #include "LeverageGauge.h"
+#include "MarginGauge.h"
 #include "Palette.h"
 
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -22,14 +24,44 @@ QString colourStyle(LimitState state)
 
 } // namespace
 
-LeveragePanel::LeveragePanel(QWidget* parent) : QWidget(parent), m_gauge(new LeverageGauge(this))
+LeveragePanel::LeveragePanel(QWidget* parent)
+    : QWidget(parent), m_gauge(new LeverageGauge(this)), m_marginGauge(new MarginGauge(this))
 {
     auto* layout = new QVBoxLayout(this);
+    auto* gauges = new QHBoxLayout;
     auto* gaugeBox = new QGroupBox(tr("Gross leverage against the limits"), this);
     auto* gaugeLayout = new QVBoxLayout(gaugeBox);
     gaugeLayout->addWidget(m_gauge);
-    gaugeBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
-    layout->addWidget(gaugeBox);
+    gaugeLayout->addStretch(1);
+    gaugeBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    gauges->addWidget(gaugeBox, 1);
+
+    // Issue 21: the broker's maintenance margin beside the trader's leverage limits.
+    auto* marginBox = new QGroupBox(tr("Maintenance margin (the broker's line)"), this);
+    auto* marginLayout = new QVBoxLayout(marginBox);
+    marginLayout->setSpacing(2);
+    m_marginHeadline = new QLabel(marginBox);
+    m_marginHeadline->setObjectName(QStringLiteral("marginHeadline"));
+    m_marginHeadline->setWordWrap(true);
+    QFont bold = m_marginHeadline->font();
+    bold.setWeight(QFont::DemiBold);
+    m_marginHeadline->setFont(bold);
+    m_marginFigures = new QLabel(marginBox);
+    m_marginFigures->setObjectName(QStringLiteral("marginFigures"));
+    m_marginFigures->setWordWrap(true);
+    m_marginFigures->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+    m_brokerCheck = new QLabel(marginBox);
+    m_brokerCheck->setObjectName(QStringLiteral("brokerMarginCheck"));
+    m_brokerCheck->setWordWrap(true);
+    m_brokerCheck->setStyleSheet(colourStyle(LimitState::Near));
+    m_brokerCheck->hide();
+    marginLayout->addWidget(m_marginHeadline);
+    marginLayout->addWidget(m_marginGauge);
+    marginLayout->addWidget(m_marginFigures);
+    marginLayout->addWidget(m_brokerCheck);
+    marginBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    gauges->addWidget(marginBox, 1);
+    layout->addLayout(gauges);
 
     auto* figures = new QGroupBox(tr("Before the close"), this);
     m_figureGrid = new QGridLayout(figures);
@@ -70,6 +102,28 @@ QLabel* LeveragePanel::addFigure(int row, int column, const QString& caption,
 void LeveragePanel::addBelow(QWidget* widget)
 {
     static_cast<QVBoxLayout*>(layout())->addWidget(widget, 1);
+}
+
+void LeveragePanel::setMargin(const DeskMargin& margin)
+{
+    const MarginReport& report = margin.report;
+    m_marginGauge->setMargin(margin);
+    m_marginHeadline->setText(m_marginGauge->headline());
+    const bool callNow = report.callFallPct && *report.callFallPct == 0.0;
+    m_marginHeadline->setStyleSheet(callNow ? colourStyle(LimitState::Over) : QString());
+    QString figures =
+        tr("Requirement %1, excess %2")
+            .arg(format::usd(report.book.maintenanceUsd), format::usd(report.book.excessUsd()));
+    if (report.callRisePct && *report.callRisePct > 0.0) // 0 is the call now, said above
+        figures += tr("; a %1 rise calls too").arg(format::pct(*report.callRisePct, 1));
+    figures += margin.brokerMaintenanceUsd
+                   ? tr("; the broker's figure %1").arg(format::usd(*margin.brokerMaintenanceUsd))
+                   : tr("; no broker figure yet (sync)");
+    m_marginFigures->setText(figures);
+    const QString mismatch = margin.brokerMismatchText();
+    m_brokerCheck->setText(mismatch.isEmpty() ? QString()
+                                              : mismatch.left(1).toUpper() + mismatch.mid(1));
+    m_brokerCheck->setVisible(!mismatch.isEmpty());
 }
 
 void LeveragePanel::setReport(const ExposureReport& report)

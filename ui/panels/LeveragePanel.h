@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DeskMargin.h"
 #include "sizing/Exposure.h"
 
 #include <QWidget>
@@ -10,9 +11,11 @@ class QLabel;
 namespace kelly::ui {
 
 class LeverageGauge;
+class MarginGauge;
 
 // SPEC 6 at a glance: gross leverage against both limits, what to cut before the close
-// with a New York countdown, and what the borrowed part costs per night.
+// with a New York countdown, and what the borrowed part costs per night; beside the
+// leverage, SPEC 15's margin gauge with the broker's cross-check.
 class LeveragePanel final : public QWidget
 {
     Q_OBJECT
@@ -20,6 +23,8 @@ public:
     explicit LeveragePanel(QWidget* parent = nullptr);
 
     void setReport(const ExposureReport& report);
+    void setMargin(const DeskMargin& margin);
+    MarginGauge* marginGauge() const { return m_marginGauge; }
 
     // Extra widgets (the history chart) go below the figures.
     void addBelow(QWidget* widget);
@@ -28,6 +33,10 @@ private:
     QLabel* addFigure(int row, int column, const QString& caption, const QString& objectName);
 
     LeverageGauge* m_gauge;
+    MarginGauge* m_marginGauge;
+    QLabel* m_marginHeadline;
+    QLabel* m_marginFigures;
+    QLabel* m_brokerCheck;
     QGridLayout* m_figureGrid = nullptr;
     QLabel* m_leverage;
     QLabel* m_intraday;

@@ -1,6 +1,5 @@
 #include "WhatIfPanel.h"
 
-#include "CorrelationNote.h"
 #include "DeskSession.h"
 #include "Format.h"
 #include "Palette.h"
@@ -29,33 +28,15 @@ namespace {
 // The modes each what-if sizes; the enhanced run fills two columns (SPEC 11 and SPEC 2).
 const SizingMode kColumns[2] = {SizingMode::Enhanced, SizingMode::Legacy};
 
-QString columnName(int column)
-{
-    static const char* names[] = {"enhanced", "plain", "legacy"};
-    return QString::fromLatin1(names[column]);
-}
-
-QString rowName(WhatIfPanel::Row row)
-{
-    static const char* names[] = {"qty",      "value",    "base", "target",   "binding",
-                                  "exposure", "leverage", "var",  "forecast", "note"};
-    return QString::fromLatin1(names[row]);
-}
-
-QString arrow(const QString& before, const QString& after)
-{
-    return before + QStringLiteral("  \u2192  ") + after;
-}
-
 } // namespace
 
 WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     : QWidget(parent), m_session(session), m_symbols(new QStringListModel(this)),
-      m_status(new QLabel(this))
+      m_results(new WhatIfResults(this))
 {
     auto* formBox = new QGroupBox(tr("Order"), this);
     m_form = new QGridLayout(formBox);
-    m_form->setColumnMinimumWidth(1, 180); // issue 17: the window fits 1024 px
+    m_form->setColumnMinimumWidth(1, 165); // issues 17, 21: the window fits 1024 px
     m_symbol =
         addField(tr("Symbol"), QStringLiteral("whatIfSymbol"), tr("e.g. NVDA or BTC/USD"), 0);
     m_price = addField(tr("Price (USD)"), QStringLiteral("whatIfPrice"),
@@ -103,66 +84,9 @@ WhatIfPanel::WhatIfPanel(DeskSession& session, QWidget* parent)
     m_form->addWidget(hint, 9, 0, 1, 2);
     m_form->setRowStretch(10, 1);
 
-    auto* resultBox = new QGroupBox(tr("What the bot would do"), this);
-    auto* grid = new QGridLayout(resultBox);
-    grid->setHorizontalSpacing(28);
-    grid->setVerticalSpacing(8);
-    const QString captions[RowCount] = {tr("Quantity"),
-                                        tr("Value"),
-                                        tr("Base fraction (half-Kelly)"),
-                                        tr("Target fraction of equity"),
-                                        tr("Binding limit"),
-                                        tr("Symbol exposure"),
-                                        tr("Account leverage"),
-                                        tr("1-day VaR 95%"),
-                                        tr("Forecast used (mu / sigma, daily)"),
-                                        tr("Note")};
-    for (int column = 0; column < ColumnCount; ++column) {
-        m_columnTitles[column] = new QLabel(resultBox);
-        QFont bold = m_columnTitles[column]->font();
-        bold.setBold(true);
-        bold.setPointSizeF(bold.pointSizeF() * 1.15);
-        m_columnTitles[column]->setFont(bold);
-        grid->addWidget(m_columnTitles[column], 0, column + 1);
-    }
-    for (int row = 0; row < RowCount; ++row) {
-        auto* caption = new QLabel(captions[row], resultBox);
-        caption->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
-        grid->addWidget(caption, row + 1, 0);
-        for (int column = 0; column < ColumnCount; ++column) {
-            auto* value = new QLabel(format::missing(), resultBox);
-            value->setObjectName(QStringLiteral("whatIf.%1.%2")
-                                     .arg(columnName(column), rowName(static_cast<Row>(row))));
-            value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            value->setWordWrap(row == Note);
-            if (row == Qty) {
-                QFont big = value->font();
-                big.setPointSizeF(big.pointSizeF() * 1.5);
-                big.setWeight(QFont::DemiBold);
-                value->setFont(big);
-            }
-            grid->addWidget(value, row + 1, column + 1);
-            m_results[column][row] = value;
-        }
-    }
-    grid->setColumnStretch(1, 1);
-    grid->setColumnStretch(2, 1);
-    grid->setColumnStretch(3, 1);
-    // SPEC 11's explanation sits right under the figures it explains.
-    m_correlation = new QLabel(resultBox);
-    m_correlation->setObjectName(QStringLiteral("whatIfCorrelation"));
-    m_correlation->setWordWrap(true);
-    m_correlation->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_correlation->setContentsMargins(0, 10, 0, 0);
-    grid->addWidget(m_correlation, RowCount + 1, 0, 1, ColumnCount + 1);
-    grid->setRowStretch(RowCount + 2, 1);
-    m_status->setObjectName(QStringLiteral("whatIfStatus"));
-    m_status->setWordWrap(true);
-    grid->addWidget(m_status, RowCount + 3, 0, 1, ColumnCount + 1);
-
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(formBox, 2);
-    layout->addWidget(resultBox, 5);
+    layout->addWidget(m_results, 5);
     clearResults(tr("Enter a symbol and a price, then press Enter."));
 }
 
@@ -282,15 +206,7 @@ void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
         const QString titles[ColumnCount] = {tr("Correlation-aware Kelly @ %1x").arg(leverage),
                                              tr("Plain Kelly 50% @ %1x").arg(leverage),
                                              tr("Legacy")};
-        for (int column = 0; column < ColumnCount; ++column) {
-            const bool inForce = column == columnInForce;
-            m_columnTitles[column]->setText(titles[column]);
-            m_columnTitles[column]->setToolTip(inForce ? tr("The bot's mode now (%1)").arg(bot)
-                                                       : QString());
-            m_columnTitles[column]->setStyleSheet(
-                inForce ? QStringLiteral("color: %1;").arg(palette::neutralBar().name())
-                        : QString());
-        }
+        m_results->setTitles(titles, columnInForce, bot);
     }
     // Keep the shown figures current with the book, from the inputs that produced them (not
     // from a field the trader may be half-way through editing).
@@ -460,84 +376,51 @@ bool WhatIfPanel::show(const DryRuns& dryRuns)
     // SPEC 11: the plain column is SPEC 2 alone; it equals the enhanced call when the
     // correlation term did not apply.
     const SizingResult& plain = enhanced.uncorrelated ? *enhanced.uncorrelated : enhanced.result;
-    const SizingResult& legacy = dryRuns.runs.at(1).outcome.result;
-    showOutcome(EnhancedColumn, enhanced.result, varBefore, varAfter(enhanced.result));
-    showOutcome(PlainEnhancedColumn, plain, varBefore, varAfter(plain));
-    showOutcome(LegacyColumn, legacy, varBefore, varAfter(legacy));
-    showCorrelation(enhanced.result);
+    const store::SizingOutcome& legacy = dryRuns.runs.at(1).outcome;
+    // The plain column's fall after: the outcome's when it is the same call, else its own.
+    std::optional<double> plainFallAfter = enhanced.marginCallFallAfterPct;
+    if (enhanced.uncorrelated && m_state) {
+        const SizingContext context{m_state->account.account,
+                                    enhanced.settings.limits,
+                                    enhanced.settings.cryptoList,
+                                    enhanced.riskThreshold,
+                                    nullptr,
+                                    nullptr,
+                                    nullptr,
+                                    enhanced.settings.marginPolicy(&enhanced.marginRates),
+                                    enhanced.settings.kellyFraction};
+        plainFallAfter = marginCallFallAfterAdd(plain, context);
+    }
+    m_results->showOutcome(EnhancedColumn, enhanced.result, varBefore, varAfter(enhanced.result),
+                           marginOf(enhanced.result, enhanced.marginCallFallAfterPct));
+    m_results->showOutcome(PlainEnhancedColumn, plain, varBefore, varAfter(plain),
+                           marginOf(plain, plainFallAfter));
+    m_results->showOutcome(LegacyColumn, legacy.result, varBefore, varAfter(legacy.result),
+                           marginOf(legacy.result, legacy.marginCallFallAfterPct));
+    m_results->showCorrelation(enhanced.result);
     m_lastRequest = request;
-    m_status->setText(build ? QString() : tr("VaR needs a correlation build (Correlation tab)."));
+    m_results->setStatus(build ? QString()
+                               : tr("VaR needs a correlation build (Correlation tab)."));
     return true;
 }
 
-void WhatIfPanel::showOutcome(int column, const SizingResult& r,
-                              const std::optional<double>& varBeforeUsd,
-                              const std::optional<double>& varAfterUsd)
+WhatIfMargin WhatIfPanel::marginOf(const SizingResult& r, std::optional<double> fallAfterPct) const
 {
-    QLabel** labels = m_results[column];
-    labels[Qty]->setText(format::qty(r.qty, r.assetClass) + QLatin1Char(' ') +
-                         (r.assetClass == AssetClass::Crypto ? tr("units") : tr("shares")));
-    labels[Value]->setText(format::usd(r.addedValueUsd()));
-    labels[BaseFraction]->setText(format::fraction(r.baseFraction));
-    labels[TargetFraction]->setText(format::fraction(r.targetFraction));
-    labels[Binding]->setText(QString::fromLatin1(bindingLimitName(r.binding)));
-    labels[Exposure]->setText(
-        arrow(format::pct(r.exposureBeforePct), format::pct(r.exposureAfterPct)));
-    labels[Leverage]->setText(
-        arrow(format::leverage(r.leverageBefore), format::leverage(r.leverageAfter)));
-    labels[Var]->setText(arrow(format::usd(varBeforeUsd), format::usd(varAfterUsd)));
-    // Daily units (SPEC 2.4): a mean daily return and a daily sd, as percentages.
-    const auto dailyPct = [](const std::optional<double>& v, bool signed_) {
-        if (!v)
-            return format::missing();
-        const QString plus = signed_ && *v > 0.0 ? QStringLiteral("+") : QString();
-        return plus + QString::number(*v * 100.0, 'f', 3) + QStringLiteral("%");
-    };
-    // Legacy sizes from buying power alone (SPEC 3): say so rather than show a blank forecast.
-    labels[Forecast]->setText(
-        r.method == SizingMode::Legacy ? tr("not used by legacy")
-        : r.muDaily || r.sigmaDaily
-            ? tr("%1 / %2 a day").arg(dailyPct(r.muDaily, true), dailyPct(r.sigmaDaily, false))
-            : format::missing());
-    QStringList notes;
-    if (r.fallbackReason)
-        notes << tr("Enhanced failed (%1): legacy used")
-                     .arg(QString::fromStdString(*r.fallbackReason));
-    // SPEC 2.5 sizes |mu|: a negative forecast still sizes a buy. Crypto is cash-only and
-    // cannot be shorted, so the trader must see that the size contradicts the forecast.
-    if (r.method == SizingMode::Enhanced && r.assetClass == AssetClass::Crypto && r.muDaily &&
-        *r.muDaily < 0.0 && r.qty > 0.0)
-        notes << tr("crypto is long-only: the forecast is negative, this buy goes against it");
-    if (r.binding == BindingLimit::NoEquity)
-        notes << tr("no equity: nothing can be sized");
-    if (column == EnhancedColumn && r.correlationReason && !r.fallbackReason)
-        notes << tr("Correlation not applied (%1): same as plain")
-                     .arg(QString::fromLatin1(correlationReasonName(*r.correlationReason)));
-    labels[Note]->setText(notes.join(QLatin1Char('\n')));
-    labels[Note]->setStyleSheet(
-        notes.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(palette::near().name()));
-}
-
-void WhatIfPanel::showCorrelation(const SizingResult& enhanced)
-{
-    m_correlation->setText(correlationExplanation(enhanced));
-    // Highlighted when the term changed the size, muted when it could not apply.
-    const bool changed = enhanced.correlationAware && enhanced.qtyUncorrelated &&
-                         *enhanced.qtyUncorrelated != enhanced.qty;
-    m_correlation->setStyleSheet(
-        changed ? QStringLiteral("color: %1;").arg(palette::neutralBar().name())
-        : enhanced.correlationReason ? QStringLiteral("color: %1;").arg(palette::muted().name())
-                                     : QString());
+    // E = excess after + MR after (the sizer's own equity, SPEC 15).
+    WhatIfMargin margin;
+    margin.maintenanceBeforeUsd = r.maintenanceBeforeUsd;
+    margin.maintenanceAfterUsd = r.maintenanceAfterUsd;
+    margin.excessAfterUsd = r.excessAfterUsd;
+    margin.excessBeforeUsd = r.excessAfterUsd + r.maintenanceAfterUsd - r.maintenanceBeforeUsd;
+    margin.fallBeforePct = m_state ? m_state->margin.report.callFallPct : std::nullopt;
+    margin.fallAfterPct = r.qty > 0.0 ? fallAfterPct : margin.fallBeforePct;
+    return margin;
 }
 
 void WhatIfPanel::clearResults(const QString& note)
 {
     m_lastRequest.reset();
-    for (auto& column : m_results)
-        for (QLabel* label : column)
-            label->setText(format::missing());
-    m_correlation->clear();
-    m_status->setText(note);
+    m_results->clear(note);
 }
 
 QString WhatIfPanel::resultText(SizingMode mode, Row row) const
@@ -547,12 +430,12 @@ QString WhatIfPanel::resultText(SizingMode mode, Row row) const
 
 QString WhatIfPanel::resultText(Column column, Row row) const
 {
-    return m_results[column][row]->text();
+    return m_results->text(column, row);
 }
 
 QString WhatIfPanel::correlationText() const
 {
-    return m_correlation->text();
+    return m_results->correlationText();
 }
 
 } // namespace kelly::ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DeskState.h"
+#include "WhatIfResults.h"
 #include "store/SizingService.h"
 
 #include <QHash>
@@ -24,37 +25,13 @@ class DeskSession;
 // store's SizingService in dry-run, so the figures are exactly the bot's next call.
 // Three columns: enhanced as the bot sizes it (correlation-aware when SPEC 11 applies), the
 // plain SPEC 2 enhanced size, and legacy; below them, why the correlation term moved the
-// size (its largest contributions) or why it did not apply.
+// size (its largest contributions) or why it did not apply. Each column shows the order's
+// margin impact (SPEC 15). The grid itself is WhatIfResults.
 // Bad input is marked at its field; nothing non-finite reaches the screen.
-class WhatIfPanel final : public QWidget
+class WhatIfPanel final : public QWidget, public WhatIfLayout
 {
     Q_OBJECT
 public:
-    // Result columns; the result labels are named "whatIf.<column>.<row>" for tests, column
-    // being "enhanced" (the bot's enhanced call), "plain" (SPEC 2 alone) or "legacy".
-    enum Column
-    {
-        EnhancedColumn,
-        PlainEnhancedColumn,
-        LegacyColumn,
-        ColumnCount
-    };
-    // Result rows.
-    enum Row
-    {
-        Qty,
-        Value,
-        BaseFraction,
-        TargetFraction,
-        Binding,
-        Exposure,
-        Leverage,
-        Var,
-        Forecast,
-        Note,
-        RowCount
-    };
-
     WhatIfPanel(DeskSession& session, QWidget* parent = nullptr);
 
     void setState(std::shared_ptr<const DeskState> state);
@@ -86,10 +63,8 @@ private:
                         const QString& placeholder, int row);
     void markField(QLineEdit* field, const QString& error);
     void clearResults(const QString& note);
-    void showOutcome(int column, const SizingResult& result,
-                     const std::optional<double>& varBeforeUsd,
-                     const std::optional<double>& varAfterUsd);
-    void showCorrelation(const SizingResult& enhanced);
+    // SPEC 15 before and after `result`'s add; `fallAfterPct` from the sizing outcome.
+    WhatIfMargin marginOf(const SizingResult& result, std::optional<double> fallAfterPct) const;
     void prefillPrice();
     // Issue 17: the price follows the symbol unless the trader typed it for that symbol.
     // Puts the held symbol's last price in the field when it should and says which price is
@@ -112,10 +87,7 @@ private:
     QStringListModel* m_symbols;
     QCompleter* m_completer;
     QPushButton* m_calculate;
-    QLabel* m_status;
-    QLabel* m_columnTitles[ColumnCount];
-    QLabel* m_results[ColumnCount][RowCount];
-    QLabel* m_correlation; // SPEC 11: what moved the correlation-aware size
+    WhatIfResults* m_results;
     QLabel* m_priceSource;
     // The symbol the price in the field belongs to (a price typed before any symbol belongs
     // to the next one entered), and whether the trader typed it or the form filled in that

@@ -51,12 +51,14 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
     // the snapshots the history chart can show (item 10: a year of minutes is 525,600 rows).
     if (!store.beginRead(error))
         return false;
+    MarginRates marginRates;
     const bool read = store.changeStamp(stamp, error) && store.loadAccount(&out->account, error) &&
                       store.effectiveSettings(environment, &out->settings, error) &&
                       store.loadDecisions(&out->decisions, kDecisionRows, error) &&
                       store.loadAudit(&out->audit, kAuditRows, error) &&
                       store.loadSnapshots(&out->snapshots, kSnapshotRows, error) &&
                       store.loadLastBrokerSync(&out->lastBrokerSync, error) &&
+                      store.loadMarginRates(&marginRates, error) &&
                       readCorrelation(store, heldBuild, &out->correlation, error);
     store.endRead();
     if (!read)
@@ -64,6 +66,11 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
     moveDeskStateTo(out, now);
     if (out->correlation)
         out->risk = computePortfolioRisk(out->account.account, out->correlation->build);
+    // As `kellyctl status`: the call probability needs a build's sigma_p.
+    out->margin = computeDeskMargin(
+        out->account.account, out->settings.cryptoList, out->settings.marginPolicy(&marginRates),
+        out->correlation ? out->risk.sigmaDailyUsd : std::nullopt,
+        out->lastBrokerSync ? out->lastBrokerSync->maintenanceMarginUsd : std::nullopt);
     out->readMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     return true;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DeskMargin.h"
 #include "risk/Analytics.h"
 #include "sizing/Exposure.h"
 #include "store/DrawdownGuardService.h"
@@ -30,6 +31,9 @@ struct DeskState
     std::optional<store::AuditEntry> haltEntry; // who halted, while halted
     // Issue 16: the last broker sync, by the dashboard or `kellyctl sync alpaca`.
     std::optional<store::BrokerSyncRecord> lastBrokerSync;
+    // Issue 21: SPEC 15's margin and SPEC 16's default stress of the book, with the rates
+    // read in the same transaction as the account.
+    DeskMargin margin;
     UtcTime now;
     double readMs = 0.0; // how long reading it from the store took (the soak reports it)
 };
