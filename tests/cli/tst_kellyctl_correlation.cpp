@@ -60,7 +60,8 @@ void TestKellyctlCorrelation::workedExample_data()
     QTest::addColumn<QString>("binding");
     QTest::addColumn<double>("uncorrelatedBase");
 
-    QTest::newRow("mu 0.001") << "0.001" << 1600.0 << 0.947628 << "symbol cap" << 1.0;
+    // SPEC 11's example: the margin room (MR 30,000 -> 198,507.46) binds the larger add.
+    QTest::newRow("mu 0.001") << "0.001" << 1323.0 << 0.947628 << "maintenance margin" << 1.0;
     QTest::newRow("mu 0.0005") << "0.0005" << 860.0 << 0.322628 << "kelly" << 0.625;
 }
 
@@ -83,7 +84,7 @@ void TestKellyctlCorrelation::workedExample()
     QVERIFY(sized.value(QLatin1String("correlation_reason")).isNull());
     QVERIFY(qAbs(sized.value(QLatin1String("book_cov")).toDouble() - 0.0002419) < 5e-8);
     QCOMPARE(sized.value(QLatin1String("base_fraction_uncorrelated")).toDouble(), uncorrelatedBase);
-    QCOMPARE(sized.value(QLatin1String("qty_uncorrelated")).toDouble(), 1600.0);
+    QCOMPARE(sized.value(QLatin1String("qty_uncorrelated")).toDouble(), 1323.0);
     QCOMPARE(sized.value(QLatin1String("uncovered")).toArray(), QJsonArray());
 }
 
@@ -134,9 +135,9 @@ void TestKellyctlCorrelation::reasons()
     QCOMPARE(json.value(QLatin1String("correlation_reason")).toString(), reason);
     QVERIFY(json.value(QLatin1String("book_cov")).isNull());
     QVERIFY(json.value(QLatin1String("base_fraction_uncorrelated")).isNull());
-    // SPEC 2 exactly: base 0.625, qty 1600.
+    // SPEC 2 exactly: base 0.625; the margin room binds at 1,323 (SPEC 11's example).
     QCOMPARE(json.value(QLatin1String("base_fraction")).toDouble(), 0.625);
-    QCOMPARE(json.value(QLatin1String("qty")).toDouble(), 1600.0);
+    QCOMPARE(json.value(QLatin1String("qty")).toDouble(), 1323.0);
 }
 
 void TestKellyctlCorrelation::settingIsAudited()
@@ -182,14 +183,14 @@ void TestKellyctlCorrelation::decisionAndLogRecordTheAdjustment()
     QVERIFY(!r.correlationReason);
     QCOMPARE(*r.bookCov, sized.value(QLatin1String("book_cov")).toDouble());
     QCOMPARE(*r.baseFractionUncorrelated, 0.625);
-    QCOMPARE(*r.qtyUncorrelated, 1600.0);
+    QCOMPARE(*r.qtyUncorrelated, 1323.0);
     QCOMPARE(r.qty, 860.0);
 
     // The text output says what the term did.
     const KellyctlRun text =
         run(args({"size", "NVDA", "150", "--mu", "0.0005", "--sigma", "0.02", "--dry-run"}));
     QVERIFY2(text.out.contains(QLatin1String("correlation-aware (SPEC 11): book_cov 0.0002419, "
-                                             "base 0.625 -> 0.323, qty 1600 -> 860")),
+                                             "base 0.625 -> 0.323, qty 1323 -> 860")),
              qPrintable(text.out));
 
     // A call where it did not apply records its reason.

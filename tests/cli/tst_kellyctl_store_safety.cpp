@@ -93,7 +93,7 @@ private:
     }
     // A store as version 4 left it: no validation triggers, any text as a time, none of the
     // later tables and columns (6: broker_syncs, 7: SPEC 11's decision figures, 8: host and lock,
-    // 9: lab runs).
+    // 9: lab runs, 10: the margin, 11: the close plans).
     bool downgradeToVersion4() const
     {
         QString drop;
@@ -103,10 +103,15 @@ private:
                             .arg(QLatin1String(table), QLatin1String(event));
         for (const char* column :
              {"correlation_aware", "correlation_reason", "book_cov", "base_fraction_uncorrelated",
-              "qty_uncorrelated", "uncovered", "host", "mode_locked_by_env"})
+              "qty_uncorrelated", "uncovered", "host", "mode_locked_by_env", "direction",
+              "maintenance_before_usd", "maintenance_after_usd", "kelly_multiple"})
             drop += QStringLiteral("ALTER TABLE sizing_decisions DROP COLUMN %1;\n")
-                        .arg(QLatin1String(column)); // versions 7 and 8
-        return raw(drop + QStringLiteral("DROP TABLE lab_curve_points;\n"
+                        .arg(QLatin1String(column)); // versions 7, 8 and 10
+        return raw(drop + QStringLiteral("DROP TABLE close_orders;\n" // version 11
+                                         "DROP TABLE close_plans;\n"
+                                         "DROP TABLE broker_margin_rates;\n" // version 10
+                                         "DROP TABLE margin_overrides;\n"
+                                         "DROP TABLE lab_curve_points;\n"
                                          "DROP TABLE lab_run_methods;\n"
                                          "DROP TABLE lab_runs;\n"
                                          "DROP TABLE broker_syncs;\n"
