@@ -6,8 +6,8 @@
 #include "BookPanel.h"
 #include "BotModes.h"
 #include "BrokerSyncTimer.h"
-#include "ClosePlanPanel.h"
 #include "Clock.h"
+#include "ClosePlanPanel.h"
 #include "CorrelationPanel.h"
 #include "CorrelationRebuilder.h"
 #include "DecisionsModel.h"
@@ -129,8 +129,8 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_lab = new LabPanel(session, QStringLiteral(KELLY_BUNDLED_PRICES_DIR), m_tabs);
     m_tabs->addTab(m_lab, tr("La&b"));
     // Issue 22 (SPEC 17): before the close, on its own worker and store connection.
-    m_closePlan = new ClosePlanPanel(session.store().path(), session.environment(),
-                                     session.clock(), alpacaVariablesFromProcess(), m_tabs);
+    m_closePlan = new ClosePlanPanel(session.store().path(), session.environment(), session.clock(),
+                                     alpacaVariablesFromProcess(), m_tabs);
     m_closePlan->setObjectName(QStringLiteral("closePlanPanel"));
     m_tabs->addTab(m_closePlan, tr("Before the cl&ose"));
 

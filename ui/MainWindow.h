@@ -117,7 +117,7 @@ private:
     WhatIfPanel* m_whatIf;
     SizingLogPanel* m_sizingLog;
     AuditPanel* m_auditPanel;
-    LabPanel* m_lab; // issue 15, the sizing lab
+    LabPanel* m_lab;             // issue 15, the sizing lab
     ClosePlanPanel* m_closePlan; // issue 22, before the close (SPEC 17)
     ModeSwitch* m_modeSwitch;
     HaltSwitch* m_haltSwitch;

@@ -263,8 +263,7 @@ const std::vector<CommandSpec>& commandTable()
            QStringLiteral("uniform moves of every price in percent (default "
                           "-30,-20,-15,-10,-5,5,10,20)")},
           {QStringLiteral("shock"), QStringLiteral("SYMBOL=PCT"),
-           QStringLiteral("SYMBOL moves PCT, the others by their beta to it (repeatable)"),
-           true},
+           QStringLiteral("SYMBOL moves PCT, the others by their beta to it (repeatable)"), true},
           {QStringLiteral("prices"), QStringLiteral("DIR"),
            QStringLiteral("price folder: its worst days applied to today's book")},
           {QStringLiteral("worst"), QStringLiteral("N"),

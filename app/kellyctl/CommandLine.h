@@ -49,7 +49,7 @@ struct Invocation
     std::optional<QString> dbPath;  // --db
     std::optional<QString> nowText; // --now (hidden, for tests)
     QStringList positionals;
-    QHash<QString, QString> options; // name -> value; flags map to an empty value
+    QHash<QString, QString> options;      // name -> value; flags map to an empty value
     QHash<QString, QStringList> repeated; // name -> every value given, in order
 
     bool has(const QString& option) const { return options.contains(option); }

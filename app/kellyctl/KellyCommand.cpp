@@ -28,10 +28,10 @@ int runKelly(Session& session)
     const bool hasDrawdown = in.has(QStringLiteral("drawdown"));
     const bool hasProbability = in.has(QStringLiteral("probability"));
     if (hasDrawdown != hasProbability)
-        return session.badInput(QStringLiteral("%1: a drawdown budget needs both --drawdown D"
-                                               " and --probability P")
-                                    .arg(hasDrawdown ? QStringLiteral("probability")
-                                                     : QStringLiteral("drawdown")));
+        return session.badInput(
+            QStringLiteral("%1: a drawdown budget needs both --drawdown D"
+                           " and --probability P")
+                .arg(hasDrawdown ? QStringLiteral("probability") : QStringLiteral("drawdown")));
     if (in.has(QStringLiteral("apply")) && !hasDrawdown)
         return session.badInput(QStringLiteral("drawdown: --apply stores the setting a budget"
                                                " gives: add --drawdown D --probability P"));
@@ -59,10 +59,9 @@ int runKelly(Session& session)
     const double setting = budget ? budget->effectiveFraction / leverage : 0.0;
 
     if (in.has(QStringLiteral("apply"))) {
-        if (!session.store.writeSetting(store::SettingKey::KellyFraction,
-                                        QString::number(setting, 'g', 17),
-                                        store::SettingOrigin::Cli, session.now,
-                                        session.environment, &error, &failure))
+        if (!session.store.writeSetting(
+                store::SettingKey::KellyFraction, QString::number(setting, 'g', 17),
+                store::SettingOrigin::Cli, session.now, session.environment, &error, &failure))
             return session.settingsFailure(failure, error);
     }
 

@@ -58,8 +58,7 @@ int runMargin(Session& session)
             const Position& p = account.positions[i];
             positions.append(QJsonObject{
                 {QStringLiteral("symbol"), QString::fromStdString(p.symbol)},
-                {QStringLiteral("side"),
-                 QString::fromLatin1(positionSideName(book.rules[i].side))},
+                {QStringLiteral("side"), QString::fromLatin1(positionSideName(book.rules[i].side))},
                 {QStringLiteral("rate"), book.rules[i].rateAt(p.lastPriceUsd)},
                 {QStringLiteral("source"),
                  QString::fromLatin1(rateSourceName(book.rules[i].source))},
@@ -70,12 +69,12 @@ int runMargin(Session& session)
             overridesJson.append(QJsonObject{{QStringLiteral("symbol"), o.symbol},
                                              {QStringLiteral("rate"), o.rate},
                                              {QStringLiteral("set_at"), store::isoUtc(o.setAt)}});
-        session.print(QJsonObject{
-            {QStringLiteral("positions"), positions},
-            {QStringLiteral("overrides"), overridesJson},
-            {QStringLiteral("maintenance_requirement"), book.maintenanceUsd},
-            {QStringLiteral("maintenance_floor"), in.settings.maintenanceFloor},
-            {QStringLiteral("margin_call_fall_pct"), in.settings.marginCallFallPct}});
+        session.print(
+            QJsonObject{{QStringLiteral("positions"), positions},
+                        {QStringLiteral("overrides"), overridesJson},
+                        {QStringLiteral("maintenance_requirement"), book.maintenanceUsd},
+                        {QStringLiteral("maintenance_floor"), in.settings.maintenanceFloor},
+                        {QStringLiteral("margin_call_fall_pct"), in.settings.marginCallFallPct}});
         return ExitOk;
     }
     QTextStream& out = session.out;
@@ -138,8 +137,8 @@ int writeOverride(Session& session, std::optional<double> rate)
 int runMarginSet(Session& session)
 {
     QString error;
-    const auto rate = parseNumber(session.invocation.positionals[1], QStringLiteral("rate"),
-                                  Sign::Any, &error);
+    const auto rate =
+        parseNumber(session.invocation.positionals[1], QStringLiteral("rate"), Sign::Any, &error);
     if (!rate)
         return session.badInput(error);
     return writeOverride(session, *rate);
@@ -302,11 +301,11 @@ int runStress(Session& session)
         QJsonArray array;
         for (const StressOutcome& s : outcomes)
             array.append(scenarioJson(s));
-        session.print(QJsonObject{
-            {QStringLiteral("scenarios"), array},
-            {QStringLiteral("margin_call_fall_pct"), jsonOptional(margin.callFallPct)},
-            {QStringLiteral("margin_call_rise_pct"), jsonOptional(margin.callRisePct)},
-            {QStringLiteral("notes"), QJsonArray::fromStringList(notes)}});
+        session.print(
+            QJsonObject{{QStringLiteral("scenarios"), array},
+                        {QStringLiteral("margin_call_fall_pct"), jsonOptional(margin.callFallPct)},
+                        {QStringLiteral("margin_call_rise_pct"), jsonOptional(margin.callRisePct)},
+                        {QStringLiteral("notes"), QJsonArray::fromStringList(notes)}});
         return ExitOk;
     }
     QTextStream& out = session.out;
@@ -324,8 +323,9 @@ int runStress(Session& session)
                    .arg(money(s.pnlUsd), 14)
                    .arg(money(s.equityAfterUsd), 14)
                    .arg(money(s.maintenanceAfterUsd), 14)
-                   .arg(s.leverageAfter ? QString::number(*s.leverageAfter, 'f', 2) + QLatin1Char('x')
-                                        : QStringLiteral("n/a"),
+                   .arg(s.leverageAfter
+                            ? QString::number(*s.leverageAfter, 'f', 2) + QLatin1Char('x')
+                            : QStringLiteral("n/a"),
                         9)
                    .arg(money(s.excessAfterUsd), 14)
                    .arg(s.marginCall ? QStringLiteral("CALL: sell %1 to cure").arg(money(s.cureUsd))

@@ -82,7 +82,8 @@ QJsonObject sizeJson(const store::SizingOutcome& outcome, bool reduce, bool dryR
         {QStringLiteral("maintenance_before"), r.maintenanceBeforeUsd},
         {QStringLiteral("maintenance_after"), r.maintenanceAfterUsd},
         {QStringLiteral("excess_after"), r.excessAfterUsd},
-        {QStringLiteral("margin_call_fall_after_pct"), jsonOptional(outcome.marginCallFallAfterPct)},
+        {QStringLiteral("margin_call_fall_after_pct"),
+         jsonOptional(outcome.marginCallFallAfterPct)},
         {QStringLiteral("kelly_fraction"), outcome.settings.kellyFraction},
         {QStringLiteral("kelly_multiple"), jsonOptional(r.kellyMultiple)},
         {QStringLiteral("reduce"), reduce},
@@ -193,7 +194,8 @@ QString marginLine(const StatusFigures& figures)
     else if (*margin.callFallPct == 0.0)
         line += QStringLiteral("  MARGIN CALL NOW: equity is under the requirement");
     else
-        line += QStringLiteral("  call at a %1% fall").arg(QString::number(*margin.callFallPct, 'f', 1));
+        line += QStringLiteral("  call at a %1% fall")
+                    .arg(QString::number(*margin.callFallPct, 'f', 1));
     if (margin.callRisePct)
         line += QStringLiteral(", a %1% rise").arg(QString::number(*margin.callRisePct, 'f', 1));
     if (figures.brokerMaintenance)
@@ -210,8 +212,8 @@ QJsonObject statusObject(const StatusFigures& figures)
     const MarginReport& margin = figures.margin;
     QJsonArray positions;
     for (const PositionExposure& p : report.positions) {
-        const auto at = std::find(figures.marginSymbols.begin(), figures.marginSymbols.end(),
-                                  p.symbol);
+        const auto at =
+            std::find(figures.marginSymbols.begin(), figures.marginSymbols.end(), p.symbol);
         const size_t i = static_cast<size_t>(at - figures.marginSymbols.begin());
         const bool known = at != figures.marginSymbols.end();
         const RequirementRule* rule = known ? &margin.book.rules[i] : nullptr;

@@ -91,7 +91,7 @@ int runMargin(Session& session);     // MarginCommands.cpp
 int runMarginSet(Session& session);
 int runMarginRm(Session& session);
 int runStress(Session& session);
-int runKelly(Session& session);      // KellyCommand.cpp
+int runKelly(Session& session);     // KellyCommand.cpp
 int runClosePlan(Session& session); // CloseCommands.cpp
 // StoreCopyCommand.cpp: opens FROM and TO itself (SPEC 13).
 int runStoreCopy(const Invocation& invocation, QTextStream& out, QTextStream& err);

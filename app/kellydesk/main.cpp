@@ -46,8 +46,9 @@ void addQtGuiOptions(QCommandLineParser& parser)
 // source tree. Needs the application object (applicationDirPath).
 QString bundledPricesFolder()
 {
-    const QString installed = QDir::cleanPath(QDir(QCoreApplication::applicationDirPath())
-                                                  .filePath(QStringLiteral(KELLYDESK_INSTALLED_PRICES_DIR)));
+    const QString installed =
+        QDir::cleanPath(QDir(QCoreApplication::applicationDirPath())
+                            .filePath(QStringLiteral(KELLYDESK_INSTALLED_PRICES_DIR)));
     if (QFileInfo(installed).isDir())
         return installed;
     return QStringLiteral(KELLYDESK_PRICES_DIR);

@@ -312,8 +312,7 @@ SyncOutcome fetchAlpaca(const AlpacaCredentials& credentials, const SyncOptions&
         const SyncOutcome asset = fetch(network, credentials, options, path, &assetBody);
         BrokerMarginRate rate;
         QString assetError = asset.error;
-        if (asset.failure == SyncFailure::None &&
-            !parseAlpacaAsset(assetBody, &rate, &assetError))
+        if (asset.failure == SyncFailure::None && !parseAlpacaAsset(assetBody, &rate, &assetError))
             assetError = QStringLiteral("GET ") + path + QStringLiteral(": ") + assetError;
         else if (asset.failure == SyncFailure::None) {
             read.assetRates.emplace_back(symbol, rate);

@@ -42,7 +42,10 @@ public:
 private:
     // Sizing and the margin classify every held position on each call: a bit per symbol
     // length present (63 for 63 and longer) rejects most symbols before any compare.
-    static std::uint64_t lengthBit(size_t length) { return std::uint64_t{1} << std::min<size_t>(length, 63); }
+    static std::uint64_t lengthBit(size_t length)
+    {
+        return std::uint64_t{1} << std::min<size_t>(length, 63);
+    }
     std::vector<std::string> m_symbols;
     std::uint64_t m_lengths = 0;
 };

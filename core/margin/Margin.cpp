@@ -37,7 +37,7 @@ std::optional<MaintenanceRate> knownRate(std::string_view symbol, PositionSide s
     if (const double* rate = findOverride(policy, symbol))
         return MaintenanceRate{std::max(*rate, policy.maintenanceFloor), RateSource::Override};
     if (const BrokerMarginRate* broker = findBrokerRate(policy, symbol)) {
-        const double rate = !broker->marginable           ? kLowPriceRate
+        const double rate = !broker->marginable          ? kLowPriceRate
                             : side == PositionSide::Long ? broker->longRate
                                                          : broker->shortRate;
         return MaintenanceRate{std::max(rate, policy.maintenanceFloor), RateSource::Broker};
@@ -105,8 +105,8 @@ double shortPerShareMinimumUsd(double priceUsd)
     return priceUsd >= kMarginLowPriceShort ? kShortMinimumHighUsd : kShortMinimumLowUsd;
 }
 
-MaintenanceRate maintenanceRate(std::string_view symbol, AssetClass assetClass,
-                                PositionSide side, double priceUsd, const MarginPolicy& policy)
+MaintenanceRate maintenanceRate(std::string_view symbol, AssetClass assetClass, PositionSide side,
+                                double priceUsd, const MarginPolicy& policy)
 {
     if (assetClass == AssetClass::Crypto)
         return {kCryptoRate, RateSource::Default};
@@ -197,8 +197,8 @@ double maintenanceRequirementUsd(const Account& account, const CryptoList& crypt
 {
     double total = 0.0;
     for (const Position& p : account.positions)
-        total += requirementRule(p, cryptoList.classify(p.symbol), policy)
-                     .requirementAt(p.lastPriceUsd);
+        total +=
+            requirementRule(p, cryptoList.classify(p.symbol), policy).requirementAt(p.lastPriceUsd);
     return total;
 }
 
@@ -234,7 +234,9 @@ std::optional<double> firstCallMove(double equityUsd, double fixedRequirementUsd
     std::sort(events.begin(), events.end(),
               [](const MoveEvent& a, const MoveEvent& b) { return a.move < b.move; });
 
-    const auto nextStop = [&](size_t e) { return e < events.size() ? events[e].move : maxMove; };
+    const auto nextStop = [&](size_t e) {
+        return e < events.size() ? events[e].move : maxMove;
+    };
     std::vector<PieceShare> shares(moving.size());
     double constantSum = 0.0;
     double slopeSum = 0.0;
@@ -289,8 +291,8 @@ std::optional<double> wholeBookMove(const Account& account, const MarginBook& bo
     std::vector<MovingPosition> moving;
     moving.reserve(account.positions.size());
     for (size_t i = 0; i < account.positions.size(); ++i)
-        moving.push_back({&book.rules[i], account.positions[i].lastPriceUsd,
-                          account.positions[i].qty});
+        moving.push_back(
+            {&book.rules[i], account.positions[i].lastPriceUsd, account.positions[i].qty});
     const auto move = firstCallMove(book.equityUsd, 0.0, moving, direction, maxMove);
     if (!move)
         return std::nullopt;
@@ -323,8 +325,8 @@ std::optional<double> singleNameCallMovePct(const Account& account, const Margin
     return 100.0 * *move;
 }
 
-std::optional<double> callProbability1d(std::optional<double> fallPct,
-                                        double netMarketValueUsd, double sigmaDailyUsd)
+std::optional<double> callProbability1d(std::optional<double> fallPct, double netMarketValueUsd,
+                                        double sigmaDailyUsd)
 {
     if (!fallPct || netMarketValueUsd <= 0.0 || !(sigmaDailyUsd > 0.0))
         return std::nullopt;
@@ -334,24 +336,23 @@ std::optional<double> callProbability1d(std::optional<double> fallPct,
 }
 
 MarginReport computeMarginReport(const Account& account, const CryptoList& cryptoList,
-                                 const MarginPolicy& policy,
-                                 std::optional<double> sigmaDailyUsd)
+                                 const MarginPolicy& policy, std::optional<double> sigmaDailyUsd)
 {
     MarginReport report;
     report.book = describeMargin(account, cryptoList, policy);
     report.callFallPct = marginCallFallPct(account, report.book);
     report.callRisePct = marginCallRisePct(account, report.book);
     if (sigmaDailyUsd)
-        report.callProbability1d = callProbability1d(
-            report.callFallPct, report.book.netMarketValueUsd, *sigmaDailyUsd);
+        report.callProbability1d =
+            callProbability1d(report.callFallPct, report.book.netMarketValueUsd, *sigmaDailyUsd);
     report.callMovePct.reserve(account.positions.size());
     for (size_t i = 0; i < account.positions.size(); ++i)
         report.callMovePct.push_back(singleNameCallMovePct(account, report.book, i));
     return report;
 }
 
-double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side,
-               double priceUsd, const MarginPolicy& policy)
+double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side, double priceUsd,
+               const MarginPolicy& policy)
 {
     const double rate = maintenanceRate(symbol, assetClass, side, priceUsd, policy).rate;
     if (assetClass == AssetClass::Stock && side == PositionSide::Short && priceUsd > 0.0)

@@ -52,9 +52,9 @@ struct MarginRates
 // published table, FINRA's 25% floor, k = 5% (the SPEC 7 defaults).
 struct MarginPolicy
 {
-    double maintenanceFloor = 0.25;       // setting maintenance_floor
-    double callFallK = 0.05;              // k = setting margin_call_fall_pct / 100
-    const MarginRates* rates = nullptr;   // nullptr: no overrides, never synced
+    double maintenanceFloor = 0.25;     // setting maintenance_floor
+    double callFallK = 0.05;            // k = setting margin_call_fall_pct / 100
+    const MarginRates* rates = nullptr; // nullptr: no overrides, never synced
 };
 
 inline constexpr double kMarginLowPriceLong = 2.50;  // longs under it need 100%
@@ -72,8 +72,8 @@ struct MaintenanceRate
 
 // SPEC 15's lookup at `priceUsd`: override, broker, default table; never below the floor;
 // crypto always 1.00.
-MaintenanceRate maintenanceRate(std::string_view symbol, AssetClass assetClass,
-                                PositionSide side, double priceUsd, const MarginPolicy& policy);
+MaintenanceRate maintenanceRate(std::string_view symbol, AssetClass assetClass, PositionSide side,
+                                double priceUsd, const MarginPolicy& policy);
 
 // How one position's requirement follows its price: a rate fixed by an override, the
 // broker or crypto, or the default table's thresholds; plus a short's per-share minimum.
@@ -128,8 +128,8 @@ std::optional<double> singleNameCallMovePct(const Account& account, const Margin
 
 // Phi(-(f x net long value) / sigma_p), SPEC 15's approximation. Null when the book is not
 // net long, f is null or sigma_p is not positive.
-std::optional<double> callProbability1d(std::optional<double> fallPct,
-                                        double netMarketValueUsd, double sigmaDailyUsd);
+std::optional<double> callProbability1d(std::optional<double> fallPct, double netMarketValueUsd,
+                                        double sigmaDailyUsd);
 
 // Every SPEC 15 figure of a book, as `status` and the dashboard show them.
 struct MarginReport
@@ -141,13 +141,12 @@ struct MarginReport
     std::vector<std::optional<double>> callMovePct; // per position, aligned with the book
 };
 MarginReport computeMarginReport(const Account& account, const CryptoList& cryptoList,
-                                 const MarginPolicy& policy,
-                                 std::optional<double> sigmaDailyUsd);
+                                 const MarginPolicy& policy, std::optional<double> sigmaDailyUsd);
 
 // The rate an add of s at price p on `side` is charged: s's rate there, and for a stock
 // short at least its per-share minimum / p.
-double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side,
-               double priceUsd, const MarginPolicy& policy);
+double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side, double priceUsd,
+               const MarginPolicy& policy);
 
 // SPEC 15's margin room for an add at rate m_s:
 // max(0, (E - MR - k (gross - MR)) / (m_s + k (1 - m_s))).

@@ -57,8 +57,7 @@ StressScenario shockScenario(const std::string& symbol, double shockPct,
     return scenario;
 }
 
-std::optional<std::vector<double>> shockBetas(const Account& account,
-                                              const CorrelationBuild& build,
+std::optional<std::vector<double>> shockBetas(const Account& account, const CorrelationBuild& build,
                                               const std::string& symbol)
 {
     const size_t n = build.symbols.size();
@@ -89,8 +88,7 @@ std::optional<std::vector<double>> shockBetas(const Account& account,
 }
 
 std::vector<StressScenario> worstHistoryScenarios(const Account& account,
-                                                  std::span<const PriceSeries> prices,
-                                                  int worst)
+                                                  std::span<const PriceSeries> prices, int worst)
 {
     // Each held symbol's returns by date, on its own calendar (SPEC 5).
     std::map<std::string, std::vector<double>> movesByDate;

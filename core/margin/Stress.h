@@ -49,16 +49,14 @@ StressScenario shockScenario(const std::string& symbol, double shockPct,
 
 // beta_j = S_js / S_ss from the build's shrunk daily covariance, aligned with the positions;
 // null when s is not in the build or has no variance.
-std::optional<std::vector<double>> shockBetas(const Account& account,
-                                              const CorrelationBuild& build,
+std::optional<std::vector<double>> shockBetas(const Account& account, const CorrelationBuild& build,
                                               const std::string& symbol);
 
 // The `worst` dates of the files' history by P&L on today's book: each date applies every
 // held symbol's actual return that date (none: 0), named by the ISO date. Sorted worst
 // first (ties: the earlier date).
 std::vector<StressScenario> worstHistoryScenarios(const Account& account,
-                                                  std::span<const PriceSeries> prices,
-                                                  int worst);
+                                                  std::span<const PriceSeries> prices, int worst);
 
 // "%g" of a percentage, as scenario names print it: -10, 2.5.
 std::string formatMovePct(double pct);

@@ -420,8 +420,8 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     r.direction = side;
     // SPEC 11 replaces the base when its data is there; SPEC 2 is untouched otherwise.
     if (!r.correlationReason)
-        if (auto failure = applyBookCorrelation(r, context.account, *context.correlation, mu,
-                                                sigma, crypto, context.kellyFraction))
+        if (auto failure = applyBookCorrelation(r, context.account, *context.correlation, mu, sigma,
+                                                crypto, context.kellyFraction))
             return fallBackToLegacy(symbol, *failure, request, context);
     const std::array<Room, 4> rooms{
         Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, assetLeverage)},
@@ -523,4 +523,3 @@ std::optional<double> marginCallFallAfterAdd(const SizingResult& result,
 }
 
 } // namespace kelly
-

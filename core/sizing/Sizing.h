@@ -2,9 +2,9 @@
 
 #include "Account.h"
 #include "CorrelationAware.h"
-#include "margin/Margin.h"
 #include "common/Result.h"
 #include "common/Symbols.h"
+#include "margin/Margin.h"
 
 #include <optional>
 #include <string>

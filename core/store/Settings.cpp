@@ -258,9 +258,8 @@ const std::vector<SettingSpec>& settingRegistry()
          QStringLiteral("Kelly fraction"), QStringLiteral("of full Kelly"),
          QStringLiteral("more than 0, at most 1; a stock is then held at this x the intraday"
                         " limit times full Kelly")},
-        {SettingKey::MarginCallFallPct, QStringLiteral("margin_call_fall_pct"),
-         QStringLiteral("5"), QString(),
-         QStringLiteral("no add may leave the book within this fall of a margin call"),
+        {SettingKey::MarginCallFallPct, QStringLiteral("margin_call_fall_pct"), QStringLiteral("5"),
+         QString(), QStringLiteral("no add may leave the book within this fall of a margin call"),
          QStringLiteral("Margin call safety fall"), QStringLiteral("% fall of every price"),
          QStringLiteral("0 (up to the broker's line) to 50")},
         {SettingKey::MaintenanceFloor, QStringLiteral("maintenance_floor"), QStringLiteral("0.25"),

@@ -18,8 +18,7 @@ std::optional<BindingLimit> parseBinding(const QString& name)
     for (BindingLimit limit :
          {BindingLimit::Kelly, BindingLimit::SymbolCap, BindingLimit::BuyingPower,
           BindingLimit::GrossLeverage, BindingLimit::MaintenanceMargin, BindingLimit::NoEquity,
-          BindingLimit::Halted,
-          BindingLimit::OpenPosition})
+          BindingLimit::Halted, BindingLimit::OpenPosition})
         if (name == QLatin1String(bindingLimitName(limit)))
             return limit;
     return std::nullopt;
@@ -65,10 +64,9 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
             return false;
         }
     }
-    for (const auto& value :
-         {r.bookCov, r.baseFractionUncorrelated, r.qtyUncorrelated, r.kellyMultiple,
-          std::optional<double>(r.maintenanceBeforeUsd),
-          std::optional<double>(r.maintenanceAfterUsd)}) {
+    for (const auto& value : {r.bookCov, r.baseFractionUncorrelated, r.qtyUncorrelated,
+                              r.kellyMultiple, std::optional<double>(r.maintenanceBeforeUsd),
+                              std::optional<double>(r.maintenanceAfterUsd)}) {
         if (!isFiniteOptional(value)) { // SPEC 11's figures
             *error = QStringLiteral("sizing decision for %1: a figure is not finite")
                          .arg(QString::fromStdString(r.symbol));

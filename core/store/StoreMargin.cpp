@@ -118,9 +118,8 @@ bool Store::writeMarginOverride(const QString& symbol, std::optional<double> rat
         }
         if (!run(write, error))
             return false;
-        const QString newValue =
-            rate ? QString::number(*rate, 'g', QLocale::FloatingPointShortest)
-                 : QStringLiteral("removed");
+        const QString newValue = rate ? QString::number(*rate, 'g', QLocale::FloatingPointShortest)
+                                      : QStringLiteral("removed");
         if (!appendAudit(*m_impl, now, overrideAuditKey(normalized), oldValue, newValue, origin,
                          QVariant(QMetaType(QMetaType::QString)), error))
             return false;

@@ -388,7 +388,8 @@ void TestKellyctlSync::syncReadsTheBrokersMarginAndRates()
     QCOMPARE(bySymbol.value(QStringLiteral("NVDA")).value(QStringLiteral("source")).toString(),
              QStringLiteral("broker"));
     // Crypto is never read from the broker: always 100%, from the table.
-    QCOMPARE(bySymbol.value(QStringLiteral("BTCUSD")).value(QStringLiteral("rate")).toDouble(), 1.0);
+    QCOMPARE(bySymbol.value(QStringLiteral("BTCUSD")).value(QStringLiteral("rate")).toDouble(),
+             1.0);
     QCOMPARE(bySymbol.value(QStringLiteral("BTCUSD")).value(QStringLiteral("source")).toString(),
              QStringLiteral("default"));
 }

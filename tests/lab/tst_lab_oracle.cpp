@@ -119,12 +119,10 @@ void TestLabOracle::matchesReference_data()
                                                  QStringLiteral("--overnight=1")};
     QTest::newRow("forecast file with gaps") << QStringList{QStringLiteral("--forecast")};
     // Issue 21: the margin room (SPEC 15) with a raised floor, no safety fall, a smaller c.
-    QTest::newRow("margin: floor 0.4, k 0, kelly 0.25")
-        << QStringList{QStringLiteral("--floor=0.4"), QStringLiteral("--k=0"),
-                       QStringLiteral("--kelly=0.25")};
-    QTest::newRow("margin: k 20, 6x intraday")
-        << QStringList{QStringLiteral("--k=20"), QStringLiteral("--intraday=6"),
-                       QStringLiteral("--overnight=3")};
+    QTest::newRow("margin: floor 0.4, k 0, kelly 0.25") << QStringList{
+        QStringLiteral("--floor=0.4"), QStringLiteral("--k=0"), QStringLiteral("--kelly=0.25")};
+    QTest::newRow("margin: k 20, 6x intraday") << QStringList{
+        QStringLiteral("--k=20"), QStringLiteral("--intraday=6"), QStringLiteral("--overnight=3")};
 }
 
 void TestLabOracle::matchesReference()

@@ -138,8 +138,7 @@ void TestMargin::rateLookupOrder()
     rates.overrides.clear();
     policy.maintenanceFloor = 0.25;
     rates.broker["XYZ"] = BrokerMarginRate{false, 0.30, 0.30};
-    QCOMPARE(maintenanceRate("XYZ", AssetClass::Stock, PositionSide::Long, 50.0, policy).rate,
-             1.0);
+    QCOMPARE(maintenanceRate("XYZ", AssetClass::Stock, PositionSide::Long, 50.0, policy).rate, 1.0);
     // Crypto: always 100%, whatever is stored for it.
     rates.overrides["BTCUSD"] = 0.30;
     rate = maintenanceRate("BTCUSD", AssetClass::Crypto, PositionSide::Long, 50'000.0, policy);
@@ -170,11 +169,11 @@ void TestMargin::shortRequirementHasPerShareMinimum()
         const Position p{"ABC", qty, price, price};
         return requirementRule(p, AssetClass::Stock, policy).requirementAt(price);
     };
-    QCOMPARE(req(-100.0, 10.0), 500.0);  // 0.30 x 1,000 = 300 < 5.00 x 100
+    QCOMPARE(req(-100.0, 10.0), 500.0);   // 0.30 x 1,000 = 300 < 5.00 x 100
     QCOMPARE(req(-100.0, 100.0), 3000.0); // 0.30 x 10,000 beats the 500 minimum
-    QCOMPARE(req(-100.0, 2.0), 250.0);   // 1.00 x 200 < 2.50 x 100
-    QCOMPARE(req(-100.0, 4.0), 400.0);   // 1.00 x 400 beats 250
-    QCOMPARE(req(100.0, 2.0), 200.0);    // a long has no per-share minimum
+    QCOMPARE(req(-100.0, 2.0), 250.0);    // 1.00 x 200 < 2.50 x 100
+    QCOMPARE(req(-100.0, 4.0), 400.0);    // 1.00 x 400 beats 250
+    QCOMPARE(req(100.0, 2.0), 200.0);     // a long has no per-share minimum
     // An add short at 10 is charged its per-share minimum / p.
     QCOMPARE(addRate("ABC", AssetClass::Stock, PositionSide::Short, 10.0, policy), 0.5);
 }
@@ -207,8 +206,8 @@ void TestMargin::specRowsWithMargin_data()
         << flat << "ABC" << 2.0 << none << none << 0.05 << 0.5 << 50'000.0
         << BindingLimit::MaintenanceMargin << 100'000.0;
     QTest::newRow("spec 8: kelly_fraction 0.1, mu 0.0002, sigma 0.02")
-        << flat << "NVDA" << 150.0 << 0.0002 << 0.02 << 0.05 << 0.1 << 133.0
-        << BindingLimit::Kelly << 0.3 * 133.0 * 150.0;
+        << flat << "NVDA" << 150.0 << 0.0002 << 0.02 << 0.05 << 0.1 << 133.0 << BindingLimit::Kelly
+        << 0.3 * 133.0 * 150.0;
 }
 
 void TestMargin::specRowsWithMargin()
@@ -260,7 +259,8 @@ void TestMargin::fallIsExactAcrossThresholds()
 {
     // 10,000 ABC at 3.00 (30,000 at 0.30) and 1,000 NVDA at 150 with E = 80,000. A fall past
     // 16.67% takes ABC under 2.50, where its rate jumps to 1.00.
-    const Account account{80'000.0, 0.0, {{"ABC", 10'000.0, 3.0, 3.0}, {"NVDA", 1000.0, 150.0, 0.0}}};
+    const Account account{
+        80'000.0, 0.0, {{"ABC", 10'000.0, 3.0, 3.0}, {"NVDA", 1000.0, 150.0, 0.0}}};
     const MarginBook book = describeMargin(account, cryptoList(), MarginPolicy{});
     const auto fall = marginCallFallPct(account, book);
     QVERIFY(fall);
@@ -291,7 +291,8 @@ void TestMargin::riseForShorts()
 void TestMargin::singleNameMoves()
 {
     // Two longs: the single-name fall of each holds the other fixed.
-    const Account account{100'000.0, 0.0, {{"NVDA", 1000.0, 150.0, 0.0}, {"AAPL", 500.0, 200.0, 0.0}}};
+    const Account account{
+        100'000.0, 0.0, {{"NVDA", 1000.0, 150.0, 0.0}, {"AAPL", 500.0, 200.0, 0.0}}};
     const MarginBook book = describeMargin(account, cryptoList(), MarginPolicy{});
     // MR = 45,000 + 30,000 = 75,000; NVDA alone: 25,000 = 150,000 f (1 - 0.3) -> 23.81%.
     QVERIFY(std::abs(*singleNameCallMovePct(account, book, 0) - 100.0 * 25'000.0 / 105'000.0) <
@@ -328,8 +329,8 @@ void TestMargin::addsNeverMarginCallWithinK()
         Account account{20'000.0 + 200'000.0 * unit(rng), 1e9, {}};
         const int held = static_cast<int>(unit(rng) * 6);
         for (int i = 0; i < held; ++i)
-            account.positions.push_back({names[i], std::floor(1.0 + 2'000.0 * unit(rng)),
-                                         3.0 + 300.0 * unit(rng), 0.0});
+            account.positions.push_back(
+                {names[i], std::floor(1.0 + 2'000.0 * unit(rng)), 3.0 + 300.0 * unit(rng), 0.0});
         MarginPolicy policy;
         policy.callFallK = 0.15 * unit(rng); // prices from 3.00 stay at or above 2.50
         const double price = 3.0 + 300.0 * unit(rng);
@@ -364,8 +365,8 @@ void TestMargin::fallMatchesBisectionOnRandomBooks()
             account.positions.push_back(
                 {"S" + std::to_string(i), qty, 1.0 + 30.0 * unit(rng), 0.0});
         }
-        const auto exact = marginCallFallPct(
-            account, describeMargin(account, cryptoList(), MarginPolicy{}));
+        const auto exact =
+            marginCallFallPct(account, describeMargin(account, cryptoList(), MarginPolicy{}));
         const auto bisected = bisectFall(account, MarginPolicy{});
         QCOMPARE(exact.has_value(), bisected.has_value());
         if (exact)
@@ -381,7 +382,8 @@ void TestMargin::stressSpecExample()
 {
     const Account account = nvdaBook();
     const MarginBook book = describeMargin(account, cryptoList(), MarginPolicy{});
-    const StressOutcome down10 = runStressScenario(account, book, uniformMoveScenario(account, -10));
+    const StressOutcome down10 =
+        runStressScenario(account, book, uniformMoveScenario(account, -10));
     QCOMPARE(QString::fromStdString(down10.name), QStringLiteral("move -10%"));
     QCOMPARE(down10.pnlUsd, -24'000.0);
     QCOMPARE(down10.equityAfterUsd, 76'000.0);
@@ -389,7 +391,8 @@ void TestMargin::stressSpecExample()
     QVERIFY(std::abs(down10.maintenanceAfterUsd - 64'800.0) < 1e-9);
     QVERIFY(!down10.marginCall);
     QCOMPARE(down10.cureUsd, 0.0);
-    const StressOutcome down20 = runStressScenario(account, book, uniformMoveScenario(account, -20));
+    const StressOutcome down20 =
+        runStressScenario(account, book, uniformMoveScenario(account, -20));
     QCOMPARE(down20.equityAfterUsd, 52'000.0);
     QCOMPARE(down20.grossAfterUsd, 192'000.0);
     QVERIFY(std::abs(down20.maintenanceAfterUsd - 57'600.0) < 1e-9);
@@ -404,7 +407,10 @@ void TestMargin::stressSpecExample()
 
 void TestMargin::stressShockUsesBetas()
 {
-    const Account account{100'000.0, 0.0, {{"NVDA", 1000.0, 150.0, 0.0}, {"AAPL", 500.0, 200.0, 0.0}, {"ZZZ", 10.0, 10.0, 0.0}}};
+    const Account account{
+        100'000.0,
+        0.0,
+        {{"NVDA", 1000.0, 150.0, 0.0}, {"AAPL", 500.0, 200.0, 0.0}, {"ZZZ", 10.0, 10.0, 0.0}}};
     CorrelationBuild build;
     build.symbols = {"AAPL", "NVDA"};
     build.covarianceDaily = {0.0002, 0.0003, 0.0003, 0.0006};
@@ -424,7 +430,8 @@ void TestMargin::stressShockUsesBetas()
 
 void TestMargin::stressWorstHistoryDays()
 {
-    const Account account{100'000.0, 0.0, {{"NVDA", 100.0, 100.0, 0.0}, {"AAPL", -50.0, 200.0, 0.0}}};
+    const Account account{
+        100'000.0, 0.0, {{"NVDA", 100.0, 100.0, 0.0}, {"AAPL", -50.0, 200.0, 0.0}}};
     std::vector<PriceSeries> prices{
         {"NVDA", {"2026-01-02", "2026-01-05", "2026-01-06"}, {100.0, 90.0, 99.0}},
         {"AAPL", {"2026-01-02", "2026-01-06", "2026-01-07"}, {200.0, 220.0, 200.0}},

@@ -142,8 +142,8 @@ void TestSizing::sizes_data()
     // SPEC 3.4: legacy takes the margin room too (SPEC 8's AAPL row: 58,507.46 of room).
     QTest::newRow("legacy maintenance margin binds")
         << SizingMode::Legacy << Account{100'000.0, 400'000.0, {{"NVDA", 1600.0, 150.0, 150.0}}}
-        << "AAPL" << 200.0 << none << none << 4.0 << 2.0 << 292.0
-        << BindingLimit::MaintenanceMargin << none << 58.4;
+        << "AAPL" << 200.0 << none << none << 4.0 << 2.0 << 292.0 << BindingLimit::MaintenanceMargin
+        << none << 58.4;
 
     QTest::newRow("no equity") << SizingMode::Enhanced << Account{0.0, 400'000.0, {}} << "NVDA"
                                << 150.0 << none << none << 4.0 << 2.0 << 0.0

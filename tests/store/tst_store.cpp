@@ -286,17 +286,39 @@ void TestStore::settingValidation_data()
                                      << "";
     // Issue 21 (SPEC 7): kelly_fraction in (0, 1], margin_call_fall_pct in [0, 50],
     // maintenance_floor in (0, 1].
-    QTest::newRow("kelly fraction 0.25") << "kelly_fraction" << "0.25" << "0.25";
-    QTest::newRow("kelly fraction 1") << "kelly_fraction" << "1" << "1";
-    QTest::newRow("kelly fraction 0") << "kelly_fraction" << "0" << "";
-    QTest::newRow("kelly fraction 1.5") << "kelly_fraction" << "1.5" << "";
-    QTest::newRow("safety fall 0") << "margin_call_fall_pct" << "0" << "0";
-    QTest::newRow("safety fall 50") << "margin_call_fall_pct" << "50" << "50";
-    QTest::newRow("safety fall 51") << "margin_call_fall_pct" << "51" << "";
-    QTest::newRow("safety fall negative") << "margin_call_fall_pct" << "-1" << "";
-    QTest::newRow("floor 0.3") << "maintenance_floor" << "0.3" << "0.3";
-    QTest::newRow("floor 0") << "maintenance_floor" << "0" << "";
-    QTest::newRow("floor 1.01") << "maintenance_floor" << "1.01" << "";
+    QTest::newRow("kelly fraction 0.25") << "kelly_fraction"
+                                         << "0.25"
+                                         << "0.25";
+    QTest::newRow("kelly fraction 1") << "kelly_fraction"
+                                      << "1"
+                                      << "1";
+    QTest::newRow("kelly fraction 0") << "kelly_fraction"
+                                      << "0"
+                                      << "";
+    QTest::newRow("kelly fraction 1.5") << "kelly_fraction"
+                                        << "1.5"
+                                        << "";
+    QTest::newRow("safety fall 0") << "margin_call_fall_pct"
+                                   << "0"
+                                   << "0";
+    QTest::newRow("safety fall 50") << "margin_call_fall_pct"
+                                    << "50"
+                                    << "50";
+    QTest::newRow("safety fall 51") << "margin_call_fall_pct"
+                                    << "51"
+                                    << "";
+    QTest::newRow("safety fall negative") << "margin_call_fall_pct"
+                                          << "-1"
+                                          << "";
+    QTest::newRow("floor 0.3") << "maintenance_floor"
+                               << "0.3"
+                               << "0.3";
+    QTest::newRow("floor 0") << "maintenance_floor"
+                             << "0"
+                             << "";
+    QTest::newRow("floor 1.01") << "maintenance_floor"
+                                << "1.01"
+                                << "";
     QTest::newRow("text") << "max_gross_leverage"
                           << "lots"
                           << "";
@@ -509,19 +531,18 @@ void TestStore::correlationBuildRoundTrip()
 
     // Damage written behind our back is reported, never read as numbers (4 symbols: 4 sds
     // and a one-column lift whose last value is NaN).
-    QVERIFY(testing::execRawSql(
-        m_path,
-        QStringLiteral("UPDATE correlation_builds SET covariance_daily = ") +
-            testing::blobLiteral(QString(7 * 16, QLatin1Char('0')) +
-                                 QStringLiteral("000000000000F87F")),
-        &error));
+    QVERIFY(
+        testing::execRawSql(m_path,
+                            QStringLiteral("UPDATE correlation_builds SET covariance_daily = ") +
+                                testing::blobLiteral(QString(7 * 16, QLatin1Char('0')) +
+                                                     QStringLiteral("000000000000F87F")),
+                            &error));
     QVERIFY(!m_store.loadLatestCorrelationBuild(&loaded, &error));
     QVERIFY2(error.contains(QLatin1String("not finite")), qPrintable(error));
-    QVERIFY(testing::execRawSql(
-        m_path,
-        QStringLiteral("UPDATE correlation_builds SET observations = ") +
-            testing::blobLiteral(QStringLiteral("0000000A0102")),
-        &error));
+    QVERIFY(testing::execRawSql(m_path,
+                                QStringLiteral("UPDATE correlation_builds SET observations = ") +
+                                    testing::blobLiteral(QStringLiteral("0000000A0102")),
+                                &error));
     QVERIFY(!m_store.loadLatestCorrelationBuild(&loaded, &error));
     QVERIFY2(error.contains(QLatin1String("truncated")), qPrintable(error));
 }

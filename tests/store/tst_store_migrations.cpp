@@ -313,11 +313,11 @@ void TestStoreMigrations::version9RowsGainNoMarginAndTheMarginTablesStartEmpty()
     bool found = false;
     bool refused = false;
     const UtcTime now = testing::utc(2026, 11, 25, 15);
-    QVERIFY2(store.writeMarginOverride(QStringLiteral("nvda"), 0.5, SettingOrigin::Cli, now,
-                                       &found, &refused, &error),
+    QVERIFY2(store.writeMarginOverride(QStringLiteral("nvda"), 0.5, SettingOrigin::Cli, now, &found,
+                                       &refused, &error),
              qPrintable(error));
-    QVERIFY(!store.writeMarginOverride(QStringLiteral("NVDA"), 0.2, SettingOrigin::Cli, now,
-                                       &found, &refused, &error));
+    QVERIFY(!store.writeMarginOverride(QStringLiteral("NVDA"), 0.2, SettingOrigin::Cli, now, &found,
+                                       &refused, &error));
     QVERIFY2(refused && error.startsWith(QStringLiteral("rate:")), qPrintable(error));
     QVERIFY2(store.loadMarginRates(&rates, &error), qPrintable(error));
     QCOMPARE(rates.overrides.at("NVDA"), 0.5);

@@ -27,6 +27,7 @@ namespace {
 
 const UtcTime k1530 = sys_days{year{2026} / 12 / 1} + hours{20} + minutes{30}; // New York
 const UtcTime k1000 = sys_days{year{2026} / 12 / 1} + hours{15};
+const UtcTime k1515 = sys_days{year{2026} / 12 / 1} + hours{20} + minutes{15}; // 45 min left
 
 } // namespace
 
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void copyAsCsv();
     void sendsAfterAConfirmationListingEveryOrder();
     void fitsTheSmallestScreen();
+    void livePlanFortyFiveMinutesBeforeTheClose();
 
 private:
     std::unique_ptr<DeskFixture> openDesk(UtcTime now, const QString& scenario = {});
@@ -97,7 +99,7 @@ void TestUiClosePlan::livePlanFromAnHourBeforeTheClose()
     QVERIFY(desk->window->selectTab(QStringLiteral("close")));
     auto* lines = desk->window->findChild<QTableWidget*>(QStringLiteral("closePlanLines"));
     QVERIFY(lines);
-    QTRY_COMPARE(lines->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 2, 10000);
     QCOMPARE(lines->item(0, 0)->text(), QStringLiteral("NVDA"));
     QCOMPARE(lines->item(0, 1)->text(), QStringLiteral("sell"));
     QCOMPARE(lines->item(0, 2)->text(), QStringLiteral("712"));
@@ -107,7 +109,7 @@ void TestUiClosePlan::livePlanFromAnHourBeforeTheClose()
     // A mark from another process reaches the plan at the next reload: NVDA at 50 leaves
     // 80,000 + 120,000 = 2.0x, nothing to sell.
     desk->execSql(QStringLiteral("UPDATE positions SET last_price_usd = 50 WHERE symbol = 'NVDA'"));
-    QTRY_COMPARE(lines->rowCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 0, 10000);
 }
 
 void TestUiClosePlan::onDemandEarlierAndTheMethodChooser()
@@ -118,20 +120,21 @@ void TestUiClosePlan::onDemandEarlierAndTheMethodChooser()
     QCOMPARE(lines->rowCount(), 0); // six hours before the close: on demand only
     QTest::mouseClick(desk->window->findChild<QPushButton*>(QStringLiteral("planNow")),
                       Qt::LeftButton);
-    QTRY_COMPARE(lines->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 2, 10000);
     auto* method = desk->window->findChild<QComboBox*>(QStringLiteral("closeMethod"));
     method->setCurrentIndex(method->findData(int(CloseMethod::FewestOrders)));
-    QTRY_COMPARE(lines->rowCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 1, 10000);
     QCOMPARE(lines->item(0, 2)->text(), QStringLiteral("1,067"));
     method->setCurrentIndex(method->findData(int(CloseMethod::MinRisk)));
-    QTRY_VERIFY(desk->label("planStatus")->text().contains(QStringLiteral("min-risk needs")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        desk->label("planStatus")->text().contains(QStringLiteral("min-risk needs")), 10000);
 }
 
 void TestUiClosePlan::copyAsCsv()
 {
     auto desk = openDesk(k1530);
     auto* lines = desk->window->findChild<QTableWidget*>(QStringLiteral("closePlanLines"));
-    QTRY_COMPARE(lines->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 2, 10000);
     QVERIFY(desk->window->selectTab(QStringLiteral("close")));
     QTest::mouseClick(desk->window->findChild<QPushButton*>(QStringLiteral("copyCsv")),
                       Qt::LeftButton);
@@ -149,7 +152,7 @@ void TestUiClosePlan::sendsAfterAConfirmationListingEveryOrder()
     auto desk = openDesk(k1530, scenario);
     auto* panel = desk->window->findChild<ClosePlanPanel*>(QStringLiteral("closePlanPanel"));
     auto* lines = desk->window->findChild<QTableWidget*>(QStringLiteral("closePlanLines"));
-    QTRY_COMPARE(lines->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 2, 10000);
     QVERIFY(desk->window->selectTab(QStringLiteral("close")));
     QString asked;
     bool answer = false;
@@ -165,12 +168,13 @@ void TestUiClosePlan::sendsAfterAConfirmationListingEveryOrder()
 
     answer = true;
     QTest::mouseClick(send, Qt::LeftButton);
-    QTRY_VERIFY(desk->label("sendResult")->text().contains(QStringLiteral("Sent:")));
+    QTRY_VERIFY_WITH_TIMEOUT(desk->label("sendResult")->text().contains(QStringLiteral("Sent:")),
+                             10000);
     QVERIFY2(desk->label("sendResult")->text().contains(QStringLiteral("accepted")),
              qPrintable(desk->label("sendResult")->text()));
     QCOMPARE(brokerOrders(scenario).value(QStringLiteral("orders")).toArray().size(), 2);
     // What was accepted counts as sold: the plan that follows sells nothing.
-    QTRY_COMPARE(lines->rowCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 0, 10000);
     QVERIFY(!send->isEnabled());
     std::vector<store::ClosePlanRecord> plans;
     QString error;
@@ -185,8 +189,9 @@ void TestUiClosePlan::fitsTheSmallestScreen()
     QVERIFY(desk->window->selectTab(QStringLiteral("close")));
     desk->window->resize(1024, 640);
     auto* panel = desk->window->findChild<ClosePlanPanel*>(QStringLiteral("closePlanPanel"));
-    QTRY_COMPARE(
-        desk->window->findChild<QTableWidget*>(QStringLiteral("closePlanLines"))->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        desk->window->findChild<QTableWidget*>(QStringLiteral("closePlanLines"))->rowCount(), 2,
+        10000);
     // The panel's own minimum fits 1024 wide and the height the tab gets in a 640-high
     // window (the window's minimum width is the what-if tab's, not this one's).
     const QSize hint = panel->minimumSizeHint();
@@ -196,6 +201,21 @@ void TestUiClosePlan::fitsTheSmallestScreen()
                             .arg(hint.width())
                             .arg(hint.height())
                             .arg(heightAt640)));
+}
+
+// Issue 22's look: the live plan 45 minutes before the close on a 1024x640 window. With
+// KELLY_UI_SCREENSHOT_DIR set, the window is also written there as close-plan.png to be looked at.
+void TestUiClosePlan::livePlanFortyFiveMinutesBeforeTheClose()
+{
+    auto desk = openDesk(k1515);
+    desk->window->resize(1024, 640);
+    QVERIFY(desk->window->selectTab(QStringLiteral("close")));
+    auto* lines = desk->window->findChild<QTableWidget*>(QStringLiteral("closePlanLines"));
+    QTRY_COMPARE_WITH_TIMEOUT(lines->rowCount(), 2, 10000);
+    QVERIFY(desk->label("closeCountdown")->text().contains(QStringLiteral("45m")));
+    const QString folder = qEnvironmentVariable("KELLY_UI_SCREENSHOT_DIR");
+    if (!folder.isEmpty())
+        QVERIFY(desk->window->grab().save(folder + QStringLiteral("/close-plan.png")));
 }
 
 QTEST_MAIN(TestUiClosePlan)
