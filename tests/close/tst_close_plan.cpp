@@ -287,6 +287,14 @@ void TestClosePlan::badInputNamesTheField()
     QCOMPARE(QString::fromStdString(plan.error().field), field);
 }
 
+// Eigen's unoptimised Debug code under the sanitizers is ~100x slower: the sanitizer pass
+// checks the same invariants on the first 30 books, the normal pass on all 300.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kRandomBooks = 30;
+#else
+constexpr int kRandomBooks = 300;
+#endif
+
 void TestClosePlan::randomBooksKeepTheInvariants()
 {
     std::mt19937_64 rng(20261201);
@@ -294,7 +302,7 @@ void TestClosePlan::randomBooksKeepTheInvariants()
     const std::vector<std::string> names = {"AAPL", "AMD",  "F",      "KO",     "NVDA",
                                             "SIRI", "TSLA", "BTCUSD", "ETHUSD", "XOM"};
     int needed = 0;
-    for (int round = 0; round < 300; ++round) {
+    for (int round = 0; round < kRandomBooks; ++round) {
         ClosePlanInput input;
         input.now = kTuesday;
         const size_t n = 1 + rng() % names.size();
@@ -356,7 +364,7 @@ void TestClosePlan::randomBooksKeepTheInvariants()
             }
         }
     }
-    QVERIFY(needed > 300); // the books are not all within the target already
+    QVERIFY(needed > kRandomBooks); // a third of the plans at least: not all within target
 }
 
 QTEST_APPLESS_MAIN(TestClosePlan)
