@@ -288,9 +288,8 @@ void TestStoreMigrations::version3FileGainsTheCloseTables()
 }
 
 // Issue 21: v9 -> v10 adds the margin (SPEC 15). A decision recorded before reads with no
-// side, no margin and no Kelly multiple, a broker sync with no broker maintenance; the
-// override and broker-rate tables start empty and take rows; the schema refuses a rate
-// outside (0, 1].
+// side, no margin and no Kelly multiple; the override and broker-rate tables start empty
+// and take rows; the schema refuses a rate outside (0, 1].
 void TestStoreMigrations::version9RowsGainNoMarginAndTheMarginTablesStartEmpty()
 {
     QString file;
