@@ -105,7 +105,7 @@ void KellyFractionHelper::updateMultiple()
                              .arg(*c, 0, 'g', 6)
                              .arg(limit, 0, 'g', 6)
                              .arg(stock, 0, 'f', 2)
-                             .arg(*c, 0, 'f', 2);
+                             .arg(*c, 0, 'g', 3);
     // SPEC 18: at 2x Kelly a right forecast grows nothing, and a halving comes in time.
     const QString odds =
         stock >= 2.0

@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -67,7 +68,7 @@ void TestUiKelly::settingsShowTheStockMultipleAsTheTraderTypes()
     QVERIFY(helper);
     // The defaults: c 0.5 at L 4 holds a stock at 2x Kelly, where growth is zero.
     QVERIFY2(helper->multipleText().contains(QStringLiteral("0.5 x 4 = 2.00x full Kelly; crypto "
-                                                            "at 0.50x")),
+                                                            "at 0.5x")),
              qPrintable(helper->multipleText()));
     QVERIFY(helper->multipleText().contains(QStringLiteral("certain in time")));
     QLineEdit* fraction = dialog.field(store::SettingKey::KellyFraction);
@@ -112,6 +113,16 @@ void TestUiKelly::drawdownBudgetFillsTheFraction()
     const double filled = dialog.field(store::SettingKey::KellyFraction)->text().toDouble();
     QCOMPARE(filled, kellyForDrawdownBudget(0.2, 0.05)->effectiveFraction / 4.0);
     QVERIFY(helper->multipleText().contains(QStringLiteral("= 0.14x full Kelly")));
+    // Its look on the smallest screen, written as a PNG when KELLY_UI_SCREENSHOT_DIR is set.
+    const QString folder = qEnvironmentVariable("KELLY_UI_SCREENSHOT_DIR");
+    if (!folder.isEmpty()) {
+        dialog.resize(1024, 640);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        if (auto* scroll = dialog.findChild<QScrollArea*>())
+            scroll->ensureWidgetVisible(helper);
+        QVERIFY(dialog.grab().save(folder + QStringLiteral("/settings-kelly.png")));
+    }
     // Save writes it, audited with origin dashboard.
     QVERIFY(dialog.apply());
     QTRY_VERIFY_WITH_TIMEOUT(!dialog.saving(), 10'000);
