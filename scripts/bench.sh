@@ -88,6 +88,9 @@ for name in "${names[@]}"; do
     row "\`kellyctl backtest\` 500 x 1,500, 4 methods" \
       "$(awk '/kellyctl backtest/ { k = $3 " s wall, " $6 " s CPU, peak " $10 " MB" } END { print k }' "$log" | tr -d '()'), load $l" \
       "< 1 s, < 500 MB" "bench_lab_vs_python.sh"
+    row "\`kellyctl backtest --kelly-fractions\` 100 x 1,500, 5 fractions (SPEC 18)" \
+      "$(awk '/kellyctl sweep/ { k = $3 " s wall, " $6 " s CPU, peak " $10 " MB" } END { print k }' "$log" | tr -d '()'), load $l" \
+      "< 1 s" "bench_lab_vs_python.sh"
     ;;
   serve)
     build_targets kellyctl &&

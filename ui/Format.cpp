@@ -152,4 +152,13 @@ QString eventTime(UtcTime utc)
         .arg(timeOfDay(utc), local.toString(QStringLiteral("HH:mm:ss")));
 }
 
+QString chance(double probability)
+{
+    if (probability > 0.0 && probability < 0.001)
+        return QStringLiteral("<0.1%");
+    if (probability < 1.0 && probability > 0.999)
+        return QStringLiteral(">99.9%");
+    return QString::number(probability * 100.0, 'f', 1) + QLatin1Char('%');
+}
+
 } // namespace kelly::ui::format

@@ -28,5 +28,8 @@ QString timeOfDay(UtcTime utc);                          // "16:00:05 ET"
 // shows recent rows and `kellyctl audit` has the full ISO stamps.
 QString eventTime(UtcTime utc);
 QString missing(); // the em dash
+// A probability as odds: "12.5%", and "<0.1%" / ">99.9%" rather than 0.0% or 100.0% when
+// it is not exactly that (SPEC 18's drawdown odds).
+QString chance(double probability);
 
 } // namespace kelly::ui::format

@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "DeskSession.h"
+#include "KellyFractionHelper.h"
 #include "Palette.h"
 
 #include <QDialogButtonBox>
@@ -81,6 +82,12 @@ SettingsDialog::SettingsDialog(DeskSession& session, QWidget* parent)
         line->addWidget(unit);
         column->addLayout(line);
         column->addWidget(help);
+        if (spec.key == store::SettingKey::KellyFraction) {
+            m_kellyHelper = new KellyFractionHelper(
+                edit, m_fields.value(store::SettingKey::MaxIntradayLeverage),
+                settings.limits.intradayLeverage, content);
+            column->addWidget(m_kellyHelper);
+        }
         column->addWidget(error);
         auto* caption = new QLabel(
             QStringLiteral("<b>%1</b><br><span style=\"%2\">%3</span>")

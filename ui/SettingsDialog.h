@@ -13,6 +13,7 @@ class QLineEdit;
 namespace kelly::ui {
 
 class DeskSession;
+class KellyFractionHelper;
 
 // Limits, per-symbol cap, financing rate, crypto list (SPEC 7), each validated by the
 // store's registry before anything is written; a value the environment locks is read-only
@@ -29,6 +30,8 @@ public:
 
     QLineEdit* field(store::SettingKey key) const { return m_fields.value(key); }
     QString fieldError(store::SettingKey key) const;
+    // SPEC 18: the stock multiple of kelly_fraction and the drawdown-budget helper.
+    KellyFractionHelper* kellyHelper() const { return m_kellyHelper; }
 
     // Validates every edited field; asks the session to write them (audited, origin
     // `dashboard`) only when all are valid, and returns true. Returns false and marks the
@@ -47,6 +50,7 @@ private:
     QHash<store::SettingKey, QLabel*> m_errors;
     QHash<store::SettingKey, QString> m_initial;
     QLabel* m_status;
+    KellyFractionHelper* m_kellyHelper = nullptr;
     QDialogButtonBox* m_buttons;
     SettingChanges m_sent; // the save waiting for the worker's outcome
 };

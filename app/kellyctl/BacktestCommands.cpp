@@ -48,7 +48,7 @@ QJsonObject runJson(const store::LabRunRecord& run)
 {
     QJsonObject methods;
     for (const lab::MethodRun& r : run.runs)
-        methods.insert(QString::fromLatin1(lab::methodName(r.method)), metricsJson(r.metrics));
+        methods.insert(fromStd(lab::runName(r)), metricsJson(r.metrics));
     QJsonArray symbols;
     for (const std::string& symbol : run.symbols)
         symbols.append(fromStd(symbol));
@@ -85,7 +85,7 @@ void printTable(const store::LabRunRecord& run, QTextStream& out)
         << run.settings.limits.intradayLeverage << "x/" << run.settings.limits.overnightLeverage
         << "x, financing " << run.settings.financingRateAnnual << "\n";
     out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10")
-               .arg(QStringLiteral("method"), -13)
+               .arg(QStringLiteral("method"), -14)
                .arg(QStringLiteral("final"), 13)
                .arg(QStringLiteral("return%"), 9)
                .arg(QStringLiteral("cagr%"), 8)
@@ -99,7 +99,7 @@ void printTable(const store::LabRunRecord& run, QTextStream& out)
     for (const lab::MethodRun& r : run.runs) {
         const lab::LabMetrics& m = r.metrics;
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10")
-                   .arg(QString::fromLatin1(lab::methodName(r.method)), -13)
+                   .arg(fromStd(lab::runName(r)), -14)
                    .arg(money(m.finalEquityUsd), 13)
                    .arg(figure(m.totalReturn, 1, 100.0), 9)
                    .arg(figure(m.cagr, 1, 100.0), 8)
@@ -128,7 +128,7 @@ bool writeCurve(const QString& path, const std::vector<lab::MethodRun>& runs, QS
     };
     for (const lab::MethodRun& r : runs)
         for (const lab::CurvePoint& p : r.curve)
-            stream << fromStd(p.date) << ',' << lab::methodName(r.method) << ','
+            stream << fromStd(p.date) << ',' << fromStd(lab::runName(r)) << ','
                    << number(p.equityUsd) << ',' << number(p.grossUsd) << ',' << number(p.cashUsd)
                    << ',' << number(p.financingUsd) << ',' << number(p.costsUsd) << '\n';
     stream.flush();
@@ -203,6 +203,15 @@ std::optional<lab::LabOptions> readOptions(const Invocation& in, QString* error)
         }
         options.methods = *methods;
     }
+    if (in.has(QStringLiteral("kelly-fractions"))) {
+        const auto fractions =
+            lab::parseKellyFractionList(in.value(QStringLiteral("kelly-fractions")).toStdString());
+        if (!fractions) {
+            *error = fromStd(fractions.error().describe());
+            return std::nullopt;
+        }
+        options.kellyFractions = *fractions;
+    }
     if (in.has(QStringLiteral("forecast"))) {
         const auto table =
             lab::readForecastFile(in.value(QStringLiteral("forecast")).toStdString());
@@ -232,7 +241,7 @@ int listRuns(Session& session)
         session.out << run.id << "  " << store::isoUtc(run.ranAt) << "  " << run.symbols.size()
                     << " symbols  " << fromStd(run.fromDate) << ".." << fromStd(run.toDate);
         for (const lab::MethodRun& r : run.runs)
-            session.out << "  " << lab::methodName(r.method) << ' '
+            session.out << "  " << fromStd(lab::runName(r)) << ' '
                         << money(r.metrics.finalEquityUsd);
         session.out << '\n';
     }
@@ -339,7 +348,7 @@ int runBacktest(Session& session)
         return session.failure(
             QStringLiteral("check-lookahead: the curve of %1 changed on %2 when the files were "
                            "cut after %3: the run read the future")
-                .arg(QString::fromLatin1(lab::methodName(*lookahead->firstDifferenceMethod)),
+                .arg(fromStd(*lookahead->firstDifferenceRun),
                      fromStd(*lookahead->firstDifferenceDate), fromStd(lookahead->cutDate)));
     if (lookahead)
         session.err << "kellyctl: check-lookahead: passed (files cut after "

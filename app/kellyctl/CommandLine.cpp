@@ -342,7 +342,11 @@ const std::vector<CommandSpec>& commandTable()
           {QStringLiteral("equity"), QStringLiteral("X"),
            QStringLiteral("starting equity, USD > 0 (default 100000)")},
           {QStringLiteral("methods"), QStringLiteral("LIST"),
-           QStringLiteral("enhanced,enhanced-corr,legacy,equal-weight (default: all)")},
+           QStringLiteral("enhanced,enhanced-corr,legacy,equal-weight (default: all; none "
+                          "with --kelly-fractions)")},
+          {QStringLiteral("kelly-fractions"), QStringLiteral("LIST"),
+           QStringLiteral("also run enhanced at each Kelly fraction in (0, 1], named "
+                          "enhanced@0.25 (SPEC 18)")},
           {QStringLiteral("forecast"), QStringLiteral("FILE"),
            QStringLiteral("CSV date,symbol,mu[,sigma] used instead of the trailing mean")},
           {QStringLiteral("lookback"), QStringLiteral("N"),

@@ -36,6 +36,9 @@ std::optional<Method> parseMethod(std::string_view name);
 const std::vector<Method>& allMethods();
 // "enhanced,legacy": names separated by commas, no repeats; errors name field "methods".
 Result<std::vector<Method>> parseMethodList(std::string_view text);
+// SPEC 18's sweep: "0.125,0.25,1", each in (0, 1], no two printing the same name; errors
+// name the field "kelly-fractions".
+Result<std::vector<double>> parseKellyFractionList(std::string_view text);
 
 // What the lab reads from the store's settings (SPEC 12 inputs).
 struct LabSettings
@@ -52,11 +55,13 @@ struct LabSettings
 
 struct LabOptions
 {
-    std::vector<std::string> symbols;      // normalised; empty = every series given
-    std::optional<std::string> fromDate;   // ISO, inclusive
-    std::optional<std::string> toDate;     // ISO, inclusive
-    double startingEquityUsd = 100000.0;   // E0
-    std::vector<Method> methods;           // empty = allMethods()
+    std::vector<std::string> symbols;    // normalised; empty = every series given
+    std::optional<std::string> fromDate; // ISO, inclusive
+    std::optional<std::string> toDate;   // ISO, inclusive
+    double startingEquityUsd = 100000.0; // E0
+    std::vector<Method> methods;         // empty = allMethods(), or none with a sweep
+    // SPEC 18: one `enhanced` run per fraction (enhanced@c), after the methods' runs.
+    std::vector<double> kellyFractions;
     double costBps = 5.0;                  // of traded value
     int lookback = 60;                     // N, trailing returns for the forecast
     std::optional<ForecastTable> forecast; // --forecast FILE, replaces the trailing mu
@@ -98,10 +103,16 @@ struct LabMetrics
 struct MethodRun
 {
     Method method = Method::Enhanced;
+    std::optional<double> kellyFraction; // set on the sweep's runs (SPEC 18: enhanced@c)
     std::vector<CurvePoint> curve;
     LabMetrics metrics;
     double tradedValueUsd = 0.0;
 };
+
+// "enhanced@0.25" for a sweep run (the fraction as %g prints it), else the method's name.
+std::string runName(const MethodRun& run);
+// The inverse, for runs read back from a store: false when `name` is neither form.
+bool parseRunName(std::string_view name, MethodRun& run);
 
 struct LabResult
 {
@@ -136,7 +147,7 @@ struct LabControl
 };
 
 // Validates the options (errors name the field: equity, lookback, cost_bps, from, to,
-// symbols, methods) and runs every method over the calendar. Deterministic.
+// symbols, methods, kelly-fractions) and runs every method over the calendar. Deterministic.
 Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettings& settings,
                          const LabOptions& options, const LabControl& control = {});
 
@@ -151,7 +162,7 @@ struct LookaheadReport
     std::string cutDate;
     int datesCompared = 0;
     std::optional<std::string> firstDifferenceDate;
-    std::optional<Method> firstDifferenceMethod;
+    std::optional<std::string> firstDifferenceRun; // runName of the run that changed
     bool passed() const { return !firstDifferenceDate.has_value(); }
 };
 Result<LookaheadReport> checkLookahead(const std::vector<PriceSeries>& prices,

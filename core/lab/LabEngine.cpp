@@ -36,6 +36,7 @@ struct Track
 struct Books
 {
     Method method = Method::Enhanced;
+    double kellyFraction = 0.5; // the store's c, or the sweep's (SPEC 18)
     double cashUsd = 0.0;
     std::vector<double> qty; // signed, per track
     double financingDueUsd = 0.0;
@@ -63,6 +64,9 @@ std::optional<InputError> validateOptions(const LabOptions& options)
         return InputError{"to", "'" + *options.toDate + "' is not a date (YYYY-MM-DD)"};
     if (options.fromDate && options.toDate && *options.fromDate > *options.toDate)
         return InputError{"to", "is before --from"};
+    for (double fraction : options.kellyFractions)
+        if (!std::isfinite(fraction) || fraction <= 0.0 || fraction > 1.0)
+            return InputError{"kelly-fractions", "each must be in (0, 1]"};
     return std::nullopt;
 }
 
@@ -249,7 +253,7 @@ private:
                                   2.0,     nullptr,           nullptr};
             context.margin = MarginPolicy{m_settings.maintenanceFloor,
                                           m_settings.marginCallFallPct / 100.0, nullptr};
-            context.kellyFraction = m_settings.kellyFraction;
+            context.kellyFraction = books.kellyFraction;
             if (method == Method::EnhancedCorr) {
                 correlationWithBook(i, heldTracks, correlation);
                 context.correlation = &correlation;
@@ -396,20 +400,30 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         return InputError{options.fromDate || options.toDate ? "from" : "prices",
                           "no price dates in the chosen range"};
 
-    const std::vector<Method>& methods = options.methods.empty() ? allMethods() : options.methods;
+    // SPEC 18: a sweep alone runs only its enhanced@c; methods asked for run first.
+    static const std::vector<Method> none;
+    const std::vector<Method>& methods = !options.methods.empty()         ? options.methods
+                                         : options.kellyFractions.empty() ? allMethods()
+                                                                          : none;
     std::optional<ReturnPanel> returns;
     if (std::find(methods.begin(), methods.end(), Method::EnhancedCorr) != methods.end())
         returns.emplace(*chosen);
     std::vector<Books> books;
-    for (Method method : methods) {
+    auto addBooks = [&](Method method, std::optional<double> sweepFraction) {
         Books b;
         b.method = method;
+        b.kellyFraction = sweepFraction.value_or(settings.kellyFraction);
         b.cashUsd = options.startingEquityUsd;
         b.qty.assign(tracks.size(), 0.0);
         b.run.method = method;
+        b.run.kellyFraction = sweepFraction;
         b.run.curve.reserve(result.calendar.size());
         books.push_back(std::move(b));
-    }
+    };
+    for (Method method : methods)
+        addBooks(method, std::nullopt);
+    for (double fraction : options.kellyFractions)
+        addBooks(Method::Enhanced, fraction);
 
     const int totalDates = static_cast<int>(result.calendar.size());
     std::vector<std::size_t> order;
@@ -500,7 +514,7 @@ Result<LookaheadReport> checkLookahead(const std::vector<PriceSeries>& prices,
             if (!same &&
                 (!report.firstDifferenceDate || whole[i].date < *report.firstDifferenceDate)) {
                 report.firstDifferenceDate = whole[i].date;
-                report.firstDifferenceMethod = full.runs[m].method;
+                report.firstDifferenceRun = runName(full.runs[m]);
                 break;
             }
         }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace kelly::lab {
 
@@ -69,6 +71,63 @@ Result<std::vector<Method>> parseMethodList(std::string_view text)
         start = comma + 1;
     }
     return methods;
+}
+
+Result<std::vector<double>> parseKellyFractionList(std::string_view text)
+{
+    std::vector<double> fractions;
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string word(text.substr(start, comma - start));
+        char* end = nullptr;
+        const double fraction = std::strtod(word.c_str(), &end);
+        const bool number = !word.empty() && end != word.c_str() &&
+                            std::all_of(static_cast<const char*>(end), word.c_str() + word.size(),
+                                        [](char c) { return c == ' '; });
+        if (!number || !std::isfinite(fraction) || fraction <= 0.0 || fraction > 1.0)
+            return InputError{"kelly-fractions",
+                              "'" + word +
+                                  "' is not a Kelly fraction in (0, 1] (0.5 is half-Kelly)"};
+        MethodRun run;
+        run.kellyFraction = fraction;
+        const std::string name = runName(run);
+        if (std::find(names.begin(), names.end(), name) != names.end())
+            return InputError{"kelly-fractions", name + " is listed twice"};
+        names.push_back(name);
+        fractions.push_back(fraction);
+        start = comma + 1;
+    }
+    return fractions;
+}
+
+std::string runName(const MethodRun& run)
+{
+    if (!run.kellyFraction)
+        return methodName(run.method);
+    char text[40];
+    std::snprintf(text, sizeof text, "%s@%g", methodName(run.method), *run.kellyFraction);
+    return text;
+}
+
+bool parseRunName(std::string_view name, MethodRun& run)
+{
+    const std::size_t at = name.find('@');
+    const std::optional<Method> method = parseMethod(name.substr(0, at));
+    if (!method)
+        return false;
+    run.method = *method;
+    run.kellyFraction.reset();
+    if (at == std::string_view::npos)
+        return true;
+    const std::string digits(name.substr(at + 1));
+    char* end = nullptr;
+    const double fraction = std::strtod(digits.c_str(), &end);
+    if (digits.empty() || *end != '\0' || !std::isfinite(fraction))
+        return false;
+    run.kellyFraction = fraction;
+    return true;
 }
 
 LabMetrics computeMetrics(const std::vector<CurvePoint>& curve, double startingEquityUsd,

@@ -72,7 +72,7 @@ bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, 
         const lab::LabMetrics& m = r.metrics;
         const QVariantList values{runId,
                                   static_cast<qint64>(position),
-                                  QString::fromLatin1(lab::methodName(r.method)),
+                                  QString::fromStdString(lab::runName(r)),
                                   optionalValue(m.totalReturn),
                                   optionalValue(m.cagr),
                                   optionalValue(m.sharpe),
@@ -153,8 +153,8 @@ bool loadMethods(Store::Impl& impl, LabRunRecord& record, bool withCurves, QStri
         return false;
     while (q.next()) {
         lab::MethodRun r;
-        r.method =
-            lab::parseMethod(q.value(0).toString().toStdString()).value_or(lab::Method::Enhanced);
+        if (!lab::parseRunName(q.value(0).toString().toStdString(), r))
+            r.method = lab::Method::Enhanced;
         lab::LabMetrics& m = r.metrics;
         m.totalReturn = optionalDouble(q.value(1));
         m.cagr = optionalDouble(q.value(2));

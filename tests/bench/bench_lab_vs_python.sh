@@ -8,6 +8,7 @@
 #   100 symbols x 1,500 days, enhanced,legacy,equal-weight: kellyctl vs Python (target >= 100x
 #   since issue 25; >= 50x before)
 #   500 symbols x 1,500 days, all 4 methods: target < 1 s (issue 25; < 3 s before), < 500 MB
+#   100 symbols x 1,500 days, a Kelly sweep of 5 fractions (SPEC 18, issue 23): target < 1 s
 #
 # usage: tests/bench/bench_lab_vs_python.sh     env: KELLY_BUILD_DIR (build), RUNS (3)
 set -euo pipefail
@@ -63,4 +64,9 @@ read -r big_wall big_mb big_cpu < <(time_runs "$kellyctl" --db "$work/store.sqli
   --prices "$work/p500" --json)
 echo "500 symbols x 1500 days, every method ($(python3 -c "import json,sys; print(','.join(json.load(open('$work/out'))['methods']))")):"
 echo "  kellyctl backtest  ${big_wall} s wall, ${big_cpu} s CPU  (peak ${big_mb} MB)"
+sweep=0.125,0.25,0.5,0.75,1
+read -r sweep_wall sweep_mb sweep_cpu < <(time_runs "$kellyctl" --db "$work/store.sqlite" \
+  backtest --prices "$work/p100" --kelly-fractions "$sweep" --json)
+echo "100 symbols x 1500 days, Kelly sweep $sweep ($(python3 -c "import json,sys; print(','.join(json.load(open('$work/out'))['methods']))")):"
+echo "  kellyctl sweep     ${sweep_wall} s wall, ${sweep_cpu} s CPU  (peak ${sweep_mb} MB)"
 echo "machine after: load average $(cut -d' ' -f1-3 /proc/loadavg)"

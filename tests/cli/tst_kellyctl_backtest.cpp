@@ -22,6 +22,7 @@ private Q_SLOTS:
     void runsTheBundledPricesAndRecordsTheRun();
     void recordsTheSettingsItUsed();
     void checkLookaheadPasses();
+    void kellySweepRunsEnhancedPerFraction();
     void badInputNamesTheFieldAndRecordsNothing_data();
     void badInputNamesTheFieldAndRecordsNothing();
 
@@ -120,6 +121,53 @@ void TestKellyctlBacktest::checkLookaheadPasses()
     QVERIFY(ran.err.contains(QStringLiteral("check-lookahead: passed")));
 }
 
+// SPEC 18: enhanced once per fraction beside --methods, recorded, read back and checked
+// for look-ahead like any run.
+void TestKellyctlBacktest::kellySweepRunsEnhancedPerFraction()
+{
+    const QString curvePath = m_dir->filePath(QStringLiteral("sweep.csv"));
+    const KellyctlRun ran =
+        run(QStringList{QStringLiteral("backtest"), QStringLiteral("--prices"), kBundled,
+                        QStringLiteral("--methods"), QStringLiteral("enhanced"),
+                        QStringLiteral("--kelly-fractions"), QStringLiteral("0.25,0.5,1"),
+                        QStringLiteral("--check-lookahead"), QStringLiteral("--json"),
+                        QStringLiteral("--curve"), curvePath});
+    QVERIFY2(ran.exitCode == 0, qPrintable(ran.err));
+    const QJsonObject result = jsonObject(ran.out);
+    const QJsonObject methods = result.value(QStringLiteral("methods")).toObject();
+    QCOMPARE(methods.keys(),
+             QStringList({QStringLiteral("enhanced"), QStringLiteral("enhanced@0.25"),
+                          QStringLiteral("enhanced@0.5"), QStringLiteral("enhanced@1")}));
+    // The store's c is the default 0.5: plain enhanced and enhanced@0.5 are one run.
+    QCOMPARE(methods.value(QStringLiteral("enhanced@0.5")),
+             methods.value(QStringLiteral("enhanced")));
+    QVERIFY(methods.value(QStringLiteral("enhanced@1")) !=
+            methods.value(QStringLiteral("enhanced")));
+    QCOMPARE(result.value(QStringLiteral("lookahead")).toObject().value(QStringLiteral("passed")),
+             QJsonValue(true));
+    QFile curve(curvePath);
+    QVERIFY(curve.open(QIODevice::ReadOnly));
+    QCOMPARE(curve.readAll().count(",enhanced@1,"), 731);
+
+    const QJsonArray runs = recordedRuns();
+    QCOMPARE(runs.size(), 1);
+    const KellyctlRun shown = run(
+        QStringList{QStringLiteral("backtest"), QStringLiteral("--show"),
+                    QString::number(runs[0].toObject().value(QStringLiteral("run_id")).toInteger()),
+                    QStringLiteral("--json")});
+    QCOMPARE(shown.exitCode, 0);
+    QCOMPARE(jsonObject(shown.out).value(QStringLiteral("methods")), QJsonValue(methods));
+
+    // Without --methods the sweep runs alone; the table names each run.
+    const KellyctlRun alone =
+        run(QStringList{QStringLiteral("backtest"), QStringLiteral("--prices"), kBundled,
+                        QStringLiteral("--kelly-fractions"), QStringLiteral("0.125,1")});
+    QVERIFY2(alone.exitCode == 0, qPrintable(alone.err));
+    QVERIFY(alone.out.contains(QStringLiteral("\nenhanced@0.125 ")));
+    QVERIFY(alone.out.contains(QStringLiteral("\nenhanced@1 ")));
+    QVERIFY(!alone.out.contains(QStringLiteral("legacy")));
+}
+
 void TestKellyctlBacktest::badInputNamesTheFieldAndRecordsNothing_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -156,6 +204,11 @@ void TestKellyctlBacktest::badInputNamesTheFieldAndRecordsNothing_data()
         << QStringList{QStringLiteral("--prices"), bundled, QStringLiteral("--forecast"),
                        QStringLiteral("@forecast.csv")}
         << QStringLiteral("forecast.csv:3: mu: 'abc'");
+    for (const char* list : {"0", "1.5", "-0.5", "half", "0.25,0.25", "0.5,"})
+        QTest::newRow(qPrintable(QStringLiteral("kelly fractions ") + QLatin1String(list)))
+            << QStringList{QStringLiteral("--prices"), bundled,
+                           QStringLiteral("--kelly-fractions=") + QLatin1String(list)}
+            << QStringLiteral("kelly-fractions: ");
     QTest::newRow("no prices") << QStringList{} << QStringLiteral("--prices: required");
     QTest::newRow("show unknown") << QStringList{QStringLiteral("--show"), QStringLiteral("99")}
                                   << QStringLiteral("show: no backtest run 99");

@@ -8,7 +8,10 @@ independent oracle (tests/lab/tst_lab_oracle.cpp) and the benchmark has a baseli
     lab_reference.py --prices DIR [--symbols A,B] [--from D] [--to D] [--equity X]
         [--methods LIST] [--forecast FILE] [--lookback N] [--cost-bps B]
         [--intraday L] [--overnight L_ON] [--cap PCT] [--rate R] [--crypto A,B,...]
-        [--out FILE.json]
+        [--kelly C] [--kelly-fractions LIST] [--out FILE.json]
+
+SPEC 18's sweep: --kelly-fractions runs "enhanced" once per fraction, named "enhanced@%g",
+after the --methods runs (none when --methods is not given).
 
 Prints (or writes) JSON: {"symbols", "calendar", "annualization", "runs": [{"method",
 "metrics": {...}, "curve": [[date, equity, gross, cash, financing, costs], ...]}]}.
@@ -368,7 +371,7 @@ def main():
     parser.add_argument("--from", dest="start")
     parser.add_argument("--to", dest="end")
     parser.add_argument("--equity", type=float, default=100000.0)
-    parser.add_argument("--methods", default="enhanced,enhanced-corr,legacy,equal-weight")
+    parser.add_argument("--methods")
     parser.add_argument("--forecast")
     parser.add_argument("--lookback", type=int, default=60)
     parser.add_argument("--cost-bps", type=float, default=5.0)
@@ -379,6 +382,7 @@ def main():
     parser.add_argument("--floor", type=float, default=0.25)  # maintenance_floor
     parser.add_argument("--k", type=float, default=5.0)  # margin_call_fall_pct
     parser.add_argument("--kelly", type=float, default=0.5)  # kelly_fraction
+    parser.add_argument("--kelly-fractions", dest="fractions")
     parser.add_argument("--crypto", default=",".join(DEFAULT_CRYPTO))
     parser.add_argument("--out")
     args = parser.parse_args()
@@ -394,10 +398,22 @@ def main():
            "floor": args.floor, "k": args.k / 100.0, "kelly": args.kelly}
     annual = 365 if any(s in cfg["crypto"] for s in symbols) else 252
     forecasts = read_forecast(args.forecast) if args.forecast else None
+    if args.methods is not None:
+        methods = args.methods.split(",")
+    elif args.fractions is None:
+        methods = ["enhanced", "enhanced-corr", "legacy", "equal-weight"]
+    else:
+        methods = []
+    jobs = [(method, method, cfg) for method in methods]
+    for fraction in (args.fractions.split(",") if args.fractions else []):
+        c = float(fraction)
+        if not 0 < c <= 1:
+            sys.exit("kelly-fractions: %s is not in (0, 1]" % fraction)
+        jobs.append(("enhanced@%g" % c, "enhanced", dict(cfg, kelly=c)))
     runs = []
-    for method in args.methods.split(","):
-        curve, traded = simulate(series, symbols, calendar, method, args, cfg, forecasts)
-        runs.append({"method": method, "metrics": metrics(curve, args.equity, annual, traded),
+    for name, method, run_cfg in jobs:
+        curve, traded = simulate(series, symbols, calendar, method, args, run_cfg, forecasts)
+        runs.append({"method": name, "metrics": metrics(curve, args.equity, annual, traded),
                      "curve": curve})
     result = {"symbols": symbols, "calendar": calendar, "annualization": annual, "runs": runs}
     text = json.dumps(result)

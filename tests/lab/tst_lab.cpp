@@ -452,7 +452,7 @@ void TestLab::checkLookaheadPassesOnRealPrices()
     QVERIFY(caught.ok());
     QVERIFY(!caught->passed());
     QCOMPARE(*caught->firstDifferenceDate, full->calendar[5]);
-    QCOMPARE(*caught->firstDifferenceMethod, tampered.runs[1].method);
+    QCOMPARE(*caught->firstDifferenceRun, runName(tampered.runs[1]));
 }
 
 void TestLab::deterministic()

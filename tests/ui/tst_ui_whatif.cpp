@@ -35,6 +35,8 @@ private Q_SLOTS:
     void initTestCase();
     void whatIfShowsSpecExamples_data();
     void whatIfShowsSpecExamples();
+    void whatIfShowsTheKellyMultipleAndItsOdds_data();
+    void whatIfShowsTheKellyMultipleAndItsOdds();
     void whatIfFollowsTheBookWhileEditing();
     void whatIfDropsARefreshOfAnOlderOrder();
     void whatIfFlagsInvalidInput_data();
@@ -107,6 +109,88 @@ void TestUiWhatIf::whatIfShowsSpecExamples()
     if (symbol == QStringLiteral("NVDA") && sizingMode == SizingMode::Enhanced && mu.isEmpty())
         QCOMPARE(form->resultText(sizingMode, WhatIfPanel::Exposure),
                  QStringLiteral("0.0% \u2192 240.0%"));
+}
+
+// SPEC 18 on SPEC 8's rows: c_eff = (qty x p / E) / full and Thorp's odds x^(2/c_eff - 1),
+// by hand. NVDA at the cap: 2.4 / 20.16 = 0.119x, 0.5^15.8 and 0.8^15.8; mu .001: 2.4 / 2.5
+// = 0.96x, 0.5^1.083 = 47.2%, 0.8^1.083 = 78.5%; mu .0002: 0.999 / 0.5 = 1.998x; at c = 0.1
+// the same order is 0.1995 / 0.5 = 0.399x, 0.5^4.01 = 6.2%, 0.8^4.01 = 40.8%.
+void TestUiWhatIf::whatIfShowsTheKellyMultipleAndItsOdds_data()
+{
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<QString>("price");
+    QTest::addColumn<QString>("mu");
+    QTest::addColumn<QString>("kellyFraction");
+    QTest::addColumn<QString>("enhanced");
+    QTest::addColumn<QString>("baseCaption");
+    const QString none;
+    const QString half = QStringLiteral("Base fraction (half-Kelly)");
+    QTest::newRow("NVDA @ 150 at the cap")
+        << "NVDA"
+        << "150" << none << none
+        << "0.12x Kelly: a <0.1% chance to ever halve, 2.9% to ever be 20% down" << half;
+    QTest::newRow("BTCUSD @ 50,000 at the cap")
+        << "BTCUSD"
+        << "50000" << none << none
+        << "0.12x Kelly: a <0.1% chance to ever halve, 2.9% to ever be 20% down" << half;
+    QTest::newRow("NVDA mu .001") << "NVDA"
+                                  << "150"
+                                  << "0.001" << none
+                                  << "0.96x Kelly: a 47.2% chance to ever halve, 78.5% to ever be "
+                                     "20% down"
+                                  << half;
+    QTest::newRow("NVDA mu .0002: Kelly binds at 2x")
+        << "NVDA"
+        << "150"
+        << "0.0002" << none
+        << "2.0x Kelly: if the forecast is right, growth is near zero at this size, and a fall "
+           "to half is all but certain (>99.9%)"
+        << half;
+    QTest::newRow("NVDA mu .0002, kelly_fraction 0.1")
+        << "NVDA"
+        << "150"
+        << "0.0002"
+        << "0.1"
+        << "0.4x Kelly: a 6.2% chance to ever halve, 40.8% to ever be 20% down"
+        << "Base fraction (0.1 x Kelly)";
+}
+
+void TestUiWhatIf::whatIfShowsTheKellyMultipleAndItsOdds()
+{
+    QFETCH(QString, symbol);
+    QFETCH(QString, price);
+    QFETCH(QString, mu);
+    QFETCH(QString, kellyFraction);
+    QFETCH(QString, enhanced);
+    QFETCH(QString, baseCaption);
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {});
+    if (!kellyFraction.isEmpty()) {
+        QString error;
+        QVERIFY2(desk.store.writeSetting(store::SettingKey::KellyFraction, kellyFraction,
+                                         store::SettingOrigin::Cli, desk.clock.now(), &error),
+                 qPrintable(error));
+    }
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(symbol);
+    form->priceEdit()->setText(price);
+    form->muEdit()->setText(mu);
+    form->sigmaEdit()->setText(mu.isEmpty() ? QString() : QStringLiteral("0.02"));
+    QVERIFY(form->calculate());
+    QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::KellyOdds), enhanced);
+    QCOMPARE(form->resultText(WhatIfPanel::LegacyColumn, WhatIfPanel::KellyOdds),
+             QStringLiteral("not used by legacy"));
+    // Labelled as resting on the forecast; the base caption follows the setting.
+    QVERIFY(desk.window->findChild<QLabel*>(QStringLiteral("whatIf.enhanced.kelly")));
+    bool captioned = false;
+    bool baseNamed = false;
+    for (const QLabel* label : form->findChildren<QLabel*>()) {
+        captioned |= label->text() == QStringLiteral("Kelly multiple, if the forecast is right");
+        baseNamed |= label->text() == baseCaption;
+    }
+    QVERIFY(captioned);
+    QVERIFY(baseNamed);
 }
 
 void TestUiWhatIf::whatIfFollowsTheBookWhileEditing()

@@ -2,6 +2,7 @@
 
 #include "Clock.h"
 #include "DeskSession.h"
+#include "KellySweepView.h"
 #include "LabChartsPanel.h"
 #include "LabMetricsModel.h"
 #include "LabRunner.h"
@@ -22,6 +23,7 @@
 #include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextStream>
 #include <QVBoxLayout>
@@ -65,7 +67,15 @@ LabPanel::LabPanel(DeskSession& session, const QString& defaultPricesFolder, QWi
     results->setStretchFactor(1, 1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(form);
-    split->addWidget(results);
+    // SPEC 18: the Kelly sweep sits beside the methods' results, on the same price folder.
+    auto* views = new QTabWidget(this);
+    views->setObjectName(QStringLiteral("labViews"));
+    views->addTab(results, tr("Methods"));
+    auto* sweep = new KellySweepView(
+        session, [this] { return m_folder->text(); }, views);
+    views->addTab(sweep, tr("Kelly sweep"));
+    connect(sweep, &KellySweepView::sweepFinished, this, &LabPanel::reloadRuns);
+    split->addWidget(views);
     split->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -327,7 +337,7 @@ void LabPanel::reloadRuns()
         QStringList finals;
         for (const lab::MethodRun& r : run.runs)
             finals << QStringLiteral("%1 $%2")
-                          .arg(QString::fromLatin1(lab::methodName(r.method)))
+                          .arg(QString::fromStdString(lab::runName(r)))
                           .arg(r.metrics.finalEquityUsd, 0, 'f', 0);
         item->setToolTip(finals.join(QStringLiteral(", ")));
     }
@@ -359,8 +369,8 @@ void LabPanel::showRuns()
     std::vector<LabMetricsModel::Row> rows;
     for (const store::LabRunRecord& run : m_shown)
         for (const lab::MethodRun& r : run.runs) {
-            const QString label = QStringLiteral("#%1 %2").arg(run.id).arg(
-                QString::fromLatin1(lab::methodName(r.method)));
+            const QString label =
+                QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(lab::runName(r)));
             curves.push_back(
                 {label, r.method, &run != &m_shown.front(), run.startingEquityUsd, r.curve});
             rows.push_back({label, r.metrics});
@@ -382,8 +392,9 @@ bool LabPanel::exportCsv(const QString& path, QString* error) const
         for (const lab::MethodRun& r : run.runs)
             for (const lab::CurvePoint& p : r.curve)
                 out << run.id << ',' << QString::fromStdString(p.date) << ','
-                    << lab::methodName(r.method) << ',' << QString::number(p.equityUsd, 'g', 17)
-                    << ',' << QString::number(p.grossUsd, 'g', 17) << ','
+                    << QString::fromStdString(lab::runName(r)) << ','
+                    << QString::number(p.equityUsd, 'g', 17) << ','
+                    << QString::number(p.grossUsd, 'g', 17) << ','
                     << QString::number(p.cashUsd, 'g', 17) << ','
                     << QString::number(p.financingUsd, 'g', 17) << ','
                     << QString::number(p.costsUsd, 'g', 17) << '\n';

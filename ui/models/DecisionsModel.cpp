@@ -131,7 +131,7 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
         return tr("Enhanced sizing failed (%1), falling back to legacy")
             .arg(QString::fromStdString(*r.fallbackReason));
     if (role == Qt::ToolTipRole && index.column() == Correlation && r.correlationAware && r.bookCov)
-        return tr("book_cov %1; half-Kelly base %2 (plain %3)")
+        return tr("book_cov %1; Kelly base %2 (plain %3)")
             .arg(bookCovText(*r.bookCov), format::fraction(r.baseFraction),
                  format::fraction(r.baseFractionUncorrelated));
     if (role == Qt::ForegroundRole && index.column() == Correlation && correlationChanged)

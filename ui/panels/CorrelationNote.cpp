@@ -88,15 +88,15 @@ QString correlationExplanation(const SizingResult& r)
     const QString baseBefore = format::fraction(r.baseFractionUncorrelated);
     const QString baseAfter = format::fraction(r.baseFraction);
     if (*r.qtyUncorrelated != r.qty)
-        lines << tr("Half-Kelly base %1 \u2192 %2, quantity %3 \u2192 %4.")
+        lines << tr("Kelly base %1 \u2192 %2, quantity %3 \u2192 %4.")
                      .arg(baseBefore, baseAfter, qtyBefore, qtyAfter);
     else if (baseBefore != baseAfter)
-        lines << tr("Half-Kelly base %1 \u2192 %2, but the %3 limit binds either way: quantity "
+        lines << tr("Kelly base %1 \u2192 %2, but the %3 limit binds either way: quantity "
                     "%4 unchanged.")
                      .arg(baseBefore, baseAfter, QString::fromLatin1(bindingLimitName(r.binding)),
                           qtyAfter);
     else
-        lines << tr("The half-Kelly base stays at %1 (it is capped at 1), quantity %2 unchanged.")
+        lines << tr("The Kelly base stays at %1 (it is capped at 1), quantity %2 unchanged.")
                      .arg(baseAfter, qtyAfter);
     if (!r.largestContributions.empty()) {
         QStringList parts;

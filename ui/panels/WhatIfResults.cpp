@@ -3,6 +3,7 @@
 #include "CorrelationNote.h"
 #include "Format.h"
 #include "Palette.h"
+#include "sizing/KellyOdds.h"
 
 #include <QGridLayout>
 #include <QLabel>
@@ -19,9 +20,9 @@ QString columnName(int column)
 
 QString rowName(WhatIfLayout::Row row)
 {
-    static const char* names[] = {"qty",      "value",    "base",        "target", "binding",
-                                  "exposure", "leverage", "maintenance", "excess", "fall",
-                                  "var",      "forecast", "note"};
+    static const char* names[] = {"qty",     "value",    "base",     "target",      "kelly",
+                                  "binding", "exposure", "leverage", "maintenance", "excess",
+                                  "fall",    "var",      "forecast", "note"};
     return QString::fromLatin1(names[row]);
 }
 
@@ -37,7 +38,46 @@ QString fallText(const std::optional<double>& fallPct)
     return *fallPct == 0.0 ? WhatIfResults::tr("CALL NOW") : format::pct(*fallPct, 2);
 }
 
+QString baseCaption(double kellyFraction)
+{
+    return kellyFraction == 0.5
+               ? WhatIfResults::tr("Base fraction (half-Kelly)")
+               : WhatIfResults::tr("Base fraction (%1 x Kelly)").arg(kellyFraction, 0, 'g', 4);
+}
+
 } // namespace
+
+QString kellyOddsText(const SizingResult& r)
+{
+    if (r.method == SizingMode::Legacy)
+        return WhatIfResults::tr("not used by legacy");
+    if (r.qty <= 0.0)
+        return WhatIfResults::tr("no order, nothing at risk");
+    if (!r.kellyMultiple)
+        return WhatIfResults::tr("no Kelly edge in the forecast");
+    const double multiple = *r.kellyMultiple;
+    // Two significant digits, at least one decimal: "0.12x", "0.5x", "2.0x".
+    QString shown = QString::number(multiple, 'g', 2);
+    if (!shown.contains(QLatin1Char('.')) && !shown.contains(QLatin1Char('e')))
+        shown += QStringLiteral(".0");
+    const QString head = WhatIfResults::tr("%1x Kelly: ").arg(shown);
+    if (multiple >= 2.0)
+        return head + (multiple > 2.0 ? WhatIfResults::tr("if the forecast is right, growth is "
+                                                          "negative at this size, and a fall to "
+                                                          "half is certain in time")
+                                      : WhatIfResults::tr("if the forecast is right, growth is "
+                                                          "zero at this size, and a fall to half "
+                                                          "is certain in time"));
+    const double halve = everFallsToProbability(multiple, 0.5);
+    // Whole-share rounding leaves a 2x order just under 2: its growth is as good as zero.
+    if (multiple >= 1.95)
+        return head + WhatIfResults::tr("if the forecast is right, growth is near zero at this "
+                                        "size, and a fall to half is all but certain (%1)")
+                          .arg(format::chance(halve));
+    return head +
+           WhatIfResults::tr("a %1 chance to ever halve, %2 to ever be 20% down")
+               .arg(format::chance(halve), format::chance(everFallsToProbability(multiple, 0.8)));
+}
 
 WhatIfResults::WhatIfResults(QWidget* parent)
     : QGroupBox(tr("What the bot would do"), parent), m_correlation(new QLabel(this)),
@@ -48,8 +88,9 @@ WhatIfResults::WhatIfResults(QWidget* parent)
     grid->setVerticalSpacing(6);
     const QString captions[RowCount] = {tr("Quantity"),
                                         tr("Value"),
-                                        tr("Base fraction (half-Kelly)"),
+                                        baseCaption(0.5),
                                         tr("Target fraction of equity"),
+                                        tr("Kelly multiple, if the forecast is right"),
                                         tr("Binding limit"),
                                         tr("Symbol exposure"),
                                         tr("Account leverage"),
@@ -73,12 +114,21 @@ WhatIfResults::WhatIfResults(QWidget* parent)
         caption->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
         caption->setWordWrap(true); // the long captions take two lines at 1024 px
         grid->addWidget(caption, row + 1, 0);
+        if (row == BaseFraction)
+            m_baseCaption = caption;
+        if (row == KellyOdds)
+            caption->setToolTip(
+                tr("The order as a multiple of the full Kelly bet of its forecast (SPEC 18), and "
+                   "the odds of ever losing half, or 20%, if that forecast is right. At 2x "
+                   "Kelly the expected growth is zero; beyond, negative. A wrong forecast makes "
+                   "every figure worse."));
         for (int column = 0; column < ColumnCount; ++column) {
             auto* value = new QLabel(format::missing(), this);
             value->setObjectName(QStringLiteral("whatIf.%1.%2")
                                      .arg(columnName(column), rowName(static_cast<Row>(row))));
             value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            value->setWordWrap(row == Note || row == Qty); // "sell 1,323 shares (short)"
+            // "sell 1,323 shares (short)"; the Kelly odds are a sentence.
+            value->setWordWrap(row == Note || row == Qty || row == KellyOdds);
             if (row == Qty) {
                 QFont big = value->font();
                 big.setPointSizeF(big.pointSizeF() * 1.5);
@@ -135,6 +185,9 @@ void WhatIfResults::showOutcome(int column, const SizingResult& r,
     labels[Value]->setText(format::usd(r.addedValueUsd()));
     labels[BaseFraction]->setText(format::fraction(r.baseFraction));
     labels[TargetFraction]->setText(format::fraction(r.targetFraction));
+    labels[KellyOdds]->setText(kellyOddsText(r));
+    if (column == EnhancedColumn && r.method == SizingMode::Enhanced)
+        m_baseCaption->setText(baseCaption(r.kellyFraction));
     labels[Binding]->setText(QString::fromLatin1(bindingLimitName(r.binding)));
     labels[Exposure]->setText(
         arrow(format::pct(r.exposureBeforePct), format::pct(r.exposureAfterPct)));

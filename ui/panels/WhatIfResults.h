@@ -10,6 +10,10 @@ class QLabel;
 
 namespace kelly::ui {
 
+// SPEC 18 in trader words: "0.5x Kelly: a 12.5% chance to ever halve, 51.2% to ever be 20%
+// down", or at 2x and beyond, that growth is zero (negative) and a halving certain in time.
+QString kellyOddsText(const SizingResult& result);
+
 // The what-if's columns and rows, shared by the form and its result grid.
 struct WhatIfLayout
 {
@@ -29,6 +33,7 @@ struct WhatIfLayout
         Value,
         BaseFraction,
         TargetFraction,
+        KellyOdds, // SPEC 18: the order's Kelly multiple and what it risks, on the forecast
         Binding,
         Exposure,
         Leverage,
@@ -76,6 +81,7 @@ public:
     QString correlationText() const;
 
 private:
+    QLabel* m_baseCaption = nullptr; // follows the setting: "half-Kelly", "0.25 x Kelly"
     QLabel* m_columnTitles[ColumnCount];
     QLabel* m_results[ColumnCount][RowCount];
     QLabel* m_correlation; // SPEC 11: what moved the correlation-aware size
