@@ -111,10 +111,11 @@ QString dumpStore(const QString& path)
     RawConnection connection(path);
     QString dump;
     QSqlQuery tables(connection.db());
-    tables.exec(onPostgres() ? QStringLiteral("SELECT table_name FROM information_schema.tables"
-                                              " WHERE table_schema = current_schema() ORDER BY 1")
-                             : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                              " ORDER BY name"));
+    tables.exec(onPostgres()
+                    ? QStringLiteral("SELECT table_name FROM information_schema.tables"
+                                     " WHERE table_schema = current_schema() ORDER BY 1")
+                    : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                     " ORDER BY name"));
     QStringList names;
     while (tables.next())
         names << tables.value(0).toString();
