@@ -5,7 +5,9 @@
 #include "StoreTestSupport.h"
 #include "risk/Correlation.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSysInfo>
 #include <QTemporaryDir>
@@ -332,6 +334,7 @@ void TestSizingService::concurrentCallsLogOneLineEach()
              qPrintable(error));
     {
         QFile log(m_store.sizingLogPath());
+        QVERIFY(QDir().mkpath(QFileInfo(log).absolutePath())); // PostgreSQL: app-data
         QVERIFY(log.open(QIODevice::WriteOnly));
         log.write("2025-06-01T00:00:00Z INFO OLD: a line past the retention\n");
     }
