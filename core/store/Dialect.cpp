@@ -89,11 +89,29 @@ std::optional<QString> Dialect::lockBeforeReading(const QString& table) const
     return QStringLiteral("LOCK TABLE %1 IN SHARE ROW EXCLUSIVE MODE").arg(table);
 }
 
-std::optional<QString> Dialect::lockTimeout() const
+QStringList Dialect::sessionTimeouts(int lockTimeoutMs, int statementTimeoutMs) const
+{
+    if (!isPostgres())
+        return {};
+    return {QStringLiteral("SET lock_timeout = %1").arg(lockTimeoutMs),
+            QStringLiteral("SET statement_timeout = %1").arg(statementTimeoutMs)};
+}
+
+// The key beside the migration's (7242368533), in the same private range.
+constexpr qint64 kPruneLockKey = 7242368534;
+
+std::optional<QString> Dialect::tryPruneLock() const
 {
     if (!isPostgres())
         return std::nullopt;
-    return QStringLiteral("SET LOCAL lock_timeout = '5s'"); // SQLite's busy_timeout; then 55P03
+    return QStringLiteral("SELECT pg_try_advisory_lock(%1)").arg(kPruneLockKey);
+}
+
+std::optional<QString> Dialect::pruneUnlock() const
+{
+    if (!isPostgres())
+        return std::nullopt;
+    return QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(kPruneLockKey);
 }
 
 std::optional<QString> Dialect::notifyOnCommit() const

@@ -8,6 +8,7 @@
 #include "StoreLocation.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 #include <optional>
 
@@ -65,9 +66,19 @@ public:
     // the transaction's snapshot is taken, so controls written at once queue instead of
     // failing to serialize again and again. SQLite's BEGIN IMMEDIATE already did that.
     std::optional<QString> lockBeforeReading(const QString& table) const;
-    // Issue 24: how long that lock is waited for before the write fails as busy (PostgreSQL
-    // waited forever behind a session that kept it; SQLite's busy_timeout bounds it already).
-    std::optional<QString> lockTimeout() const;
+    // Issue 24 item 5: run at every connect. PostgreSQL waited forever behind a session that
+    // kept a lock, and on a stopped backend: lock_timeout (then 55P03, reported busy) and
+    // statement_timeout bound every statement. SQLite's busy_timeout is set with the
+    // connection and its statements never wait on a server.
+    QStringList sessionTimeouts(int lockTimeoutMs, int statementTimeoutMs) const;
+
+    // Issue 24 item 6: the retention prune runs in one process at a time. On PostgreSQL a
+    // session advisory lock (released with the connection if the process dies): the query
+    // returns true when this session got it. SQLite has none: there the prune is held to
+    // one process by a lock file beside the store's log (SizingService), every SQLite
+    // process of a store being on its machine.
+    std::optional<QString> tryPruneLock() const;
+    std::optional<QString> pruneUnlock() const;
 
     // Run just before COMMIT of every write (SPEC 13: the dashboards LISTEN).
     std::optional<QString> notifyOnCommit() const;

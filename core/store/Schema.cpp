@@ -26,7 +26,8 @@ struct TableRules
     std::vector<RowRule> rules;
 };
 
-QStringList validationTriggers(const QString& table, const std::vector<RowRule>& rules)
+QStringList validationTriggers(const QString& table, const std::vector<RowRule>& rules,
+                               const QString& name = QStringLiteral("valid"))
 {
     QString cases;
     for (const RowRule& rule : rules)
@@ -35,10 +36,10 @@ QStringList validationTriggers(const QString& table, const std::vector<RowRule>&
                 .arg(QString::fromLatin1(rule.holds), table, QString::fromLatin1(rule.message));
     QStringList statements;
     for (const char* event : {"INSERT", "UPDATE"})
-        statements << QStringLiteral("CREATE TRIGGER %1_valid_%2 BEFORE %3 ON %1"
+        statements << QStringLiteral("CREATE TRIGGER %1_%5_%2 BEFORE %3 ON %1"
                                      " BEGIN SELECT CASE%4 END; END")
                           .arg(table, QString::fromLatin1(event).toLower(),
-                               QString::fromLatin1(event), cases);
+                               QString::fromLatin1(event), cases, name);
     return statements;
 }
 
@@ -123,6 +124,46 @@ QStringList version5Steps(const Dialect& dialect)
 
 #undef KELLY_CANONICAL_TIME
 #undef KELLY_NUMBER
+
+// Issue 24 item 10: version 5's pattern lets 2026-02-30T15:00:00Z through, and every sizing
+// call then failed on it. The day must exist in its month (leap years included): plain SQL
+// both backends run, on the canonical form version 5 already requires.
+QString calendarDay(const QString& column)
+{
+    const QString year = QStringLiteral("CAST(substr(%1, 1, 4) AS INTEGER)").arg(column);
+    return QStringLiteral(
+               "CAST(substr(%1, 9, 2) AS INTEGER) <= CASE CAST(substr(%1, 6, 2) AS INTEGER)"
+               " WHEN 2 THEN CASE WHEN %2 % 4 = 0 AND (%2 % 100 <> 0 OR %2 % 400 = 0)"
+               " THEN 29 ELSE 28 END WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30"
+               " WHEN 11 THEN 30 ELSE 31 END")
+        .arg(column, year);
+}
+
+constexpr const char* kCalendarRule = "snapshots_rule_5"; // after version 5's four
+constexpr const char* kCalendarMessage =
+    "observed_at must be a real UTC time (2026-02-30 is no date)";
+
+// Rows already stored with an impossible date stay (a migration never deletes a trader's
+// history, and SQLite cannot check old rows): on PostgreSQL the CHECK is NOT VALID, so only
+// new and updated rows are checked, and every read skips such a row and names it.
+QStringList version12Steps(const Dialect& dialect)
+{
+    QStringList steps{// The retention prune finds old broker syncs by time (issue 24 item 12).
+                      QStringLiteral("CREATE INDEX broker_syncs_by_time ON broker_syncs"
+                                     " (synced_at)")};
+    if (!dialect.isPostgres()) {
+        const std::string holds = calendarDay(QStringLiteral("NEW.observed_at")).toStdString();
+        steps << validationTriggers(QStringLiteral("snapshots"),
+                                    {{holds.c_str(), kCalendarMessage, nullptr}},
+                                    QStringLiteral("calendar"));
+        return steps;
+    }
+    steps << QStringLiteral("ALTER TABLE snapshots ADD CONSTRAINT %1 CHECK (CASE WHEN"
+                            " observed_at ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN %2 ELSE TRUE END)"
+                            " NOT VALID")
+                 .arg(QLatin1String(kCalendarRule), calendarDay(QStringLiteral("observed_at")));
+    return steps;
+}
 
 // Each step moves a file from version (index) to version (index + 1). Steps are append-only:
 // a released step is never edited, a change is a new step.
@@ -373,6 +414,9 @@ std::vector<QStringList> migrationSteps(const Dialect& dialect)
                            " sent_at TEXT NOT NULL)"),
             QStringLiteral("CREATE INDEX close_orders_by_time ON close_orders (sent_at)"),
         },
+        // 11 -> 12: issue 24, snapshot times must be real calendar dates, and broker syncs
+        // are indexed by time for the retention prune.
+        version12Steps(dialect),
     };
 }
 
@@ -380,6 +424,8 @@ std::vector<QStringList> migrationSteps(const Dialect& dialect)
 
 std::optional<QString> ruleMessage(const QString& constraint)
 {
+    if (constraint == QLatin1String(kCalendarRule))
+        return QStringLiteral("snapshots: ") + QLatin1String(kCalendarMessage);
     for (const TableRules& table : version5Rules())
         for (size_t i = 0; i < table.rules.size(); ++i)
             if (constraint ==
@@ -444,7 +490,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, int current, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 11, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 12, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     if (current == Store::kSchemaVersion) {

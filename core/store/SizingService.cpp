@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QSysInfo>
 
 namespace kelly::store {
@@ -20,42 +21,56 @@ public:
     QStringList lines;
 };
 
-// Appends the decision's lines in one write (so lines of concurrent processes do not
-// interleave) and says how long the file was before, so a failed commit can take them back.
 // decision_retention_days for the log: once its first line is older than the retention, the
 // log moves to NAME.sizing.log.1 (replacing the one before) and a new one starts, so the
-// two files hold at most twice the retention.
-void rotateLogPastRetention(const QString& path, UtcTime cutoff)
+// two files hold at most twice the retention. A log is never truncated: other processes
+// append to it.
+bool logPastRetention(const QString& path, UtcTime cutoff)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return; // no log yet
+        return false; // no log yet
     const QString firstStamp = QString::fromUtf8(file.read(20)).section(QLatin1Char(' '), 0, 0);
-    file.close();
     const std::optional<UtcTime> first = parseIsoUtc(firstStamp);
-    if (!first || *first >= cutoff)
-        return;
-    const QString previous = path + QStringLiteral(".1");
-    QFile::remove(previous);
-    QFile::rename(path, previous);
+    return first && *first < cutoff;
 }
 
-bool appendLog(const QString& path, UtcTime now, const QStringList& lines, qint64* sizeBefore,
-               QString* error)
+// Issue 24 items 6 and 12: the retention prune runs outside every decision, only when
+// something is due (an index lookup per table and the log's first 20 bytes), and in one
+// process of this machine at a time (a lock file beside the log; on PostgreSQL the store
+// also takes an advisory lock against other machines). A failed prune is retried by the
+// next call; it never fails this one.
+void applyRetention(Store& store, const QString& logPath, UtcTime cutoff)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath()); // a PostgreSQL store's log: app-data
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
-        *error = path + QStringLiteral(": cannot append: ") + file.errorString();
-        return false;
+    bool expired = false;
+    QString error;
+    if (!store.hasExpired(cutoff, &expired, &error))
+        qWarning("decision_retention_days: %s", qPrintable(error));
+    if (!expired && !logPastRetention(logPath, cutoff))
+        return;
+    QDir().mkpath(QFileInfo(logPath).absolutePath());
+    QLockFile lock(logPath + QStringLiteral(".prune-lock"));
+    if (!lock.tryLock(0))
+        return; // another process is pruning
+    bool busy = false;
+    if (expired && !store.pruneExpired(cutoff, &busy, &error))
+        qWarning("decision_retention_days: %s", qPrintable(error));
+    if (logPastRetention(logPath, cutoff)) { // checked again under the lock
+        const QString previous = logPath + QStringLiteral(".1");
+        QFile::remove(previous);
+        QFile::rename(logPath, previous);
     }
-    *sizeBefore = file.size();
+}
+
+// The decision's lines in one write on a file opened for appending (O_APPEND: lines of
+// concurrent processes never interleave nor overwrite each other).
+bool appendLog(QFile& file, UtcTime now, const QStringList& lines, QString* error)
+{
     QByteArray text;
     for (const QString& line : lines)
         text += (isoUtc(now) + QStringLiteral(" INFO ") + line + QLatin1Char('\n')).toUtf8();
     if (file.write(text) != text.size() || !file.flush()) {
-        *error = path + QStringLiteral(": cannot append: ") + file.errorString();
-        file.resize(*sizeBefore);
+        *error = file.fileName() + QStringLiteral(": cannot append: ") + file.errorString();
         return false;
     }
     return true;
@@ -73,7 +88,7 @@ bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
                       store.loadAccount(account, error) &&
                       store.loadMarginRates(&outcome->marginRates, error) &&
                       store.riskThreshold(now, outcome->settings.maxGrossLeverage,
-                                          &outcome->riskThreshold, error) &&
+                                          &outcome->riskThreshold, error, &account->problems) &&
                       store.loadLatestMetrics(symbol, metrics, error);
     store.endRead();
     return read;
@@ -186,21 +201,28 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
         decision.riskThreshold = outcome.riskThreshold;
         decision.limits = settings.limits;
         decision.result = outcome.result;
-        // Issue 12 item 6: the decision row and its log lines are one outcome. The lines are
-        // appended inside the decision's transaction; a failed append rolls the row back,
-        // and a failed commit takes the lines back out of the log.
+        // Issue 24 item 6: one log line per recorded decision, under any retry. The log is
+        // opened before the decision (a log that cannot be written refuses the call with
+        // nothing recorded); the decision's transaction, retried as a whole, holds the row
+        // alone; its lines are appended once, after the commit; a failed append takes the
+        // committed row back.
         const QString logPath = m_store.sizingLogPath();
-        qint64 logSizeBefore = -1;
-        const UtcTime cutoff = now - std::chrono::days(settings.decisionRetentionDays);
-        const auto writeLog = [&](QString* logError) {
-            if (!m_store.pruneDecisions(cutoff, logError))
-                return false;
-            rotateLogPastRetention(logPath, cutoff);
-            return appendLog(logPath, now, outcome.logLines, &logSizeBefore, logError);
-        };
-        if (!m_store.recordDecision(decision, &outcome.decisionId, error, writeLog)) {
-            if (logSizeBefore >= 0)
-                QFile::resize(logPath, logSizeBefore);
+        applyRetention(m_store, logPath, now - std::chrono::days(settings.decisionRetentionDays));
+        QDir().mkpath(QFileInfo(logPath).absolutePath()); // a PostgreSQL store's log: app-data
+        QFile log(logPath);
+        if (!log.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
+            *error = logPath + QStringLiteral(": cannot append: ") + log.errorString();
+            return false;
+        }
+        if (!m_store.recordDecision(decision, &outcome.decisionId, error))
+            return false;
+        if (!appendLog(log, now, outcome.logLines, error)) {
+            QString undo;
+            if (!m_store.deleteDecision(outcome.decisionId, &undo))
+                *error += QStringLiteral("; decision %1 stays recorded without its line: %2")
+                              .arg(outcome.decisionId)
+                              .arg(undo);
+            outcome.decisionId = 0;
             return false;
         }
     }

@@ -100,8 +100,10 @@ bool configureSqlite(Store::Impl& impl, QString* error)
            runSql(impl, QStringLiteral("PRAGMA foreign_keys = ON"), error);
 }
 
-// The URL's options, plus two defaults a desk needs: a bounded wait for an unreachable
-// server (libpq waits for ever), and the program's name in pg_stat_activity.
+// The URL's options, plus the defaults a desk needs: a bounded wait for an unreachable
+// server (libpq waits for ever), TCP keepalives and a send timeout so a server that died or
+// a cable pulled is an error within about 10 s instead of a hang (issue 24 item 5; a Unix
+// socket ignores them), and the program's name in pg_stat_activity.
 QStringList postgresOptions(const StoreLocation& location)
 {
     QStringList options = location.connectOptions;
@@ -110,8 +112,11 @@ QStringList postgresOptions(const StoreLocation& location)
             return option.startsWith(key + QLatin1Char('='));
         });
     };
-    if (!has(QStringLiteral("connect_timeout")))
-        options << QStringLiteral("connect_timeout=10");
+    for (const char* option :
+         {"connect_timeout=10", "keepalives=1", "keepalives_idle=5", "keepalives_interval=2",
+          "keepalives_count=3", "tcp_user_timeout=10000"})
+        if (!has(QString::fromLatin1(option).section(QLatin1Char('='), 0, 0)))
+            options << QString::fromLatin1(option);
     if (!has(QStringLiteral("application_name")) && !QCoreApplication::applicationName().isEmpty())
         options << QStringLiteral("application_name=") +
                        QCoreApplication::applicationName().remove(
@@ -377,6 +382,10 @@ bool Store::Impl::connect(QString* error)
         skipCheckpointOnClose(db);
         return true;
     }
+    for (const QString& timeout :
+         dialect.sessionTimeouts(location.lockTimeoutMs, location.statementTimeoutMs))
+        if (!execute(timeout, error))
+            return false;
     return execute(dialect.durableCommits(false), error) && (!onChange || subscribe(error));
 }
 

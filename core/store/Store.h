@@ -196,8 +196,9 @@ public:
     // 8 = each decision's host and mode_locked_by_env (issue 17); 9 = sizing-lab runs
     // (issue 15); 10 = margin overrides, broker margin rates and figures, each decision's
     // side, margin and Kelly multiple (issue 21); 11 = close plans and their orders
-    // (issue 22).
-    static constexpr int kSchemaVersion = 11;
+    // (issue 22); 12 = snapshot times must be real calendar dates, broker syncs indexed by
+    // time (issue 24).
+    static constexpr int kSchemaVersion = 12;
 
     Store();
     ~Store();
@@ -306,9 +307,11 @@ public:
     // not every row): the high-water mark (stamped `now`) and the last snapshot before New
     // York midnight, as at most two snapshots for kelly::evaluateDrawdownGuard.
     bool loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out, QString* error) const;
-    // SPEC 4 from the stored snapshots and the stored max_gross_leverage setting.
-    bool riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold,
-                       QString* error) const;
+    // SPEC 4 from the stored snapshots and the stored max_gross_leverage setting. A row whose
+    // observed_at is no real instant (written before schema 12) is skipped and, with
+    // `problems`, named (issue 24 item 10).
+    bool riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold, QString* error,
+                       std::vector<StoreProblem>* problems = nullptr) const;
 
     // --- settings (SPEC 7) -------------------------------------------------------------
     // The stored text, or the default when never set.
@@ -357,13 +360,19 @@ public:
     bool loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const;
 
     // --- sizing decisions (SPEC 9) -----------------------------------------------------
-    // `beforeCommit` runs inside the decision's transaction; when it fails nothing is
-    // recorded (issue 12 item 6: the decision row and sizing.log are one outcome).
-    bool recordDecision(const SizingDecision& decision, qint64* id, QString* error,
-                        const std::function<bool(QString*)>& beforeCommit = {});
-    // Deletes the decisions recorded before `cutoff` (decision_retention_days); inside a
-    // caller's write transaction (recordDecision's beforeCommit) it joins it.
-    bool pruneDecisions(UtcTime cutoff, QString* error);
+    // One transaction: the decision row alone (issue 24 item 6: its log line is written after
+    // the commit, and pruning runs outside it, so concurrent decisions never conflict).
+    bool recordDecision(const SizingDecision& decision, qint64* id, QString* error);
+    // Takes back a committed decision whose log line could not be written (one line per
+    // recorded decision).
+    bool deleteDecision(qint64 id, QString* error);
+    // decision_retention_days (issue 24 items 6 and 12): whether any sizing decision or
+    // broker sync is older than `cutoff` (one index lookup per table), and deleting them
+    // outside any decision, in batches, each its own transaction. On PostgreSQL one process
+    // at a time prunes (an advisory lock; a process that finds it held leaves the work to its
+    // holder and says so through `busy`).
+    bool hasExpired(UtcTime cutoff, bool* expired, QString* error) const;
+    bool pruneExpired(UtcTime cutoff, bool* busy, QString* error);
     // Newest first; `limit` <= 0 means all. Text comes back printable(), as for the audit.
     bool loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const;
 

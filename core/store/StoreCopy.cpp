@@ -31,7 +31,7 @@ const QStringList& copiedTables()
         QStringLiteral("close_plans"),
         QStringLiteral("close_orders"),
     };
-    static_assert(Store::kSchemaVersion == 11, "a new table? add it to copiedTables");
+    static_assert(Store::kSchemaVersion == 12, "a new table? add it to copiedTables");
     return tables;
 }
 

@@ -45,10 +45,25 @@ QVariant joinSymbols(const std::vector<std::string>& symbols)
     return names.join(QLatin1Char(' '));
 }
 
+// The tables that keep decision_retention_days, each with its time column (indexed).
+struct RetainedTable
+{
+    const char* name;
+    const char* timeColumn;
+};
+
+const std::vector<RetainedTable>& retainedTables()
+{
+    static const std::vector<RetainedTable> tables{{"sizing_decisions", "decided_at"},
+                                                   {"broker_syncs", "synced_at"}};
+    return tables;
+}
+
+constexpr int kPruneBatch = 1000;
+
 } // namespace
 
-bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
-                           const std::function<bool(QString*)>& beforeCommit)
+bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
 {
     const SizingResult& r = d.result;
     for (const auto& value :
@@ -138,7 +153,7 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
         if (!run(insert, error))
             return false;
         const qint64 newId = insertedId(insert);
-        if ((beforeCommit && !beforeCommit(error)) || !transaction.commit(error))
+        if (!transaction.commit(error))
             return false;
         if (id)
             *id = newId;
@@ -146,17 +161,75 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
     });
 }
 
-bool Store::pruneDecisions(UtcTime cutoff, QString* error)
+bool Store::deleteDecision(qint64 id, QString* error)
 {
     return withRetries(*m_impl, error, [&](QString* error) {
         Transaction transaction(*m_impl, Transaction::Kind::Write);
         if (!transaction.begin(error))
             return false;
-        QSqlQuery& prune =
-            m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE decided_at < ?"));
-        prune.bindValue(0, isoUtc(cutoff));
-        return run(prune, error) && transaction.commit(error);
+        QSqlQuery& remove =
+            m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE id = ?"));
+        remove.bindValue(0, id);
+        return run(remove, error) && transaction.commit(error);
     });
+}
+
+bool Store::hasExpired(UtcTime cutoff, bool* expired, QString* error) const
+{
+    *expired = false;
+    for (const RetainedTable& table : retainedTables()) {
+        QSqlQuery& any =
+            m_impl->cached(QStringLiteral("SELECT 1 FROM %1 WHERE %2 < ? LIMIT 1")
+                               .arg(QLatin1String(table.name), QLatin1String(table.timeColumn)));
+        any.bindValue(0, isoUtc(cutoff));
+        if (!run(any, error))
+            return false;
+        *expired = any.next();
+        any.finish();
+        if (*expired)
+            return true;
+    }
+    return true;
+}
+
+bool Store::pruneExpired(UtcTime cutoff, bool* busy, QString* error)
+{
+    *busy = false;
+    if (const std::optional<QString> lock = m_impl->dialect.tryPruneLock()) {
+        QSqlQuery taken = m_impl->prepare(*lock, error);
+        if (!run(taken, error))
+            return false;
+        *busy = !taken.next() || !taken.value(0).toBool();
+        if (*busy)
+            return true;
+    }
+    bool pruned = true;
+    for (const RetainedTable& table : retainedTables()) {
+        // Oldest first, a batch per transaction: a year of rows never holds a long lock.
+        QSqlQuery& batch = m_impl->cached(
+            QStringLiteral("DELETE FROM %1 WHERE id IN (SELECT id FROM %1 WHERE %2 < ?"
+                           " ORDER BY %2 LIMIT %3)")
+                .arg(QLatin1String(table.name), QLatin1String(table.timeColumn))
+                .arg(kPruneBatch));
+        for (int deleted = kPruneBatch; pruned && deleted == kPruneBatch;) {
+            pruned = withRetries(*m_impl, error, [&](QString* error) {
+                Transaction transaction(*m_impl, Transaction::Kind::Write);
+                if (!transaction.begin(error))
+                    return false;
+                batch.bindValue(0, isoUtc(cutoff));
+                if (!run(batch, error))
+                    return false;
+                deleted = batch.numRowsAffected();
+                return transaction.commit(error);
+            });
+        }
+    }
+    if (const std::optional<QString> unlock = m_impl->dialect.pruneUnlock()) {
+        QString ignored; // closing the connection releases it as well
+        QSqlQuery release = m_impl->prepare(*unlock, &ignored);
+        run(release, &ignored);
+    }
+    return pruned;
 }
 
 bool Store::loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const

@@ -67,6 +67,9 @@ public:
     bool notificationsConnected = false;
 
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements;
+    // A cached statement whose prepare failed (PostgreSQL's parse takes the table's locks:
+    // lock_timeout can fire there) is not kept: it is prepared again at its next use.
+    std::unique_ptr<QSqlQuery> unprepared;
 };
 
 // Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.

@@ -3,6 +3,7 @@
 #include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
+#include <optional>
 
 namespace kelly::store {
 
@@ -13,12 +14,22 @@ namespace {
 const QStringList& knownOptions()
 {
     static const QStringList options{
-        QStringLiteral("sslmode"),     QStringLiteral("connect_timeout"),
-        QStringLiteral("service"),     QStringLiteral("application_name"),
-        QStringLiteral("sslrootcert"), QStringLiteral("sslcert"),
-        QStringLiteral("sslkey"),      QStringLiteral("target_session_attrs"),
-        QStringLiteral("keepalives"),  QStringLiteral("keepalives_idle"),
+        QStringLiteral("sslmode"),
+        QStringLiteral("connect_timeout"),
+        QStringLiteral("service"),
+        QStringLiteral("application_name"),
+        QStringLiteral("sslrootcert"),
+        QStringLiteral("sslcert"),
+        QStringLiteral("sslkey"),
+        QStringLiteral("target_session_attrs"),
+        QStringLiteral("keepalives"),
+        QStringLiteral("keepalives_idle"),
+        QStringLiteral("keepalives_interval"),
+        QStringLiteral("keepalives_count"),
+        QStringLiteral("tcp_user_timeout"),
         QStringLiteral("options"),
+        QStringLiteral("lock_timeout"),
+        QStringLiteral("statement_timeout"),
     };
     return options;
 }
@@ -63,6 +74,24 @@ bool passwordNeedsEncoding(const QString& name)
     return userInfo.contains(QLatin1Char(':')) &&
            (userInfo.contains(QLatin1Char('/')) || userInfo.contains(QLatin1Char('?')) ||
             userInfo.contains(QLatin1Char('#')) || userInfo.contains(QLatin1Char('@')));
+}
+
+// A KellyDesk timeout option: a whole number of ms, s or min (a bare number is ms, as
+// PostgreSQL reads it), from 1 ms to 1 hour.
+std::optional<int> parseTimeoutMs(const QString& value)
+{
+    static const QRegularExpression duration(QStringLiteral("^([0-9]{1,7})(ms|s|min)?$"));
+    const QRegularExpressionMatch match = duration.match(value);
+    if (!match.hasMatch())
+        return std::nullopt;
+    const QString unit = match.captured(2);
+    const qint64 scale = unit == QLatin1String("min") ? 60000
+                         : unit == QLatin1String("s") ? 1000
+                                                      : 1;
+    const qint64 ms = match.captured(1).toLongLong() * scale;
+    if (ms < 1 || ms > 3600000)
+        return std::nullopt;
+    return static_cast<int>(ms);
 }
 
 } // namespace
@@ -164,6 +193,18 @@ bool parseStoreName(const QString& name, StoreLocation* out, QString* error)
             return false;
         }
         hasService = hasService || key == QLatin1String("service");
+        if (key == QLatin1String("lock_timeout") || key == QLatin1String("statement_timeout")) {
+            const std::optional<int> ms = parseTimeoutMs(value);
+            if (!ms) {
+                *error = QStringLiteral("store URL '%1': option %2 must be a duration from 1ms"
+                                        " to 60min, such as 500ms, 5s or 2min")
+                             .arg(withoutOptions, key);
+                return false;
+            }
+            (key == QLatin1String("lock_timeout") ? location.lockTimeoutMs
+                                                  : location.statementTimeoutMs) = *ms;
+            continue; // set on the session (Dialect::sessionTimeouts), not a libpq option
+        }
         location.connectOptions << key + QLatin1Char('=') + value;
     }
     if (location.database.isEmpty() && !hasService) {

@@ -3,6 +3,7 @@
 #include "Store.h"
 #include "StoreImpl.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace kelly::store {
@@ -17,6 +18,32 @@ bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString
     while (query.next())
         out->insert(query.value(0).toString(), query.value(1).toString());
     return true;
+}
+
+// Issue 24 item 10: how many unreadable snapshots in a row a read steps over before it
+// takes the history as empty (the skipped rows are all named).
+constexpr int kUnreadableSnapshotsSkipped = 32;
+
+// The first row of `query` (observed_at, portfolio_value_usd; newest first) whose time is a
+// real instant. Rows before schema 12 may hold an impossible date (2026-02-30T15:00:00Z):
+// each is skipped and, with `problems`, named once.
+std::optional<PortfolioSnapshot> newestReadableSnapshot(QSqlQuery& query,
+                                                        std::vector<StoreProblem>* problems)
+{
+    while (query.next()) {
+        const QString stored = query.value(0).toString();
+        if (const std::optional<UtcTime> at = parseIsoUtc(stored))
+            return PortfolioSnapshot{*at, query.value(1).toDouble()};
+        if (!problems)
+            continue;
+        const StoreProblem problem{QStringLiteral("snapshots"), stored,
+                                   QStringLiteral("observed_at: not a real UTC time")};
+        if (std::none_of(problems->begin(), problems->end(), [&](const StoreProblem& known) {
+                return known.table == problem.table && known.key == problem.key;
+            }))
+            problems->push_back(problem);
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -47,8 +74,7 @@ bool lockSettings(Store::Impl& impl, QString* error)
     const std::optional<QString> lock = impl.dialect.lockBeforeReading(QStringLiteral("settings"));
     if (!lock || impl.transactionDepth > 1)
         return true;
-    const std::optional<QString> timeout = impl.dialect.lockTimeout();
-    return (!timeout || impl.execute(*timeout, error)) && impl.execute(*lock, error);
+    return impl.execute(*lock, error); // bounded by the session's lock_timeout
 }
 
 // A settings write that gave up on the lock (PostgreSQL's lock_timeout) is busy, as a
@@ -246,48 +272,40 @@ bool Store::loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out,
     QSqlQuery dayStart = m_impl->prepare(
         QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots"
                        " WHERE observed_at < ? AND %1 ORDER BY observed_at DESC, id DESC"
-                       " LIMIT 1")
-            .arg(m_impl->dialect.holdsNumber(QStringLiteral("portfolio_value_usd"))),
+                       " LIMIT %2")
+            .arg(m_impl->dialect.holdsNumber(QStringLiteral("portfolio_value_usd")))
+            .arg(kUnreadableSnapshotsSkipped + 1),
         error);
     dayStart.addBindValue(isoUtc(newyork::startOfDay(now)));
     if (!run(dayStart, error))
         return false;
-    if (dayStart.next()) {
-        const auto observedAt = parseIsoUtc(dayStart.value(0).toString());
-        if (!observedAt) {
-            *error = QStringLiteral("snapshots: unreadable observed_at '%1'")
-                         .arg(printable(dayStart.value(0).toString()));
-            return false;
-        }
-        out->push_back(PortfolioSnapshot{*observedAt, dayStart.value(1).toDouble()});
-    }
+    // The sizing call's riskThreshold reads the same row and names a skipped one.
+    if (const auto snapshot = newestReadableSnapshot(dayStart, nullptr))
+        out->push_back(*snapshot);
     dayStart.finish();
     return transaction.commit(error);
 }
 
-bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold,
-                          QString* error) const
+bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold, QString* error,
+                          std::vector<StoreProblem>* problems) const
 {
-    // SPEC 4 needs the latest snapshot and the latest before New York midnight; two rows.
-    const QString midnight = isoUtc(newyork::startOfDay(now));
-    QSqlQuery query = m_impl->prepare(
-        QStringLiteral("SELECT observed_at, portfolio_value_usd FROM"
-                       " (SELECT * FROM snapshots ORDER BY observed_at DESC, id DESC LIMIT 1)"
-                       " AS latest UNION ALL SELECT observed_at, portfolio_value_usd FROM"
-                       " (SELECT * FROM snapshots WHERE observed_at < ?"
-                       "  ORDER BY observed_at DESC, id DESC LIMIT 1) AS day_start"),
-        error);
-    query.addBindValue(midnight);
-    if (!run(query, error))
-        return false;
+    // SPEC 4 needs the latest snapshot and the latest before New York midnight: the newest
+    // readable row of each, skipping (and naming) rows written before schema 12 whose time
+    // is no real instant.
     std::vector<PortfolioSnapshot> snapshots;
-    while (query.next()) {
-        const auto observedAt = parseIsoUtc(query.value(0).toString());
-        if (!observedAt) {
-            *error = QStringLiteral("snapshots: unreadable observed_at");
+    for (const bool beforeMidnight : {false, true}) {
+        QSqlQuery query = m_impl->prepare(
+            QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots%1"
+                           " ORDER BY observed_at DESC, id DESC LIMIT %2")
+                .arg(beforeMidnight ? QStringLiteral(" WHERE observed_at < ?") : QString())
+                .arg(kUnreadableSnapshotsSkipped + 1),
+            error);
+        if (beforeMidnight)
+            query.addBindValue(isoUtc(newyork::startOfDay(now)));
+        if (!run(query, error))
             return false;
-        }
-        snapshots.push_back(PortfolioSnapshot{*observedAt, query.value(1).toDouble()});
+        if (const auto snapshot = newestReadableSnapshot(query, problems))
+            snapshots.push_back(*snapshot);
     }
     *threshold = kelly::riskThreshold(snapshots, maxGrossLeverage, now);
     return true;

@@ -21,8 +21,20 @@ thread_local QString t_lastFailureCode;
 // by one thread, so a thread's note is enough.
 thread_local const QSqlDriver* t_lostConnection = nullptr;
 
+// The last statement this thread failed to prepare, and why: QPSQL runs it anyway (an
+// EXECUTE without a name, a syntax error), which would hide the reason, e.g. a lock timeout.
+thread_local QString t_unpreparedSql;
+thread_local QString t_unpreparedError;
+thread_local QString t_unpreparedCode;
+
 bool failed(const QSqlQuery& query, const QString& sql, QString* error)
 {
+    if (!t_unpreparedSql.isEmpty() && sql == t_unpreparedSql) {
+        t_lastFailureCode = t_unpreparedCode;
+        *error = t_unpreparedError;
+        t_unpreparedSql.clear(); // reported once: its next run is a new attempt
+        return false;
+    }
     t_lastFailureCode = query.lastError().nativeErrorCode();
     if (Dialect(Backend::Postgres).isConnectionLost(t_lastFailureCode))
         t_lostConnection = query.driver();
@@ -68,11 +80,20 @@ std::optional<double> storedNumber(const QVariant& value)
 QSqlQuery& Store::Impl::cached(const QString& sql)
 {
     std::unique_ptr<QSqlQuery>& slot = statements[sql];
-    if (!slot) {
-        slot = std::make_unique<QSqlQuery>(database());
-        slot->prepare(sql); // a failure resurfaces, with its text, when `run` executes it
-    }
-    return *slot;
+    if (slot)
+        return *slot;
+    slot = std::make_unique<QSqlQuery>(database());
+    t_unpreparedSql.clear();
+    if (slot->prepare(sql))
+        return *slot;
+    QString error; // resurfaces, with its text, when `run` executes it
+    failed(*slot, sql, &error);
+    t_unpreparedSql = sql;
+    t_unpreparedError = error;
+    t_unpreparedCode = t_lastFailureCode;
+    unprepared = std::move(slot);
+    statements.erase(sql);
+    return *unprepared;
 }
 
 QSqlQuery Store::Impl::prepare(const QString& sql, QString* error)
@@ -80,8 +101,13 @@ QSqlQuery Store::Impl::prepare(const QString& sql, QString* error)
     if (transactionDepth == 0 && connectionLost())
         reconnectAfterLoss(error); // a failure resurfaces when the statement runs
     QSqlQuery query(database());
-    if (!query.prepare(sql))
+    t_unpreparedSql.clear();
+    if (!query.prepare(sql)) {
         failed(query, sql, error);
+        t_unpreparedSql = sql;
+        t_unpreparedError = *error;
+        t_unpreparedCode = t_lastFailureCode;
+    }
     return query;
 }
 

@@ -5,7 +5,10 @@
 #include "StoreTestSupport.h"
 #include "risk/Correlation.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,6 +35,8 @@ private Q_SLOTS:
     void corruptMetricsFallBackToLegacy();
     void tooShortMetricsUseTheDefaults();
     void snapshotsRaiseLegacyThreshold();
+    void concurrentCallsLogOneLineEach();
+    void impossibleDatesAreRefusedAndOldOnesSkipped();
 
 private:
     SizingOutcome size(const Environment& environment, const QString& symbol, double price,
@@ -47,9 +52,9 @@ void TestSizingService::init()
 {
     QVERIFY(m_dir.isValid());
     QString error;
-    const QString path = testing::newStoreName(
-        m_dir.filePath(QLatin1String(QTest::currentTestFunction())), QStringLiteral("store.sqlite"),
-        &error);
+    const QString path =
+        testing::newStoreName(m_dir.filePath(QLatin1String(QTest::currentTestFunction())),
+                              QStringLiteral("store.sqlite"), &error);
     QVERIFY2(!path.isEmpty(), qPrintable(error));
     QFile::remove(path);
     QFile::remove(m_store.sizingLogPath());
@@ -295,6 +300,131 @@ void TestSizingService::snapshotsRaiseLegacyThreshold()
     QCOMPARE(outcome.result.riskMultiplier, 3.0);
     // qty_bp = 0.5 x 400,000 x 3 / 150 = 4000; room 0.6 x 100,000 x 3 = 180,000 -> 1200.
     QCOMPARE(outcome.result.qty, 1200.0);
+}
+
+// Issue 24 item 6: 16 bots size 200 times each at once, while decisions, broker syncs and log
+// lines past decision_retention_days wait to be pruned. Every call succeeds, each recorded
+// decision has exactly one log line, and the prune (in batches, one process at a time) left
+// only what the retention keeps. On PostgreSQL the old code (the prune inside every decision,
+// the log written before the commit and cut back after a failed one) duplicated and lost
+// lines and gave up on calls.
+void TestSizingService::concurrentCallsLogOneLineEach()
+{
+    constexpr int kSizers = 16;
+    constexpr int kCalls = 200;
+    constexpr int kOld = 2500; // two and a half prune batches
+    QString error;
+    SizingDecision old;
+    old.decidedAt = m_now - std::chrono::days(400);
+    old.result.symbol = "OLD";
+    old.origin = QStringLiteral("cli");
+    old.host = QStringLiteral("bot");
+    old.result.priceUsd = 1.0;
+    for (int i = 0; i < kOld; ++i)
+        QVERIFY2(m_store.recordDecision(old, nullptr, &error), qPrintable(error));
+    QVERIFY2(testing::execRawSql(
+                 m_store.path(),
+                 QStringLiteral("INSERT INTO broker_syncs (synced_at, origin, equity_usd,"
+                                " buying_power_usd, position_count, removed) VALUES"
+                                " ('2025-06-01T00:00:00Z', 'alpaca', 1, 1, 0, '');\n"
+                                "INSERT INTO broker_syncs (synced_at, origin, equity_usd,"
+                                " buying_power_usd, position_count, removed) VALUES"
+                                " ('2026-11-25T14:00:00Z', 'alpaca', 1, 1, 0, '')"),
+                 &error),
+             qPrintable(error));
+    {
+        QFile log(m_store.sizingLogPath());
+        QVERIFY(QDir().mkpath(QFileInfo(log).absolutePath())); // PostgreSQL: app-data
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.write("2025-06-01T00:00:00Z INFO OLD: a line past the retention\n");
+    }
+    std::vector<std::unique_ptr<QProcess>> sizers;
+    for (int k = 1; k <= kSizers; ++k) {
+        auto sizer = std::make_unique<QProcess>();
+        sizer->start(QStringLiteral(STORE_SIZER_PATH),
+                     {m_store.path(), QString::number(k), QString::number(kCalls), isoUtc(m_now)});
+        sizers.push_back(std::move(sizer));
+    }
+    for (auto& sizer : sizers) {
+        QVERIFY(sizer->waitForFinished(600000));
+        QVERIFY2(sizer->exitCode() == 0, sizer->readAllStandardError().constData());
+    }
+    const auto scalar = [&](const char* sql) {
+        return testing::rawScalar(m_store.path(), QString::fromLatin1(sql));
+    };
+    const QString calls = QString::number(kSizers * kCalls);
+    QCOMPARE(scalar("SELECT count(*) FROM sizing_decisions"), calls);
+    QCOMPARE(scalar("SELECT count(*) FROM sizing_decisions WHERE symbol <> 'NVDA'"),
+             QStringLiteral("0"));
+    QCOMPARE(scalar("SELECT count(*) FROM broker_syncs"), QStringLiteral("1")); // item 12
+    // A line appended by a call that opened the log just before another rotated it is in
+    // the previous file: both are counted. The old line left with the rotation.
+    QByteArray lines = testing::readBytes(m_store.sizingLogPath());
+    const QByteArray previous = testing::readBytes(m_store.sizingLogPath() + QStringLiteral(".1"));
+    QVERIFY(previous.startsWith("2025-06-01T00:00:00Z INFO OLD"));
+    lines += previous;
+    const QByteArray stamp = (isoUtc(m_now) + QStringLiteral(" INFO NVDA: ")).toUtf8();
+    QCOMPARE(lines.count(stamp), qsizetype(kSizers * kCalls));
+    QCOMPARE(lines.count('\n'), qsizetype(kSizers * kCalls + 1));
+}
+
+// Issue 24 item 10: schema 11 let a bot store 2026-11-31T15:00:00Z, and every sizing call
+// then failed on it. Schema 12 refuses such a date on both backends; the row already stored
+// survives the migration and is skipped, by name, at every read.
+void TestSizingService::impossibleDatesAreRefusedAndOldOnesSkipped()
+{
+    QString error;
+    const QString path = m_store.path();
+    QVERIFY2(m_store.addSnapshot(PortfolioSnapshot{m_now - std::chrono::days(2), 100000}, 100000, 0,
+                                 &error),
+             qPrintable(error));
+    m_store.close();
+    const QString downgrade =
+        testing::onPostgres()
+            ? QStringLiteral("ALTER TABLE snapshots DROP CONSTRAINT snapshots_rule_5;\n"
+                             "DROP INDEX broker_syncs_by_time;\n"
+                             "UPDATE kellydesk_schema SET version = 11")
+            : QStringLiteral("DROP TRIGGER snapshots_calendar_insert;\n"
+                             "DROP TRIGGER snapshots_calendar_update;\n"
+                             "DROP INDEX broker_syncs_by_time;\n"
+                             "PRAGMA user_version = 11");
+    QVERIFY2(testing::execRawSql(path, downgrade, &error), qPrintable(error));
+    const auto insert = [&](const char* observedAt) {
+        return testing::execRawSql(
+            path,
+            QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd,"
+                           " gross_usd) VALUES ('%1', 50000, 50000, 0)")
+                .arg(QLatin1String(observedAt)),
+            &error);
+    };
+    QVERIFY2(insert("2026-11-31T15:00:00Z"), qPrintable(error)); // schema 11 took it
+    QVERIFY2(m_store.open(path, &error), qPrintable(error));
+    QCOMPARE(m_store.schemaVersion(), Store::kSchemaVersion);
+    QCOMPARE(testing::rawScalar(path, QStringLiteral("SELECT count(*) FROM snapshots")),
+             QStringLiteral("2"));
+
+    SizingService service(m_store, {});
+    SizingCall call;
+    call.request.symbol = "NVDA";
+    call.request.priceUsd = 150;
+    SizingOutcome outcome;
+    QVERIFY2(service.size(call, m_now, &outcome, &error), qPrintable(error));
+    QCOMPARE(outcome.result.qty, 1600.0);
+    QCOMPARE(outcome.problems.size(), size_t(1));
+    QCOMPARE(outcome.problems.front().describe(),
+             QStringLiteral("snapshots row '2026-11-31T15:00:00Z': observed_at: not a real UTC"
+                            " time"));
+
+    for (const char* impossible : {"2026-02-30T15:00:00Z", "2027-02-29T15:00:00Z",
+                                   "2026-04-31T15:00:00Z", "2100-02-29T15:00:00Z"}) {
+        QVERIFY2(!insert(impossible), impossible);
+        QVERIFY2(error.contains(testing::onPostgres() ? QLatin1String("snapshots_rule_5")
+                                                      : QLatin1String("real UTC time")),
+                 qPrintable(error));
+    }
+    for (const char* real :
+         {"2028-02-29T15:00:00Z", "2000-02-29T15:00:00Z", "2026-12-31T15:00:00Z"})
+        QVERIFY2(insert(real), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestSizingService)

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void orderCorrelationMatchesTheLoadedBuild();
     void version3FileGainsTheCloseTables();
     void version9RowsGainNoMarginAndTheMarginTablesStartEmpty();
+    void everyVersionReachesTheCalendarRule_data();
+    void everyVersionReachesTheCalendarRule();
     void refusesUntouched_data();
     void refusesUntouched();
     void createsMissingFolder();
@@ -372,6 +374,62 @@ void TestStoreMigrations::orderCorrelationMatchesTheLoadedBuild()
     std::vector<std::string> held = fresh.symbols;
     held.push_back("TSLA.X");
     compare(held); // layout 2: every cell of the triangle, from both sides
+}
+
+// Issue 24 item 10: from every fixture version, schema 12 refuses an impossible snapshot date
+// and indexes broker syncs by time; a v11 store (the current one without version 12's
+// objects) keeps the impossible date it already held.
+void TestStoreMigrations::everyVersionReachesTheCalendarRule_data()
+{
+    QTest::addColumn<int>("version");
+    for (int version : {1, 2, 3, 11})
+        QTest::addRow("v%d", version) << version;
+}
+
+void TestStoreMigrations::everyVersionReachesTheCalendarRule()
+{
+    QFETCH(int, version);
+    QString file;
+    QString error;
+    const QString insertImpossible = QStringLiteral(
+        "INSERT INTO snapshots (observed_at, portfolio_value_usd, equity_usd, gross_usd)"
+        " VALUES ('2026-02-30T15:00:00Z', 1, 1, 0)");
+    if (version < 11) {
+        QVERIFY(fixtureStore(version, &file, QStringLiteral("-calendar")));
+    } else {
+        file = path(QStringLiteral("v11.sqlite"));
+        {
+            Store store;
+            QVERIFY2(store.open(file, &error), qPrintable(error));
+        }
+        QVERIFY2(testing::execRawSql(file,
+                                     QStringLiteral("DROP TRIGGER snapshots_calendar_insert;\n"
+                                                    "DROP TRIGGER snapshots_calendar_update;\n"
+                                                    "DROP INDEX broker_syncs_by_time;\n"
+                                                    "PRAGMA user_version = 11"),
+                                     &error),
+                 qPrintable(error));
+        QVERIFY2(testing::execRawSql(file, insertImpossible, &error), qPrintable(error));
+    }
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
+    store.close();
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE"
+                                                     " name = 'broker_syncs_by_time'")),
+             QStringLiteral("1"));
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT count(*) FROM snapshots WHERE"
+                                                     " observed_at = '2026-02-30T15:00:00Z'")),
+             QString::number(version == 11 ? 1 : 0));
+    QVERIFY(!testing::execRawSql(file, insertImpossible, &error));
+    QVERIFY2(error.contains(QLatin1String("observed_at must be a real UTC time")),
+             qPrintable(error));
+    QVERIFY2(testing::execRawSql(file,
+                                 QStringLiteral("INSERT INTO snapshots (observed_at,"
+                                                " portfolio_value_usd, equity_usd, gross_usd)"
+                                                " VALUES ('2028-02-29T15:00:00Z', 1, 1, 0)"),
+                                 &error),
+             qPrintable(error));
 }
 
 void TestStoreMigrations::refusesUntouched_data()
