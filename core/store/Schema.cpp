@@ -373,6 +373,18 @@ std::vector<QStringList> migrationSteps(const Dialect& dialect)
                            " sent_at TEXT NOT NULL)"),
             QStringLiteral("CREATE INDEX close_orders_by_time ON close_orders (sent_at)"),
         },
+        // 11 -> 12: issue 24 item 8, serve's request_id beyond one process: the answer a
+        // recorded decision got, written in the decision's transaction, so a retry sent to a
+        // new serve (the old one killed after its commit) gets it again and records nothing.
+        {
+            QStringLiteral("CREATE TABLE serve_answers ("
+                           " request_id TEXT PRIMARY KEY"
+                           "  CHECK (length(request_id) BETWEEN 1 AND 200),"
+                           " decision_id INTEGER NOT NULL,"
+                           " answered_at TEXT NOT NULL,"
+                           " answer_json TEXT NOT NULL)"),
+            QStringLiteral("CREATE INDEX serve_answers_by_time ON serve_answers (answered_at)"),
+        },
     };
 }
 
@@ -444,7 +456,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, int current, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 11, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 12, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     if (current == Store::kSchemaVersion) {

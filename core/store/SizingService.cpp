@@ -93,6 +93,16 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     kind = SizingFailure::Store;
 
     SizingOutcome outcome;
+    const bool keyed = !call.dryRun && !call.requestId.isEmpty();
+    if (keyed) {
+        if (!m_store.loadServeAnswer(call.requestId, &outcome.replayedAnswer, error))
+            return false;
+        if (outcome.replayedAnswer) {
+            kind = SizingFailure::None;
+            *out = std::move(outcome);
+            return true;
+        }
+    }
     // A malformed or contradictory environment override is the caller's to fix (SPEC 7).
     SettingsFailure settingsFailure = SettingsFailure::StoreError;
     if (!m_store.effectiveSettings(m_environment, &outcome.settings, error, &settingsFailure)) {
@@ -193,6 +203,10 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
         qint64 logSizeBefore = -1;
         const UtcTime cutoff = now - std::chrono::days(settings.decisionRetentionDays);
         const auto writeLog = [&](QString* logError) {
+            if (keyed && call.renderAnswer &&
+                !m_store.insertServeAnswer(call.requestId, outcome.decisionId, now,
+                                           call.renderAnswer(outcome), logError))
+                return false;
             if (!m_store.pruneDecisions(cutoff, logError))
                 return false;
             rotateLogPastRetention(logPath, cutoff);

@@ -197,7 +197,7 @@ public:
     // (issue 15); 10 = margin overrides, broker margin rates and figures, each decision's
     // side, margin and Kelly multiple (issue 21); 11 = close plans and their orders
     // (issue 22).
-    static constexpr int kSchemaVersion = 11;
+    static constexpr int kSchemaVersion = 12;
 
     Store();
     ~Store();
@@ -366,6 +366,14 @@ public:
     bool pruneDecisions(UtcTime cutoff, QString* error);
     // Newest first; `limit` <= 0 means all. Text comes back printable(), as for the audit.
     bool loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const;
+    // SPEC 14's request_id across serve processes (issue 24 item 8): the answer a recorded
+    // decision got. `out` stays empty when the id was never answered. The insert runs inside
+    // the decision's transaction (recordDecision's beforeCommit); a second answer to one id
+    // fails there, so two processes racing on one id record one decision.
+    bool loadServeAnswer(const QString& requestId, std::optional<QByteArray>* out,
+                         QString* error) const;
+    bool insertServeAnswer(const QString& requestId, qint64 decisionId, UtcTime answeredAt,
+                           const QByteArray& answerJson, QString* error);
 
     // --- correlation builds (SPEC 5) ---------------------------------------------------
     bool saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt, qint64* id,

@@ -137,12 +137,12 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
         insert.addBindValue(optionalValue(r.kellyMultiple));
         if (!run(insert, error))
             return false;
-        const qint64 newId = insertedId(insert);
-        if ((beforeCommit && !beforeCommit(error)) || !transaction.commit(error))
-            return false;
+        // The id is known to beforeCommit (a serve answer names it); a failure after this
+        // leaves it set, but the caller then reports the failure, never the id.
+        const qint64 newId = insertedId(insert); // also ends the RETURNING statement
         if (id)
             *id = newId;
-        return true;
+        return (!beforeCommit || beforeCommit(error)) && transaction.commit(error);
     });
 }
 
@@ -152,10 +152,15 @@ bool Store::pruneDecisions(UtcTime cutoff, QString* error)
         Transaction transaction(*m_impl, Transaction::Kind::Write);
         if (!transaction.begin(error))
             return false;
-        QSqlQuery& prune =
-            m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE decided_at < ?"));
-        prune.bindValue(0, isoUtc(cutoff));
-        return run(prune, error) && transaction.commit(error);
+        for (const QString& sql :
+             {QStringLiteral("DELETE FROM sizing_decisions WHERE decided_at < ?"),
+              QStringLiteral("DELETE FROM serve_answers WHERE answered_at < ?")}) {
+            QSqlQuery& prune = m_impl->cached(sql);
+            prune.bindValue(0, isoUtc(cutoff));
+            if (!run(prune, error))
+                return false;
+        }
+        return transaction.commit(error);
     });
 }
 
