@@ -171,19 +171,28 @@ QJsonObject answerError(const RequestError& error)
                      {QStringLiteral("message"), store::printable(error.message)}}}};
 }
 
-// One request line to its answer object (without the id).
-QJsonObject answer(const Session& session, const QJsonObject& request)
+// One request line to its answer object (without the id). A recorded size with a
+// request_id stores its result with the decision, and a retry in any process gets it again.
+QJsonObject answer(const Session& session, const QJsonObject& request, const QString& requestId)
 {
     std::optional<RequestError> error;
     QJsonObject result;
     const QJsonValue command = request.value(QLatin1String("command"));
     QString message;
     if (command == QJsonValue(QStringLiteral("size"))) {
-        if (const auto call = sizingCall(request, &error)) {
+        if (auto call = sizingCall(request, &error)) {
+            call->requestId = requestId;
+            const bool reduce = call->request.reduce;
+            call->renderAnswer = [reduce](const store::SizingOutcome& outcome) {
+                return QJsonDocument(sizeJson(outcome, reduce, false))
+                    .toJson(QJsonDocument::Compact);
+            };
             store::SizingOutcome outcome;
             if (const int code = sizeOnce(session, *call, &outcome, &message); code != ExitOk)
                 error = RequestError{code, code == ExitBadInput ? fieldOf(message) : QString(),
                                      message};
+            else if (outcome.replayedAnswer)
+                result = QJsonDocument::fromJson(*outcome.replayedAnswer).object();
             else
                 result = sizeJson(outcome, call->request.reduce, call->dryRun);
         }
@@ -257,7 +266,7 @@ int runServe(Session& session)
                 const Session at{session.invocation, session.store, session.environment,
                                  session.clock(),    session.out,   session.err,
                                  session.context,    session.clock};
-                reply = answer(at, request);
+                reply = answer(at, request, keyed ? requestId.toString() : QString());
                 // A failure of the store (code 1) recorded nothing: a retry may still succeed.
                 const bool failed = reply.value(QLatin1String("error"))
                                         .toObject()

@@ -417,6 +417,19 @@ std::vector<QStringList> migrationSteps(const Dialect& dialect)
         // 11 -> 12: issue 24, snapshot times must be real calendar dates, and broker syncs
         // are indexed by time for the retention prune.
         version12Steps(dialect),
+        // 12 -> 13: issue 24 item 8, serve's request_id beyond one process: the answer a
+        // recorded decision got, written in the decision's transaction, so a retry sent to a
+        // new serve (the old one killed after its commit) gets it again and records nothing.
+        {
+            QStringLiteral("CREATE TABLE serve_answers ("
+                           " id INTEGER PRIMARY KEY,"
+                           " request_id TEXT NOT NULL UNIQUE"
+                           "  CHECK (length(request_id) BETWEEN 1 AND 200),"
+                           " decision_id INTEGER NOT NULL,"
+                           " answered_at TEXT NOT NULL,"
+                           " answer_json TEXT NOT NULL)"),
+            QStringLiteral("CREATE INDEX serve_answers_by_time ON serve_answers (answered_at)"),
+        },
     };
 }
 
@@ -490,7 +503,7 @@ bool checkSchemaOpenable(Store::Impl& impl, int* version, QString* error)
 
 bool migrateSchema(Store::Impl& impl, int current, QString* error)
 {
-    static_assert(Store::kSchemaVersion == 12, "add a migration step with the new version");
+    static_assert(Store::kSchemaVersion == 13, "add a migration step with the new version");
     // Issue 12 item 8: a current store is opened without the write lock, so reads (status,
     // a halt) do not queue behind a bot's writes just to learn the version.
     if (current == Store::kSchemaVersion) {

@@ -108,6 +108,16 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     kind = SizingFailure::Store;
 
     SizingOutcome outcome;
+    const bool keyed = !call.dryRun && !call.requestId.isEmpty();
+    if (keyed) {
+        if (!m_store.loadServeAnswer(call.requestId, &outcome.replayedAnswer, error))
+            return false;
+        if (outcome.replayedAnswer) {
+            kind = SizingFailure::None;
+            *out = std::move(outcome);
+            return true;
+        }
+    }
     // A malformed or contradictory environment override is the caller's to fix (SPEC 7).
     SettingsFailure settingsFailure = SettingsFailure::StoreError;
     if (!m_store.effectiveSettings(m_environment, &outcome.settings, error, &settingsFailure)) {
@@ -214,7 +224,15 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
             *error = logPath + QStringLiteral(": cannot append: ") + log.errorString();
             return false;
         }
-        if (!m_store.recordDecision(decision, &outcome.decisionId, error))
+        // SPEC 14's request_id: the answer is stored in the decision's own transaction.
+        const auto storeAnswer = [&](qint64 decisionId, QString* answerError) {
+            outcome.decisionId = decisionId;
+            return m_store.insertServeAnswer(call.requestId, decisionId, now,
+                                             call.renderAnswer(outcome), answerError);
+        };
+        if (!m_store.recordDecision(decision, &outcome.decisionId, error,
+                                    keyed && call.renderAnswer ? storeAnswer
+                                                               : Store::DecisionHook{}))
             return false;
         if (!appendLog(log, now, outcome.logLines, error)) {
             QString undo;

@@ -11,11 +11,15 @@
 #include "Settings.h"
 #include "Store.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 
 namespace kelly::store {
+
+struct SizingOutcome;
 
 struct SizingCall
 {
@@ -23,6 +27,10 @@ struct SizingCall
     std::optional<SizingMode> modeOverride; // `--mode`; else the effective setting (halt wins)
     bool dryRun = false;
     QString origin = QStringLiteral("cli"); // recorded with the decision
+    // SPEC 14's request_id (serve): the answer `renderAnswer` gives the recorded decision is
+    // stored with it, and a call whose id was answered before is not sized again.
+    QString requestId;
+    std::function<QByteArray(const SizingOutcome&)> renderAnswer;
 };
 
 struct SizingOutcome
@@ -42,6 +50,9 @@ struct SizingOutcome
     QStringList logLines;               // the SPEC 2.9 / 3.6 lines, without timestamps
     qint64 decisionId = 0;              // 0 for a dry run
     std::vector<StoreProblem> problems; // stored rows left out of the book (issue 12 item 3)
+    // The stored answer of a request_id answered before: nothing else is filled, nothing
+    // recorded.
+    std::optional<QByteArray> replayedAnswer;
 };
 
 enum class SizingFailure

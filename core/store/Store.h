@@ -197,8 +197,8 @@ public:
     // (issue 15); 10 = margin overrides, broker margin rates and figures, each decision's
     // side, margin and Kelly multiple (issue 21); 11 = close plans and their orders
     // (issue 22); 12 = snapshot times must be real calendar dates, broker syncs indexed by
-    // time (issue 24).
-    static constexpr int kSchemaVersion = 12;
+    // time (issue 24); 13 = serve's stored answers (issue 24).
+    static constexpr int kSchemaVersion = 13;
 
     Store();
     ~Store();
@@ -360,11 +360,14 @@ public:
     bool loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) const;
 
     // --- sizing decisions (SPEC 9) -----------------------------------------------------
-    // One transaction: the decision row alone (issue 24 item 6: its log line is written after
-    // the commit, and pruning runs outside it, so concurrent decisions never conflict).
-    bool recordDecision(const SizingDecision& decision, qint64* id, QString* error);
+    // One transaction: the decision row (issue 24 item 6: its log line is written after the
+    // commit, and pruning runs outside it, so concurrent decisions never conflict) and what
+    // `inTransaction` adds with the new id: serve's stored answer (item 8).
+    using DecisionHook = std::function<bool(qint64 decisionId, QString* error)>;
+    bool recordDecision(const SizingDecision& decision, qint64* id, QString* error,
+                        const DecisionHook& inTransaction = {});
     // Takes back a committed decision whose log line could not be written (one line per
-    // recorded decision).
+    // recorded decision), with its stored serve answer.
     bool deleteDecision(qint64 id, QString* error);
     // decision_retention_days (issue 24 items 6 and 12): whether any sizing decision or
     // broker sync is older than `cutoff` (one index lookup per table), and deleting them
@@ -375,6 +378,14 @@ public:
     bool pruneExpired(UtcTime cutoff, bool* busy, QString* error);
     // Newest first; `limit` <= 0 means all. Text comes back printable(), as for the audit.
     bool loadDecisions(std::vector<SizingDecision>* out, int limit, QString* error) const;
+    // SPEC 14's request_id across serve processes (issue 24 item 8): the answer a recorded
+    // decision got. `out` stays empty when the id was never answered. The insert runs inside
+    // the decision's transaction (recordDecision's inTransaction); a second answer to one id
+    // fails there, so two processes racing on one id record one decision.
+    bool loadServeAnswer(const QString& requestId, std::optional<QByteArray>* out,
+                         QString* error) const;
+    bool insertServeAnswer(const QString& requestId, qint64 decisionId, UtcTime answeredAt,
+                           const QByteArray& answerJson, QString* error);
 
     // --- correlation builds (SPEC 5) ---------------------------------------------------
     bool saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt, qint64* id,

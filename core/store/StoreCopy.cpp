@@ -30,8 +30,9 @@ const QStringList& copiedTables()
         QStringLiteral("broker_margin_rates"),
         QStringLiteral("close_plans"),
         QStringLiteral("close_orders"),
+        QStringLiteral("serve_answers"),
     };
-    static_assert(Store::kSchemaVersion == 12, "a new table? add it to copiedTables");
+    static_assert(Store::kSchemaVersion == 13, "a new table? add it to copiedTables");
     return tables;
 }
 
@@ -44,6 +45,7 @@ const QStringList& tablesWithRowIds()
         QStringLiteral("sizing_decisions"), QStringLiteral("correlation_builds"),
         QStringLiteral("broker_syncs"),     QStringLiteral("lab_runs"),
         QStringLiteral("close_plans"),      QStringLiteral("close_orders"),
+        QStringLiteral("serve_answers"),
     };
     return tables;
 }

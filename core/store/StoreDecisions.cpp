@@ -54,7 +54,8 @@ struct RetainedTable
 
 const std::vector<RetainedTable>& retainedTables()
 {
-    static const std::vector<RetainedTable> tables{{"sizing_decisions", "decided_at"},
+    static const std::vector<RetainedTable> tables{{"serve_answers", "answered_at"},
+                                                   {"sizing_decisions", "decided_at"},
                                                    {"broker_syncs", "synced_at"}};
     return tables;
 }
@@ -63,7 +64,8 @@ constexpr int kPruneBatch = 1000;
 
 } // namespace
 
-bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
+bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
+                           const DecisionHook& inTransaction)
 {
     const SizingResult& r = d.result;
     for (const auto& value :
@@ -152,12 +154,14 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error)
         insert.addBindValue(optionalValue(r.kellyMultiple));
         if (!run(insert, error))
             return false;
-        const qint64 newId = insertedId(insert);
+        const qint64 newId = insertedId(insert); // also ends the RETURNING statement
+        if (inTransaction && !inTransaction(newId, error))
+            return false;
         if (!transaction.commit(error))
             return false;
         if (id)
             *id = newId;
-        return true;
+        return (!beforeCommit || beforeCommit(error)) && transaction.commit(error);
     });
 }
 
@@ -167,10 +171,15 @@ bool Store::deleteDecision(qint64 id, QString* error)
         Transaction transaction(*m_impl, Transaction::Kind::Write);
         if (!transaction.begin(error))
             return false;
-        QSqlQuery& remove =
-            m_impl->cached(QStringLiteral("DELETE FROM sizing_decisions WHERE id = ?"));
-        remove.bindValue(0, id);
-        return run(remove, error) && transaction.commit(error);
+        for (const QString& sql :
+             {QStringLiteral("DELETE FROM serve_answers WHERE decision_id = ?"),
+              QStringLiteral("DELETE FROM sizing_decisions WHERE id = ?")}) {
+            QSqlQuery& remove = m_impl->cached(sql);
+            remove.bindValue(0, id);
+            if (!run(remove, error))
+                return false;
+        }
+        return transaction.commit(error);
     });
 }
 

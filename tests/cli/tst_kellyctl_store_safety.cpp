@@ -106,8 +106,9 @@ private:
               "qty_uncorrelated", "uncovered", "host", "mode_locked_by_env", "direction",
               "maintenance_before_usd", "maintenance_after_usd", "kelly_multiple"})
             drop += QStringLiteral("ALTER TABLE sizing_decisions DROP COLUMN %1;\n")
-                        .arg(QLatin1String(column)); // versions 7, 8 and 10
-        return raw(drop + QStringLiteral("DROP TRIGGER snapshots_calendar_insert;\n" // version 12
+                        .arg(QLatin1String(column));                   // versions 7, 8 and 10
+        return raw(drop + QStringLiteral("DROP TABLE serve_answers;\n" // version 13
+                                         "DROP TRIGGER snapshots_calendar_insert;\n" // version 12
                                          "DROP TRIGGER snapshots_calendar_update;\n"
                                          "DROP TABLE close_orders;\n" // version 11
                                          "DROP TABLE close_plans;\n"

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void serveSeesAModeSwitchBetweenRequests();
     void serveAnswersBadRequestsAndGoesOn();
     void serveRepeatedRequestIdRecordsOnce();
+    void serveRequestIdOutlivesTheProcess();
     void serveRefusesALineOverOneMebibyteAndGoesOn();
 
 private:
@@ -614,6 +615,43 @@ void TestKellyctlSync::serveRepeatedRequestIdRecordsOnce()
     QCOMPARE(
         testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
         QStringLiteral("3"));
+}
+
+// Issue 24 item 8: the serve that recorded the decision died before its answer reached the
+// bot; the retry goes to a new serve process, which answers the first answer from the store
+// and records nothing more.
+void TestKellyctlSync::serveRequestIdOutlivesTheProcess()
+{
+    const QByteArray request =
+        R"({"id": 1, "request_id": "bot-7", "command": "size", "symbol": "NVDA", "price": 150})";
+    QJsonObject first;
+    {
+        ServeProcess serve(processArguments(args({"serve"})));
+        first = serve.ask(request);
+        serve.process().kill();
+        QVERIFY(serve.process().waitForFinished(10000));
+    }
+    QCOMPARE(
+        first.value(QStringLiteral("result")).toObject().value(QStringLiteral("qty")).toDouble(),
+        1600.0);
+    // The book moved in between: a new sizing would differ, the replay must not.
+    QCOMPARE(
+        run(args({"account", "set", "--equity", "50000", "--buying-power", "200000"})).exitCode, 0);
+    ServeProcess retry(processArguments(args({"serve"})));
+    const QJsonObject again = retry.ask(request);
+    QCOMPARE(again, first);
+    QCOMPARE(
+        testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+        QStringLiteral("1"));
+    // A dry run with a request_id records nothing, so nothing is kept for it.
+    QVERIFY(retry
+                .ask(R"({"id": 2, "request_id": "bot-8", "command": "size", "symbol": "NVDA",)"
+                     R"( "price": 150, "dry_run": true})")
+                .contains(QStringLiteral("result")));
+    QCOMPARE(testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM serve_answers")),
+             QStringLiteral("1"));
+    retry.process().closeWriteChannel();
+    QVERIFY(retry.process().waitForFinished(10000));
 }
 
 // Issue 24 (SPEC 14): refused with code 2, read in chunks, and the server goes on.

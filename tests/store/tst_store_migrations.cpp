@@ -33,6 +33,7 @@ private Q_SLOTS:
     void version9RowsGainNoMarginAndTheMarginTablesStartEmpty();
     void everyVersionReachesTheCalendarRule_data();
     void everyVersionReachesTheCalendarRule();
+    void version3FileKeepsServeAnswersWithTheirDecision();
     void refusesUntouched_data();
     void refusesUntouched();
     void createsMissingFolder();
@@ -287,6 +288,44 @@ void TestStoreMigrations::version3FileGainsTheCloseTables()
     store.close();
     QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT count(*) FROM close_orders")),
              QStringLiteral("1"));
+}
+
+// Issue 24 item 8: v11 -> v12 adds serve_answers. An answer is stored in its decision's
+// transaction; a second answer to the same request_id fails and takes its decision with it.
+void TestStoreMigrations::version3FileKeepsServeAnswersWithTheirDecision()
+{
+    QString file;
+    QVERIFY(fixtureStore(3, &file, QStringLiteral("-answers")));
+    QString error;
+    Store store;
+    QVERIFY2(store.open(file, &error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), Store::kSchemaVersion);
+    SizingDecision decision;
+    decision.decidedAt = testing::utc(2026, 12, 6, 15);
+    decision.origin = QStringLiteral("serve");
+    decision.result.symbol = "NVDA";
+    decision.result.priceUsd = 150;
+    decision.result.qty = 1600;
+    qint64 id = 0;
+    const auto answerWith = [&](const QByteArray& answer) {
+        return [&store, &id, answer, &decision](QString* error) {
+            return store.insertServeAnswer(QStringLiteral("bot-1"), id, decision.decidedAt, answer,
+                                           error);
+        };
+    };
+    QVERIFY2(store.recordDecision(decision, &id, &error, answerWith(R"({"qty":1600})")),
+             qPrintable(error));
+    std::optional<QByteArray> stored;
+    QVERIFY2(store.loadServeAnswer(QStringLiteral("bot-1"), &stored, &error), qPrintable(error));
+    QCOMPARE(stored, std::optional<QByteArray>(R"({"qty":1600})"));
+    QVERIFY(!store.recordDecision(decision, &id, &error, answerWith(R"({"qty":1})")));
+    QVERIFY2(store.loadServeAnswer(QStringLiteral("bot-2"), &stored, &error), qPrintable(error));
+    QVERIFY(!stored);
+    store.close();
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT count(*) FROM sizing_decisions")),
+             QStringLiteral("1"));
+    QCOMPARE(testing::rawScalar(file, QStringLiteral("SELECT answer_json FROM serve_answers")),
+             QStringLiteral(R"({"qty":1600})"));
 }
 
 // Issue 21: v9 -> v10 adds the margin (SPEC 15). A decision recorded before reads with no
