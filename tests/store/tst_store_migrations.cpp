@@ -290,7 +290,7 @@ void TestStoreMigrations::version3FileGainsTheCloseTables()
              QStringLiteral("1"));
 }
 
-// Issue 24 item 8: v11 -> v12 adds serve_answers. An answer is stored in its decision's
+// Issue 24 item 8: v12 -> v13 adds serve_answers. An answer is stored in its decision's
 // transaction; a second answer to the same request_id fails and takes its decision with it.
 void TestStoreMigrations::version3FileKeepsServeAnswersWithTheirDecision()
 {
@@ -308,9 +308,9 @@ void TestStoreMigrations::version3FileKeepsServeAnswersWithTheirDecision()
     decision.result.qty = 1600;
     qint64 id = 0;
     const auto answerWith = [&](const QByteArray& answer) {
-        return [&store, &id, answer, &decision](QString* error) {
-            return store.insertServeAnswer(QStringLiteral("bot-1"), id, decision.decidedAt, answer,
-                                           error);
+        return [&store, answer, &decision](qint64 decisionId, QString* error) {
+            return store.insertServeAnswer(QStringLiteral("bot-1"), decisionId, decision.decidedAt,
+                                           answer, error);
         };
     };
     QVERIFY2(store.recordDecision(decision, &id, &error, answerWith(R"({"qty":1600})")),
