@@ -381,10 +381,12 @@ void TestSizingService::impossibleDatesAreRefusedAndOldOnesSkipped()
     m_store.close();
     const QString downgrade =
         testing::onPostgres()
-            ? QStringLiteral("ALTER TABLE snapshots DROP CONSTRAINT snapshots_rule_5;\n"
+            ? QStringLiteral("DROP TABLE serve_answers;\n" // schema 13
+                             "ALTER TABLE snapshots DROP CONSTRAINT snapshots_rule_5;\n"
                              "DROP INDEX broker_syncs_by_time;\n"
                              "UPDATE kellydesk_schema SET version = 11")
-            : QStringLiteral("DROP TRIGGER snapshots_calendar_insert;\n"
+            : QStringLiteral("DROP TABLE serve_answers;\n" // schema 13
+                             "DROP TRIGGER snapshots_calendar_insert;\n"
                              "DROP TRIGGER snapshots_calendar_update;\n"
                              "DROP INDEX broker_syncs_by_time;\n"
                              "PRAGMA user_version = 11");
