@@ -22,6 +22,9 @@ struct SizingCall
     SizingRequest request;
     std::optional<SizingMode> modeOverride; // `--mode`; else the effective setting (halt wins)
     bool dryRun = false;
+    // SPEC 14: the book this call sizes against (the drop-in's `positions`) instead of the
+    // store's; never written to the store. Equity, buying power and settings stay the store's.
+    std::optional<std::vector<Position>> book;
     QString origin = QStringLiteral("cli"); // recorded with the decision
 };
 
