@@ -78,7 +78,9 @@ int runAccountSet(Session& session)
             return session.badInput(field + QStringLiteral(": must be within +-1e15 USD"));
     // One statement writes what was given and keeps the rest: a concurrent `account set` of
     // the other figure is never lost (issue 12 item 9).
-    if (!session.store.updateAccount(equity, buyingPower, session.now, &error))
+    // SPEC 1: an equity given is E's new basis, audited; marks add their P&L from here.
+    if (!session.store.updateAccount(equity, buyingPower, session.now, &error,
+                                     store::SettingOrigin::Cli))
         return session.failure(error);
     return checkGuardAfterWrite(session);
 }

@@ -1,5 +1,5 @@
 // `correlation build` and `correlation show` (SPEC 5, 9): the analytics library computes,
-// the store keeps the build with its time.
+// the store keeps the build with its time; the data's date (SPEC 5) decides staleness.
 
 #include "Session.h"
 #include "risk/Correlation.h"
@@ -37,7 +37,15 @@ int runCorrelationBuild(Session& session)
     session.out << "correlation build " << id << ": " << build.symbols.size()
                 << " symbols, lookback " << build.lookback << ", shrinkage "
                 << QString::number(build.shrinkage, 'f', 3) << ", " << blank
-                << " blank cells, built " << store::isoUtc(session.now) << '\n';
+                << " blank cells, built " << store::isoUtc(session.now);
+    // SPEC 5: a build made today from old files is as stale as its data.
+    const std::optional<UtcTime> dataDate = store::correlationDataDate(build);
+    session.out << ", data of "
+                << (dataDate ? store::isoUtc(*dataDate).left(10) : QStringLiteral("no date"))
+                << (!dataDate || isCorrelationDataStale(*dataDate, session.now)
+                        ? " (stale: older than 7 days, not used for sizing)"
+                        : "")
+                << '\n';
     return ExitOk;
 }
 
@@ -52,6 +60,10 @@ int runCorrelationShow(Session& session)
             QStringLiteral("no correlation build yet; run 'kellyctl correlation build'"));
     const CorrelationBuild& build = stored->build;
     const size_t n = build.symbols.size();
+    // SPEC 5: staleness follows the data's date, not the build time.
+    const std::optional<UtcTime> dataDate = store::correlationDataDate(build);
+    const QString dataDateText = dataDate ? store::isoUtc(*dataDate).left(10) : QString();
+    const bool stale = !dataDate || isCorrelationDataStale(*dataDate, session.now);
     if (session.json()) {
         QJsonArray symbols;
         QJsonArray matrix;
@@ -73,14 +85,19 @@ int runCorrelationShow(Session& session)
                             {QStringLiteral("max_drawdown"), m.maxDrawdown},
                             {QStringLiteral("returns_used"), m.returnsUsed}});
         }
-        session.print(QJsonObject{{QStringLiteral("built_at"), store::isoUtc(stored->builtAt)},
-                                  {QStringLiteral("lookback"), build.lookback},
-                                  {QStringLiteral("symbols"), symbols},
-                                  {QStringLiteral("matrix"), matrix},
-                                  {QStringLiteral("volatility_metrics"), metrics}});
+        session.print(QJsonObject{
+            {QStringLiteral("built_at"), store::isoUtc(stored->builtAt)},
+            {QStringLiteral("data_date"), dataDate ? QJsonValue(dataDateText) : QJsonValue()},
+            {QStringLiteral("stale"), stale},
+            {QStringLiteral("lookback"), build.lookback},
+            {QStringLiteral("symbols"), symbols},
+            {QStringLiteral("matrix"), matrix},
+            {QStringLiteral("volatility_metrics"), metrics}});
         return ExitOk;
     }
-    session.out << "built " << store::isoUtc(stored->builtAt) << ", lookback " << build.lookback
+    session.out << "built " << store::isoUtc(stored->builtAt) << ", data of "
+                << (dataDateText.isEmpty() ? QStringLiteral("no date") : dataDateText)
+                << (stale ? " (stale: older than 7 days)" : "") << ", lookback " << build.lookback
                 << ", " << n << " symbols\n";
     QString header = QStringLiteral("%1").arg(QString(), -10);
     for (const std::string& symbol : build.symbols)

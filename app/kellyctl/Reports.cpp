@@ -8,6 +8,7 @@
 #include "sizing/Exposure.h"
 
 #include <QLocale>
+#include <cmath>
 
 namespace kelly::ctl {
 
@@ -103,9 +104,6 @@ QString duration(std::chrono::seconds seconds)
     return QStringLiteral("%1h %2m").arg(minutes / 60).arg(minutes % 60, 2, 10, QLatin1Char('0'));
 }
 
-// SPEC 5: a matrix older than this is flagged stale.
-constexpr std::chrono::hours kStaleBuildAge{7 * 24};
-
 QString leverageText(const std::optional<double>& leverage)
 {
     return leverage ? QString::number(*leverage, 'f', 2) + QLatin1Char('x')
@@ -121,14 +119,28 @@ struct StatusFigures
     std::optional<store::StoredCorrelationBuild> stored;
     PortfolioRisk risk;
     std::optional<double> var95;
+    std::optional<UtcTime> dataDate; // SPEC 5: the build's data's date
     bool stale = false;
     store::GuardCheck guard;
+    std::optional<store::EquityBasis> equityBasis; // SPEC 1: E as set, and when
     // SPEC 15: the margin of the book, with the rates it was computed from.
     MarginRates marginRates;
     MarginReport margin;
     std::vector<std::string> marginSymbols; // aligned with margin.book
     std::optional<double> brokerMaintenance;
 };
+
+// SPEC 1: "  (set 100000.00 at 2026-11-25T20:30:00Z by cli; P&L since +4000.00)".
+QString equityBasisText(const StatusFigures& figures)
+{
+    const std::optional<store::EquityBasis>& basis = figures.equityBasis;
+    if (!basis)
+        return QStringLiteral("  (never set by account set or a sync)");
+    const double since = figures.report.equityUsd - basis->equityUsd;
+    return QStringLiteral("  (set %1 at %2 by %3; P&L since %4%5)")
+        .arg(money(basis->equityUsd), store::isoUtc(basis->setAt), basis->origin,
+             since < 0.0 ? QStringLiteral("-") : QStringLiteral("+"), money(std::abs(since)));
+}
 
 int loadStatus(const Session& session, StatusFigures* figures, QString* error)
 {
@@ -155,7 +167,10 @@ int loadStatus(const Session& session, StatusFigures* figures, QString* error)
         computePortfolioRisk(record.account, stored ? stored->build : CorrelationBuild{});
     if (stored && figures->risk.var95Usd)
         figures->var95 = *figures->risk.var95Usd;
-    figures->stale = stored && session.now - stored->builtAt > kStaleBuildAge;
+    if (stored)
+        figures->dataDate = store::correlationDataDate(stored->build);
+    figures->stale =
+        stored && (!figures->dataDate || isCorrelationDataStale(*figures->dataDate, session.now));
     if (!session.store.loadMarginRates(&figures->marginRates, error))
         return ExitFailure;
     figures->margin = computeMarginReport(record.account, settings.cryptoList,
@@ -163,6 +178,8 @@ int loadStatus(const Session& session, StatusFigures* figures, QString* error)
                                           stored ? figures->risk.sigmaDailyUsd : std::nullopt);
     for (const Position& p : record.account.positions)
         figures->marginSymbols.push_back(p.symbol);
+    if (!session.store.loadEquityBasis(&figures->equityBasis, error))
+        return ExitFailure;
     std::optional<store::BrokerSyncRecord> sync;
     if (!session.store.loadLastBrokerSync(&sync, error))
         return ExitFailure;
@@ -237,8 +254,16 @@ QJsonObject statusObject(const StatusFigures& figures)
             {QStringLiteral("call_move_pct"),
              known ? jsonOptional(margin.callMovePct[i]) : QJsonValue(QJsonValue::Null)}});
     }
+    const std::optional<store::EquityBasis>& basis = figures.equityBasis;
     return QJsonObject{
         {QStringLiteral("equity"), report.equityUsd},
+        // SPEC 1: E as last set (account set or sync), when, by whom, and the marks' P&L since.
+        {QStringLiteral("equity_set"), basis ? QJsonValue(basis->equityUsd) : QJsonValue()},
+        {QStringLiteral("equity_set_at"),
+         basis ? QJsonValue(store::isoUtc(basis->setAt)) : QJsonValue()},
+        {QStringLiteral("equity_set_by"), basis ? QJsonValue(basis->origin) : QJsonValue()},
+        {QStringLiteral("pnl_since_set"),
+         basis ? QJsonValue(report.equityUsd - basis->equityUsd) : QJsonValue()},
         {QStringLiteral("buying_power"), report.buyingPowerUsd},
         {QStringLiteral("gross"), report.grossUsd},
         {QStringLiteral("leverage"), jsonOptional(report.leverage)},
@@ -273,6 +298,9 @@ QJsonObject statusObject(const StatusFigures& figures)
          uncoveredJson(stored ? figures.risk.uncovered : std::vector<std::string>{})},
         {QStringLiteral("correlation_built_at"),
          stored ? QJsonValue(store::isoUtc(stored->builtAt)) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("correlation_data_date"),
+         figures.dataDate ? QJsonValue(store::isoUtc(*figures.dataDate).left(10))
+                          : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("correlation_stale"), figures.stale},
         {QStringLiteral("maintenance_requirement"), margin.book.maintenanceUsd},
         {QStringLiteral("excess_liquidity"), margin.book.excessUsd()},
@@ -387,7 +415,7 @@ int runStatus(Session& session)
     const PortfolioRisk& risk = figures.risk;
 
     QTextStream& out = session.out;
-    out << "equity               " << money(report.equityUsd) << '\n'
+    out << "equity               " << money(report.equityUsd) << equityBasisText(figures) << '\n'
         << "buying power         " << money(report.buyingPowerUsd) << '\n'
         << "gross                " << money(report.grossUsd) << '\n'
         << "leverage             " << leverageText(report.leverage) << "  (intraday limit "
@@ -427,7 +455,11 @@ int runStatus(Session& session)
         << "margin               " << marginLine(figures) << '\n'
         << "VaR 95% (1 day)      "
         << (var95 ? money(*var95) : QStringLiteral("n/a (no correlation build)"))
-        << (stale ? "  (build older than 7 days)" : "") << '\n'
+        << (stale ? QStringLiteral("  (stale: data of %1, older than 7 days)")
+                        .arg(figures.dataDate ? store::isoUtc(*figures.dataDate).left(10)
+                                              : QStringLiteral("no date"))
+                  : QString())
+        << '\n'
         << "effective bets       "
         << (risk.effectiveBets ? QString::number(*risk.effectiveBets, 'f', 2)
                                : QStringLiteral("n/a"))

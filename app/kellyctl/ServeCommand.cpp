@@ -3,6 +3,7 @@
 // goes through the same code as `size --json` / `status --json` (sizeOnce, sizeJson,
 // statusJson), re-reading the store as a new process would, at the clock's current time.
 
+#include "Import.h"
 #include "Session.h"
 #include "Values.h"
 
@@ -156,6 +157,23 @@ std::optional<store::SizingCall> sizingCall(const QJsonObject& request,
                                                                      " halt, or null"));
             return std::nullopt;
         }
+    }
+    const QJsonValue positions = request.value(QLatin1String("positions"));
+    if (!positions.isUndefined() && !positions.isNull()) {
+        // SPEC 14: the drop-in's `positions`, the book this call sizes against, read as
+        // `import` reads Alpaca's /v2/positions; not written to the store.
+        if (!positions.isArray()) {
+            *error = badField(QStringLiteral("positions"),
+                              QStringLiteral("must be a list of positions, or null"));
+            return std::nullopt;
+        }
+        ImportResult book = parseAlpacaPositions(QStringLiteral("positions"),
+                                                 QJsonDocument(positions.toArray()).toJson());
+        if (!book.positions) {
+            *error = RequestError{ExitBadInput, QStringLiteral("positions"), book.error};
+            return std::nullopt;
+        }
+        call.book = std::move(book.positions);
     }
     call.origin = QStringLiteral("serve");
     return call;

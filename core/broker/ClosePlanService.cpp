@@ -1,6 +1,5 @@
 #include "ClosePlanService.h"
 
-#include <QDate>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <algorithm>
@@ -9,24 +8,6 @@
 namespace kelly::broker {
 
 namespace {
-
-constexpr std::chrono::days kStaleDataAfter{7}; // SPEC 5: the data's date, not the build's
-
-// The data's date of a build: its latest last close (SPEC 5).
-std::optional<UtcTime> dataDate(const store::StoredCorrelationBuild& stored)
-{
-    std::optional<UtcTime> latest;
-    for (const SymbolQuality& q : stored.build.quality) {
-        const QDate date = QDate::fromString(QString::fromStdString(q.lastDate), Qt::ISODate);
-        if (!date.isValid())
-            continue;
-        const UtcTime at{std::chrono::sys_days{std::chrono::year{date.year()} /
-                                               static_cast<unsigned>(date.month()) /
-                                               static_cast<unsigned>(date.day())}};
-        latest = latest ? std::max(*latest, at) : at;
-    }
-    return latest;
-}
 
 bool orderCountsAsSent(const store::CloseOrderRecord& order)
 {
@@ -152,8 +133,8 @@ bool ClosePlanService::plan(std::optional<CloseMethod> method, UtcTime now, Clos
         buildProblem = QStringLiteral("no correlation build");
     } else {
         input.build = &stored->build;
-        const auto date = dataDate(*stored);
-        if (!date || now - *date > kStaleDataAfter)
+        const auto date = store::correlationDataDate(stored->build); // SPEC 5
+        if (!date || isCorrelationDataStale(*date, now))
             buildProblem = QStringLiteral("the build is stale (data of %1)")
                                .arg(date ? store::isoUtc(*date).left(10) : QStringLiteral("?"));
         else if (!buildCoversBook(stored->build, record.account))

@@ -24,16 +24,21 @@ enum class CorrelationReason
 {
     SettingOff,       // the setting correlation_aware is false
     NoBuild,          // no correlation data at all
-    StaleBuild,       // the build is older than kCorrelationBuildStaleAfter
+    StaleBuild,       // the build's data is older than kCorrelationDataStaleAfter
     SymbolNotInBuild, // the build does not know the ordered symbol
 };
 const char* correlationReasonName(CorrelationReason reason); // "setting off", "no build", ...
 
-// SPEC 5 and 11: a build older than this is stale and does not drive sizing.
-inline constexpr std::chrono::days kCorrelationBuildStaleAfter{7};
-inline bool isCorrelationBuildStale(UtcTime builtAt, UtcTime now)
+// SPEC 5 and 11: a build whose data's date (its last return's day, given as 00:00 UTC of
+// that day) is more than this many calendar days before today in New York is stale and does
+// not drive sizing, however recently it was built (issue 24): data of Monday the 18th is
+// fresh through Monday the 25th.
+inline constexpr std::chrono::days kCorrelationDataStaleAfter{7};
+inline bool isCorrelationDataStale(UtcTime dataDate, UtcTime now)
 {
-    return now - builtAt > kCorrelationBuildStaleAfter;
+    const auto today = std::chrono::floor<std::chrono::days>(newyork::toLocal(now));
+    const auto dataDay = std::chrono::floor<std::chrono::days>(dataDate);
+    return today.time_since_epoch() - dataDay.time_since_epoch() > kCorrelationDataStaleAfter;
 }
 
 // How the ordered symbol s co-moves with the held book, from whatever source the caller has.

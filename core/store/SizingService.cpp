@@ -133,10 +133,13 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     const QString symbol = QString::fromStdString(normalizeSymbol(call.request.symbol));
     if (!readSizingInputs(m_store, m_environment, now, symbol, &outcome, &account, &metrics, error))
         return false;
+    if (call.book)
+        account.account.positions = *call.book;
     // Issue 12 item 3: a stored row that is not a valid position is left out of the book and
-    // reported; sizing the very symbol it may hold would ignore that exposure, so that waits.
+    // reported; sizing the very symbol it may hold would ignore that exposure, so that waits
+    // (unless the caller gave the book itself).
     for (const StoreProblem& problem : account.problems) {
-        if (problem.table == QLatin1String("positions") &&
+        if (!call.book && problem.table == QLatin1String("positions") &&
             QString::fromStdString(normalizeSymbol(problem.key.toStdString())) == symbol) {
             *error = QStringLiteral("cannot size %1: %2").arg(symbol, problem.describe());
             return false;
@@ -160,12 +163,12 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     if (!settings.correlationAware) {
         correlation.unavailable = CorrelationReason::SettingOff;
     } else if (enhancedAdd) { // only an enhanced add reads the build: legacy stays fast
-        std::optional<UtcTime> builtAt;
-        if (!m_store.loadOrderCorrelation(symbol, account.account, &builtAt, &correlation, error))
+        std::optional<UtcTime> dataDate;
+        if (!m_store.loadOrderCorrelation(symbol, account.account, &dataDate, &correlation, error))
             return false;
-        if (!builtAt)
+        if (!dataDate)
             correlation = BookCorrelation{CorrelationReason::NoBuild, {}, {}};
-        else if (isCorrelationBuildStale(*builtAt, now))
+        else if (isCorrelationDataStale(*dataDate, now))
             correlation = BookCorrelation{CorrelationReason::StaleBuild, {}, {}};
     }
 

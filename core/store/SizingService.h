@@ -26,6 +26,9 @@ struct SizingCall
     SizingRequest request;
     std::optional<SizingMode> modeOverride; // `--mode`; else the effective setting (halt wins)
     bool dryRun = false;
+    // SPEC 14: the book this call sizes against (the drop-in's `positions`) instead of the
+    // store's; never written to the store. Equity, buying power and settings stay the store's.
+    std::optional<std::vector<Position>> book;
     QString origin = QStringLiteral("cli"); // recorded with the decision
     // SPEC 14's request_id (serve): the answer `renderAnswer` gives the recorded decision is
     // stored with it, and a call whose id was answered before is not sized again.

@@ -590,7 +590,7 @@ bool Store::setAccount(double equityUsd, double buyingPowerUsd, UtcTime now, QSt
 }
 
 bool Store::updateAccount(std::optional<double> equityUsd, std::optional<double> buyingPowerUsd,
-                          UtcTime now, QString* error)
+                          UtcTime now, QString* error, std::optional<SettingOrigin> auditAs)
 {
     // SPEC 2.2: a negative equity is a state sizing knows ("no equity"), not bad input.
     if (equityUsd && !(std::abs(*equityUsd) <= kMaxStoredUsd)) {
@@ -618,7 +618,10 @@ bool Store::updateAccount(std::optional<double> equityUsd, std::optional<double>
         upsert.addBindValue(isoUtc(now));
         upsert.addBindValue(optionalValue(equityUsd));
         upsert.addBindValue(optionalValue(buyingPowerUsd));
-        return run(upsert, error) && transaction.commit(error);
+        return run(upsert, error) &&
+               (!equityUsd || !auditAs ||
+                auditEquitySet(*m_impl, *equityUsd, now, *auditAs, error)) &&
+               transaction.commit(error);
     });
 }
 
@@ -691,13 +694,16 @@ bool Store::markPrice(const QString& symbol, double priceUsd, UtcTime now, bool*
         Transaction transaction(*m_impl, Transaction::Kind::Write);
         if (!transaction.begin(error))
             return false;
+        const QString normalized = QString::fromStdString(normalizeSymbol(symbol.toStdString()));
+        if (!addMarkToEquity(*m_impl, normalized, priceUsd, error))
+            return false;
         QSqlQuery update =
             m_impl->prepare(QStringLiteral("UPDATE positions SET last_price_usd = ?, updated_at = ?"
                                            " WHERE symbol = ?"),
                             error);
         update.addBindValue(priceUsd);
         update.addBindValue(isoUtc(now));
-        update.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+        update.addBindValue(normalized);
         if (!run(update, error))
             return false;
         *found = update.numRowsAffected() > 0;

@@ -64,6 +64,15 @@ struct AccountRecord
     std::vector<StoreProblem> problems; // position rows left out of `account`
 };
 
+// SPEC 1: what E was last set to and when (`account set --equity`, origin cli, or a broker
+// sync, origin alpaca); the stored equity is that plus the P&L of every mark since.
+struct EquityBasis
+{
+    UtcTime setAt;
+    double equityUsd = 0.0;
+    QString origin;
+};
+
 struct SnapshotRecord
 {
     qint64 id = 0;
@@ -172,6 +181,10 @@ struct StoredCorrelationBuild
     CorrelationBuild build;
 };
 
+// SPEC 5: the data's date of a build, its latest last close (00:00 UTC that day); nullopt
+// when no symbol has a readable date. Staleness follows it, not the build time.
+std::optional<UtcTime> correlationDataDate(const CorrelationBuild& build);
+
 // Cheap change detection for a poller (the dashboard, every ~250 ms). `dataVersion` is
 // SQLite's PRAGMA data_version (moves on commits by other connections) or, on PostgreSQL,
 // a hash of the server's current snapshot (moves with every transaction that wrote);
@@ -242,9 +255,14 @@ public:
     // Equity may be negative (SPEC 2.2 sizes E <= 0 as "no equity"); buying power >= 0.
     bool setAccount(double equityUsd, double buyingPowerUsd, UtcTime now, QString* error);
     // Writes the figures given and keeps the others, in one statement (issue 12 item 9: two
-    // processes setting one each lose neither). An absent account starts at 0.
+    // processes setting one each lose neither). An absent account starts at 0. With
+    // `auditAs`, an equity given is also the basis of E (SPEC 1): an audit row `equity`.
     bool updateAccount(std::optional<double> equityUsd, std::optional<double> buyingPowerUsd,
-                       UtcTime now, QString* error);
+                       UtcTime now, QString* error,
+                       std::optional<SettingOrigin> auditAs = std::nullopt);
+    // SPEC 1: what E was last set to and when; absent when E was never set through an
+    // audited `account set --equity` or a sync. The stored equity adds every mark since.
+    bool loadEquityBasis(std::optional<EquityBasis>* out, QString* error) const;
     // Upserts by normalised symbol; qty == 0 removes the position (SPEC 9).
     bool setPosition(const Position& position, UtcTime now, QString* error);
     // The same; with `keepStoredEntry` the stored avg_entry_usd is kept (position.avgEntryUsd
@@ -258,6 +276,7 @@ public:
     // the row stored under `symbol` exactly as given too, so a row a bot wrote with a bad
     // symbol ("aapl", "BTC/USD") can be removed (issue 12 item 3).
     bool removePosition(const QString& symbol, bool* found, QString* error);
+    // SPEC 1: the mark's P&L, qty x the price change, is added to the stored equity.
     bool markPrice(const QString& symbol, double priceUsd, UtcTime now, bool* found,
                    QString* error);
 
@@ -401,9 +420,10 @@ public:
                            QString* error) const;
     // SPEC 11's input for one order from the latest build, read without assembling the whole
     // build (a 500-symbol build doubled `kellyctl size`): equal to kelly::bookCorrelationFromBuild
-    // on the loaded build. `builtAt` stays empty when no build was ever saved.
+    // on the loaded build. `dataDate` is the build's data's date (SPEC 5, as
+    // correlationDataDate); it stays empty when no build was ever saved.
     bool loadOrderCorrelation(const QString& symbol, const Account& account,
-                              std::optional<UtcTime>* builtAt, BookCorrelation* out,
+                              std::optional<UtcTime>* dataDate, BookCorrelation* out,
                               QString* error) const;
 
     // True when the last failed write could not take the write lock within the busy

@@ -178,6 +178,14 @@ bool upsertBrokerMarginRates(Store::Impl& impl,
 bool appendAudit(Store::Impl& impl, UtcTime now, const QString& key, const QVariant& oldValue,
                  const QString& newValue, SettingOrigin origin, const QVariant& detail,
                  QString* error);
+// StoreEquity.cpp (SPEC 1): a mark's P&L added to the stored equity, before the position's
+// price is updated; and the audit row of an equity set by `account set`.
+// The settings_audit key of those rows: E's basis, not a setting, so loadAudit leaves it out.
+inline constexpr char kEquityAuditKey[] = "equity";
+bool addMarkToEquity(Store::Impl& impl, const QString& normalizedSymbol, double priceUsd,
+                     QString* error);
+bool auditEquitySet(Store::Impl& impl, double equityUsd, UtcTime now, SettingOrigin origin,
+                    QString* error);
 // keepStoredEntry: a caller that gave no average entry keeps the stored one (issue 12).
 bool upsertPosition(Store::Impl& impl, const Position& p, bool keepStoredEntry, UtcTime now,
                     QString* error);

@@ -5,6 +5,7 @@
 #include "StoreImpl.h"
 #include "risk/Correlation.h"
 
+#include <QDate>
 #include <QtEndian>
 #include <algorithm>
 #include <cmath>
@@ -29,29 +30,51 @@ size_t cellIndex(int layout, size_t n, size_t i, size_t j)
     return row * (2 * n - row + 1) / 2 + (column - row); // the rows above hold n, n - 1, ...
 }
 
+// 00:00 UTC of an ISO day ("2026-03-25"), as correlation_symbols.last_date holds it.
+std::optional<UtcTime> startOfIsoDay(const QString& text)
+{
+    const QDate day = QDate::fromString(text, Qt::ISODate);
+    if (!day.isValid())
+        return std::nullopt;
+    return fromQDateTime(QDateTime(day, QTime(0, 0), Qt::UTC));
+}
+
 } // namespace
 
+std::optional<UtcTime> correlationDataDate(const CorrelationBuild& build)
+{
+    std::optional<UtcTime> latest;
+    for (const SymbolQuality& quality : build.quality) {
+        const std::optional<UtcTime> last = startOfIsoDay(QString::fromStdString(quality.lastDate));
+        if (last && (!latest || *last > *latest))
+            latest = last;
+    }
+    return latest;
+}
+
 bool Store::loadOrderCorrelation(const QString& symbol, const Account& account,
-                                 std::optional<UtcTime>* builtAt, BookCorrelation* out,
+                                 std::optional<UtcTime>* dataDate, BookCorrelation* out,
                                  QString* error) const
 {
     Transaction transaction(*m_impl, Transaction::Kind::Read);
     if (!transaction.begin(error))
         return false;
     QSqlQuery header = m_impl->prepare(
-        QStringLiteral("SELECT id, built_at, symbol_count, layout, correlation, correlation_present"
-                       " FROM correlation_builds ORDER BY id DESC LIMIT 1"),
+        QStringLiteral("SELECT id, (SELECT max(last_date) FROM correlation_symbols s WHERE"
+                       " s.build_id = b.id), symbol_count, layout, correlation,"
+                       " correlation_present FROM correlation_builds b ORDER BY id DESC LIMIT 1"),
         error);
     if (!run(header, error))
         return false;
     *out = BookCorrelation{};
     if (!header.next()) {
-        builtAt->reset();
+        dataDate->reset();
         header.finish();
         return transaction.commit(error);
     }
     const qint64 id = header.value(0).toLongLong();
-    *builtAt = parseIsoUtc(header.value(1).toString()).value_or(UtcTime{});
+    // A build without a readable date counts as data of 1970: stale, never fresh.
+    *dataDate = startOfIsoDay(header.value(1).toString()).value_or(UtcTime{});
     const size_t n = static_cast<size_t>(header.value(2).toLongLong());
     const int layout = header.value(3).toInt();
     const QByteArray correlation = header.value(4).toByteArray();

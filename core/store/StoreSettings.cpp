@@ -473,8 +473,10 @@ bool Store::loadAudit(std::vector<AuditEntry>* out, int limit, QString* error) c
 {
     QSqlQuery query =
         m_impl->prepare(QStringLiteral("SELECT id, changed_at, key, old_value, new_value, origin,"
-                                       " detail FROM settings_audit ORDER BY id DESC LIMIT ?"),
+                                       " detail FROM settings_audit WHERE key <> ?"
+                                       " ORDER BY id DESC LIMIT ?"),
                         error);
+    query.addBindValue(QString::fromLatin1(kEquityAuditKey)); // SPEC 1's basis, not a setting
     query.addBindValue(m_impl->dialect.limitValue(limit));
     if (!run(query, error))
         return false;

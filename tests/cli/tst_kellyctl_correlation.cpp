@@ -23,6 +23,7 @@ private Q_SLOTS:
     void settingIsAudited();
     void decisionAndLogRecordTheAdjustment();
     void uncoveredAndLargestShares();
+    void staleDataIsShownWithItsDate();
 
 private:
     // Saves SPEC 11's build (or `build`) with the given age relative to kNow.
@@ -92,31 +93,44 @@ void TestKellyctlCorrelation::reasons_data()
 {
     QTest::addColumn<bool>("settingOn");
     QTest::addColumn<int>("buildAgeHours"); // < 0: no build
+    QTest::addColumn<QString>("dataDate");  // the data's last date (kNow is 2026-11-25)
     QTest::addColumn<QString>("symbol");
     QTest::addColumn<QString>("reason");
 
-    QTest::newRow("setting off") << false << 48 << "NVDA"
+    QTest::newRow("setting off") << false << 48 << "2026-11-24"
+                                 << "NVDA"
                                  << "setting off";
-    QTest::newRow("no build") << true << -1 << "NVDA"
+    QTest::newRow("no build") << true << -1 << "2026-11-24"
+                              << "NVDA"
                               << "no build";
-    QTest::newRow("stale build: 7 days and 1 hour") << true << 7 * 24 + 1 << "NVDA"
-                                                    << "stale build";
-    QTest::newRow("symbol not in build") << true << 48 << "MSFT"
+    // Issue 24 item 14 (SPEC 5): staleness follows the data's date, not the build time.
+    QTest::newRow("built an hour ago from data 8 days old") << true << 1 << "2026-11-17"
+                                                            << "NVDA"
+                                                            << "stale build";
+    QTest::newRow("symbol not in build") << true << 48 << "2026-11-24"
+                                         << "MSFT"
                                          << "symbol not in build";
-    QTest::newRow("exactly 7 days is not stale") << true << 7 * 24 << "NVDA"
-                                                 << "";
+    QTest::newRow("data exactly 7 days old is not stale") << true << 1 << "2026-11-18"
+                                                          << "NVDA"
+                                                          << "";
+    QTest::newRow("built 10 days ago from yesterday's data is fresh") << true << 240 << "2026-11-24"
+                                                                      << "NVDA"
+                                                                      << "";
 }
 
 void TestKellyctlCorrelation::reasons()
 {
     QFETCH(bool, settingOn);
     QFETCH(int, buildAgeHours);
+    QFETCH(QString, dataDate);
     QFETCH(QString, symbol);
     QFETCH(QString, reason);
 
     holdAapl();
     if (buildAgeHours >= 0)
-        saveBuild(std::chrono::hours(buildAgeHours));
+        saveBuild(
+            std::chrono::hours(buildAgeHours),
+            kelly::testing::withDataDate(kelly::testing::nvdaAaplBuild(), dataDate.toStdString()));
     if (!settingOn)
         QCOMPARE(run(args({"set", "correlation_aware", "false"})).exitCode, 0);
     const KellyctlRun sized =
@@ -214,6 +228,37 @@ void TestKellyctlCorrelation::uncoveredAndLargestShares()
     QCOMPARE(aapl.value(QLatin1String("symbol")).toString(), QStringLiteral("AAPL"));
     QCOMPARE(aapl.value(QLatin1String("rho")).toDouble(), 0.6);
     QCOMPARE(aapl.value(QLatin1String("weight")).toDouble(), 1.0);
+}
+
+// Issue 24 item 14 (SPEC 5): a build made now from the bundled prices, which end on
+// 2026-03-25, is stale, and every face says the data's date.
+void TestKellyctlCorrelation::staleDataIsShownWithItsDate()
+{
+    const KellyctlRun built =
+        run(args({"correlation", "build", "--prices"}) +
+            QStringList{QStringLiteral(KELLY_SOURCE_DIR "/resources/prices")});
+    QVERIFY2(built.exitCode == 0, qPrintable(built.err));
+    QVERIFY2(built.out.contains(QLatin1String("data of 2026-03-25 (stale")), qPrintable(built.out));
+
+    const QJsonObject status = jsonObject(run(args({"status", "--json"})).out);
+    QCOMPARE(status.value(QLatin1String("correlation_built_at")).toString(), kNow);
+    QCOMPARE(status.value(QLatin1String("correlation_data_date")).toString(),
+             QStringLiteral("2026-03-25"));
+    QVERIFY(status.value(QLatin1String("correlation_stale")).toBool());
+    const QString statusText = run(args({"status"})).out;
+    QVERIFY2(statusText.contains(QLatin1String("stale: data of 2026-03-25")),
+             qPrintable(statusText));
+
+    const QJsonObject shown = jsonObject(run(args({"correlation", "show", "--json"})).out);
+    QCOMPARE(shown.value(QLatin1String("data_date")).toString(), QStringLiteral("2026-03-25"));
+    QVERIFY(shown.value(QLatin1String("stale")).toBool());
+    QVERIFY(run(args({"correlation", "show"})).out.contains(QLatin1String("data of 2026-03-25")));
+
+    holdAapl();
+    const QJsonObject sized = sizeNvda("0.0005");
+    QCOMPARE(sized.value(QLatin1String("correlation_aware")).toBool(), false);
+    QCOMPARE(sized.value(QLatin1String("correlation_reason")).toString(),
+             QStringLiteral("stale build"));
 }
 
 QTEST_GUILESS_MAIN(TestKellyctlCorrelation)

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void importCsv();
     void correlationBuildShowAndRisk();
     void correlationBadInputChangesNothing();
+    void equityFollowsMarks();
 };
 
 void TestKellyctlData::importAlpacaJson()
@@ -208,6 +209,54 @@ void TestKellyctlData::correlationBadInputChangesNothing()
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains(QLatin1String("AAPL.csv:3")), qPrintable(result.err));
     QCOMPARE(kelly::testing::dumpStore(m_runner->storePath()), before);
+}
+
+// Issue 24 item 15 (SPEC 1): E is the last set figure plus every mark's P&L since, until the
+// next `account set --equity` or sync; `position set` and `import` (fills, corrections) leave
+// it alone.
+void TestKellyctlData::equityFollowsMarks()
+{
+    const auto status = [&] {
+        return jsonObject(run(args({"status", "--json"})).out);
+    };
+    const auto equity = [&] {
+        return status().value(QLatin1String("equity")).toDouble();
+    };
+    QCOMPARE(run(args({"position", "set", "NVDA", "--qty", "1000", "--price", "150"})).exitCode, 0);
+    QCOMPARE(run(args({"position", "set", "SPY", "--qty", "-10", "--price", "500"})).exitCode, 0);
+    QCOMPARE(equity(), 100000.0);
+
+    QCOMPARE(run(args({"price", "NVDA", "154"})).exitCode, 0); // +4,000
+    QCOMPARE(run(args({"price", "SPY", "510"})).exitCode, 0);  // short: -100
+    const QJsonObject marked = status();
+    QCOMPARE(marked.value(QLatin1String("equity")).toDouble(), 103900.0);
+    QCOMPARE(marked.value(QLatin1String("equity_set")).toDouble(), 100000.0);
+    QCOMPARE(marked.value(QLatin1String("equity_set_at")).toString(), kNow);
+    QCOMPARE(marked.value(QLatin1String("equity_set_by")).toString(), QStringLiteral("cli"));
+    QCOMPARE(marked.value(QLatin1String("pnl_since_set")).toDouble(), 3900.0);
+    QCOMPARE(marked.value(QLatin1String("leverage")).toDouble(), (154000.0 + 5100.0) / 103900.0);
+    const QString text = run(args({"status"})).out;
+    QVERIFY2(text.contains(QLatin1String("103900.00  (set 100000.00 at 2026-11-25T20:30:00Z by cli;"
+                                         " P&L since +3900.00)")),
+             qPrintable(text));
+
+    // Not a mark: an unknown symbol, a fill recorded by position set, an import.
+    QCOMPARE(run(args({"price", "AAPL", "999"})).exitCode, 2);
+    QCOMPARE(run(args({"position", "set", "NVDA", "--qty", "1200", "--price", "160"})).exitCode, 0);
+    const QString csv =
+        writeFile(QStringLiteral("book.csv"), "symbol,qty,price\nNVDA,1200,160\nSPY,-10,520\n");
+    QCOMPARE(run({QStringLiteral("import"), csv}).exitCode, 0);
+    QCOMPARE(equity(), 103900.0);
+    QCOMPARE(run(args({"account", "set", "--buying-power", "300000"})).exitCode, 0);
+    QCOMPARE(status().value(QLatin1String("pnl_since_set")).toDouble(), 3900.0);
+
+    // A new figure replaces E and its basis; marks count from there.
+    QCOMPARE(run(args({"account", "set", "--equity", "90000"})).exitCode, 0);
+    QCOMPARE(run(args({"price", "NVDA", "161"})).exitCode, 0); // +1,200
+    const QJsonObject reset = status();
+    QCOMPARE(reset.value(QLatin1String("equity")).toDouble(), 91200.0);
+    QCOMPARE(reset.value(QLatin1String("equity_set")).toDouble(), 90000.0);
+    QCOMPARE(reset.value(QLatin1String("pnl_since_set")).toDouble(), 1200.0);
 }
 
 QTEST_GUILESS_MAIN(TestKellyctlData)

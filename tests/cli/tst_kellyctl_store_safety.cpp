@@ -192,7 +192,8 @@ void TestKellyctlStoreSafety::badEnvironmentIsAnErrorButAHaltLands()
         run({QStringLiteral("set"), QStringLiteral("max_overnight_leverage"), QStringLiteral("3")},
             envWith({{"MAX_INTRADAY_LEVERAGE", "2"}}));
     QCOMPARE(set.exitCode, 2);
-    QCOMPARE(rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM settings_audit")),
+    QCOMPARE(rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM settings_audit"
+                                                   " WHERE key <> 'equity'")),
              QStringLiteral("0"));
     QVERIFY(!tooLow.err.contains(QLatin1String("NVDA:"))); // nothing sized
     QCOMPARE(rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
@@ -335,7 +336,8 @@ void TestKellyctlStoreSafety::shippedBinaryHasNoClockHook()
     QVERIFY(shipped.waitForFinished());
     QCOMPARE(shipped.exitCode(), 0);
     const QDateTime changedAt = QDateTime::fromString(
-        rawScalar(storePath(), QStringLiteral("SELECT changed_at FROM settings_audit")),
+        rawScalar(storePath(),
+                  QStringLiteral("SELECT changed_at FROM settings_audit WHERE key = 'mode'")),
         Qt::ISODate);
     QVERIFY(qAbs(changedAt.secsTo(QDateTime::currentDateTimeUtc())) < 120);
 }

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void serveRepeatedRequestIdRecordsOnce();
     void serveRequestIdOutlivesTheProcess();
     void serveRefusesALineOverOneMebibyteAndGoesOn();
+    void serveSizesAgainstTheBookItIsGiven();
 
 private:
     KellyctlRun sync(const QString& scenario, const QProcessEnvironment& extra = {}) const;
@@ -675,6 +676,34 @@ void TestKellyctlSync::serveRefusesALineOverOneMebibyteAndGoesOn()
     QCOMPARE(
         testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM sizing_decisions")),
         QStringLiteral("1"));
+}
+
+// Issue 24 item 16 (SPEC 14): a request's `positions` is the book that call sizes against
+// (the drop-in's argument), read as `import` reads Alpaca's; the store's book is untouched.
+void TestKellyctlSync::serveSizesAgainstTheBookItIsGiven()
+{
+    ServeProcess serve(processArguments(args({"serve"})));
+    const QJsonObject filled =
+        serve.ask(R"({"id": 1, "command": "size", "symbol": "NVDA", "price": 150, "dry_run": true,)"
+                  R"( "positions": [{"symbol": "NVDA", "qty": "300", "side": "long",)"
+                  R"( "market_value": "45000"}]})");
+    // (60% x 100,000 - 45,000) x 4 / 150 = 400 instead of SPEC 8's 1600.
+    QCOMPARE(
+        filled.value(QStringLiteral("result")).toObject().value(QStringLiteral("qty")).toDouble(),
+        400.0);
+    QCOMPARE(testing::rawScalar(storePath(), QStringLiteral("SELECT count(*) FROM positions")),
+             QStringLiteral("0"));
+    const QJsonObject bad = serve.ask(
+        R"({"id": 2, "command": "size", "symbol": "NVDA", "price": 150, "positions": 7})");
+    QCOMPARE(
+        bad.value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString(),
+        QStringLiteral("positions"));
+    const QJsonObject plain =
+        serve.ask(R"({"id": 3, "command": "size", "symbol": "NVDA", "price": 150,)"
+                  R"( "dry_run": true, "positions": null})");
+    QCOMPARE(
+        plain.value(QStringLiteral("result")).toObject().value(QStringLiteral("qty")).toDouble(),
+        1600.0);
 }
 
 QTEST_GUILESS_MAIN(TestKellyctlSync)

@@ -48,4 +48,12 @@ inline CorrelationBuild nvdaAaplBuild()
     return correlationBuild({"AAPL", "NVDA"}, {1.0, 0.6, 0.6, 1.0}, {0.32, 0.5});
 }
 
+// The build with its data ending on `lastDate` (ISO), the data's date of SPEC 5.
+inline CorrelationBuild withDataDate(CorrelationBuild build, const std::string& lastDate)
+{
+    for (SymbolQuality& quality : build.quality)
+        quality.lastDate = lastDate;
+    return build;
+}
+
 } // namespace kelly::testing

@@ -385,22 +385,23 @@ void TestStoreMigrations::orderCorrelationMatchesTheLoadedBuild()
         for (const std::string& symbol : held)
             account.positions.push_back({symbol, 10, 100, 100});
         for (const std::string& order : loaded->build.symbols) {
-            std::optional<UtcTime> builtAt;
+            std::optional<UtcTime> dataDate;
             BookCorrelation read;
-            QVERIFY2(store.loadOrderCorrelation(QString::fromStdString(order), account, &builtAt,
+            QVERIFY2(store.loadOrderCorrelation(QString::fromStdString(order), account, &dataDate,
                                                 &read, &error),
                      qPrintable(error));
-            QCOMPARE(builtAt, std::optional(loaded->builtAt));
+            QVERIFY(dataDate.has_value()); // SPEC 5: the data's date, read in SQL
+            QCOMPARE(dataDate, kelly::store::correlationDataDate(loaded->build));
             const BookCorrelation expected =
                 bookCorrelationFromBuild(loaded->build, order, account);
             QCOMPARE(read.unavailable, expected.unavailable);
             QCOMPARE(read.rhoWithOrder, expected.rhoWithOrder);
             QCOMPARE(read.sigmaDaily, expected.sigmaDaily);
         }
-        std::optional<UtcTime> builtAt;
+        std::optional<UtcTime> dataDate;
         BookCorrelation read;
         QVERIFY(
-            store.loadOrderCorrelation(QStringLiteral("zzz"), account, &builtAt, &read, &error));
+            store.loadOrderCorrelation(QStringLiteral("zzz"), account, &dataDate, &read, &error));
         QCOMPARE(read.unavailable, std::optional(CorrelationReason::SymbolNotInBuild));
     };
     compare({"AAPL", "BTCUSD", "NVDA", "TSLA"}); // layout 1; BTCUSD-NVDA blank, TSLA unknown

@@ -38,10 +38,13 @@ struct Desk
                  qPrintable(error));
     }
 
+    // A build made `age` ago from data that ends that day (SPEC 5: the data's date decides).
     void saveBuild(hours age)
     {
         QString error;
-        QVERIFY2(store.saveCorrelationBuild(testing::nvdaAaplBuild(), kNow - age, nullptr, &error),
+        const std::string day = store::isoUtc(kNow - age).left(10).toStdString();
+        QVERIFY2(store.saveCorrelationBuild(testing::withDataDate(testing::nvdaAaplBuild(), day),
+                                            kNow - age, nullptr, &error),
                  qPrintable(error));
     }
 

@@ -374,23 +374,28 @@ void TestUiWindow::rebuildReportsABadFolder()
 
 void TestUiWindow::correlationStaleAfterSevenDays_data()
 {
-    QTest::addColumn<int>("ageHours");
+    // Issue 24 item 14 (SPEC 5): the data's date decides, not the build time (built an hour
+    // before Friday 2026-11-27 15:45 New York in every row).
+    QTest::addColumn<QString>("dataDate");
     QTest::addColumn<bool>("stale");
-    QTest::newRow("fresh") << 1 << false;
-    QTest::newRow("six days") << 6 * 24 << false;
-    QTest::newRow("exactly seven days") << 7 * 24 << false;
-    QTest::newRow("seven days and an hour") << 7 * 24 + 1 << true;
+    QTest::newRow("yesterday's data") << "2026-11-26" << false;
+    QTest::newRow("six days old") << "2026-11-21" << false;
+    QTest::newRow("exactly seven days old") << "2026-11-20" << false;
+    QTest::newRow("eight days old, built an hour ago") << "2026-11-19" << true;
+    QTest::newRow("the bundled prices, built an hour ago") << "2026-03-25" << true;
 }
 
 void TestUiWindow::correlationStaleAfterSevenDays()
 {
-    QFETCH(int, ageHours);
+    QFETCH(QString, dataDate);
     QFETCH(bool, stale);
     CorrelationPanel panel;
     store::StoredCorrelationBuild stored;
     stored.id = 1;
-    stored.builtAt = kFriday1545 - hours(ageHours);
+    stored.builtAt = kFriday1545 - hours(1);
     stored.build.symbols = {"AAPL", "MSFT"};
+    for (const std::string& symbol : stored.build.symbols)
+        stored.build.quality.push_back({symbol, 250, 0, "2025-11-20", dataDate.toStdString()});
     stored.build.correlation = {1.0, 0.5, 0.5, 1.0};
     stored.build.observations = {250, 250, 250, 250};
     panel.setBuild(std::make_shared<const store::StoredCorrelationBuild>(stored), kFriday1545);
@@ -399,6 +404,10 @@ void TestUiWindow::correlationStaleAfterSevenDays()
     const auto* warning = panel.findChild<QLabel*>(QStringLiteral("staleWarning"));
     QVERIFY(warning);
     QCOMPARE(!warning->isHidden(), stale);
+    const auto* info = panel.findChild<QLabel*>(QStringLiteral("buildInfo"));
+    QVERIFY(info);
+    QVERIFY2(info->text().contains(QStringLiteral("data of ") + dataDate),
+             qPrintable(info->text()));
 }
 
 // Issue 24 item 1: a URL that does not parse, said in the dialog without its password.

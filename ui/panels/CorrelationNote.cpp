@@ -28,8 +28,9 @@ QString reasonExplanation(CorrelationReason reason, const QString& symbol)
         return tr("No correlation build yet: build one on the Correlation tab so the enhanced "
                   "size accounts for what the book already holds.");
     case CorrelationReason::StaleBuild:
-        return tr("The correlation build is older than 7 days: the enhanced size ignores "
-                  "correlation until it is rebuilt (Correlation tab).");
+        return tr("The correlation build's data (its last prices) is older than 7 days: the "
+                  "enhanced size ignores correlation until it is rebuilt from newer prices "
+                  "(Correlation tab).");
     case CorrelationReason::SymbolNotInBuild:
         return tr("%1 is not in the correlation build: the enhanced size ignores correlation. "
                   "Add its prices and rebuild to include it.")

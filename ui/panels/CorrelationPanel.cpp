@@ -15,12 +15,6 @@
 
 namespace kelly::ui {
 
-namespace {
-
-constexpr std::chrono::days kStaleAfter{7}; // SPEC 5
-
-} // namespace
-
 CorrelationPanel::CorrelationPanel(QWidget* parent)
     : QWidget(parent), m_orderBox(new QComboBox(this)), m_info(new QLabel(this)),
       m_warning(new QLabel(this)), m_rebuild(new QPushButton(tr("Rebuild from folder..."), this)),
@@ -141,15 +135,19 @@ void CorrelationPanel::updateAge(UtcTime now)
                                 ? (hours == 1 ? tr("1 hour ago") : tr("%1 hours ago").arg(hours))
                             : days == 1 ? tr("1 day ago")
                                         : tr("%1 days ago").arg(days);
-    m_info->setText(tr("%1 symbols, lookback %2 days, built %3 (%4), shrinkage %5.  "
+    // SPEC 5: the data's date beside the build time; staleness follows the data.
+    const std::optional<UtcTime> dataDate = store::correlationDataDate(m_build->build);
+    const QString dataText =
+        dataDate ? store::isoUtc(*dataDate).left(10) : tr("no date", "data of a build");
+    m_info->setText(tr("%1 symbols, lookback %2 days, data of %3, built %4 (%5), shrinkage %6.  "
                        "\u25CF held")
                         .arg(m_build->build.symbols.size())
                         .arg(m_build->build.lookback)
-                        .arg(format::utcDateTime(m_build->builtAt), ageText)
+                        .arg(dataText, format::utcDateTime(m_build->builtAt), ageText)
                         .arg(m_build->build.shrinkage, 0, 'f', 2));
     m_info->setToolTip(m_info->text());
-    m_stale = age > kStaleAfter;
-    m_warning->setText(tr("Stale: older than 7 days"));
+    m_stale = !dataDate || isCorrelationDataStale(*dataDate, now);
+    m_warning->setText(tr("Stale: data of %1, older than 7 days").arg(dataText));
     m_warning->setVisible(m_stale);
 }
 

@@ -53,6 +53,7 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
         return false;
     MarginRates marginRates;
     const bool read = store.changeStamp(stamp, error) && store.loadAccount(&out->account, error) &&
+                      store.loadEquityBasis(&out->equityBasis, error) &&
                       store.effectiveSettings(environment, &out->settings, error) &&
                       store.loadDecisions(&out->decisions, kDecisionRows, error) &&
                       store.loadAudit(&out->audit, kAuditRows, error) &&

@@ -19,6 +19,9 @@ namespace kelly::ui {
 struct DeskState
 {
     store::AccountRecord account;
+    // SPEC 1: E as last set and when (account.equityUsd adds the marks' P&L since); absent
+    // when E was never set by `account set --equity` or a sync. The header shows it (issue 26).
+    std::optional<store::EquityBasis> equityBasis;
     store::EffectiveSettings settings;
     ExposureReport exposure; // SPEC 6 at `now`
     PortfolioRisk risk;      // SPEC 5 against the latest build; empty without one
