@@ -29,9 +29,7 @@ HistoryChartPanel::HistoryChartPanel(QWidget* parent)
     m_time->setTickCount(6);
     m_equityAxis->setLabelFormat(QStringLiteral("$%.0fk"));
     m_leverageAxis->setLabelFormat(QStringLiteral("%.1fx"));
-    // Issue 26: a line needs two points; markers show a single snapshot too.
-    m_equity->setPointsVisible(true);
-    m_leverage->setPointsVisible(true);
+
     m_chart->addAxis(m_time, Qt::AlignBottom);
     m_chart->addAxis(m_equityAxis, Qt::AlignLeft);
     m_chart->addAxis(m_leverageAxis, Qt::AlignRight);
@@ -96,6 +94,10 @@ void HistoryChartPanel::setSnapshots(const std::vector<store::SnapshotRecord>& s
     }
     m_equity->replace(equity);
     m_leverage->replace(leverage);
+    // Issue 26: a line needs two points; markers show a single snapshot (and a few), not the
+    // beads of a long history.
+    m_equity->setPointsVisible(equity.size() <= kMarkedPoints);
+    m_leverage->setPointsVisible(leverage.size() <= kMarkedPoints);
     // Axes over no data draw nonsense ticks; say what is missing instead.
     m_view->setVisible(!equity.isEmpty());
     m_placeholder->setVisible(equity.isEmpty());
@@ -126,13 +128,13 @@ void HistoryChartPanel::setBookLeverage(std::optional<double> leverage)
 
 void HistoryChartPanel::fitLeverageAxis()
 {
-    // Round 0.5x steps, from 0 to above the highest of the snapshots and the book now.
+    // Round steps from 0 to above the highest of the snapshots and the book now; at most five
+    // labels, so a short chart (1024x640) never elides them.
     const double high = std::max({1.0, m_snapshotLeverageHigh, m_bookLeverage}) * 1.1;
-    const double top = std::ceil(high * 2.0) / 2.0;
+    const double step = high <= 2.0 ? 0.5 : high <= 4.0 ? 1.0 : 2.0;
+    const double top = std::ceil(high / step) * step;
     m_leverageAxis->setRange(0.0, top);
-    m_leverageAxis->setTickType(QValueAxis::TicksDynamic);
-    m_leverageAxis->setTickAnchor(0.0);
-    m_leverageAxis->setTickInterval(top > 4.0 ? 1.0 : 0.5);
+    m_leverageAxis->setTickCount(static_cast<int>(std::lround(top / step)) + 1);
 }
 
 double HistoryChartPanel::leverageAxisMax() const

@@ -20,6 +20,7 @@ class HistoryChartPanel final : public QWidget
     Q_OBJECT
 public:
     static constexpr int kMaxPoints = 2000;
+    static constexpr int kMarkedPoints = 20; // fewer snapshots show as dots too
 
     explicit HistoryChartPanel(QWidget* parent = nullptr);
 
