@@ -8,7 +8,7 @@ out=resources/screenshots
 mkdir -p "$out"
 run=()
 [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || run=(xvfb-run -a -s "-screen 0 1600x1000x24")
-for tab in book leverage stress correlation whatif log audit close; do
+for tab in book leverage stress correlation whatif log audit; do
   "${run[@]}" "$binary" --demo --tab "$tab" --screenshot "$out/$tab.png" 2>/dev/null
   echo "$out/$tab.png"
 done

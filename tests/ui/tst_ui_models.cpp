@@ -188,6 +188,15 @@ void TestUiModels::decisionsAndAuditPassModelTester()
     QVERIFY(!decisions.index(1, 0).data(Qt::BackgroundRole).isValid());
     QCOMPARE(decisions.index(1, DecisionsModel::Value).data().toString(),
              QStringLiteral("$240,000"));
+    // Issue 26: a `kellyctl size --reduce` call is marked as a reduce, not read as a buy.
+    store::SizingDecision reduce = d;
+    reduce.id = 3;
+    reduce.result.qty = 400;
+    reduce.result.binding = BindingLimit::OpenPosition;
+    decisions.setDecisions({reduce, fallback, d});
+    QCOMPARE(decisions.index(0, DecisionsModel::Qty).data().toString(),
+             QStringLiteral("reduce 400"));
+    QCOMPARE(decisions.index(2, DecisionsModel::Qty).data().toString(), QStringLiteral("1,600"));
 
     AuditModel auditModel;
     QAbstractItemModelTester auditTester(&auditModel,
