@@ -6,6 +6,7 @@
 #include "DecisionsModel.h"
 #include "ExposureChartPanel.h"
 #include "Format.h"
+#include "LeveragePanel.h"
 #include "PositionsModel.h"
 #include "SizingLogPanel.h"
 
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void neighbouringChangesShareOneSignal();
     void bookColumnsFitArrivingSymbols();
     void exposureChartFollowsMovedAndNewSymbols();
+    void overnightLimitIsAmberUntilTheCloseWarning();
     void decisionsAndAuditPassModelTester();
     void sizingLogFilters();
     void bookFilterMatchesSymbolOrClass_data();
@@ -165,6 +167,21 @@ void TestUiModels::exposureChartFollowsMovedAndNewSymbols()
     QCOMPARE(chart.barSymbols(),
              (QStringList{QStringLiteral("MSFT"), QStringLiteral("AAPL"), QStringLiteral("NVDA")}));
     QCOMPARE(chart.barValues(), (std::vector<double>{0.8, -1.05, 1.6}));
+}
+
+// Issue 26 (README, limit colours): over the overnight limit is amber during the day and red
+// only in the close warning's last 30 minutes.
+void TestUiModels::overnightLimitIsAmberUntilTheCloseWarning()
+{
+    ExposureReport report;
+    report.overnightState = LimitState::Over;
+    report.closeWarning = false;
+    QCOMPARE(LeveragePanel::overnightColour(report), LimitState::Near);
+    report.closeWarning = true;
+    QCOMPARE(LeveragePanel::overnightColour(report), LimitState::Over);
+    report.overnightState = LimitState::Near;
+    report.closeWarning = false;
+    QCOMPARE(LeveragePanel::overnightColour(report), LimitState::Near);
 }
 
 void TestUiModels::decisionsAndAuditPassModelTester()
