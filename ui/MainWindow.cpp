@@ -11,6 +11,7 @@
 #include "CorrelationPanel.h"
 #include "CorrelationRebuilder.h"
 #include "DecisionsModel.h"
+#include "DeskMenus.h"
 #include "DeskSession.h"
 #include "ExposureChartPanel.h"
 #include "Format.h"
@@ -19,9 +20,11 @@
 #include "LeveragePanel.h"
 #include "ModeSwitch.h"
 #include "OpenStoreDialog.h"
+#include "PageScroll.h"
 #include "PositionsModel.h"
 #include "SettingsDialog.h"
 #include "SizingLogPanel.h"
+#include "StaleBanner.h"
 #include "StressPanel.h"
 #include "WhatIfPanel.h"
 #include "lab/LabPanel.h"
@@ -29,10 +32,12 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -40,6 +45,7 @@
 #include <QSystemTrayIcon>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -79,13 +85,7 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_header = new AccountHeader(central);
     m_haltBanner = new HaltBanner(central);
     m_banner = new AlertBanner(central);
-    m_staleBanner = new QLabel(central);
-    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
-    m_staleBanner->setWordWrap(true);
-    m_staleBanner->setStyleSheet(QStringLiteral(
-        "#staleBanner { background: #fde8e8; border: 1px solid #a91f1f; border-radius: 4px;"
-        " color: #7f1515; font-weight: 600; padding: 5px 10px; }"));
-    m_staleBanner->hide();
+    m_staleBanner = new StaleBanner(central);
     m_staleVeil = new QWidget(central);
     m_staleVeil->setObjectName(QStringLiteral("staleVeil"));
     m_staleVeil->setAttribute(Qt::WA_TransparentForMouseEvents);
@@ -99,6 +99,13 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_tabs->installEventFilter(this);
     layout->addWidget(m_header);
     layout->addWidget(m_haltBanner);
+    // Issue 26 item 3: the stale-data and alert banners stack in one strip that takes its
+    // own room above the tabs, so neither ever covers a table's column headers.
+    auto* bannerStrip = new QVBoxLayout;
+    bannerStrip->setSpacing(4);
+    bannerStrip->addWidget(m_staleBanner);
+    bannerStrip->addWidget(m_banner);
+    layout->addLayout(bannerStrip);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
@@ -119,20 +126,20 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_whatIf = new WhatIfPanel(session, m_tabs);
     m_sizingLog = new SizingLogPanel(m_decisions, m_tabs);
     m_auditPanel = new AuditPanel(m_audit, m_tabs);
-    m_tabs->addTab(bookSplit, tr("&Book"));
-    m_tabs->addTab(m_leverage, tr("&Leverage"));
-    m_tabs->addTab(m_stress, tr("&Stress"));
-    m_tabs->addTab(m_correlation, tr("&Correlation"));
-    m_tabs->addTab(m_whatIf, tr("&What-if"));
-    m_tabs->addTab(m_sizingLog, tr("Sizing lo&g"));
-    m_tabs->addTab(m_auditPanel, tr("&Audit"));
+    m_tabs->addTab(scrollablePage(bookSplit), tr("&Book"));
+    m_tabs->addTab(scrollablePage(m_leverage), tr("&Leverage"));
+    m_tabs->addTab(scrollablePage(m_stress), tr("&Stress"));
+    m_tabs->addTab(scrollablePage(m_correlation), tr("&Correlation"));
+    m_tabs->addTab(scrollablePage(m_whatIf), tr("&What-if"));
+    m_tabs->addTab(scrollablePage(m_sizingLog), tr("Sizing lo&g"));
+    m_tabs->addTab(scrollablePage(m_auditPanel), tr("&Audit"));
     m_lab = new LabPanel(session, QStringLiteral(KELLY_BUNDLED_PRICES_DIR), m_tabs);
-    m_tabs->addTab(m_lab, tr("La&b"));
+    m_tabs->addTab(scrollablePage(m_lab), tr("La&b"));
     // Issue 22 (SPEC 17): before the close, on its own worker and store connection.
     m_closePlan = new ClosePlanPanel(session.store().path(), session.environment(), session.clock(),
                                      alpacaVariablesFromProcess(), m_tabs);
     m_closePlan->setObjectName(QStringLiteral("closePlanPanel"));
-    m_tabs->addTab(m_closePlan, tr("Before the cl&ose"));
+    m_tabs->addTab(scrollablePage(m_closePlan), tr("Before the cl&ose"));
 
     m_modeSwitch = new ModeSwitch(session, this);
     m_haltSwitch = new HaltSwitch(session, this);
@@ -148,6 +155,20 @@ MainWindow::MainWindow(DeskSession& session, QWidget* parent)
     m_updatedLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_updatedLabel);
     statusBar()->addWidget(m_storeLabel, 1);
+    // Issue 26 item 7: messages take the store label's place, left of the clock and the
+    // broker sync, never painted under them; one too long is elided, whole in its tooltip.
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("statusMessage"));
+    m_message->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_message->hide();
+    statusBar()->addWidget(m_message, 1);
+    m_messageTimer = new QTimer(this);
+    m_messageTimer->setSingleShot(true);
+    m_messageTimer->setInterval(std::chrono::seconds(8));
+    connect(m_messageTimer, &QTimer::timeout, this, [this] {
+        m_message->hide();
+        m_storeLabel->show();
+    });
     m_brokerSync = new BrokerSyncTimer(session.store().path(), alpacaVariablesFromProcess(),
                                        session.clock(), this);
     m_brokerSyncLabel = new QLabel(this);
@@ -205,65 +226,16 @@ void MainWindow::buildActions()
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     // Issue 17: Halt first, at a place nothing else can move.
     bar->addAction(m_haltSwitch->action());
-    if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(m_haltSwitch->action()))) {
-        button->setObjectName(QStringLiteral("haltButton"));
-        QFont bold = button->font();
-        bold.setBold(true);
-        button->setFont(bold);
-        // Issue 6: the one loud control. Solid red to halt; outlined red while halted, where
-        // the same button resumes and the red banner carries the alarm.
-        button->setStyleSheet(QStringLiteral(
-            "QToolButton#haltButton { border: 1px solid #8e1c1c; border-radius: 4px;"
-            " padding: 3px 16px; background: #c62828; color: white; }"
-            "QToolButton#haltButton:hover { background: #a91f1f; }"
-            "QToolButton#haltButton[halted=\"true\"] { background: white; color: #a91f1f; }"));
-        int widestHalt = 0;
-        for (const QString& text : HaltSwitch::actionTexts())
-            widestHalt = std::max(widestHalt, button->fontMetrics().horizontalAdvance(text));
-        button->setFixedWidth(widestHalt + 40);
-    }
+    if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(m_haltSwitch->action())))
+        HaltSwitch::styleButton(button);
     bar->addSeparator();
     auto* modeCaption = new QLabel(tr("  Sizing mode: "), bar);
     bar->addWidget(modeCaption);
     bar->addAction(m_modeSwitch->toggleAction());
     if (auto* button =
-            qobject_cast<QToolButton*>(bar->widgetForAction(m_modeSwitch->toggleAction()))) {
-        button->setObjectName(QStringLiteral("modeSwitchButton"));
-        QFont bold = button->font();
-        bold.setBold(true);
-        button->setFont(bold);
-        // Calm blue while enhanced; amber while rolled back to legacy, so the state is
-        // visible from across the room.
-        button->setStyleSheet(QStringLiteral(
-            "QToolButton#modeSwitchButton { border: 1px solid #3f6ea8; border-radius: 4px;"
-            " padding: 3px 12px; background: #e6eef7; color: #1f3b5a; }"
-            "QToolButton#modeSwitchButton:checked { border-color: #b36b00; background: #fdebd0;"
-            " color: #7a4500; }"
-            "QToolButton#modeSwitchButton:disabled { border-color: #9aa0a6; background: #eeeeee;"
-            " color: #6b7280; }"));
-        // Issue 17: a fixed width, so a flip never moves what follows.
-        int widest = 0;
-        for (const SizingMode mode : {SizingMode::Enhanced, SizingMode::Legacy, SizingMode::Halt})
-            widest = std::max(
-                {widest, button->fontMetrics().horizontalAdvance(ModeSwitch::modeTitle(mode, 10.0)),
-                 button->fontMetrics().horizontalAdvance(ModeSwitch::pendingTitle(mode))});
-        button->setFixedWidth(widest + 32);
-    }
+            qobject_cast<QToolButton*>(bar->widgetForAction(m_modeSwitch->toggleAction())))
+        ModeSwitch::styleButton(button);
     bar->addAction(m_modeSwitch->undoAction());
-    // What the bots did and this window's own lock (issue 17), beside the switch it explains.
-    m_modeNote = new QLabel(bar);
-    m_modeNote->setObjectName(QStringLiteral("modeNote"));
-    m_modeNote->setContentsMargins(10, 0, 10, 0);
-    m_modeNote->setWordWrap(true); // two short lines rather than a toolbar overflow at 1024 px
-    QFont small = m_modeNote->font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    m_modeNote->setFont(small);
-    // Fixed, so neither the text nor its wrapping moves the actions after it.
-    m_modeNote->setFixedWidth(m_modeNote->fontMetrics().horizontalAdvance(
-                                  QStringLiteral("(USE_ENHANCED_KELLY_SIZING set)")) +
-                              24);
-    m_modeNote->setFixedHeight(m_modeNote->fontMetrics().lineSpacing() * 2 + 2);
-    bar->addWidget(m_modeNote);
     bar->addSeparator();
 
     auto* whatIf = new QAction(tr("What-if..."), this);
@@ -285,20 +257,41 @@ void MainWindow::buildActions()
     openStore->setShortcut(QKeySequence::Open);
     openStore->setToolTip(tr("Open another store (a file or a postgresql:// URL) in a new window"));
     connect(openStore, &QAction::triggered, this, &MainWindow::openAnotherStore);
-    auto* quit = new QAction(tr("Quit"), this);
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
+    // Issue 26: the toolbar keeps what a trader reaches for during the day; opening a store
+    // and rebuilding the correlation live in the menus, so nothing overflows at 1024 px.
     bar->addAction(whatIf);
-    bar->addAction(rebuild);
     bar->addAction(settings);
-    bar->addAction(openStore);
-    addAction(quit);
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        auto* jump = new QAction(this);
-        jump->setShortcut(QKeySequence(QStringLiteral("Alt+%1").arg(i + 1)));
-        connect(jump, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
-        addAction(jump);
-    }
+    bar->addSeparator();
+    // What the bots did and this window's own lock (issues 17, 26), last on the bar, so its
+    // text never moves an action; up to three lines in the room the bar has left.
+    m_modeNote = new QLabel(bar);
+    m_modeNote->setObjectName(QStringLiteral("modeNote"));
+    m_modeNote->setContentsMargins(6, 0, 6, 0);
+    m_modeNote->setWordWrap(true);
+    QFont small = m_modeNote->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_modeNote->setFont(small);
+    // As wide as its longest usual line, this window's lock (a toolbar never stretches it).
+    m_modeNote->setFixedWidth(
+        m_modeNote->fontMetrics().horizontalAdvance(
+            tr("This window: USE_ENHANCED_KELLY_SIZING=false (its what-if only)")) +
+        16);
+    m_modeNote->setFixedHeight(m_modeNote->fontMetrics().lineSpacing() * ModeSwitch::kNoteLines +
+                               2);
+    bar->addWidget(m_modeNote);
+
+    m_menus = new DeskMenus(this, m_tabs, m_lab, {openStore, whatIf, rebuild, settings},
+                            m_session.store().displayName());
+    connect(m_menus, &DeskMenus::message, this, &MainWindow::showMessage);
+    connect(m_menus, &DeskMenus::openStoreRequested, this, [this](const QString& name) {
+        QString error;
+        showMessage(OpenStoreDialog::openInNewWindow(name, &error)
+                        ? tr("Opened %1 in a new window").arg(name)
+                        : tr("Could not start a new window: %1").arg(error));
+    });
+    // A demo's throwaway store is not worth remembering.
+    if (!m_session.store().path().startsWith(QDir::tempPath()))
+        DeskMenus::rememberStore(m_session.store().path());
 }
 
 void MainWindow::openAnotherStore()
@@ -347,6 +340,7 @@ void MainWindow::onStateChanged()
             store::settingSpec(store::SettingKey::Mode).envVar + QLatin1Char('=') +
             m_session.environment().value(store::settingSpec(store::SettingKey::Mode).envVar);
     modeView.bots = latestBotModes(state->decisions);
+    const SizingMode storedMode = modeView.storedMode;
     m_modeSwitch->setState(std::move(modeView));
     const bool botIgnores = !m_modeSwitch->ignoringWarnings().isEmpty();
     m_modeNote->setText(m_modeSwitch->noteText());
@@ -364,11 +358,17 @@ void MainWindow::onStateChanged()
     m_alerts->evaluateHalt(state->haltEntry);
     m_brokerSync->setInterval(state->settings.brokerSyncIntervalS);
     showBrokerSync();
-    setWindowTitle(tr("KellyDesk - %1 - %2 sizing")
-                       .arg(m_session.store().isPostgres()
-                                ? m_session.store().displayName()
-                                : QFileInfo(m_session.store().path()).fileName(),
-                            QString::fromLatin1(sizingModeName(state->settings.mode))));
+    // Issue 26 item 4: the title says the store's mode, the one the switch shows and the bots
+    // follow; a window whose environment sizes otherwise says so after it.
+    QString title =
+        tr("KellyDesk - %1 - %2 sizing")
+            .arg(m_session.store().isPostgres() ? m_session.store().displayName()
+                                                : QFileInfo(m_session.store().path()).fileName(),
+                 QString::fromLatin1(sizingModeName(storedMode)));
+    if (state->settings.mode != storedMode)
+        title += tr(" (this window's what-if: %1)")
+                     .arg(QString::fromLatin1(sizingModeName(state->settings.mode)));
+    setWindowTitle(title);
     onTick();
 }
 
@@ -377,6 +377,7 @@ void MainWindow::onTick()
     const DeskState& state = m_session.state();
     m_header->setReport(state.exposure, state.risk);
     m_leverage->setReport(state.exposure);
+    m_history->setBookLeverage(state.exposure.leverage);
     m_alerts->evaluate(state.exposure);
     placeOverlays();
     m_updatedLabel->setText(
@@ -473,7 +474,14 @@ void MainWindow::rebuildCorrelationFrom(const QString& folder)
 void MainWindow::showMessage(const QString& message)
 {
     // Messages may quote what a file or a bot wrote (a store error naming a row).
-    statusBar()->showMessage(store::printable(message), 8000);
+    const QString text = store::printable(message);
+    m_storeLabel->hide();
+    m_message->show();
+    statusBar()->layout()->activate();
+    m_message->setText(
+        m_message->fontMetrics().elidedText(text, Qt::ElideRight, m_message->width()));
+    m_message->setToolTip(text);
+    m_messageTimer->start();
 }
 
 void MainWindow::restoreWindowState()
@@ -513,26 +521,12 @@ void MainWindow::fitToScreen()
 
 void MainWindow::placeOverlays()
 {
-    // Over the free right side of the tab bar row and, when the text needs it, a little
-    // over the page below: the page itself never moves.
-    const int tabsEnd = m_tabs->tabBar()->sizeHint().width() + 16;
-    // Issue 21: with eight tabs, half the width reached over the last tabs at 1024 px; the
-    // banner keeps to the free side unless that is narrower than a readable 320 px.
-    const int width = std::max(m_tabs->width() - tabsEnd, std::min(320, m_tabs->width()));
     if (!m_staleVeil->isHidden()) {
         m_staleVeil->setGeometry(m_header->geometry().united(m_tabs->geometry()));
         m_staleVeil->raise();
-    }
-    int y = m_tabs->y() + 2;
-    for (QWidget* overlay :
-         {static_cast<QWidget*>(m_staleBanner), static_cast<QWidget*>(m_banner)}) {
-        if (overlay->isHidden())
-            continue;
-        const int height = overlay->hasHeightForWidth() ? overlay->heightForWidth(width)
-                                                        : overlay->sizeHint().height();
-        overlay->setGeometry(m_tabs->x() + m_tabs->width() - width, y, width, height);
-        overlay->raise();
-        y += height + 4;
+        // The banners say why the figures are faded: above the veil, never under it.
+        m_staleBanner->raise();
+        m_banner->raise();
     }
 }
 
@@ -550,15 +544,13 @@ void MainWindow::setStale(const QString& error)
     // Faded under a translucent veil, not disabled: the trader can still scroll and switch
     // tabs to read what was last known (the veil lets the mouse through).
     m_staleVeil->setVisible(stale);
-    if (stale) {
-        m_staleBanner->setText(
-            tr("Store unreachable since %1: %2. The figures below are frozen at that time.")
-                .arg(format::timeOfDay(m_session.dataAsOf()), store::printable(error)));
-        m_staleBanner->show();
-    } else {
-        m_staleBanner->hide();
-    }
+    m_staleBanner->setError(format::timeOfDay(m_session.dataAsOf()), error);
     placeOverlays();
+}
+
+QString MainWindow::statusMessageText() const
+{
+    return m_message->isHidden() ? QString() : m_message->toolTip();
 }
 
 bool MainWindow::showsStaleData() const
@@ -568,7 +560,7 @@ bool MainWindow::showsStaleData() const
 
 QString MainWindow::staleBannerText() const
 {
-    return m_staleBanner->isHidden() ? QString() : m_staleBanner->text();
+    return m_staleBanner->text();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -8,6 +8,7 @@
 class QLabel;
 class QSystemTrayIcon;
 class QTabWidget;
+class QTimer;
 
 namespace kelly::ui {
 
@@ -21,6 +22,7 @@ class BrokerSyncTimer;
 class CorrelationPanel;
 class CorrelationRebuilder;
 class DecisionsModel;
+class DeskMenus;
 class DeskSession;
 struct DeskWriteOutcome;
 class ExposureChartPanel;
@@ -33,6 +35,7 @@ class LeveragePanel;
 class ModeSwitch;
 class PositionsModel;
 class SizingLogPanel;
+class StaleBanner;
 class StressPanel;
 class WhatIfPanel;
 
@@ -79,6 +82,11 @@ public:
     bool showsStaleData() const;
     QString staleBannerText() const;
     QLabel* modeNote() const { return m_modeNote; }
+    QLabel* statusMessage() const { return m_message; }
+    // A message in the status bar for 8 s, left of the clock.
+    void showMessage(const QString& message);
+    // The status-bar message showing now, whole (empty once it has gone).
+    QString statusMessageText() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -89,14 +97,12 @@ private:
     void onStateChanged();
     void onTick();
     void chooseRebuildFolder();
-    void showMessage(const QString& message);
     void saveWindowState() const;
     void showBrokerSync(); // issue 16: the status bar's last sync, or why it fails
     // Issue 17: the first geometry fits the screen's available area (150% scaling on a
     // 1600x1000 screen must not open 2160 px wide, off-screen).
     void fitToScreen();
-    // Issue 17: the alert and stale-data banners float over the tab bar's free right side,
-    // so raising or clearing one never moves the page or the Halt button.
+    // Issue 17: the veil that fades the figures while the store cannot be read.
     void placeOverlays();
     void setStale(const QString& error);
     void onWriteFinished(const DeskWriteOutcome& outcome);
@@ -120,6 +126,7 @@ private:
     LabPanel* m_lab;             // issue 15, the sizing lab
     ClosePlanPanel* m_closePlan; // issue 22, before the close (SPEC 17)
     ModeSwitch* m_modeSwitch;
+    DeskMenus* m_menus = nullptr; // issue 26 item 6
     HaltSwitch* m_haltSwitch;
     HaltBanner* m_haltBanner;
     CorrelationRebuilder* m_rebuilder;
@@ -127,10 +134,12 @@ private:
     AlertCenter* m_alerts;
     QLabel* m_storeLabel;
     QLabel* m_updatedLabel;
+    QLabel* m_message; // the last status-bar message, for 8 s
+    QTimer* m_messageTimer;
     BrokerSyncTimer* m_brokerSync;
     QLabel* m_brokerSyncLabel;
     QLabel* m_modeNote;
-    QLabel* m_staleBanner;
+    StaleBanner* m_staleBanner;
     QWidget* m_staleVeil; // fades the figures while the store cannot be read
     QString m_storeError; // non-empty while the store cannot be read
     QString m_defaultPricesFolder;

@@ -1,5 +1,6 @@
 #include "OpenStoreDialog.h"
 
+#include "StaleBanner.h"
 #include "store/Store.h"
 #include "store/StoreLocation.h"
 
@@ -11,6 +12,7 @@
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace kelly::ui {
@@ -29,13 +31,19 @@ OpenStoreDialog::OpenStoreDialog(QWidget* parent) : QDialog(parent)
         if (!file.isEmpty())
             m_name->setText(file);
     });
+    // Issue 26: a password typed here is masked, as in any password field, and never kept.
+    m_password = new QLineEdit(this);
+    m_password->setObjectName(QStringLiteral("storePassword"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("PostgreSQL password (empty: ~/.pgpass or none)"));
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("openStoreError"));
     m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setStyleSheet(QStringLiteral("color: #a91f1f;"));
     m_error->hide();
-    auto* hint = new QLabel(tr("A password is better kept in ~/.pgpass than in the URL. The "
-                               "store opens in a new window."),
+    auto* hint = new QLabel(tr("Type a password in the password field, not in the URL, or keep it "
+                               "in ~/.pgpass. The store opens in a new window."),
                             this);
     hint->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this);
@@ -47,14 +55,21 @@ OpenStoreDialog::OpenStoreDialog(QWidget* parent) : QDialog(parent)
     row->addWidget(browse);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(row);
+    layout->addWidget(m_password);
     layout->addWidget(hint);
     layout->addWidget(m_error);
+    layout->addStretch(1);
     layout->addWidget(buttons);
 }
 
 QString OpenStoreDialog::storeName() const
 {
-    return m_name->text().trimmed();
+    const QString name = m_name->text().trimmed();
+    if (m_password->text().isEmpty() || !store::isPostgresName(name))
+        return name;
+    QUrl url(name);
+    url.setPassword(m_password->text()); // percent-encoded where it must be
+    return url.toString(QUrl::FullyEncoded);
 }
 
 void OpenStoreDialog::tryAccept()
@@ -64,9 +79,14 @@ void OpenStoreDialog::tryAccept()
     store::Store probe;
     QString error;
     if (storeName().isEmpty() || !probe.open(storeName(), &error, true)) {
+        // Issue 26: what happened in a trader's words, then what the server or file said.
         m_error->setText(storeName().isEmpty() ? tr("Give a file or a postgresql:// URL.")
-                                               : store::printable(error));
+                                               : tr("Not opened: %1.\n%2")
+                                                     .arg(StaleBanner::inTraderWords(error),
+                                                          store::printable(error)));
         m_error->show();
+        // Grows to the error's lines rather than clipping it or covering the hint.
+        adjustSize();
         return;
     }
     accept();

@@ -26,6 +26,7 @@ private:
     void tryAccept();
 
     QLineEdit* m_name;
+    QLineEdit* m_password;
     QLabel* m_error;
 };
 

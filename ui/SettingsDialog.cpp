@@ -164,6 +164,34 @@ void SettingsDialog::markField(store::SettingKey key, const QString& error)
     label->show();
 }
 
+std::optional<QString> SettingsDialog::crossFieldRefusal(const SettingChanges& changes)
+{
+    // Issue 26 item 7: the store's rule says "stored" of every value; here one was typed.
+    // Say which, and mark both limits, since changing either one fixes it.
+    const auto valueOf = [&](store::SettingKey key) {
+        for (const auto& [changed, value] : changes)
+            if (changed == key)
+                return std::pair{value, tr("typed")};
+        const store::EffectiveSetting& entry = m_session.state().settings.entry(key);
+        return entry.lockedByEnv
+                   ? std::pair{entry.value, tr("set by %1").arg(store::settingSpec(key).envVar)}
+                   : std::pair{entry.storedValue, tr("saved")};
+    };
+    const auto [overnight, overnightFrom] = valueOf(store::SettingKey::MaxOvernightLeverage);
+    const auto [intraday, intradayFrom] = valueOf(store::SettingKey::MaxIntradayLeverage);
+    if (overnight.toDouble() <= intraday.toDouble())
+        return std::nullopt;
+    const QString overnightName = store::settingSpec(store::SettingKey::MaxOvernightLeverage).name;
+    const QString intradayName = store::settingSpec(store::SettingKey::MaxIntradayLeverage).name;
+    const QString message =
+        tr("%1 (%2, %3) must be at most %4 (%5, %6): the overnight limit cannot exceed the "
+           "intraday limit. Lower %1 or raise %4.")
+            .arg(overnightName, overnight, overnightFrom, intradayName, intraday, intradayFrom);
+    markField(store::SettingKey::MaxOvernightLeverage, message);
+    markField(store::SettingKey::MaxIntradayLeverage, message);
+    return message;
+}
+
 bool SettingsDialog::apply()
 {
     if (saving())
@@ -206,7 +234,7 @@ bool SettingsDialog::apply()
         candidate.insert(store::settingSpec(key).name, value);
     QString why;
     if (!store::resolveSettings(candidate, m_session.environment(), &why)) {
-        setStatus(tr("Nothing was saved: %1").arg(why), true);
+        setStatus(tr("Nothing was saved: %1").arg(crossFieldRefusal(changes).value_or(why)), true);
         return false;
     }
     m_sent = changes;

@@ -5,6 +5,7 @@
 
 #include <QDialog>
 #include <QHash>
+#include <optional>
 
 class QDialogButtonBox;
 class QLabel;
@@ -43,6 +44,9 @@ public:
 private:
     void onWriteFinished(const DeskWriteOutcome& outcome);
     void markField(store::SettingKey key, const QString& error);
+    // The overnight-over-intraday refusal in the dialog's words, both fields marked; nullopt
+    // when that rule holds.
+    std::optional<QString> crossFieldRefusal(const SettingChanges& changes);
     void setStatus(const QString& text, bool error);
 
     DeskSession& m_session;

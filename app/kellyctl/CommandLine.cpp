@@ -367,8 +367,9 @@ const std::vector<CommandSpec>& commandTable()
          QStringLiteral(
              "Daily closes; a forecast made from returns before the trade date (or --forecast);\n"
              "trades at the close with costs; at most the overnight limit is held from close to\n"
-             "close, so intraday 4x never survives a night; financing per calendar night.\n"
-             "Limits, cap, crypto list and financing rate come from the store's settings.\n"
+             "close, so intraday leverage above it never survives a night; financing per\n"
+             "calendar night. Limits, cap, crypto list and financing rate come from the\n"
+             "store's settings.\n"
              "Every run is recorded in the store: --list and --show ID read runs back.\n"
              "enhanced-corr adds SPEC 11 on the lab's rolling correlation of returns before t.")},
         // SPEC 13: moving a desk between SQLite and PostgreSQL.

@@ -94,7 +94,12 @@ int main(int argc, char* argv[])
     const QCommandLineOption pricesOption(
         QStringLiteral("prices"), QStringLiteral("Price folder for --demo (default: bundled)."),
         QStringLiteral("DIR"));
-    parser.addOptions({dbOption, demoOption, screenshotOption, tabOption, pricesOption});
+    const QCommandLineOption sizeOption(
+        QStringLiteral("size"),
+        QStringLiteral("Window size for --screenshot, e.g. 1024x640 (the smallest supported)."),
+        QStringLiteral("WxH"));
+    parser.addOptions(
+        {dbOption, demoOption, screenshotOption, tabOption, pricesOption, sizeOption});
     addQtGuiOptions(parser);
 
     // Issue 11: help, version and a bad option are answered before any GUI exists, so they
@@ -123,6 +128,15 @@ int main(int argc, char* argv[])
     QApplication app(argc, argv);
     QApplication::setWindowIcon(kelly::ui::appIcon());
 
+    QSize size;
+    if (parser.isSet(sizeOption)) {
+        const QStringList parts = parser.value(sizeOption).split(QLatin1Char('x'));
+        size = parts.size() == 2 ? QSize(parts[0].toInt(), parts[1].toInt()) : QSize();
+        if (size.isEmpty()) {
+            fail(QStringLiteral("--size: expected WIDTHxHEIGHT, e.g. 1024x640"));
+            return 2;
+        }
+    }
     if (parser.isSet(tabOption) &&
         !kelly::ui::MainWindow::tabNames().contains(parser.value(tabOption).toLower())) {
         fail(QStringLiteral("--tab: unknown tab '%1'").arg(parser.value(tabOption)));
@@ -184,6 +198,8 @@ int main(int argc, char* argv[])
     if (parser.isSet(demoOption))
         window.whatIf()->propose(QStringLiteral("NVDA"));
     session.start();
+    if (size.isValid())
+        window.resize(size);
     window.show();
 
     if (screenshot) {

@@ -76,8 +76,11 @@ PortfolioRisk computeWhatIfRisk(const Account& account, const CorrelationBuild& 
     auto existing = std::find_if(after.positions.begin(), after.positions.end(),
                                  [&](const Position& p) { return p.symbol == normalized; });
     if (existing != after.positions.end()) {
+        // Issue 26: the held quantity stays at its mark; only the order is valued at the
+        // order's price (a what-if's typed price is not a new mark of the book).
+        const double value = existing->qty * existing->lastPriceUsd + addedQty * priceUsd;
         existing->qty += addedQty;
-        existing->lastPriceUsd = priceUsd;
+        existing->lastPriceUsd = existing->qty != 0.0 ? value / existing->qty : priceUsd;
     } else {
         after.positions.push_back(Position{normalized, addedQty, priceUsd, priceUsd});
     }

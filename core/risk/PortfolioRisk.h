@@ -18,8 +18,8 @@ inline constexpr double kVar95ZScore = 1.645; // SPEC 5: one-sided 95% normal qu
 // every position, covered or not: w_i = current(i) / gross, absent when gross is 0.
 PortfolioRisk computePortfolioRisk(const Account& account, const CorrelationBuild& build);
 
-// The what-if: the book after adding `addedQty` (signed) of `symbol` at `priceUsd`, which
-// also becomes the mark of an existing position in that symbol. The symbol is normalised.
+// The what-if: the book after adding `addedQty` (signed) of `symbol` at `priceUsd`; a held
+// position in that symbol keeps its mark (issue 26). The symbol is normalised.
 PortfolioRisk computeWhatIfRisk(const Account& account, const CorrelationBuild& build,
                                 const std::string& symbol, double addedQty, double priceUsd);
 

@@ -174,9 +174,13 @@ void TestPortfolioRisk::whatIfAddsToTheBook()
     // Selling the whole AAA position at a new price leaves nothing at risk.
     const PortfolioRisk closed = computeWhatIfRisk(account, twoSymbolBuild(), "AAA", -100, 120);
     QCOMPARE(*closed.sigmaDailyUsd, 0.0);
-    // Adding to AAA at 120 re-marks the whole position: 150 x 120 = 18,000.
+    // Issue 26: adding 50 AAA at 120 values the order at 120 and the held 100 at their
+    // mark 100: 10,000 + 6,000 = 16,000 (not 150 x 120 = 18,000).
     const PortfolioRisk more = computeWhatIfRisk(account, twoSymbolBuild(), "AAA", 50, 120);
-    QVERIFY(std::abs(*more.sigmaDailyUsd - 18'000.0 * 0.02) < 1e-9);
+    QVERIFY(std::abs(*more.sigmaDailyUsd - 16'000.0 * 0.02) < 1e-9);
+    // An order of 0 at any typed price leaves the risk where it is.
+    const PortfolioRisk none = computeWhatIfRisk(account, twoSymbolBuild(), "AAA", 0, 300);
+    QVERIFY(std::abs(*none.sigmaDailyUsd - 10'000.0 * 0.02) < 1e-9);
     // The original book is untouched.
     QCOMPARE(account.positions.size(), std::size_t(1));
 }

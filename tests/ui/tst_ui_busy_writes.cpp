@@ -382,8 +382,7 @@ void TestUiBusyWrites::settingsSaveWaitsAndShowsTheStoresRefusal()
     QCOMPARE(desk.stored(store::SettingKey::MaxIntradayLeverage).toDouble(), 4.0);
     QCOMPARE(desk.auditRows().size(), auditBefore);
     QTRY_VERIFY_WITH_TIMEOUT(
-        desk.window->statusBar()->currentMessage().startsWith(QStringLiteral("Settings not saved")),
-        10'000);
+        desk.window->statusMessageText().startsWith(QStringLiteral("Settings not saved")), 10'000);
 
     intraday->setText(QStringLiteral("3"));
     QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
@@ -415,8 +414,8 @@ void TestUiBusyWrites::correlationBuildWaitsForABusyStoreWithoutFreezing()
     QVERIFY2(call.elapsed() < kClickLimitMs, qPrintable(QString::number(call.elapsed())));
     QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 30'000);
     QCOMPARE(waiting.front().at(0).value<DeskWrite>(), DeskWrite::CorrelationBuild);
-    QVERIFY2(desk.window->statusBar()->currentMessage().contains(QStringLiteral("waiting")),
-             qPrintable(desk.window->statusBar()->currentMessage()));
+    QVERIFY2(desk.window->statusMessageText().contains(QStringLiteral("waiting")),
+             qPrintable(desk.window->statusMessageText()));
     QVERIFY(!rebuild->isEnabled()); // shown as running until the store holds the build
     QVERIFY(!desk.session->state().correlation);
 
@@ -424,8 +423,7 @@ void TestUiBusyWrites::correlationBuildWaitsForABusyStoreWithoutFreezing()
     QTRY_VERIFY_WITH_TIMEOUT(desk.session->state().correlation != nullptr, 10'000);
     QCOMPARE(desk.session->state().correlation->build.symbols.size(), size_t(12));
     QTRY_VERIFY_WITH_TIMEOUT(rebuild->isEnabled(), 10'000);
-    QCOMPARE(desk.window->statusBar()->currentMessage(),
-             QStringLiteral("Correlation rebuilt: 12 symbols"));
+    QCOMPARE(desk.window->statusMessageText(), QStringLiteral("Correlation rebuilt: 12 symbols"));
     QVERIFY(desk.window->correlation()->rebuildError().isEmpty());
     QVERIFY2(heartbeat.longestGapMs() < kGapLimitMs,
              qPrintable(QString::number(heartbeat.longestGapMs())));

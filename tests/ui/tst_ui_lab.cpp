@@ -12,8 +12,12 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QListWidget>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -109,6 +113,29 @@ void TestUiLab::runsTheBundledPricesAndRenders()
 
     QTest::qWait(300); // let the charts lay out before the screenshot
     QVERIFY(desk.window->grab().save(QStringLiteral(KELLY_BINARY_DIR "/lab-tab.png"), "PNG"));
+
+    // Issue 26: at 1024x640 the metrics table shows all rows of a run without scrolling.
+    lab->compareRuns({});
+    QCOMPARE(lab->metrics()->rowCount(), 4);
+    desk.window->resize(1024, 640);
+    QTest::qWait(100);
+    auto* table = lab->findChild<QTableView*>(QStringLiteral("labMetricsTable"));
+    QVERIFY(table);
+    QVERIFY2(!table->verticalScrollBar()->isVisible() &&
+                 table->rowViewportPosition(3) + table->rowHeight(3) <= table->viewport()->height(),
+             qPrintable(QStringLiteral("viewport %1 high").arg(table->viewport()->height())));
+
+    // Issue 26: a run another program records (kellyctl backtest) is listed when the tab
+    // is opened again, not only after the next run from the window.
+    auto* history = lab->findChild<QListWidget*>(QStringLiteral("labHistory"));
+    QVERIFY(history);
+    const int listed = history->count();
+    store::LabRunRecord copy = desk.recorded().front();
+    qint64 id = 0;
+    QVERIFY2(desk.store.saveLabRun(copy, &id, &error), qPrintable(error));
+    QVERIFY(desk.window->selectTab(QStringLiteral("book")));
+    QVERIFY(desk.window->selectTab(QStringLiteral("lab")));
+    QTRY_COMPARE_WITH_TIMEOUT(history->count(), listed + 1, 5000);
 }
 
 void TestUiLab::cancelStopsCleanlyAndRecordsNothing()
@@ -146,6 +173,10 @@ void TestUiLab::cancelStopsCleanlyAndRecordsNothing()
     QVERIFY(!lab->isRunning());
     QCOMPARE(desk.recorded().size(), size_t(0));
     QVERIFY(lab->statusText().contains(QStringLiteral("Cancelled")));
+    // Issue 26: the bar empties, instead of staying at the share done before the Cancel.
+    auto* progress = lab->findChild<QProgressBar*>(QStringLiteral("labProgress"));
+    QVERIFY(progress);
+    QCOMPARE(progress->value(), progress->minimum() - 1);
     QCOMPARE(lab->charts()->curveCount(), 0);
     QVERIFY(lab->findChild<QPushButton*>(QStringLiteral("labRunButton"))->isEnabled());
 }

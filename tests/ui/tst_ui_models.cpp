@@ -6,6 +6,7 @@
 #include "DecisionsModel.h"
 #include "ExposureChartPanel.h"
 #include "Format.h"
+#include "LeveragePanel.h"
 #include "PositionsModel.h"
 #include "SizingLogPanel.h"
 
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void neighbouringChangesShareOneSignal();
     void bookColumnsFitArrivingSymbols();
     void exposureChartFollowsMovedAndNewSymbols();
+    void overnightLimitIsAmberUntilTheCloseWarning();
     void decisionsAndAuditPassModelTester();
     void sizingLogFilters();
     void bookFilterMatchesSymbolOrClass_data();
@@ -167,6 +169,21 @@ void TestUiModels::exposureChartFollowsMovedAndNewSymbols()
     QCOMPARE(chart.barValues(), (std::vector<double>{0.8, -1.05, 1.6}));
 }
 
+// Issue 26 (README, limit colours): over the overnight limit is amber during the day and red
+// only in the close warning's last 30 minutes.
+void TestUiModels::overnightLimitIsAmberUntilTheCloseWarning()
+{
+    ExposureReport report;
+    report.overnightState = LimitState::Over;
+    report.closeWarning = false;
+    QCOMPARE(LeveragePanel::overnightColour(report), LimitState::Near);
+    report.closeWarning = true;
+    QCOMPARE(LeveragePanel::overnightColour(report), LimitState::Over);
+    report.overnightState = LimitState::Near;
+    report.closeWarning = false;
+    QCOMPARE(LeveragePanel::overnightColour(report), LimitState::Near);
+}
+
 void TestUiModels::decisionsAndAuditPassModelTester()
 {
     DecisionsModel decisions;
@@ -188,6 +205,15 @@ void TestUiModels::decisionsAndAuditPassModelTester()
     QVERIFY(!decisions.index(1, 0).data(Qt::BackgroundRole).isValid());
     QCOMPARE(decisions.index(1, DecisionsModel::Value).data().toString(),
              QStringLiteral("$240,000"));
+    // Issue 26: a `kellyctl size --reduce` call is marked as a reduce, not read as a buy.
+    store::SizingDecision reduce = d;
+    reduce.id = 3;
+    reduce.result.qty = 400;
+    reduce.result.binding = BindingLimit::OpenPosition;
+    decisions.setDecisions({reduce, fallback, d});
+    QCOMPARE(decisions.index(0, DecisionsModel::Qty).data().toString(),
+             QStringLiteral("reduce 400"));
+    QCOMPARE(decisions.index(2, DecisionsModel::Qty).data().toString(), QStringLiteral("1,600"));
 
     AuditModel auditModel;
     QAbstractItemModelTester auditTester(&auditModel,

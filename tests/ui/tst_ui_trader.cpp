@@ -6,6 +6,7 @@
 // first geometry fits the screen; Halt keeps its place when the mode flips.
 
 #include "AccountHeader.h"
+#include "BookPanel.h"
 #include "Clock.h"
 #include "CorrelationPanel.h"
 #include "DecisionsModel.h"
@@ -16,6 +17,7 @@
 #include "MainWindow.h"
 #include "ModeSwitch.h"
 #include "SettingsDialog.h"
+#include "StaleBanner.h"
 #include "WhatIfPanel.h"
 
 #include <QAction>
@@ -27,6 +29,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -75,6 +78,8 @@ private Q_SLOTS:
     void switchShowsTheStoreModeApartFromThisWindowsLock();
     void botWhoseEnvironmentLocksTheModeIsNamed();
     void staleBannerUntilAReadSucceeds();
+    void storeErrorsInTradersWords_data();
+    void storeErrorsInTradersWords();
     void haltKeepsItsPlaceWhenTheModeFlips();
     void firstGeometryFitsTheScreen();
     void failedRebuildWrapsStaysAndNeverResizes();
@@ -160,6 +165,17 @@ void TestUiTrader::switchShowsTheStoreModeApartFromThisWindowsLock()
     QVERIFY(note);
     QVERIFY2(note->text().contains(QStringLiteral("USE_ENHANCED_KELLY_SIZING=false")),
              qPrintable(note->text()));
+    // Issue 26 item 4: every line of the note shows, and the title says the store's mode
+    // with this window's own apart.
+    QApplication::processEvents();
+    QVERIFY2(note->height() >= note->heightForWidth(note->width()),
+             qPrintable(QStringLiteral("%1 high, needs %2 for: %3")
+                            .arg(note->height())
+                            .arg(note->heightForWidth(note->width()))
+                            .arg(note->text())));
+    QVERIFY2(desk.window->windowTitle().endsWith(
+                 QStringLiteral("enhanced sizing (this window's what-if: legacy)")),
+             qPrintable(desk.window->windowTitle()));
 
     QSignalSpy switched(desk.window->modeSwitch(), &ModeSwitch::switched);
     toggle->trigger();
@@ -211,6 +227,8 @@ void TestUiTrader::botWhoseEnvironmentLocksTheModeIsNamed()
         note->text().contains(QStringLiteral("ignores the switch (USE_ENHANCED_KELLY_SIZING set)")),
         10'000);
     QVERIFY2(note->text().contains(QStringLiteral("cli@")), qPrintable(note->text()));
+    // Issue 26 item 4: the warning adds to what the bots did, it does not replace it.
+    QVERIFY2(note->text().contains(QStringLiteral("Bots' last calls:")), qPrintable(note->text()));
     const QString origin =
         desk.window->decisionsModel()->index(0, DecisionsModel::Origin).data().toString();
     QVERIFY2(origin.contains(QStringLiteral("environment")), qPrintable(origin));
@@ -240,6 +258,20 @@ void TestUiTrader::staleBannerUntilAReadSucceeds()
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10'000);
     QVERIFY2(banner->text().startsWith(QStringLiteral("Store unreachable since 11:00:00 ET")),
              qPrintable(banner->text()));
+    // Issue 26 item 3: said in a trader's words; the driver's text waits behind Details.
+    auto* stale = desk.window->findChild<StaleBanner*>();
+    QVERIFY(stale);
+    QVERIFY2(!banner->text().contains(QStringLiteral("no such table")) &&
+                 !banner->text().contains(QStringLiteral("\\x")),
+             qPrintable(banner->text()));
+    QVERIFY2(stale->details().contains(QStringLiteral("positions")), qPrintable(stale->details()));
+    auto* details = desk.window->findChild<QToolButton*>(QStringLiteral("staleDetailsButton"));
+    QVERIFY(details && details->isVisible());
+    QCOMPARE(details->toolTip(), stale->details());
+    // The strip sits above the tabs: the page and its table headers stay uncovered.
+    const QWidget* page = desk.window->book()->table();
+    QVERIFY(stale->mapTo(desk.window.get(), QPoint(0, stale->height())).y() <=
+            page->mapTo(desk.window.get(), QPoint(0, 0)).y());
     auto* veil = desk.window->findChild<QWidget*>(QStringLiteral("staleVeil"));
     QVERIFY(veil && veil->isVisible());
     QVERIFY(veil->geometry().contains(desk.window->header()->geometry()));
@@ -252,6 +284,36 @@ void TestUiTrader::staleBannerUntilAReadSucceeds()
     desk.execSql(QStringLiteral("ALTER TABLE positions_away RENAME TO positions"));
     QTRY_VERIFY_WITH_TIMEOUT(banner->isHidden(), 10'000);
     QVERIFY(veil->isHidden());
+}
+
+// Issue 26 item 3: what the drivers said during the second hour, in a trader's words.
+void TestUiTrader::storeErrorsInTradersWords_data()
+{
+    QTest::addColumn<QString>("driver");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("sqlite lock")
+        << QStringLiteral("locking protocol Unable to fetch row [PRAGMA data_version]\tx")
+        << QStringLiteral("another program holds the store locked");
+    QTest::newRow("file gone") << QStringLiteral("unable to open database file")
+                               << QStringLiteral("the store file is missing");
+    QTest::newRow("server down")
+        << QStringLiteral("could not connect to server: Connection refused Is the server running "
+                          "on host \"db\" and accepting TCP/IP connections?.")
+        << QStringLiteral("the database server does not answer");
+    QTest::newRow("login") << QStringLiteral("FATAL: password authentication failed for user bot")
+                           << QStringLiteral("the database server refused this login");
+}
+
+void TestUiTrader::storeErrorsInTradersWords()
+{
+    QFETCH(QString, driver);
+    QFETCH(QString, words);
+    QVERIFY2(StaleBanner::inTraderWords(driver).startsWith(words),
+             qPrintable(StaleBanner::inTraderWords(driver)));
+    StaleBanner banner;
+    banner.setError(QStringLiteral("11:00:00 ET"), driver);
+    QVERIFY(banner.text().contains(words));
+    QVERIFY2(!banner.details().contains(QStringLiteral("\\x")), qPrintable(banner.details()));
 }
 
 // Item 4: the Undo's longer text after a flip must not slide the emergency button.
@@ -303,7 +365,7 @@ void TestUiTrader::failedRebuildWrapsStaysAndNeverResizes()
     QTRY_VERIFY_WITH_TIMEOUT(!panel->rebuildError().isEmpty(), 10'000);
     QVERIFY2(panel->rebuildError().contains(QStringLiteral("DUPLICATEDATESYMBOL.csv")),
              qPrintable(panel->rebuildError()));
-    QVERIFY(!desk.window->statusBar()->currentMessage().contains(QStringLiteral("rebuilt")));
+    QVERIFY(!desk.window->statusMessageText().contains(QStringLiteral("rebuilt")));
     QApplication::processEvents();
     QCOMPARE(desk.window->size(), before);
 

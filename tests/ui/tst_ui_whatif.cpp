@@ -39,6 +39,7 @@ private Q_SLOTS:
     void whatIfShowsTheKellyMultipleAndItsOdds();
     void whatIfFollowsTheBookWhileEditing();
     void whatIfDropsARefreshOfAnOlderOrder();
+    void whatIfLastPriceFollowsTheMarks();
     void whatIfFlagsInvalidInput_data();
     void whatIfFlagsInvalidInput();
 };
@@ -214,6 +215,36 @@ void TestUiWhatIf::whatIfFollowsTheBookWhileEditing()
     QTRY_COMPARE_WITH_TIMEOUT(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty),
                               QStringLiteral("800 shares"), 10'000);
     QVERIFY(!form->priceEdit()->property("invalid").toBool());
+}
+
+// Issue 26 item 2: a price filled in from the book's last follows `kellyctl price`: the
+// field, its "last" note and the figures kept current are valued at the new mark.
+void TestUiWhatIf::whatIfLastPriceFollowsTheMarks()
+{
+    Desk desk;
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 200, 150)});
+    desk.openWindow();
+    WhatIfPanel* form = desk.window->whatIf();
+    form->symbolEdit()->setText(QStringLiteral("NVDA"));
+    form->priceEdit()->clear();
+    QVERIFY(form->calculate());
+    QCOMPARE(form->priceEdit()->text(), QStringLiteral("150.00"));
+    QString error;
+    bool found = false;
+    QVERIFY(desk.store.markPrice(QStringLiteral("NVDA"), 200.0, desk.clock.now(), &found, &error));
+    QVERIFY(found);
+    QTRY_COMPARE_WITH_TIMEOUT(form->priceEdit()->text(), QStringLiteral("200.00"), 10'000);
+    QCOMPARE(desk.label("whatIfPriceSource")->text(), QStringLiteral("last 200.00"));
+    // The figures shown are valued at 200: value = quantity x 200.
+    const auto number = [](QString text) {
+        text.remove(QLatin1Char(',')).remove(QLatin1Char('$'));
+        return text.section(QLatin1Char(' '), 0, 0).toDouble();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(number(form->resultText(SizingMode::Enhanced, WhatIfPanel::Value)) ==
+                                 number(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty)) *
+                                     200.0,
+                             10'000);
+    QVERIFY(number(form->resultText(SizingMode::Enhanced, WhatIfPanel::Qty)) > 0.0);
 }
 
 // Issue 7: the refresh on a new state sizes on the worker; when the trader sizes another

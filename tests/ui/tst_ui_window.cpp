@@ -94,6 +94,7 @@ private Q_SLOTS:
     void correlationStaleAfterSevenDays();
     void openStoreDialogNeverShowsThePassword_data();
     void openStoreDialogNeverShowsThePassword();
+    void openStoreDialogMasksThePasswordAndShowsTheWholeError();
 };
 
 void TestUiWindow::initTestCase()
@@ -331,6 +332,14 @@ void TestUiWindow::settingsDialogValidates()
     intraday->setText(QStringLiteral("1.0"));
     QVERIFY(!dialog.apply());
     QCOMPARE(desk.auditRows().size(), auditBefore);
+    // Issue 26: the typed value is called typed, not stored, and both limits are marked.
+    const QString refusal = dialog.fieldError(store::SettingKey::MaxIntradayLeverage);
+    QVERIFY2(refusal.contains(QStringLiteral(", typed)")) &&
+                 refusal.contains(QStringLiteral("max_overnight_leverage (2, saved)")) &&
+                 !refusal.contains(QStringLiteral("stored")),
+             qPrintable(refusal));
+    QCOMPARE(dialog.fieldError(store::SettingKey::MaxOvernightLeverage), refusal);
+    QVERIFY(dialog.statusText().contains(refusal));
 
     // A cash account (SPEC 6) sets both limits to 1, in whichever order keeps the rules.
     dialog.field(store::SettingKey::MaxOvernightLeverage)->setText(QStringLiteral("1"));
@@ -432,6 +441,40 @@ void TestUiWindow::openStoreDialogNeverShowsThePassword()
     QCOMPARE(dialog.result(), int(QDialog::Rejected));
     QVERIFY2(!error->text().isEmpty() && !error->text().contains(QLatin1String("S3CRET")),
              qPrintable(error->text()));
+}
+
+// Issue 26 item 6: the password field is masked and joins the URL; a refusal is said in a
+// trader's words, whole, below the hint and never over it.
+void TestUiWindow::openStoreDialogMasksThePasswordAndShowsTheWholeError()
+{
+    OpenStoreDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto* name = dialog.findChild<QLineEdit*>(QStringLiteral("storeName"));
+    auto* password = dialog.findChild<QLineEdit*>(QStringLiteral("storePassword"));
+    auto* error = dialog.findChild<QLabel*>(QStringLiteral("openStoreError"));
+    auto* buttons = dialog.findChild<QDialogButtonBox*>();
+    QVERIFY(name && password && error && buttons);
+    QCOMPARE(password->echoMode(), QLineEdit::Password);
+    // Port 1 answers nothing: the attempt fails at once, with the driver's long message.
+    name->setText(QStringLiteral("postgresql://bot@127.0.0.1:1/desk?connect_timeout=2"));
+    password->setText(QStringLiteral("pa/ss S3CRET"));
+    QCOMPARE(
+        dialog.storeName(),
+        QStringLiteral("postgresql://bot:pa%2Fss%20S3CRET@127.0.0.1:1/desk?connect_timeout=2"));
+    buttons->button(QDialogButtonBox::Open)->click();
+    QApplication::processEvents();
+    QVERIFY2(error->isVisible() && error->text().startsWith(QStringLiteral("Not opened: the "
+                                                                           "database server")),
+             qPrintable(error->text()));
+    QVERIFY(!error->text().contains(QLatin1String("S3CRET")));
+    QVERIFY2(error->height() >= error->heightForWidth(error->width()),
+             qPrintable(QStringLiteral("%1 high, needs %2")
+                            .arg(error->height())
+                            .arg(error->heightForWidth(error->width()))));
+    for (const QLabel* other : dialog.findChildren<QLabel*>())
+        if (other != error && other->isVisible())
+            QVERIFY(!other->geometry().intersects(error->geometry()));
 }
 
 int main(int argc, char* argv[])

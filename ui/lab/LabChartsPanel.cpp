@@ -30,7 +30,7 @@ QChartView* makeView(QChart* chart, QWidget* parent)
 {
     auto* view = new QChartView(chart, parent);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(160);
+    view->setMinimumHeight(100); // issue 26: with the metrics of 4 methods at 1024x640
     return view;
 }
 
@@ -86,7 +86,7 @@ LabChartsPanel::LabChartsPanel(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     auto* equityView = makeView(m_equity, this);
     equityView->setObjectName(QStringLiteral("labEquityChart"));
-    equityView->setMinimumHeight(240);
+    equityView->setMinimumHeight(140);
     layout->addWidget(equityView, 0, 0, 1, 2);
     layout->addWidget(makeView(m_drawdown, this), 1, 0);
     layout->addWidget(makeView(m_leverage, this), 1, 1);

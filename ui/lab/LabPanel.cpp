@@ -21,12 +21,15 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextStream>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <tuple>
 
 namespace kelly::ui {
@@ -65,8 +68,17 @@ LabPanel::LabPanel(DeskSession& session, const QString& defaultPricesFolder, QWi
     results->addWidget(m_table);
     results->setStretchFactor(0, 3);
     results->setStretchFactor(1, 1);
+    // Issue 26: the form scrolls rather than setting the window's height (1024x640 fits).
+    auto* formScroll = new QScrollArea(this);
+    formScroll->setObjectName(QStringLiteral("labFormScroll"));
+    formScroll->setWidget(form);
+    formScroll->setWidgetResizable(true);
+    formScroll->setFrameShape(QFrame::NoFrame);
+    formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    formScroll->setMinimumWidth(form->minimumSizeHint().width() +
+                                formScroll->verticalScrollBar()->sizeHint().width());
     auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(form);
+    split->addWidget(formScroll);
     // SPEC 18: the Kelly sweep sits beside the methods' results, on the same price folder.
     auto* views = new QTabWidget(this);
     views->setObjectName(QStringLiteral("labViews"));
@@ -89,6 +101,7 @@ LabPanel::LabPanel(DeskSession& session, const QString& defaultPricesFolder, QWi
     connect(m_runner, &LabRunner::cancelled, this, [this] {
         setRunning(false);
         m_pending.reset();
+        m_progress->reset(); // issue 26: not left at the share done before the Cancel
         m_status->setText(tr("Cancelled: nothing recorded."));
         Q_EMIT runCancelled();
     });
@@ -188,7 +201,8 @@ void LabPanel::buildForm(QWidget* form)
            "above on traded value. Borrowing (gross over equity) is financed at the "
            "store's rate / 360 per calendar night, so a weekend costs three. Positions are "
            "held close to close: at every close gross is cut to the overnight limit x "
-           "equity, so the intraday 4x never survives a close. Crypto is never shorted."));
+           "equity (the store's settings), so leverage above it, up to the intraday limit, "
+           "never survives a close. Crypto is never shorted."));
     layout->addWidget(m_assumptions);
 
     layout->addWidget(new QLabel(tr("Earlier runs (tick to compare):"), form));
@@ -377,6 +391,28 @@ void LabPanel::showRuns()
         }
     m_charts->showCurves(curves);
     m_metrics->setRows(std::move(rows));
+    // Issue 26: every method's row shows without scrolling (the winner was below the fold).
+    const int shownRows = std::max(m_metrics->rowCount(), 4);
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
+                              shownRows * m_table->verticalHeader()->defaultSectionSize() +
+                              2 * m_table->frameWidth() +
+                              m_table->horizontalScrollBar()->sizeHint().height());
+}
+
+void LabPanel::showEvent(QShowEvent* event)
+{
+    // Issue 26: runs `kellyctl backtest` recorded meanwhile show when the tab is opened, the
+    // ticks kept.
+    std::vector<qint64> ticked;
+    for (int i = 0; i < m_history->count(); ++i)
+        if (m_history->item(i)->checkState() == Qt::Checked)
+            ticked.push_back(m_history->item(i)->data(Qt::UserRole).toLongLong());
+    reloadRuns();
+    for (int i = 0; i < m_history->count(); ++i)
+        if (std::find(ticked.begin(), ticked.end(),
+                      m_history->item(i)->data(Qt::UserRole).toLongLong()) != ticked.end())
+            m_history->item(i)->setCheckState(Qt::Checked);
+    QWidget::showEvent(event);
 }
 
 bool LabPanel::exportCsv(const QString& path, QString* error) const

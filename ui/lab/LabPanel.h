@@ -44,6 +44,9 @@ public:
 
     bool exportCsv(const QString& path, QString* error) const;
     bool exportPng(const QString& path, QString* error) const;
+    // The same, asking where (the buttons and File > Export).
+    void exportCsvInteractive();
+    void exportPngInteractive();
 
     LabChartsPanel* charts() const { return m_charts; }
     LabMetricsModel* metrics() const { return m_metrics; }
@@ -54,13 +57,14 @@ Q_SIGNALS:
     void runCancelled();
     void runFailed(const QString& message);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void buildForm(QWidget* form);
     void onFinished(std::shared_ptr<const kelly::lab::LabResult> result);
     void showRuns();
     void setRunning(bool running);
-    void exportCsvInteractive();
-    void exportPngInteractive();
 
     DeskSession& m_session;
     LabRunner* m_runner;

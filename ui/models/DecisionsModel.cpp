@@ -94,8 +94,10 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
         case Method:
             return fallback ? tr("legacy (fallback)")
                             : QString::fromLatin1(sizingModeName(r.method));
-        case Qty:
-            return format::qty(r.qty, r.assetClass);
+        case Qty: // issue 26: a reduce call (kellyctl size --reduce) is marked as one
+            return r.binding == BindingLimit::OpenPosition
+                       ? tr("reduce %1").arg(format::qty(r.qty, r.assetClass))
+                       : format::qty(r.qty, r.assetClass);
         case Price:
             return format::price(r.priceUsd);
         case Value:

@@ -1,6 +1,7 @@
 #include "AuditPanel.h"
 
 #include "DecisionsModel.h"
+#include "SortArrows.h"
 
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
@@ -18,6 +19,7 @@ AuditPanel::AuditPanel(AuditModel* model, QWidget* parent)
     m_table->setObjectName(QStringLiteral("auditTable"));
     m_table->setModel(proxy);
     m_table->setSortingEnabled(true);
+    useTraderSortArrows(m_table->horizontalHeader());
     m_table->sortByColumn(AuditModel::Time, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();

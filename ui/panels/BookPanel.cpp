@@ -2,6 +2,7 @@
 
 #include "CapBarDelegate.h"
 #include "PositionsModel.h"
+#include "SortArrows.h"
 
 #include <QEvent>
 #include <QHeaderView>
@@ -43,6 +44,7 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     m_table->setItemDelegateForColumn(PositionsModel::CapUsedPct,
                                       new CapBarDelegate(PositionsModel::SortRole, this));
     QHeaderView* header = m_table->horizontalHeader();
+    useTraderSortArrows(header);
     header->setSectionResizeMode(QHeaderView::Stretch);
     header->setSectionResizeMode(PositionsModel::Symbol, QHeaderView::Interactive);
     header->setSectionResizeMode(PositionsModel::AssetClassColumn, QHeaderView::Interactive);

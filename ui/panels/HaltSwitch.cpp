@@ -7,6 +7,8 @@
 #include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QToolButton>
+#include <algorithm>
 
 namespace kelly::ui {
 
@@ -150,6 +152,25 @@ void HaltBanner::setState(const DeskState& state)
 QString HaltBanner::text() const
 {
     return m_text->text();
+}
+
+void HaltSwitch::styleButton(QToolButton* button)
+{
+    button->setObjectName(QStringLiteral("haltButton"));
+    QFont bold = button->font();
+    bold.setBold(true);
+    button->setFont(bold);
+    // Issue 6: the one loud control. Solid red to halt; outlined red while halted, where
+    // the same button resumes and the red banner carries the alarm.
+    button->setStyleSheet(QStringLiteral(
+        "QToolButton#haltButton { border: 1px solid #8e1c1c; border-radius: 4px;"
+        " padding: 3px 16px; background: #c62828; color: white; }"
+        "QToolButton#haltButton:hover { background: #a91f1f; }"
+        "QToolButton#haltButton[halted=\"true\"] { background: white; color: #a91f1f; }"));
+    int widestHalt = 0;
+    for (const QString& text : HaltSwitch::actionTexts())
+        widestHalt = std::max(widestHalt, button->fontMetrics().horizontalAdvance(text));
+    button->setFixedWidth(widestHalt + 40);
 }
 
 } // namespace kelly::ui

@@ -9,6 +9,8 @@
 class QAction;
 class QLabel;
 
+class QToolButton;
+
 namespace kelly::ui {
 
 class DeskSession;
@@ -25,6 +27,8 @@ class HaltSwitch final : public QObject
 {
     Q_OBJECT
 public:
+    // The toolbar button of action(): bold, solid red, as wide as its widest text.
+    static void styleButton(QToolButton* button);
     explicit HaltSwitch(DeskSession& session, QObject* parent = nullptr);
 
     QAction* action() const { return m_action; }

@@ -9,6 +9,7 @@
 #include <QLineSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <algorithm>
 #include <cmath>
 
 namespace kelly::ui {
@@ -27,7 +28,8 @@ HistoryChartPanel::HistoryChartPanel(QWidget* parent)
     m_time->setFormat(QStringLiteral("MMM d HH:mm"));
     m_time->setTickCount(6);
     m_equityAxis->setLabelFormat(QStringLiteral("$%.0fk"));
-    m_leverageAxis->setLabelFormat(QStringLiteral("%.2fx"));
+    m_leverageAxis->setLabelFormat(QStringLiteral("%.1fx"));
+
     m_chart->addAxis(m_time, Qt::AlignBottom);
     m_chart->addAxis(m_equityAxis, Qt::AlignLeft);
     m_chart->addAxis(m_leverageAxis, Qt::AlignRight);
@@ -41,13 +43,14 @@ HistoryChartPanel::HistoryChartPanel(QWidget* parent)
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setObjectName(QStringLiteral("historyChart"));
-    m_view->setMinimumHeight(200); // issue 17: the window must fit 1024x640 with its legend
+    // Issues 17, 26: the Leverage tab fits 1024x640 under an alert banner, legend included.
+    m_view->setMinimumHeight(130);
     m_placeholder =
         new QLabel(tr("No portfolio snapshots yet: the history appears once the bot records them "
                       "(kellyctl snapshot)."),
                    this);
     m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setMinimumHeight(120);
+    m_placeholder->setMinimumHeight(48);
     m_placeholder->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -91,6 +94,10 @@ void HistoryChartPanel::setSnapshots(const std::vector<store::SnapshotRecord>& s
     }
     m_equity->replace(equity);
     m_leverage->replace(leverage);
+    // Issue 26: a line needs two points; markers show a single snapshot (and a few), not the
+    // beads of a long history.
+    m_equity->setPointsVisible(equity.size() <= kMarkedPoints);
+    m_leverage->setPointsVisible(leverage.size() <= kMarkedPoints);
     // Axes over no data draw nonsense ticks; say what is missing instead.
     m_view->setVisible(!equity.isEmpty());
     m_placeholder->setVisible(equity.isEmpty());
@@ -106,8 +113,38 @@ void HistoryChartPanel::setSnapshots(const std::vector<store::SnapshotRecord>& s
     const double pad = std::max((high - low) * 0.1, std::abs(high) * 0.01 + 0.001);
     m_equityAxis->setRange(low - pad, high + pad);
     m_equityAxis->applyNiceNumbers();
-    m_leverageAxis->setRange(0.0, std::max(1.0, leverageHigh * 1.2));
-    m_leverageAxis->applyNiceNumbers();
+    m_snapshotLeverageHigh = leverageHigh;
+    fitLeverageAxis();
+}
+
+void HistoryChartPanel::setBookLeverage(std::optional<double> leverage)
+{
+    const double now = leverage && std::isfinite(*leverage) ? *leverage : 0.0;
+    if (now == m_bookLeverage)
+        return;
+    m_bookLeverage = now;
+    fitLeverageAxis();
+}
+
+void HistoryChartPanel::fitLeverageAxis()
+{
+    // Round steps from 0 to above the highest of the snapshots and the book now; at most five
+    // labels, so a short chart (1024x640) never elides them.
+    const double high = std::max({1.0, m_snapshotLeverageHigh, m_bookLeverage}) * 1.1;
+    const double step = high <= 2.0 ? 0.5 : high <= 4.0 ? 1.0 : 2.0;
+    const double top = std::ceil(high / step) * step;
+    m_leverageAxis->setRange(0.0, top);
+    m_leverageAxis->setTickCount(static_cast<int>(std::lround(top / step)) + 1);
+}
+
+double HistoryChartPanel::leverageAxisMax() const
+{
+    return m_leverageAxis->max();
+}
+
+bool HistoryChartPanel::showsPoints() const
+{
+    return m_equity->pointsVisible() && m_leverage->pointsVisible();
 }
 
 } // namespace kelly::ui

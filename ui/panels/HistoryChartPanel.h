@@ -3,6 +3,7 @@
 #include "store/Store.h"
 
 #include <QWidget>
+#include <optional>
 
 class QChart;
 class QChartView;
@@ -19,11 +20,17 @@ class HistoryChartPanel final : public QWidget
     Q_OBJECT
 public:
     static constexpr int kMaxPoints = 2000;
+    static constexpr int kMarkedPoints = 20; // fewer snapshots show as dots too
 
     explicit HistoryChartPanel(QWidget* parent = nullptr);
 
     void setSnapshots(const std::vector<store::SnapshotRecord>& snapshots);
+    // Issue 26: the leverage axis always reaches the book's leverage now, not only the
+    // snapshots' highest.
+    void setBookLeverage(std::optional<double> leverage);
     int pointCount() const;
+    double leverageAxisMax() const;
+    bool showsPoints() const; // markers, so a single snapshot is seen
 
 private:
     QChart* m_chart;
@@ -34,6 +41,10 @@ private:
     QDateTimeAxis* m_time;
     QValueAxis* m_equityAxis;
     QValueAxis* m_leverageAxis;
+    void fitLeverageAxis();
+
+    double m_snapshotLeverageHigh = 0.0;
+    double m_bookLeverage = 0.0;
     qint64 m_lastId = -1;
     size_t m_lastCount = 0;
 };

@@ -28,6 +28,7 @@ LeveragePanel::LeveragePanel(QWidget* parent)
     : QWidget(parent), m_gauge(new LeverageGauge(this)), m_marginGauge(new MarginGauge(this))
 {
     auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 4); // issue 26: every pixel counts at 1024x640
     auto* gauges = new QHBoxLayout;
     auto* gaugeBox = new QGroupBox(tr("Gross leverage against the limits"), this);
     auto* gaugeLayout = new QVBoxLayout(gaugeBox);
@@ -83,6 +84,15 @@ LeveragePanel::LeveragePanel(QWidget* parent)
     layout->addWidget(figures);
 }
 
+LimitState LeveragePanel::overnightColour(const ExposureReport& report)
+{
+    // Issue 26 (README, limit colours): the overnight limit binds at the close, so being over
+    // it is amber during the day and red only in the close warning's last 30 minutes.
+    return report.overnightState == LimitState::Over && !report.closeWarning
+               ? LimitState::Near
+               : report.overnightState;
+}
+
 QLabel* LeveragePanel::addFigure(int row, int column, const QString& caption,
                                  const QString& objectName)
 {
@@ -136,7 +146,7 @@ void LeveragePanel::setReport(const ExposureReport& report)
     m_intraday->setStyleSheet(colourStyle(report.intradayState));
     m_overnight->setText(format::leverage(report.overnightLimit) + QStringLiteral("  ") +
                          QString::fromLatin1(limitStateName(report.overnightState)));
-    m_overnight->setStyleSheet(colourStyle(report.overnightState));
+    m_overnight->setStyleSheet(colourStyle(overnightColour(report)));
     m_borrowed->setText(format::usd(report.borrowedUsd));
     m_reduceBy->setText(format::usd(report.reduceByUsd));
     m_reduceBy->setStyleSheet(report.reduceByUsd <= 0.0 ? QString()

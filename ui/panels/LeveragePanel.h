@@ -29,6 +29,9 @@ public:
     // Extra widgets (the history chart) go below the figures.
     void addBelow(QWidget* widget);
 
+    // The colour of the "Overnight limit" figure: amber over it until the close warning.
+    static LimitState overnightColour(const ExposureReport& report);
+
 private:
     QLabel* addFigure(int row, int column, const QString& caption, const QString& objectName);
 

@@ -4,6 +4,8 @@
 #include "Format.h"
 
 #include <QAction>
+#include <QToolButton>
+#include <algorithm>
 
 namespace kelly::ui {
 
@@ -92,21 +94,22 @@ QStringList ModeSwitch::ignoringWarnings() const
 
 QString ModeSwitch::noteText() const
 {
-    // Two short lines at most (the toolbar's height never changes); the switch's tooltip
-    // has the details.
+    // At most kNoteLines short lines (the toolbar's height never changes); the switch's
+    // tooltip has the details. Issue 26: a bot that ignores the switch is said on top of
+    // the rest, never instead of it.
+    QStringList lines;
     QStringList ignoring;
     for (const BotMode& bot : m_view.bots)
         if (bot.lockedByEnv)
             ignoring << bot.bot;
     if (ignoring.size() == 1)
-        return QStringLiteral("\u26a0 ") +
-               tr("bot %1 ignores the switch (%2 set)")
-                   .arg(ignoring.front(), QString::fromLatin1(kModeVariable));
-    if (!ignoring.empty())
-        return QStringLiteral("\u26a0 ") +
-               tr("bots %1 ignore the switch (%2 set)")
-                   .arg(ignoring.join(QStringLiteral(", ")), QString::fromLatin1(kModeVariable));
-    QStringList lines;
+        lines << QStringLiteral("\u26a0 ") +
+                     tr("bot %1 ignores the switch (%2 set)")
+                         .arg(ignoring.front(), QString::fromLatin1(kModeVariable));
+    else if (!ignoring.empty())
+        lines << QStringLiteral("\u26a0 ") + tr("bots %1 ignore the switch (%2 set)")
+                                                 .arg(ignoring.join(QStringLiteral(", ")),
+                                                      QString::fromLatin1(kModeVariable));
     if (m_view.bots.empty()) {
         lines << tr("No bot decision recorded yet");
     } else {
@@ -221,6 +224,30 @@ void ModeSwitch::onWriteFinished(const DeskWriteOutcome& outcome)
     if (!warnings.isEmpty())
         message += QStringLiteral(". ") + warnings.join(QStringLiteral("; "));
     Q_EMIT switched(message);
+}
+
+void ModeSwitch::styleButton(QToolButton* button)
+{
+    button->setObjectName(QStringLiteral("modeSwitchButton"));
+    QFont bold = button->font();
+    bold.setBold(true);
+    button->setFont(bold);
+    // Calm blue while enhanced; amber while rolled back to legacy, so the state is
+    // visible from across the room.
+    button->setStyleSheet(QStringLiteral(
+        "QToolButton#modeSwitchButton { border: 1px solid #3f6ea8; border-radius: 4px;"
+        " padding: 3px 12px; background: #e6eef7; color: #1f3b5a; }"
+        "QToolButton#modeSwitchButton:checked { border-color: #b36b00; background: #fdebd0;"
+        " color: #7a4500; }"
+        "QToolButton#modeSwitchButton:disabled { border-color: #9aa0a6; background: #eeeeee;"
+        " color: #6b7280; }"));
+    // Issue 17: a fixed width, so a flip never moves what follows.
+    int widest = 0;
+    for (const SizingMode mode : {SizingMode::Enhanced, SizingMode::Legacy, SizingMode::Halt})
+        widest = std::max(
+            {widest, button->fontMetrics().horizontalAdvance(ModeSwitch::modeTitle(mode, 10.0)),
+             button->fontMetrics().horizontalAdvance(ModeSwitch::pendingTitle(mode))});
+    button->setFixedWidth(widest + 32);
 }
 
 } // namespace kelly::ui

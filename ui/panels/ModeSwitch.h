@@ -10,6 +10,8 @@
 
 class QAction;
 
+class QToolButton;
+
 namespace kelly::ui {
 
 class DeskSession;
@@ -29,6 +31,8 @@ class ModeSwitch final : public QObject
 {
     Q_OBJECT
 public:
+    // The toolbar button of toggleAction(): blue or amber, as wide as its widest title.
+    static void styleButton(QToolButton* button);
     static constexpr std::chrono::seconds kUndoWindow{8};
 
     ModeSwitch(DeskSession& session, QObject* parent = nullptr);
@@ -48,7 +52,9 @@ public:
 
     static QString modeTitle(SizingMode mode, double intradayLimit);
     static QString pendingTitle(SizingMode to); // while the store is being written
-    // One or two lines for beside the switch: what the bots did, this window's lock.
+    // Up to kNoteLines lines beside the switch: a bot ignoring it, what the bots did, this
+    // window's lock.
+    static constexpr int kNoteLines = 3;
     QString noteText() const;
     // "bot cli@host ignores the switch (USE_ENHANCED_KELLY_SIZING set)", one per bot.
     QStringList ignoringWarnings() const;

@@ -1,6 +1,7 @@
 #include "SizingLogPanel.h"
 
 #include "DecisionsModel.h"
+#include "SortArrows.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -74,6 +75,7 @@ SizingLogPanel::SizingLogPanel(DecisionsModel* model, QWidget* parent)
     m_table->setObjectName(QStringLiteral("decisionsTable"));
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
+    useTraderSortArrows(m_table->horizontalHeader());
     m_table->sortByColumn(DecisionsModel::Time, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();

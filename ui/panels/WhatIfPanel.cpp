@@ -208,6 +208,7 @@ void WhatIfPanel::setState(std::shared_ptr<const DeskState> state)
                                              tr("Legacy")};
         m_results->setTitles(titles, columnInForce, bot);
     }
+    followLastPrice();
     // Keep the shown figures current with the book, from the inputs that produced them (not
     // from a field the trader may be half-way through editing).
     if (m_lastRequest)
@@ -223,6 +224,29 @@ void WhatIfPanel::showRefreshed(const std::shared_ptr<const DryRuns>& dryRuns)
     // A refresh sized before the trader asked for something else is dropped.
     if (m_lastRequest && same(*m_lastRequest, dryRuns->request))
         show(*dryRuns);
+}
+
+void WhatIfPanel::followLastPrice()
+{
+    // Issue 26 item 2: a price filled in from the book's last follows its marks (kellyctl
+    // price), in the field and in the figures kept current; a typed price stays.
+    if (m_priceTyped || m_priceFor.empty() || m_price->text().trimmed().isEmpty())
+        return;
+    const Position* held = m_state->account.account.find(m_priceFor);
+    if (!held)
+        return;
+    const double last = held->lastPriceUsd;
+    const QString text = QString::number(last, 'f', last < 1 ? 6 : 2);
+    if (text == m_price->text())
+        return;
+    const double before = m_price->text().toDouble();
+    m_fillingPrice = true;
+    m_price->setText(text);
+    m_fillingPrice = false;
+    m_priceSource->setText(tr("last %1").arg(format::price(last)));
+    if (m_lastRequest && normalizeSymbol(m_lastRequest->symbol) == m_priceFor &&
+        qFuzzyCompare(m_lastRequest->priceUsd, before))
+        m_lastRequest->priceUsd = last;
 }
 
 void WhatIfPanel::prefillPrice()

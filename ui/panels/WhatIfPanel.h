@@ -66,6 +66,7 @@ private:
     // SPEC 15 before and after `result`'s add; `fallAfterPct` from the sizing outcome.
     WhatIfMargin marginOf(const SizingResult& result, std::optional<double> fallAfterPct) const;
     void prefillPrice();
+    void followLastPrice();
     // Issue 17: the price follows the symbol unless the trader typed it for that symbol.
     // Puts the held symbol's last price in the field when it should and says which price is
     // used; false (with the field marked when `markMissing`) when there is none to size at.
