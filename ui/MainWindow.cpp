@@ -310,6 +310,7 @@ void MainWindow::onStateChanged()
 {
     const std::shared_ptr<const DeskState> state = m_session.stateHandle();
     m_positions->setBook(state->exposure.positions, state->account.account, state->margin.report);
+    m_book->setLeftOut(state->account.problems);
     m_header->setMargin(state->margin);
     m_leverage->setMargin(state->margin);
     m_stress->setMargin(state->margin);

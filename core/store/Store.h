@@ -321,7 +321,10 @@ public:
     bool addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, double grossUsd,
                      QString* error);
     // Oldest first; `limit` <= 0 means all.
-    bool loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error) const;
+    // A row whose time is unreadable is added to `problems` and left out (an error when
+    // `problems` is null).
+    bool loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error,
+                       std::vector<StoreProblem>* problems = nullptr) const;
     // What the drawdown guard needs from the history (issue 12 item 10: two index lookups,
     // not every row): the high-water mark (stamped `now`) and the last snapshot before New
     // York midnight, as at most two snapshots for kelly::evaluateDrawdownGuard.

@@ -224,7 +224,8 @@ bool Store::addSnapshot(const PortfolioSnapshot& snapshot, double equityUsd, dou
     });
 }
 
-bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error) const
+bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error,
+                          std::vector<StoreProblem>* problems) const
 {
     // The newest `limit`, returned oldest first.
     QSqlQuery query = m_impl->prepare(
@@ -239,9 +240,16 @@ bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* 
     while (query.next()) {
         const auto observedAt = parseIsoUtc(query.value(1).toString());
         if (!observedAt) {
-            *error = QStringLiteral("snapshots: unreadable observed_at '%1'")
-                         .arg(query.value(1).toString());
-            return false;
+            // Issue 24 item 10: a row stored before schema 12 (2026-02-30) is left out and
+            // named, as a bad position is; without a list to name it in, it is an error.
+            const StoreProblem problem{QStringLiteral("snapshots"), query.value(1).toString(),
+                                       QStringLiteral("observed_at: not a real UTC time")};
+            if (!problems) {
+                *error = problem.describe();
+                return false;
+            }
+            problems->push_back(problem);
+            continue;
         }
         out->push_back(SnapshotRecord{query.value(0).toLongLong(),
                                       PortfolioSnapshot{*observedAt, query.value(2).toDouble()},

@@ -316,7 +316,7 @@ def killed_copy(directory):
         target = Store("postgresql:///" + database)
         copy = subprocess.Popen([KELLYCTL, "store", "copy", source.name, target.name],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 0.4))
+        time.sleep(rng.uniform(0.01, 0.15))
         if copy.poll() is None:
             copy.kill()
             kills += 1

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void firstGeometryFitsTheScreen();
     void failedRebuildWrapsStaysAndNeverResizes();
     void settingsSpeakInUnitsAndRanges();
+    void rowsLeftOutAreNamedUnderTheBook();
 };
 
 void TestUiTrader::initTestCase()
@@ -410,6 +411,27 @@ void TestUiTrader::settingsSpeakInUnitsAndRanges()
         dialog.findChild<QLabel*>(QStringLiteral("settingError_leverage_cost_annual"));
     QVERIFY(errorLabel);
     QVERIFY(errorLabel->height() >= errorLabel->heightForWidth(errorLabel->width()));
+}
+
+// Issue 24 item 10: a snapshot stored before schema 12 with an impossible date no longer
+// fails the whole read: the figures show, and the row is named under the book.
+void TestUiTrader::rowsLeftOutAreNamedUnderTheBook()
+{
+    Desk desk;
+    desk.execSql(kelly::testing::onPostgres()
+                     ? QStringLiteral("ALTER TABLE snapshots DROP CONSTRAINT snapshots_rule_5")
+                     : QStringLiteral("DROP TRIGGER snapshots_calendar_insert"));
+    desk.execSql(QStringLiteral("INSERT INTO snapshots (observed_at, portfolio_value_usd,"
+                                " equity_usd, gross_usd) VALUES ('2026-11-31T15:00:00Z',"
+                                " 100000, 100000, 0)"));
+    desk.openWindow();
+    QLabel* note = desk.window->book()->leftOutNote();
+    QTRY_VERIFY_WITH_TIMEOUT(note->isVisible(), 10000);
+    QVERIFY2(note->text().contains(QLatin1String("snapshots row '2026-11-31T15:00:00Z'")),
+             qPrintable(note->text()));
+    QCOMPARE(desk.window->book()->table()->model()->rowCount(), 3);
+    desk.execSql(QStringLiteral("DELETE FROM snapshots WHERE observed_at LIKE '2026-11-31%'"));
+    QTRY_VERIFY_WITH_TIMEOUT(!note->isVisible(), 10000);
 }
 
 QTEST_MAIN(TestUiTrader)

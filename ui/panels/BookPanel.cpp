@@ -1,11 +1,13 @@
 #include "BookPanel.h"
 
 #include "CapBarDelegate.h"
+#include "Palette.h"
 #include "PositionsModel.h"
 #include "SortArrows.h"
 
 #include <QEvent>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QScrollBar>
@@ -19,7 +21,8 @@ namespace kelly::ui {
 
 BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     : QWidget(parent), m_model(model), m_filter(new QLineEdit(this)),
-      m_proxy(new QSortFilterProxyModel(this)), m_table(new QTableView(this))
+      m_proxy(new QSortFilterProxyModel(this)), m_table(new QTableView(this)),
+      m_leftOut(new QLabel(this))
 {
     m_filter->setObjectName(QStringLiteral("bookFilter"));
     m_filter->setPlaceholderText(tr("Filter by symbol or class (e.g. NV, crypto)"));
@@ -84,6 +87,26 @@ BookPanel::BookPanel(PositionsModel* model, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_filter);
     layout->addWidget(m_table);
+    m_leftOut->setObjectName(QStringLiteral("bookLeftOut"));
+    m_leftOut->setWordWrap(true);
+    m_leftOut->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: 600;").arg(palette::near().darker(115).name()));
+    m_leftOut->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_leftOut->hide();
+    layout->addWidget(m_leftOut);
+}
+
+void BookPanel::setLeftOut(const std::vector<store::StoreProblem>& problems)
+{
+    QStringList rows;
+    for (const store::StoreProblem& problem : problems)
+        rows << problem.describe();
+    m_leftOut->setVisible(!rows.isEmpty());
+    if (rows.isEmpty())
+        return;
+    m_leftOut->setText(tr("Left out of these figures, unreadable in the store (fix or delete "
+                          "the row): %1")
+                           .arg(rows.join(QStringLiteral("; "))));
 }
 
 bool BookPanel::eventFilter(QObject* watched, QEvent* event)

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "Store.h"
+
 #include <QSet>
 #include <QWidget>
+#include <vector>
 
+class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
@@ -22,6 +26,10 @@ public:
     QTableView* table() const { return m_table; }
     QLineEdit* filterEdit() const { return m_filter; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
+    // Issue 24 item 10: stored rows the figures leave out (a bad symbol, an impossible
+    // date), named under the table; hidden when there are none.
+    void setLeftOut(const std::vector<store::StoreProblem>& problems);
+    QLabel* leftOutNote() const { return m_leftOut; }
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -40,6 +48,7 @@ private:
     QLineEdit* m_filter;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_table;
+    QLabel* m_leftOut;
 };
 
 } // namespace kelly::ui

@@ -52,15 +52,16 @@ bool readDeskState(store::Store& store, const store::Environment& environment, U
     if (!store.beginRead(error))
         return false;
     MarginRates marginRates;
-    const bool read = store.changeStamp(stamp, error) && store.loadAccount(&out->account, error) &&
-                      store.loadEquityBasis(&out->equityBasis, error) &&
-                      store.effectiveSettings(environment, &out->settings, error) &&
-                      store.loadDecisions(&out->decisions, kDecisionRows, error) &&
-                      store.loadAudit(&out->audit, kAuditRows, error) &&
-                      store.loadSnapshots(&out->snapshots, kSnapshotRows, error) &&
-                      store.loadLastBrokerSync(&out->lastBrokerSync, error) &&
-                      store.loadMarginRates(&marginRates, error) &&
-                      readCorrelation(store, heldBuild, &out->correlation, error);
+    const bool read =
+        store.changeStamp(stamp, error) && store.loadAccount(&out->account, error) &&
+        store.loadEquityBasis(&out->equityBasis, error) &&
+        store.effectiveSettings(environment, &out->settings, error) &&
+        store.loadDecisions(&out->decisions, kDecisionRows, error) &&
+        store.loadAudit(&out->audit, kAuditRows, error) &&
+        store.loadSnapshots(&out->snapshots, kSnapshotRows, error, &out->account.problems) &&
+        store.loadLastBrokerSync(&out->lastBrokerSync, error) &&
+        store.loadMarginRates(&marginRates, error) &&
+        readCorrelation(store, heldBuild, &out->correlation, error);
     store.endRead();
     if (!read)
         return false;
