@@ -123,7 +123,7 @@ void TestUiCorrelation::whatIfSaysWhyNotApplied()
     QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::Qty),
              QStringLiteral("1,323 shares"));
     QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::Note),
-             QStringLiteral("Correlation not applied (stale build): same as plain"));
+             QStringLiteral("Same as plain: stale build"));
     QVERIFY(form->correlationText().contains(QStringLiteral("older than 7 days")));
 }
 

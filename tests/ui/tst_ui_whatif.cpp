@@ -122,37 +122,47 @@ void TestUiWhatIf::whatIfShowsTheKellyMultipleAndItsOdds_data()
     QTest::addColumn<QString>("price");
     QTest::addColumn<QString>("mu");
     QTest::addColumn<QString>("kellyFraction");
-    QTest::addColumn<QString>("enhanced");
+    QTest::addColumn<QString>("enhanced"); // the sentence, the tooltip of the two rows
+    QTest::addColumn<QString>("multiple");
+    QTest::addColumn<QString>("risk");
     QTest::addColumn<QString>("baseCaption");
     const QString none;
     const QString half = QStringLiteral("Base fraction (half-Kelly)");
     QTest::newRow("NVDA @ 150 at the cap")
         << "NVDA"
         << "150" << none << none
-        << "0.12x Kelly: a <0.1% chance to ever halve, 2.9% to ever be 20% down" << half;
+        << "0.12x Kelly: a <0.1% chance to ever halve, 2.9% to ever be 20% down"
+        << "0.12x Kelly"
+        << "<0.1% / 2.9%" << half;
     QTest::newRow("BTCUSD @ 50,000 at the cap")
         << "BTCUSD"
         << "50000" << none << none
-        << "0.12x Kelly: a <0.1% chance to ever halve, 2.9% to ever be 20% down" << half;
+        << "0.12x Kelly: a <0.1% chance to ever halve, 2.9% to ever be 20% down"
+        << "0.12x Kelly"
+        << "<0.1% / 2.9%" << half;
     QTest::newRow("NVDA mu .001") << "NVDA"
                                   << "150"
                                   << "0.001" << none
                                   << "0.96x Kelly: a 47.2% chance to ever halve, 78.5% to ever be "
                                      "20% down"
-                                  << half;
+                                  << "0.96x Kelly"
+                                  << "47.2% / 78.5%" << half;
     QTest::newRow("NVDA mu .0002: Kelly binds at 2x")
         << "NVDA"
         << "150"
         << "0.0002" << none
         << "2.0x Kelly: if the forecast is right, growth is near zero at this size, and a fall "
            "to half is all but certain (>99.9%)"
-        << half;
+        << "2.0x Kelly: growth near zero"
+        << ">99.9% / >99.9%" << half;
     QTest::newRow("NVDA mu .0002, kelly_fraction 0.1")
         << "NVDA"
         << "150"
         << "0.0002"
         << "0.1"
         << "0.4x Kelly: a 6.2% chance to ever halve, 40.8% to ever be 20% down"
+        << "0.4x Kelly"
+        << "6.2% / 40.8%"
         << "Base fraction (0.1 x Kelly)";
 }
 
@@ -163,6 +173,8 @@ void TestUiWhatIf::whatIfShowsTheKellyMultipleAndItsOdds()
     QFETCH(QString, mu);
     QFETCH(QString, kellyFraction);
     QFETCH(QString, enhanced);
+    QFETCH(QString, multiple);
+    QFETCH(QString, risk);
     QFETCH(QString, baseCaption);
     Desk desk;
     desk.seedAccount(100'000, 400'000, {});
@@ -179,7 +191,12 @@ void TestUiWhatIf::whatIfShowsTheKellyMultipleAndItsOdds()
     form->muEdit()->setText(mu);
     form->sigmaEdit()->setText(mu.isEmpty() ? QString() : QStringLiteral("0.02"));
     QVERIFY(form->calculate());
-    QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::KellyOdds), enhanced);
+    QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::KellyOdds), multiple);
+    QCOMPARE(form->resultText(WhatIfPanel::EnhancedColumn, WhatIfPanel::KellyRisk), risk);
+    const auto* kellyLabel =
+        desk.window->findChild<QLabel*>(QStringLiteral("whatIf.enhanced.kelly"));
+    QVERIFY(kellyLabel);
+    QCOMPARE(kellyLabel->toolTip(), enhanced);
     QCOMPARE(form->resultText(WhatIfPanel::LegacyColumn, WhatIfPanel::KellyOdds),
              QStringLiteral("not used by legacy"));
     // Labelled as resting on the forecast; the base caption follows the setting.

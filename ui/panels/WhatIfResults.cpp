@@ -20,9 +20,9 @@ QString columnName(int column)
 
 QString rowName(WhatIfLayout::Row row)
 {
-    static const char* names[] = {"qty",     "value",    "base",     "target",      "kelly",
-                                  "binding", "exposure", "leverage", "maintenance", "excess",
-                                  "fall",    "var",      "forecast", "note"};
+    static const char* names[] = {"qty",       "value",   "base",     "target",   "kelly",
+                                  "kellyrisk", "binding", "exposure", "leverage", "maintenance",
+                                  "excess",    "fall",    "var",      "forecast", "note"};
     return QString::fromLatin1(names[row]);
 }
 
@@ -47,7 +47,10 @@ QString baseCaption(double kellyFraction)
 
 } // namespace
 
-QString kellyOddsText(const SizingResult& r)
+namespace {
+
+// Why a column has no Kelly figures, or nothing.
+std::optional<QString> noKellyFigures(const SizingResult& r)
 {
     if (r.method == SizingMode::Legacy)
         return WhatIfResults::tr("not used by legacy");
@@ -55,12 +58,50 @@ QString kellyOddsText(const SizingResult& r)
         return WhatIfResults::tr("no order, nothing at risk");
     if (!r.kellyMultiple)
         return WhatIfResults::tr("no Kelly edge in the forecast");
-    const double multiple = *r.kellyMultiple;
-    // Two significant digits, at least one decimal: "0.12x", "0.5x", "2.0x".
+    return std::nullopt;
+}
+
+// Two significant digits, at least one decimal: "0.12x", "0.5x", "2.0x".
+QString shownMultiple(double multiple)
+{
     QString shown = QString::number(multiple, 'g', 2);
     if (!shown.contains(QLatin1Char('.')) && !shown.contains(QLatin1Char('e')))
         shown += QStringLiteral(".0");
-    const QString head = WhatIfResults::tr("%1x Kelly: ").arg(shown);
+    return shown;
+}
+
+} // namespace
+
+QString kellyMultipleText(const SizingResult& r)
+{
+    if (const auto none = noKellyFigures(r))
+        return *none;
+    const double multiple = *r.kellyMultiple;
+    const QString head = WhatIfResults::tr("%1x Kelly").arg(shownMultiple(multiple));
+    if (multiple > 2.0)
+        return head + WhatIfResults::tr(": growth negative");
+    if (multiple == 2.0)
+        return head + WhatIfResults::tr(": growth zero");
+    return multiple >= 1.95 ? head + WhatIfResults::tr(": growth near zero") : head;
+}
+
+QString kellyRiskText(const SizingResult& r)
+{
+    if (noKellyFigures(r))
+        return format::missing();
+    const double multiple = *r.kellyMultiple;
+    if (multiple >= 2.0)
+        return WhatIfResults::tr("certain / certain");
+    return QStringLiteral("%1 / %2").arg(format::chance(everFallsToProbability(multiple, 0.5)),
+                                         format::chance(everFallsToProbability(multiple, 0.8)));
+}
+
+QString kellyOddsText(const SizingResult& r)
+{
+    if (const auto none = noKellyFigures(r))
+        return *none;
+    const double multiple = *r.kellyMultiple;
+    const QString head = WhatIfResults::tr("%1x Kelly: ").arg(shownMultiple(multiple));
     if (multiple >= 2.0)
         return head + (multiple > 2.0 ? WhatIfResults::tr("if the forecast is right, growth is "
                                                           "negative at this size, and a fall to "
@@ -85,12 +126,13 @@ WhatIfResults::WhatIfResults(QWidget* parent)
 {
     auto* grid = new QGridLayout(this);
     grid->setHorizontalSpacing(10);
-    grid->setVerticalSpacing(6);
+    grid->setVerticalSpacing(4); // 15 rows under the tabs at 640 px
     const QString captions[RowCount] = {tr("Quantity"),
                                         tr("Value"),
                                         baseCaption(0.5),
                                         tr("Target fraction of equity"),
                                         tr("Kelly multiple, if the forecast is right"),
+                                        tr("Ever halve / 20% down"),
                                         tr("Binding limit"),
                                         tr("Symbol exposure"),
                                         tr("Account leverage"),
@@ -116,7 +158,7 @@ WhatIfResults::WhatIfResults(QWidget* parent)
         grid->addWidget(caption, row + 1, 0);
         if (row == BaseFraction)
             m_baseCaption = caption;
-        if (row == KellyOdds)
+        if (row == KellyOdds || row == KellyRisk)
             caption->setToolTip(
                 tr("The order as a multiple of the full Kelly bet of its forecast (SPEC 18), and "
                    "the odds of ever losing half, or 20%, if that forecast is right. At 2x "
@@ -127,7 +169,7 @@ WhatIfResults::WhatIfResults(QWidget* parent)
             value->setObjectName(QStringLiteral("whatIf.%1.%2")
                                      .arg(columnName(column), rowName(static_cast<Row>(row))));
             value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            // "sell 1,323 shares (short)"; the Kelly odds are a sentence.
+            // "sell 1,323 shares (short)", "2.0x Kelly: growth near zero".
             value->setWordWrap(row == Note || row == Qty || row == KellyOdds);
             if (row == Qty) {
                 QFont big = value->font();
@@ -185,7 +227,10 @@ void WhatIfResults::showOutcome(int column, const SizingResult& r,
     labels[Value]->setText(format::usd(r.addedValueUsd()));
     labels[BaseFraction]->setText(format::fraction(r.baseFraction));
     labels[TargetFraction]->setText(format::fraction(r.targetFraction));
-    labels[KellyOdds]->setText(kellyOddsText(r));
+    labels[KellyOdds]->setText(kellyMultipleText(r));
+    labels[KellyRisk]->setText(kellyRiskText(r));
+    for (QLabel* label : {labels[KellyOdds], labels[KellyRisk]})
+        label->setToolTip(kellyOddsText(r));
     if (column == EnhancedColumn && r.method == SizingMode::Enhanced)
         m_baseCaption->setText(baseCaption(r.kellyFraction));
     labels[Binding]->setText(QString::fromLatin1(bindingLimitName(r.binding)));
@@ -227,7 +272,7 @@ void WhatIfResults::showOutcome(int column, const SizingResult& r,
     if (r.binding == BindingLimit::NoEquity)
         notes << tr("no equity: nothing can be sized");
     if (column == EnhancedColumn && r.correlationReason && !r.fallbackReason)
-        notes << tr("Correlation not applied (%1): same as plain")
+        notes << tr("Same as plain: %1")
                      .arg(QString::fromLatin1(correlationReasonName(*r.correlationReason)));
     labels[Note]->setText(notes.join(QLatin1Char('\n')));
     labels[Note]->setStyleSheet(
@@ -251,6 +296,7 @@ void WhatIfResults::clear(const QString& note)
     for (auto& column : m_results)
         for (QLabel* label : column) {
             label->setText(format::missing());
+            label->setToolTip(QString());
             label->setStyleSheet(QString());
         }
     m_correlation->clear();

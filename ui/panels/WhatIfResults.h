@@ -12,7 +12,11 @@ namespace kelly::ui {
 
 // SPEC 18 in trader words: "0.5x Kelly: a 12.5% chance to ever halve, 51.2% to ever be 20%
 // down", or at 2x and beyond, that growth is zero (negative) and a halving certain in time.
+// The grid shows it in two short rows (kellyMultipleText, kellyRiskText); the sentence is
+// their tooltip.
 QString kellyOddsText(const SizingResult& result);
+QString kellyMultipleText(const SizingResult& result); // "0.5x Kelly", "2.0x Kelly: growth zero"
+QString kellyRiskText(const SizingResult& result);     // "12.5% / 51.2%", "certain / certain"
 
 // The what-if's columns and rows, shared by the form and its result grid.
 struct WhatIfLayout
@@ -33,7 +37,8 @@ struct WhatIfLayout
         Value,
         BaseFraction,
         TargetFraction,
-        KellyOdds, // SPEC 18: the order's Kelly multiple and what it risks, on the forecast
+        KellyOdds, // SPEC 18: the order's Kelly multiple, on the forecast
+        KellyRisk, // its odds of ever halving / ever being 20% down
         Binding,
         Exposure,
         Leverage,
