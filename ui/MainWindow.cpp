@@ -377,6 +377,7 @@ void MainWindow::onTick()
 {
     const DeskState& state = m_session.state();
     m_header->setReport(state.exposure, state.risk);
+    m_header->setEquityBasis(state.equityBasis, state.exposure.equityUsd, state.now);
     m_leverage->setReport(state.exposure);
     m_history->setBookLeverage(state.exposure.leverage);
     m_alerts->evaluate(state.exposure);

@@ -9,8 +9,10 @@
 #include "MainWindow.h"
 #include "WhatIfPanel.h"
 
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -160,6 +162,24 @@ void TestUiCorrelation::sizingLogShowsTheChange()
         }
     }
     QCOMPARE(changed, 1);
+
+    // Issue 26 item 7: at 1024 px the log scrolls sideways, and its last column keeps its
+    // header and its cells whole instead of being squeezed into what is left.
+    desk.window->resize(1024, 640);
+    QVERIFY(desk.window->selectTab(QStringLiteral("log")));
+    QTest::qWait(200);
+    auto* table = desk.window->findChild<QTableView*>(QStringLiteral("decisionsTable"));
+    QVERIFY(table && table->isVisible());
+    QHeaderView* header = table->horizontalHeader();
+    const QAbstractItemView* cells = table; // QTableView makes sizeHintForColumn protected
+    const int column = DecisionsModel::Correlation;
+    QVERIFY2(header->sectionSize(column) >= header->sectionSizeHint(column) &&
+                 header->sectionSize(column) >= cells->sizeHintForColumn(column),
+             qPrintable(QStringLiteral("%1 px wide, the header needs %2, the cells %3")
+                            .arg(header->sectionSize(column))
+                            .arg(header->sectionSizeHint(column))
+                            .arg(cells->sizeHintForColumn(column))));
+    QVERIFY(!log->headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
 }
 
 QTEST_MAIN(TestUiCorrelation)

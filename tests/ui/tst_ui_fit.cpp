@@ -4,6 +4,7 @@
 // they need. An alert banner never covers the page. With KELLY_UI_SCREENSHOT_DIR set, each
 // tab is also written there as fit-TAB.png to be looked at.
 
+#include "AccountHeader.h"
 #include "BookPanel.h"
 #include "DeskFixture.h"
 #include "HistoryChartPanel.h"
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void statusMessagesStayLeftOfTheClock();
     void historyShowsOneSnapshotAndTheBooksLeverage();
     void sortArrowPointsDownOverLargestFirst();
+    void equityHeaderSaysWhenItWasSet();
 };
 
 void TestUiFit::initTestCase()
@@ -268,6 +270,55 @@ void TestUiFit::sortArrowPointsDownOverLargestFirst()
                                                     .arg(lastRow)
                                                     .arg(firstWidth)
                                                     .arg(lastWidth)));
+}
+
+// Issue 26 item 8: the header says when and by what E was set and the marks' P&L since
+// (`kellyctl status`: equity_set_at, equity_set_by, pnl_since_set), whole at 1024 px.
+void TestUiFit::equityHeaderSaysWhenItWasSet()
+{
+    DeskFixture desk(kFriday1545);
+    desk.seedAccount(100'000, 400'000, {position("NVDA", 1000, 150)});
+    desk.openWindow();
+    desk.window->resize(kSmallest);
+    auto* header = desk.window->findChild<AccountHeader*>();
+    QVERIFY(header);
+    QLabel* basis = desk.label("equityBasisValue");
+    QVERIFY(basis);
+    QTRY_COMPARE(basis->text(), QStringLiteral("never set")); // a plain setAccount is no basis
+
+    // `account set --equity` two hours ago (13:45 in New York), then NVDA marked 150 -> 154.
+    QString error;
+    QVERIFY2(desk.store.updateAccount(100'000, std::nullopt, kFriday1545 - hours(2), &error,
+                                      store::SettingOrigin::Cli),
+             qPrintable(error));
+    bool found = false;
+    QVERIFY2(
+        desk.store.markPrice(QStringLiteral("NVDA"), 154, kFriday1545 - hours(1), &found, &error),
+        qPrintable(error));
+    QVERIFY(found);
+    QVERIFY2(desk.session->reload(&error), qPrintable(error));
+    QTRY_COMPARE(basis->text(), QStringLiteral("account set 13:45 ET\n+$4,000 since"));
+    QCOMPARE(desk.label("equityValue")->text(), QStringLiteral("$104,000"));
+    QVERIFY2(basis->toolTip().contains(QStringLiteral("$100,000.00")),
+             qPrintable(basis->toolTip()));
+    QVERIFY(basis->toolTip().contains(QStringLiteral("2026-11-27 18:45 UTC")));
+    // Whole and inside the window at 1024 px (Effective bets gives way).
+    QTRY_VERIFY(basis->width() >= basis->minimumSizeHint().width());
+    if (const QString folder = qEnvironmentVariable("KELLY_UI_SCREENSHOT_DIR"); !folder.isEmpty())
+        QVERIFY(desk.window->grab().save(folder + QStringLiteral("/fit-equity-basis.png")));
+    QVERIFY(basis->isVisible());
+    QVERIFY2(
+        basis->width() >= basis->minimumSizeHint().width(),
+        qPrintable(
+            QStringLiteral("%1 < %2").arg(basis->width()).arg(basis->minimumSizeHint().width())));
+    QVERIFY(basis->height() >= basis->minimumSizeHint().height());
+    QVERIFY(desk.window->rect().contains(
+        QRect(basis->mapTo(desk.window.get(), QPoint(0, 0)), basis->size())));
+
+    // A sync, and a basis set on an earlier day, in the same words.
+    store::EquityBasis synced{kFriday1545 - hours(24 * 2), 98'000, QStringLiteral("alpaca")};
+    QCOMPARE(AccountHeader::equityBasisLine(synced, 97'700, kFriday1545),
+             QStringLiteral("sync Nov 25\n-$300 since"));
 }
 
 QTEST_MAIN(TestUiFit)

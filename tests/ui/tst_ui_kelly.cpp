@@ -10,6 +10,7 @@
 #include "sizing/KellyOdds.h"
 
 #include <QChart>
+#include <QGraphicsTextItem>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QPushButton>
@@ -19,6 +20,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
+#include <functional>
 
 using namespace kelly;
 using namespace kelly::ui;
@@ -192,6 +194,22 @@ void TestUiKelly::sweepPlotsTheEngineAndMarksDefaultAndTwoTimesKelly()
     desk.window->selectTab(QStringLiteral("lab"));
     QApplication::processEvents();
     QVERIFY(sweep->chart()->plotArea().width() > 200);
+    // Issue 26: round labels, as many as fit, none elided to "..." on the short chart.
+    QTest::qWait(200);
+    QStringList drawn;
+    std::function<void(QGraphicsItem*)> walk = [&](QGraphicsItem* item) {
+        if (!item->isVisible())
+            return;
+        if (auto* text = dynamic_cast<QGraphicsTextItem*>(item))
+            drawn << text->toPlainText();
+        for (QGraphicsItem* child : item->childItems())
+            walk(child);
+    };
+    walk(sweep->chart());
+    QVERIFY2(!drawn.join(QLatin1Char('|')).contains(QStringLiteral("...")),
+             qPrintable(drawn.join(QLatin1Char('|'))));
+    for (const char* fraction : {"0.00", "0.25", "0.50", "0.75", "1.00"})
+        QVERIFY2(drawn.contains(QLatin1String(fraction)), fraction);
     const QByteArray dir = qgetenv("KELLY_UI_SCREENSHOT_DIR");
     if (!dir.isEmpty())
         QVERIFY(desk.window->grab().save(QString::fromLocal8Bit(dir) +

@@ -11,7 +11,13 @@
 #include "lab/LabPanel.h"
 
 #include <QApplication>
+#include <QCategoryAxis>
+#include <QChart>
+#include <QDateTime>
+#include <QDoubleSpinBox>
 #include <QFile>
+#include <QGraphicsTextItem>
+#include <QLineSeries>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
@@ -20,6 +26,9 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
+#include <cmath>
+#include <functional>
 #include <memory>
 
 using namespace kelly;
@@ -62,6 +71,138 @@ struct Desk
     std::unique_ptr<MainWindow> window;
 };
 
+// The text a chart draws (title, axis labels, legend), as shown.
+QStringList drawnTexts(QChart* chart)
+{
+    QStringList texts;
+    std::function<void(QGraphicsItem*)> walk = [&](QGraphicsItem* item) {
+        if (!item->isVisible())
+            return;
+        if (auto* text = dynamic_cast<QGraphicsTextItem*>(item)) {
+            texts << text->toPlainText();
+        } else if (auto* simple = dynamic_cast<QGraphicsSimpleTextItem*>(item))
+            texts << simple->text();
+        for (QGraphicsItem* child : item->childItems())
+            walk(child);
+    };
+    walk(chart);
+    return texts;
+}
+
+// "$250k" -> 250000, "$1.5M" -> 1500000; 0 when not a dollar label.
+double dollars(QString label)
+{
+    if (!label.startsWith(QLatin1Char('$')))
+        return 0.0;
+    label = label.mid(1).remove(QLatin1Char(','));
+    double scale = 1.0;
+    if (label.endsWith(QLatin1Char('k')))
+        scale = 1e3;
+    else if (label.endsWith(QLatin1Char('M')))
+        scale = 1e6;
+    if (scale != 1.0)
+        label.chop(1);
+    bool ok = false;
+    const double value = label.toDouble(&ok);
+    return ok ? value * scale : 0.0;
+}
+
+bool isRoundDollar(double value)
+{
+    const double mantissa = value / std::pow(10.0, std::floor(std::log10(value)));
+    for (const double round : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0})
+        if (std::abs(mantissa - round) < 1e-9)
+            return true;
+    return false;
+}
+
+QCategoryAxis* categoryAxis(QChart* chart, Qt::Alignment side)
+{
+    const QList<QAbstractAxis*> axes =
+        chart->axes(side == Qt::AlignBottom ? Qt::Horizontal : Qt::Vertical);
+    return axes.size() == 1 ? qobject_cast<QCategoryAxis*>(axes.front()) : nullptr;
+}
+
+// Issue 26: every axis of the Lab's three charts is labelled at round values, nothing elided.
+// `roomy`: the window is large enough for several labels on each axis (not 1024x640).
+void checkRoundAxes(LabChartsPanel* charts, double startingEquity, bool roomy)
+{
+    const qsizetype several = roomy ? 3 : 1;
+    const QStringList equityTexts = drawnTexts(charts->equityChart());
+    QStringList dollarLabels;
+    for (const QString& text : equityTexts) {
+        QVERIFY2(!text.contains(QStringLiteral("...")) && !text.contains(QChar(0x2026)),
+                 qPrintable(equityTexts.join(QLatin1Char('|'))));
+        if (dollars(text) > 0.0) {
+            dollarLabels << text;
+            QVERIFY2(isRoundDollar(dollars(text)), qPrintable(text)); // not $65,536, $131,072
+        }
+    }
+    QVERIFY2(dollarLabels.size() >= several, qPrintable(equityTexts.join(QLatin1Char('|'))));
+    // Each label sits where the log scale puts its amount.
+    QCategoryAxis* equityAxis = categoryAxis(charts->equityChart(), Qt::AlignLeft);
+    QVERIFY(equityAxis);
+    for (const QString& label : dollarLabels)
+        QCOMPARE(equityAxis->endValue(label), std::log10(dollars(label)));
+    // The starting equity's line, named in the legend, at that amount.
+    const QString startName =
+        QStringLiteral("start $%1").arg(QLocale(QLocale::English).toString(startingEquity, 'f', 0));
+    QVERIFY2(equityTexts.contains(startName), qPrintable(equityTexts.join(QLatin1Char('|'))));
+    QLineSeries* startLine = nullptr;
+    for (QAbstractSeries* series : charts->equityChart()->series())
+        if (series->name() == startName)
+            startLine = qobject_cast<QLineSeries*>(series);
+    QVERIFY(startLine && startLine->count() == 2);
+    QCOMPARE(startLine->at(0).y(), std::log10(startingEquity));
+    QCOMPARE(startLine->at(1).y(), std::log10(startingEquity));
+
+    // Drawdown every 5, 10, 20 or 50 points from 0; leverage every 0.5x.
+    QList<double> falls;
+    for (const QString& text : drawnTexts(charts->drawdownChart()))
+        if (text.endsWith(QLatin1Char('%')))
+            falls << QStringView(text).chopped(1).toDouble();
+    std::sort(falls.begin(), falls.end());
+    QVERIFY2(falls.size() >= several && falls.back() == 0.0,
+             qPrintable(QString::number(falls.size())));
+    for (int i = 1; i < falls.size(); ++i) {
+        const double fallStep = falls[i] - falls[i - 1];
+        QVERIFY2(fallStep == 5.0 || fallStep == 10.0 || fallStep == 20.0 || fallStep == 50.0,
+                 qPrintable(QString::number(fallStep)));
+        QCOMPARE(fallStep, falls[1] - falls[0]);
+    }
+    QList<double> leverages;
+    for (const QString& text : drawnTexts(charts->leverageChart()))
+        if (text.endsWith(QLatin1Char('x')))
+            leverages << QStringView(text).chopped(1).toDouble();
+    QVERIFY(leverages.size() >= several);
+    for (const double leverage : leverages)
+        QVERIFY2(std::fmod(leverage, 0.5) == 0.0, qPrintable(QString::number(leverage)));
+
+    // Dates on the first of a month, labelled with that month.
+    for (QChart* chart :
+         {charts->equityChart(), charts->drawdownChart(), charts->leverageChart()}) {
+        QCategoryAxis* time = categoryAxis(chart, Qt::AlignBottom);
+        QVERIFY(time);
+        const QStringList labels = time->categoriesLabels();
+        QVERIFY2(labels.size() >= std::min<qsizetype>(several, 2),
+                 qPrintable(labels.join(QLatin1Char('|'))));
+        const QStringList drawn = drawnTexts(chart);
+        for (const QString& label : labels) {
+            const QDateTime at =
+                QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(time->endValue(label)), Qt::UTC);
+            QCOMPARE(at.time(), QTime(0, 0));
+            QCOMPARE(at.date().day(), 1);
+            // "Jan 2025", or "2025" on a year's boundary when years are labelled.
+            QVERIFY2(
+                label ==
+                        QLocale(QLocale::English).toString(at.date(), QStringLiteral("MMM yyyy")) ||
+                    (at.date().month() == 1 && label == QString::number(at.date().year())),
+                qPrintable(label));
+            QVERIFY2(drawn.contains(label), qPrintable(label));
+        }
+    }
+}
+
 } // namespace
 
 class TestUiLab : public QObject
@@ -69,6 +210,7 @@ class TestUiLab : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void runsTheBundledPricesAndRenders();
+    void chartsAreLabelledAtRoundValues();
     void cancelStopsCleanlyAndRecordsNothing();
     void badFolderSaysWhy();
 };
@@ -91,6 +233,11 @@ void TestUiLab::runsTheBundledPricesAndRenders()
                 .toString()
                 .contains(QStringLiteral("std(r, n-1)")));
     QVERIFY(lab->statusText().contains(QStringLiteral("recorded")));
+    QTest::qWait(300); // the charts lay their labels out
+    checkRoundAxes(lab->charts(), 100000.0, true);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(drawnTexts(lab->charts()->equityChart()).contains(QStringLiteral("$100k")));
 
     // A second run, then both side by side.
     QTest::mouseClick(run, Qt::LeftButton);
@@ -136,6 +283,28 @@ void TestUiLab::runsTheBundledPricesAndRenders()
     QVERIFY(desk.window->selectTab(QStringLiteral("book")));
     QVERIFY(desk.window->selectTab(QStringLiteral("lab")));
     QTRY_COMPARE_WITH_TIMEOUT(history->count(), listed + 1, 5000);
+}
+
+void TestUiLab::chartsAreLabelledAtRoundValues()
+{
+    Desk desk;
+    LabPanel* lab = desk.window->lab();
+    // Not the default 100,000: the start line follows the run's starting equity.
+    auto* equity = lab->findChild<QDoubleSpinBox*>(QStringLiteral("labStartingEquity"));
+    QVERIFY(equity);
+    equity->setValue(250000.0);
+    QSignalSpy finished(lab, &LabPanel::runFinished);
+    QVERIFY(lab->startRun());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+    QTest::qWait(300); // the charts lay their labels out
+    checkRoundAxes(lab->charts(), 250000.0, true);
+    if (QTest::currentTestFailed())
+        return;
+    // At 1024x640 (under the no-equity banner) fewer labels, still round and whole.
+    desk.window->resize(1024, 640);
+    QTest::qWait(300);
+    QVERIFY(desk.window->grab().save(QStringLiteral(KELLY_BINARY_DIR "/lab-tab-1024.png"), "PNG"));
+    checkRoundAxes(lab->charts(), 250000.0, false);
 }
 
 void TestUiLab::cancelStopsCleanlyAndRecordsNothing()

@@ -23,6 +23,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QScreen>
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void switchShowsTheStoreModeApartFromThisWindowsLock();
     void botWhoseEnvironmentLocksTheModeIsNamed();
     void staleBannerUntilAReadSucceeds();
+    void movedOrReplacedStoreFileIsStale();
     void storeErrorsInTradersWords_data();
     void storeErrorsInTradersWords();
     void haltKeepsItsPlaceWhenTheModeFlips();
@@ -285,6 +287,42 @@ void TestUiTrader::staleBannerUntilAReadSucceeds()
     desk.execSql(QStringLiteral("ALTER TABLE positions_away RENAME TO positions"));
     QTRY_VERIFY_WITH_TIMEOUT(banner->isHidden(), 10'000);
     QVERIFY(veil->isHidden());
+}
+
+// Issue 26 item 2: a store file moved away, or replaced at its path, is not live: the
+// window's connections keep reading the old file, so the path's identity is what tells.
+// Nothing in the window creates a new store where the file was.
+void TestUiTrader::movedOrReplacedStoreFileIsStale()
+{
+    Desk desk;
+    if (desk.store.isPostgres())
+        QSKIP("a SQLite store file only");
+    QSignalSpy loaded(desk.session.get(), &DeskSession::stateChanged);
+    desk.openWindow();
+    QTRY_VERIFY(loaded.size() >= 2); // the worker read the file once: it holds it open
+    QLabel* banner = desk.label("staleBanner");
+    QVERIFY(banner && banner->isHidden());
+    auto* stale = desk.window->findChild<StaleBanner*>();
+    QVERIFY(stale);
+
+    const QString moved = desk.path + QStringLiteral(".moved");
+    QVERIFY(QFile::rename(desk.path, moved));
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10'000);
+    QVERIFY2(stale->details().contains(QStringLiteral("moved")), qPrintable(stale->details()));
+    QVERIFY2(banner->text().contains(QStringLiteral("moved")), qPrintable(banner->text()));
+    QTest::qWait(2000); // polls, the close plan and the clock's ticks
+    QVERIFY2(!QFileInfo::exists(desk.path), "the window made a new store where the file was");
+    QVERIFY(banner->isVisible());
+
+    // Back where it was: live again.
+    QVERIFY(QFile::rename(moved, desk.path));
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isHidden(), 10'000);
+
+    // Replaced by a copy (a restored backup): another file at the path, not the one read.
+    QVERIFY(QFile::rename(desk.path, moved));
+    QVERIFY(QFile::copy(moved, desk.path));
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10'000);
+    QVERIFY2(stale->details().contains(QStringLiteral("replaced")), qPrintable(stale->details()));
 }
 
 // Issue 26 item 3: what the drivers said during the second hour, in a trader's words.

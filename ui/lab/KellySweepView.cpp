@@ -1,5 +1,6 @@
 #include "KellySweepView.h"
 
+#include "ChartTicks.h"
 #include "Clock.h"
 #include "DeskSession.h"
 #include "Format.h"
@@ -9,6 +10,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QDir>
+#include <QGraphicsLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -70,6 +72,13 @@ KellySweepView::KellySweepView(DeskSession& session, std::function<QString()> pr
     m_chart->setTitle(tr("CAGR and maximum drawdown against the Kelly fraction"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(2, 2, 2, 2));
+    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
+    // Issue 26: as many round percentages as the plot's height holds, never "...".
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        const QList<QAbstractAxis*> axes = m_chart->axes(Qt::Vertical);
+        if (!axes.isEmpty())
+            labelY(qobject_cast<QValueAxis*>(axes.front()));
+    });
     m_chart->setBackgroundRoundness(0);
     auto* view = new QChartView(m_chart, this);
     view->setObjectName(QStringLiteral("kellySweepChart"));
@@ -189,6 +198,16 @@ void KellySweepView::onFinished(std::shared_ptr<const lab::LabResult> result)
     Q_EMIT sweepFinished(record.id);
 }
 
+void KellySweepView::labelY(QValueAxis* y)
+{
+    const int fit = ticks::ticksThatFit(y, m_chart->plotArea().height(), Qt::Vertical, {});
+    if (fit == m_yFit)
+        return;
+    m_yFit = fit;
+    ticks::setRoundTicks(y, m_yLow, m_yHigh, ticks::roundStep(m_yHigh - m_yLow, 6), fit);
+    y->setLabelFormat(y->tickInterval() >= 1.0 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+}
+
 void KellySweepView::plot(const lab::LabResult& result)
 {
     m_chart->removeAllSeries();
@@ -232,18 +251,19 @@ void KellySweepView::plot(const lab::LabResult& result)
             m_table->setItem(row, column, new QTableWidgetItem(cells[column]));
         ++row;
     }
-    low = std::floor(low / 10.0) * 10.0;
-    high = std::ceil(high / 10.0) * 10.0 + 10.0;
+    // Round labels (issue 26): c every 0.25 with a grid line at each eighth (the default
+    // fractions), percentages on 1-2-5 steps.
     auto* x = new QValueAxis;
     x->setTitleText(tr("Kelly fraction c"));
-    x->setRange(0.0, 1.0);
-    x->setTickCount(9);
-    x->setLabelFormat(QStringLiteral("%.3g"));
+    ticks::setSteppedRange(x, 0.0, 1.0, 0.25);
+    x->setMinorTickCount(1);
+    x->setLabelFormat(QStringLiteral("%.2f"));
     auto* y = new QValueAxis;
     y->setTitleText(tr("%"));
-    y->setRange(low, high);
-    y->applyNiceNumbers(); // ticks on round percentages
-    y->setLabelFormat(QStringLiteral("%.0f"));
+    m_yLow = low;
+    m_yHigh = high + (high - low) * 0.05; // no point on the top edge
+    m_yFit = -1;
+    labelY(y);
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
     m_chart->addSeries(cagr);

@@ -12,6 +12,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableWidget;
+class QValueAxis;
 
 namespace kelly::ui {
 
@@ -49,6 +50,8 @@ Q_SIGNALS:
 private:
     void onFinished(std::shared_ptr<const kelly::lab::LabResult> result);
     void plot(const lab::LabResult& result);
+    // The percent axis over [m_yLow, m_yHigh], labelled as the plot's height allows.
+    void labelY(QValueAxis* y);
 
     DeskSession& m_session;
     std::function<QString()> m_pricesFolder;
@@ -61,6 +64,9 @@ private:
     std::optional<lab::LabSettings> m_pendingSettings;
     std::optional<lab::LabOptions> m_pendingOptions;
     QString m_pendingFolder;
+    double m_yLow = 0.0;
+    double m_yHigh = 0.0;
+    int m_yFit = -1;
 };
 
 } // namespace kelly::ui

@@ -1,16 +1,21 @@
 #include "LabChartsPanel.h"
 
+#include "ChartTicks.h"
+#include "Format.h"
+#include "Palette.h"
+
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
-#include <QDateTimeAxis>
+#include <QGraphicsLayout>
 #include <QGridLayout>
 #include <QLineSeries>
-#include <QLogValueAxis>
 #include <QPen>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace kelly::ui {
 
@@ -22,6 +27,7 @@ QChart* makeChart(const QString& title)
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->layout()->setContentsMargins(0, 0, 0, 0); // the plot keeps the height (1024x640)
     chart->setBackgroundRoundness(0);
     return chart;
 }
@@ -66,13 +72,29 @@ void resetChart(QChart* chart)
     }
 }
 
-QDateTimeAxis* timeAxis(QChart* chart)
+double log10Of(double value)
 {
-    auto* axis = new QDateTimeAxis;
-    axis->setFormat(QStringLiteral("MMM yy"));
-    axis->setTickCount(7);
+    return std::log10(value);
+}
+
+// The dates of the three charts, labelled (labelAxes) on month or year boundaries.
+QCategoryAxis* timeAxis(QChart* chart, double firstMs, double lastMs)
+{
+    QCategoryAxis* axis = ticks::categoryAxis({}, firstMs, lastMs);
     chart->addAxis(axis, Qt::AlignBottom);
     return axis;
+}
+
+template <typename Axis> Axis* axisOf(const QChart* chart, Qt::Orientation orientation)
+{
+    return qobject_cast<Axis*>(chart->axes(orientation).front());
+}
+
+void attach(QChart* chart, QLineSeries* series, QAbstractAxis* x, QAbstractAxis* y)
+{
+    chart->addSeries(series);
+    series->attachAxis(x);
+    series->attachAxis(y);
 }
 
 } // namespace
@@ -92,6 +114,13 @@ LabChartsPanel::LabChartsPanel(QWidget* parent)
     layout->addWidget(makeView(m_leverage, this), 1, 1);
     layout->setRowStretch(0, 3);
     layout->setRowStretch(1, 2);
+    // Labels follow each chart's size, once its layout settled.
+    for (QChart* chart : {m_equity, m_drawdown, m_leverage})
+        connect(chart, &QChart::plotAreaChanged, this, [this] {
+            if (std::exchange(m_relabelPending, true))
+                return;
+            QMetaObject::invokeMethod(this, &LabChartsPanel::labelAxes, Qt::QueuedConnection);
+        });
 }
 
 void LabChartsPanel::showCurves(const std::vector<Curve>& curves)
@@ -99,14 +128,60 @@ void LabChartsPanel::showCurves(const std::vector<Curve>& curves)
     for (QChart* chart : {m_equity, m_drawdown, m_leverage})
         resetChart(chart);
     m_curveCount = 0;
-    QDateTimeAxis* equityTime = timeAxis(m_equity);
-    QDateTimeAxis* drawdownTime = timeAxis(m_drawdown);
-    QDateTimeAxis* leverageTime = timeAxis(m_leverage);
-    // Base 2: a grid line at every doubling, so a backtest's range shows several.
-    auto* equityAxis = new QLogValueAxis;
-    equityAxis->setLabelFormat(QStringLiteral("$%.0f"));
-    equityAxis->setBase(2.0);
-    equityAxis->setMinorTickCount(3);
+    struct Lines
+    {
+        const Curve* curve;
+        QList<QPointF> equity; // log10(USD): a log scale on a linear axis with round labels
+        QList<QPointF> drawdown;
+        QList<QPointF> leverage;
+    };
+    std::vector<Lines> lines;
+    std::vector<double> starts;
+    double lowest = 0.0, highest = 0.0, deepest = 0.0, maxLeverage = 0.0;
+    double firstMs = 0.0, lastMs = 0.0;
+    bool any = false;
+    for (const Curve& curve : curves) {
+        if (curve.points.empty())
+            continue;
+        Lines line{&curve, {}, {}, {}};
+        double peak = curve.startingEquityUsd;
+        for (const lab::CurvePoint& p : curve.points) {
+            const qreal x = msecs(p.date);
+            peak = std::max(peak, p.equityUsd);
+            // A log axis has no room for a ruined (<= 0) equity: the curve stops before it.
+            if (p.equityUsd > 0.0) {
+                line.equity.append(QPointF(x, std::log10(p.equityUsd)));
+                line.leverage.append(QPointF(x, p.grossUsd / p.equityUsd));
+                lowest = any ? std::min(lowest, p.equityUsd) : p.equityUsd;
+                highest = any ? std::max(highest, p.equityUsd) : p.equityUsd;
+                firstMs = any ? std::min(firstMs, x) : x;
+                lastMs = any ? std::max(lastMs, x) : x;
+                maxLeverage = std::max(maxLeverage, p.grossUsd / p.equityUsd);
+                any = true;
+            }
+            const double fall = std::max((p.equityUsd / peak - 1.0) * 100.0, -100.0);
+            line.drawdown.append(QPointF(x, fall));
+            deepest = std::min(deepest, fall);
+        }
+        if (curve.startingEquityUsd > 0.0 &&
+            std::find(starts.begin(), starts.end(), curve.startingEquityUsd) == starts.end())
+            starts.push_back(curve.startingEquityUsd);
+        lines.push_back(std::move(line));
+    }
+    if (!any)
+        return; // no axes: ticks over no data would be nonsense
+    for (const double start : starts) {
+        lowest = std::min(lowest, start);
+        highest = std::max(highest, start);
+    }
+    if (lastMs <= firstMs)
+        lastMs = firstMs + 86'400'000.0; // one day still gets an axis
+    m_extents = {firstMs, lastMs, lowest * 0.95, highest * 1.05, deepest, maxLeverage};
+    QCategoryAxis* equityTime = timeAxis(m_equity, firstMs, lastMs);
+    QCategoryAxis* drawdownTime = timeAxis(m_drawdown, firstMs, lastMs);
+    QCategoryAxis* leverageTime = timeAxis(m_leverage, firstMs, lastMs);
+    QCategoryAxis* equityAxis =
+        ticks::categoryAxis({}, m_extents.equityLow, m_extents.equityHigh, &log10Of);
     auto* drawdownAxis = new QValueAxis;
     drawdownAxis->setLabelFormat(QStringLiteral("%.0f%%"));
     auto* leverageAxis = new QValueAxis;
@@ -115,55 +190,83 @@ void LabChartsPanel::showCurves(const std::vector<Curve>& curves)
     m_drawdown->addAxis(drawdownAxis, Qt::AlignLeft);
     m_leverage->addAxis(leverageAxis, Qt::AlignLeft);
 
-    double lowest = 0.0, highest = 0.0, deepest = 0.0, maxLeverage = 0.0;
-    bool any = false;
-    for (const Curve& curve : curves) {
-        if (curve.points.empty())
-            continue;
+    for (const Lines& line : lines) {
         auto* equity = new QLineSeries;
         auto* drawdown = new QLineSeries;
         auto* leverage = new QLineSeries;
-        double peak = curve.startingEquityUsd;
-        for (const lab::CurvePoint& p : curve.points) {
-            const qreal x = msecs(p.date);
-            peak = std::max(peak, p.equityUsd);
-            // A log axis has no room for a ruined (<= 0) equity: the curve stops before it.
-            if (p.equityUsd > 0.0) {
-                equity->append(x, p.equityUsd);
-                leverage->append(x, p.grossUsd / p.equityUsd);
-                lowest = any ? std::min(lowest, p.equityUsd) : p.equityUsd;
-                highest = any ? std::max(highest, p.equityUsd) : p.equityUsd;
-                maxLeverage = std::max(maxLeverage, p.grossUsd / p.equityUsd);
-                any = true;
-            }
-            const double fall = (p.equityUsd / peak - 1.0) * 100.0;
-            drawdown->append(x, std::max(fall, -100.0));
-            deepest = std::min(deepest, std::max(fall, -100.0));
-        }
-        for (QLineSeries* series : {equity, drawdown, leverage})
-            series->setName(curve.label);
-        m_equity->addSeries(equity);
-        m_drawdown->addSeries(drawdown);
-        m_leverage->addSeries(leverage);
-        equity->attachAxis(equityTime);
-        equity->attachAxis(equityAxis);
-        drawdown->attachAxis(drawdownTime);
-        drawdown->attachAxis(drawdownAxis);
-        leverage->attachAxis(leverageTime);
-        leverage->attachAxis(leverageAxis);
+        equity->replace(line.equity);
+        drawdown->replace(line.drawdown);
+        leverage->replace(line.leverage);
         // One colour per method across the three charts; earlier runs dashed.
-        QPen pen(methodColour(curve.method), 1.6, curve.earlierRun ? Qt::DashLine : Qt::SolidLine);
-        for (QLineSeries* series : {equity, drawdown, leverage})
+        const QPen pen(methodColour(line.curve->method), 1.6,
+                       line.curve->earlierRun ? Qt::DashLine : Qt::SolidLine);
+        for (QLineSeries* series : {equity, drawdown, leverage}) {
+            series->setName(line.curve->label);
             series->setPen(pen);
+        }
+        attach(m_equity, equity, equityTime, equityAxis);
+        attach(m_drawdown, drawdown, drawdownTime, drawdownAxis);
+        attach(m_leverage, leverage, leverageTime, leverageAxis);
         ++m_curveCount;
     }
-    if (any) {
-        equityAxis->setRange(lowest * 0.95, highest * 1.05);
-        drawdownAxis->setRange(std::floor(deepest / 10.0) * 10.0, 0.0);
-        leverageAxis->setRange(0.0, std::max(1.0, std::ceil(maxLeverage * 4.0) / 4.0));
+    // Where each run started (the Lab's starting equity), across the whole chart.
+    for (const double start : starts) {
+        auto* line = new QLineSeries;
+        line->setName(tr("start %1").arg(format::usd(start)));
+        line->append(firstMs, std::log10(start));
+        line->append(lastMs, std::log10(start));
+        line->setPen(QPen(palette::muted(), 1.2, Qt::DashDotLine));
+        attach(m_equity, line, equityTime, equityAxis);
     }
     m_drawdown->legend()->hide();
     m_leverage->legend()->hide();
+    m_fitted.clear();
+    labelAxes(); // round labels, as many as the charts hold
+}
+
+void LabChartsPanel::labelAxes()
+{
+    m_relabelPending = false;
+    if (m_curveCount == 0)
+        return;
+    const Extents& e = m_extents;
+    // How many labels each axis holds at its chart's size now: fewer round labels on a short
+    // chart (1024x640), never Qt's "..." in their place.
+    const auto fit = [](QChart* chart, Qt::Orientation orientation, const QString& widest) {
+        const QList<QAbstractAxis*> axes = chart->axes(orientation);
+        const auto* axis = axes.isEmpty() ? nullptr : qobject_cast<QValueAxis*>(axes.front());
+        const QRectF plot = chart->plotArea();
+        return axis
+                   ? ticks::ticksThatFit(axis,
+                                         orientation == Qt::Vertical ? plot.height() : plot.width(),
+                                         orientation, widest)
+                   : 0;
+    };
+    const std::vector<int> fitted{fit(m_equity, Qt::Vertical, {}),
+                                  fit(m_drawdown, Qt::Vertical, {}),
+                                  fit(m_leverage, Qt::Vertical, {}),
+                                  fit(m_equity, Qt::Horizontal, QStringLiteral("May 2025")),
+                                  fit(m_drawdown, Qt::Horizontal, QStringLiteral("May 2025")),
+                                  fit(m_leverage, Qt::Horizontal, QStringLiteral("May 2025"))};
+    if (fitted == m_fitted)
+        return; // a label change moved the plot sideways only
+    m_fitted = fitted;
+
+    // A category axis's labels sit on its inner ticks: one fewer than the ticks that fit.
+    ticks::setCategories(axisOf<QCategoryAxis>(m_equity, Qt::Vertical),
+                         ticks::dollarTicks(e.equityLow, e.equityHigh, fitted[0] - 1), e.equityLow,
+                         e.equityHigh, &log10Of);
+    // A value axis labels every tick: drawdown on 0/-20/-40/-60%, leverage every 0.5x, or
+    // rounder steps when fewer fit.
+    ticks::setRoundTicks(axisOf<QValueAxis>(m_drawdown, Qt::Vertical), e.deepest, 0.0,
+                         ticks::roundStep(-e.deepest, 4), fitted[1]);
+    ticks::setRoundTicks(axisOf<QValueAxis>(m_leverage, Qt::Vertical), 0.0,
+                         std::max(1.0, e.maxLeverage), 0.5, fitted[2]);
+    const QChart* charts[] = {m_equity, m_drawdown, m_leverage};
+    for (int i = 0; i < 3; ++i)
+        ticks::setCategories(axisOf<QCategoryAxis>(charts[i], Qt::Horizontal),
+                             ticks::monthTicks(e.firstMs, e.lastMs, std::min(6, fitted[3 + i] - 1)),
+                             e.firstMs, e.lastMs);
 }
 
 } // namespace kelly::ui

@@ -60,6 +60,8 @@ LabPanel::LabPanel(DeskSession& session, const QString& defaultPricesFolder, QWi
     m_table->setObjectName(QStringLiteral("labMetricsTable"));
     m_table->setModel(m_metrics);
     m_table->verticalHeader()->hide();
+    // Rows as high as the text needs: the charts above keep the height (1024x640).
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
 
@@ -144,6 +146,7 @@ void LabPanel::buildForm(QWidget* form)
     dates->addWidget(m_to);
     fields->addRow(tr("Dates"), dates);
     m_equity = new QDoubleSpinBox(form);
+    m_equity->setObjectName(QStringLiteral("labStartingEquity"));
     m_equity->setRange(1.0, 1e12);
     m_equity->setDecimals(0);
     m_equity->setValue(100000.0);

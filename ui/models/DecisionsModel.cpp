@@ -143,6 +143,11 @@ QVariant DecisionsModel::data(const QModelIndex& index, int role) const
 
 QVariant DecisionsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // Issue 26: a short header, so the log's last column is not cut at 1024 px; the key to
+    // its cells in the tooltip.
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == Correlation)
+        return tr("Plain \u2192 sized: the quantity without the book's correlation, then as "
+                  "sized with it; or why the correlation was off");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -169,7 +174,7 @@ QVariant DecisionsModel::headerData(int section, Qt::Orientation orientation, in
     case Origin:
         return tr("Origin");
     case Correlation:
-        return tr("Correlation (plain \u2192 sized)");
+        return tr("Correlation");
     }
     return {};
 }

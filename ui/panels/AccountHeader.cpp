@@ -7,6 +7,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QResizeEvent>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -22,6 +23,28 @@ QFont captionFont(QFont font)
     return font;
 }
 
+// Who set E, in the words of the command that does it.
+QString basisSource(const QString& origin)
+{
+    if (origin == QLatin1String("cli"))
+        return AccountHeader::tr("account set");
+    if (origin == QLatin1String("alpaca"))
+        return AccountHeader::tr("sync");
+    return origin;
+}
+
+// "Nov 25": the New York date.
+QString newYorkDay(UtcTime utc)
+{
+    const std::chrono::year_month_day day(
+        std::chrono::floor<std::chrono::days>(newyork::toLocal(utc)));
+    return QStringLiteral("%1 %2")
+        .arg(QLocale(QLocale::English)
+                 .monthName(static_cast<int>(static_cast<unsigned>(day.month())),
+                            QLocale::ShortFormat))
+        .arg(static_cast<unsigned>(day.day()));
+}
+
 } // namespace
 
 AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
@@ -32,7 +55,11 @@ AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
     m_tiles = new QHBoxLayout;
     m_tiles->setSpacing(18);
     outer->addLayout(m_tiles);
-    m_equity = addTile(tr("Equity"), QStringLiteral("equityValue"));
+    m_equityBasis = new QLabel(format::missing(), this);
+    m_equityBasis->setObjectName(QStringLiteral("equityBasisValue"));
+    m_equityBasis->setFont(captionFont(m_equityBasis->font()));
+    m_equityBasis->setStyleSheet(QStringLiteral("color: %1;").arg(palette::muted().name()));
+    m_equity = addTile(tr("Equity"), QStringLiteral("equityValue"), m_equityBasis);
     m_buyingPower = addTile(tr("Buying power"), QStringLiteral("buyingPowerValue"));
     m_gross = addTile(tr("Gross exposure"), QStringLiteral("grossValue"));
     m_leverage = addTile(tr("Leverage"), QStringLiteral("leverageValue"));
@@ -74,7 +101,8 @@ AccountHeader::AccountHeader(QWidget* parent) : QWidget(parent)
     outer->addWidget(m_brokerCheck);
 }
 
-QLabel* AccountHeader::addTile(const QString& caption, const QString& objectName)
+QLabel* AccountHeader::addTile(const QString& caption, const QString& objectName,
+                               QWidget* besideValue)
 {
     auto* tile = new QWidget(this);
     auto* column = new QVBoxLayout(tile);
@@ -91,7 +119,16 @@ QLabel* AccountHeader::addTile(const QString& caption, const QString& objectName
     value->setFont(valueFont);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     column->addWidget(captionLabel);
-    column->addWidget(value);
+    if (besideValue) {
+        auto* row = new QHBoxLayout;
+        row->setSpacing(6);
+        row->addWidget(value, 0, Qt::AlignBottom);
+        row->addWidget(besideValue, 0, Qt::AlignBottom);
+        row->addStretch(1);
+        column->addLayout(row);
+    } else {
+        column->addWidget(value);
+    }
     m_tiles->addWidget(tile);
     return value;
 }
@@ -162,6 +199,45 @@ void AccountHeader::setMargin(const DeskMargin& margin)
                                                     mismatch.left(1).toUpper() + mismatch.mid(1));
     m_brokerCheck->setVisible(!mismatch.isEmpty());
     fitTiles();
+}
+
+void AccountHeader::setEquityBasis(const std::optional<store::EquityBasis>& basis, double equityUsd,
+                                   UtcTime now)
+{
+    const QString line = equityBasisLine(basis, equityUsd, now);
+    if (line != m_equityBasis->text()) {
+        m_equityBasis->setText(line);
+        // The label sits in a row nested in its tile: that row's cached size is stale too.
+        for (QLayout* layout : m_equity->parentWidget()->findChildren<QLayout*>())
+            layout->invalidate();
+    }
+    m_equityBasis->setToolTip(
+        basis
+            ? tr("E was set to %1 by %2 (%3) at %4, %5; the marks' P&L since: %6 (SPEC 1)")
+                  .arg(format::usd(basis->equityUsd, 2), basisSource(basis->origin), basis->origin,
+                       format::utcDateTime(basis->setAt), format::newYorkTime(basis->setAt),
+                       format::signedUsd(equityUsd - basis->equityUsd, 2))
+            : tr("E was never set by `kellyctl account set --equity` or a broker sync: it is "
+                 "what the store holds, with the marks' P&L"));
+    fitTiles();
+}
+
+QString AccountHeader::equityBasisLine(const std::optional<store::EquityBasis>& basis,
+                                       double equityUsd, UtcTime now)
+{
+    if (!basis)
+        return tr("never set");
+    // Today's time in New York, else the day: enough to tell a fresh E from an old one.
+    const QString when = newyork::startOfDay(basis->setAt) == newyork::startOfDay(now)
+                             ? format::newYorkTime(basis->setAt)
+                             : newYorkDay(basis->setAt);
+    return tr("%1 %2\n%3 since")
+        .arg(basisSource(basis->origin), when, format::signedUsd(equityUsd - basis->equityUsd));
+}
+
+QString AccountHeader::equityBasisText() const
+{
+    return m_equityBasis->text();
 }
 
 QSize AccountHeader::minimumSizeHint() const

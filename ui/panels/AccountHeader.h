@@ -3,6 +3,7 @@
 #include "DeskMargin.h"
 #include "risk/Analytics.h"
 #include "sizing/Exposure.h"
+#include "store/Store.h"
 
 #include <QWidget>
 
@@ -15,7 +16,9 @@ namespace kelly::ui {
 // plus the book's 1-day VaR and effective bets when a correlation build covers it, and
 // SPEC 15's margin: the maintenance requirement, the excess and the fall of every price that
 // brings a margin call (the figures of `kellyctl status --json`), with the broker's
-// cross-check when its figure differs by more than 1% of equity.
+// cross-check when its figure differs by more than 1% of equity. Beside the equity's value:
+// when and by what E was last set (SPEC 1: account set or a broker sync) and the P&L of the
+// marks since, as `kellyctl status` prints them.
 class AccountHeader final : public QWidget
 {
     Q_OBJECT
@@ -24,22 +27,32 @@ public:
 
     void setReport(const ExposureReport& report, const PortfolioRisk& risk);
     void setMargin(const DeskMargin& margin);
+    void setEquityBasis(const std::optional<store::EquityBasis>& basis, double equityUsd,
+                        UtcTime now);
+    // "sync 14:05 ET\n+$4,000 since", "account set Nov 25\n-$300 since", "never set".
+    static QString equityBasisLine(const std::optional<store::EquityBasis>& basis, double equityUsd,
+                                   UtcTime now);
 
     QSize minimumSizeHint() const override;
     QString leverageText() const;
     QString marginCallText() const;
     QString brokerCheckText() const; // empty while the broker's figure agrees
+    QString equityBasisText() const;
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
     void fitTiles();
-    QLabel* addTile(const QString& caption, const QString& objectName);
+    // `besideValue`, when given, sits right of the value (the equity's basis, two small
+    // lines: no taller than the value, so the header keeps its height).
+    QLabel* addTile(const QString& caption, const QString& objectName,
+                    QWidget* besideValue = nullptr);
 
     QHBoxLayout* m_tiles;
 
     QLabel* m_equity;
+    QLabel* m_equityBasis;
     QLabel* m_buyingPower;
     QLabel* m_gross;
     QLabel* m_leverage;

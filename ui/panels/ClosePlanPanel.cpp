@@ -27,7 +27,7 @@ ClosePlanOutcome planOnWorker(const QString& storePath, const store::Environment
 {
     ClosePlanOutcome outcome;
     store::Store store;
-    if (!store.open(storePath, &outcome.error))
+    if (!store.open(storePath, &outcome.error, true)) // never a new store where it was
         return outcome;
     broker::ClosePlanService service(store, environment);
     auto view = std::make_shared<broker::ClosePlanView>();
@@ -47,7 +47,7 @@ CloseSendOutcome sendOnWorker(const QString& storePath, const store::Environment
     if (!credentials)
         return outcome;
     store::Store store;
-    if (!store.open(storePath, &outcome.error))
+    if (!store.open(storePath, &outcome.error, true)) // never a new store where it was
         return outcome;
     broker::ClosePlanService service(store, environment);
     service.send(*view, *credentials, tif, std::chrono::seconds(10), now, &outcome.results,

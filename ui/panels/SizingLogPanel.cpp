@@ -79,8 +79,9 @@ SizingLogPanel::SizingLogPanel(DecisionsModel* model, QWidget* parent)
     m_table->sortByColumn(DecisionsModel::Time, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
+    // Every column as wide as its contents and header, the last too: stretching it would
+    // squeeze it below its header when the log is wider than the window (1024 px).
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
 
     auto* filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("Filter:"), this));

@@ -19,7 +19,7 @@ broker::SyncOutcome syncOnWorker(const QString& storePath, const QHash<QString, 
     }
     // A connection belongs to the thread that opened it: one for this sync alone.
     store::Store store;
-    if (!store.open(storePath, &outcome.error)) {
+    if (!store.open(storePath, &outcome.error, true)) { // never a new store where it was
         outcome.failure = broker::SyncFailure::Failed;
         return outcome;
     }

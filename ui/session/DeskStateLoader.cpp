@@ -1,8 +1,31 @@
 #include "DeskStateLoader.h"
 
+#include <QFile>
 #include <utility>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
 namespace kelly::ui {
+
+namespace {
+
+std::optional<std::pair<quint64, quint64>> fileIdentity(const QString& path)
+{
+#ifdef Q_OS_UNIX
+    struct stat info
+    {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return std::nullopt;
+    return std::pair<quint64, quint64>(info.st_dev, info.st_ino);
+#else
+    Q_UNUSED(path);
+    return std::nullopt;
+#endif
+}
+
+} // namespace
 
 DeskStateLoader::DeskStateLoader(QString storePath, store::Environment environment)
     : m_storePath(std::move(storePath)), m_environment(std::move(environment))
@@ -15,14 +38,33 @@ bool DeskStateLoader::openStore(QString* error)
     if (m_store)
         return true;
     auto store = std::make_unique<store::Store>();
-    if (!store->open(m_storePath, error))
+    // The store the window opened: never create a new one where it was (a moved file).
+    if (!store->open(m_storePath, error, true))
         return false;
+    if (!store->isPostgres())
+        m_fileIdentity = fileIdentity(store->path());
     // SPEC 13: a PostgreSQL store pushes its changes; the store LISTENs again by itself after
     // it reconnects. Notifications arrive on this thread's event loop.
     if (store->isPostgres() && !store->listenForChanges([this] { Q_EMIT changeNotified(); }, error))
         return false;
     m_store = std::move(store);
     return true;
+}
+
+bool DeskStateLoader::sameFileAsOpened(QString* error) const
+{
+    if (!m_fileIdentity)
+        return true;
+    const auto now = fileIdentity(m_store->path());
+    if (now == m_fileIdentity)
+        return true;
+    *error = now ? QStringLiteral("%1: the store file was replaced by another file since this "
+                                  "window opened it; open the store again")
+                       .arg(m_store->path())
+                 : QStringLiteral("%1: the store file was moved or deleted since this window "
+                                  "opened it")
+                       .arg(m_store->path());
+    return false;
 }
 
 bool DeskStateLoader::mayTryAgain(QString* error) const
@@ -51,7 +93,7 @@ void DeskStateLoader::load(quint64 id, UtcTime now, bool force)
         Q_EMIT failed(id, error);
         return;
     }
-    const bool opened = openStore(&error);
+    const bool opened = openStore(&error) && sameFileAsOpened(&error);
     noteReadResult(opened, error);
     if (!opened) {
         Q_EMIT failed(id, error);

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <utility>
 
 namespace kelly::ui {
 
@@ -51,10 +53,16 @@ private:
     // then the last failure.
     bool mayTryAgain(QString* error) const;
     void noteReadResult(bool ok, const QString& error);
+    // Issue 26: a SQLite store's file is still the one the loader opened. A connection keeps
+    // reading a file moved away (or one replaced at its path) as if it were live; the path is
+    // checked by the file's identity (device, inode) before each read, so the window shows
+    // the stale banner instead.
+    bool sameFileAsOpened(QString* error) const;
 
     QString m_storePath;
     store::Environment m_environment;
     std::unique_ptr<store::Store> m_store;
+    std::optional<std::pair<quint64, quint64>> m_fileIdentity; // SQLite: (device, inode)
     std::optional<store::ChangeStamp> m_lastStamp;
     // The build of the last state read, reused while it is the store's latest.
     std::shared_ptr<const store::StoredCorrelationBuild> m_build;

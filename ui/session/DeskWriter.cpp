@@ -179,7 +179,7 @@ void DeskWriter::write(DeskWrite kind, const Write& write)
     if (!m_store) {
         auto store = std::make_unique<store::Store>();
         QString error;
-        if (!store->open(m_storePath, &error)) {
+        if (!store->open(m_storePath, &error, true)) { // never a new store where it was
             DeskWriteOutcome failed;
             failed.kind = kind;
             failed.error = error;
