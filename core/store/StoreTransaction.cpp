@@ -135,8 +135,13 @@ bool withRetries(Store::Impl& impl, QString* error, const std::function<bool(QSt
         t_lastFailureCode.clear();
         if (change(error))
             return true;
-        if (impl.transactionDepth > 0 || !impl.dialect.isRetryable(t_lastFailureCode))
+        if (impl.transactionDepth > 0 || !impl.dialect.isRetryable(t_lastFailureCode)) {
+            // A write that gave up on PostgreSQL's lock_timeout is busy, as a SQLite BEGIN
+            // past busy_timeout is: a waiting dashboard write says so and tries again.
+            if (impl.transactionDepth == 0 && lastFailureWasLockTimeout())
+                impl.lastBeginBusy = true;
             return false;
+        }
         if (attempt == kMaxTries) {
             *error = QStringLiteral("gave up after %1 tries (the store kept serializing other"
                                     " writers first; nothing was written): %2")

@@ -39,15 +39,24 @@ constexpr qint64 kClickLimitMs = 1000;
 // The GUI thread's longest pause while a write waits: the busy timeout is 5,000 ms.
 constexpr qint64 kGapLimitMs = 1000;
 
-// Another connection holding the write lock, as a bot mid-transaction does.
+// Another connection holding the write lock, as a bot mid-transaction does. On PostgreSQL
+// (issue 24 item 5) the bot holds every table a dashboard write takes: reads go on, writes
+// wait, and past the store's lock_timeout they fail and are tried again.
 class BotLock
 {
 public:
     explicit BotLock(const QString& path) : m_name(QStringLiteral("bot-lock-%1").arg(s_count++))
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        db.setDatabaseName(path);
-        m_held = db.open() && QSqlQuery(db).exec(QStringLiteral("BEGIN IMMEDIATE"));
+        const bool postgres = path.startsWith(QLatin1String("postgresql://"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(
+            postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), m_name);
+        db.setDatabaseName(postgres ? path.section(QLatin1Char('/'), 3) : path);
+        m_held = db.open() &&
+                 (postgres ? QSqlQuery(db).exec(QStringLiteral("BEGIN")) &&
+                                 QSqlQuery(db).exec(QStringLiteral(
+                                     "LOCK TABLE settings, settings_audit, correlation_builds,"
+                                     " correlation_symbols IN EXCLUSIVE MODE"))
+                           : QSqlQuery(db).exec(QStringLiteral("BEGIN IMMEDIATE")));
     }
     ~BotLock()
     {
