@@ -47,6 +47,8 @@ struct Desk
         QString error;
         QVERIFY2(store.open(folder.filePath(QStringLiteral("desk.sqlite")), &error),
                  qPrintable(error));
+        // An account, so the window shows no "no equity" alert above the Lab (README's shot).
+        QVERIFY2(store.setAccount(100'000, 400'000, kNow, &error), qPrintable(error));
         session = std::make_unique<DeskSession>(store, clock, store::Environment{});
         QVERIFY2(session->reload(&error), qPrintable(error));
         window = std::make_unique<MainWindow>(*session);

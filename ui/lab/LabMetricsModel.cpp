@@ -1,5 +1,7 @@
 #include "LabMetricsModel.h"
 
+#include "Format.h"
+
 namespace kelly::ui {
 
 namespace {
@@ -12,11 +14,6 @@ QString percent(const std::optional<double>& value)
 QString ratio(const std::optional<double>& value, const QString& suffix = {})
 {
     return value ? QString::number(*value, 'f', 2) + suffix : QStringLiteral("-");
-}
-
-QString usd(double value)
-{
-    return QStringLiteral("$") + QString::number(value, 'f', 0);
 }
 
 } // namespace
@@ -96,7 +93,7 @@ QVariant LabMetricsModel::data(const QModelIndex& index, int role) const
     case Label:
         return row.label;
     case FinalEquity:
-        return usd(m.finalEquityUsd);
+        return format::usd(m.finalEquityUsd);
     case TotalReturn:
         return percent(m.totalReturn);
     case Cagr:
@@ -112,9 +109,9 @@ QVariant LabMetricsModel::data(const QModelIndex& index, int role) const
     case WorstDay:
         return percent(m.worstDay);
     case Financing:
-        return usd(m.financingUsd);
+        return format::usd(m.financingUsd);
     case Costs:
-        return usd(m.costsUsd);
+        return format::usd(m.costsUsd);
     case Turnover:
         return ratio(m.turnover, QStringLiteral("x"));
     case AvgGrossLeverage:
