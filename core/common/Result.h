@@ -24,6 +24,8 @@ template <typename T> class Result
 {
 public:
     Result(T value) : m_state(std::move(value)) {}
+    // A value built in place, for a caller that fills a large T without moving it.
+    explicit Result(std::in_place_t) : m_state(std::in_place_index<0>) {}
     Result(InputError error) : m_state(std::move(error)) {}
 
     bool ok() const { return std::holds_alternative<T>(m_state); }

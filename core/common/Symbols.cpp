@@ -1,7 +1,7 @@
 #include "Symbols.h"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 
 namespace kelly {
 
@@ -10,15 +10,33 @@ const char* assetClassName(AssetClass assetClass)
     return assetClass == AssetClass::Crypto ? "crypto" : "stock";
 }
 
+namespace {
+
+// Byte tables for the sizing hot path: one lookup a character, no branches.
+constexpr std::array<bool, 256> byteTable(bool (*test)(unsigned char))
+{
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+        table[c] = test(static_cast<unsigned char>(c));
+    return table;
+}
+constexpr auto kSeparator = byteTable(
+    [](unsigned char c) { return c == '/' || c == '-' || c == '_' || c == ' ' || c == '\t'; });
+constexpr auto kSymbolChar = byteTable(
+    [](unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'; });
+
+} // namespace
+
 std::string normalizeSymbol(std::string_view symbol)
 {
-    std::string out;
-    out.reserve(symbol.size());
+    std::string out(symbol.size(), '\0');
+    size_t length = 0;
     for (char c : symbol) {
-        if (c == '/' || c == '-' || c == '_' || c == ' ' || c == '\t')
-            continue;
-        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+        // ASCII only, whatever the process locale: a symbol is letters, digits and '.'.
+        out[length] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+        length += !kSeparator[static_cast<unsigned char>(c)];
     }
+    out.resize(length);
     return out;
 }
 
@@ -26,9 +44,10 @@ bool isValidSymbol(std::string_view normalizedSymbol)
 {
     if (normalizedSymbol.empty() || normalizedSymbol.size() > 32)
         return false;
-    return std::all_of(normalizedSymbol.begin(), normalizedSymbol.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.';
-    });
+    bool valid = true;
+    for (char c : normalizedSymbol)
+        valid &= kSymbolChar[static_cast<unsigned char>(c)];
+    return valid;
 }
 
 const std::vector<std::string>& CryptoList::defaultSymbols()

@@ -18,7 +18,7 @@ const double* findOverride(const MarginPolicy& policy, std::string_view symbol)
 {
     if (!policy.rates || policy.rates->overrides.empty())
         return nullptr;
-    const auto it = policy.rates->overrides.find(std::string(symbol));
+    const auto it = policy.rates->overrides.find(symbol);
     return it == policy.rates->overrides.end() ? nullptr : &it->second;
 }
 
@@ -26,7 +26,7 @@ const BrokerMarginRate* findBrokerRate(const MarginPolicy& policy, std::string_v
 {
     if (!policy.rates || policy.rates->broker.empty())
         return nullptr;
-    const auto it = policy.rates->broker.find(std::string(symbol));
+    const auto it = policy.rates->broker.find(symbol);
     return it == policy.rates->broker.end() ? nullptr : &it->second;
 }
 

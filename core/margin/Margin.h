@@ -41,11 +41,24 @@ struct BrokerMarginRate
     double shortRate = 0.30;
 };
 
+// Hashes a symbol as a std::string or a std::string_view alike, so a lookup by view builds
+// no string (the sizing hot path looks a rate up on every call).
+struct SymbolHash
+{
+    using is_transparent = void;
+    size_t operator()(std::string_view symbol) const noexcept
+    {
+        return std::hash<std::string_view>{}(symbol);
+    }
+};
+template <typename Value>
+using SymbolMap = std::unordered_map<std::string, Value, SymbolHash, std::equal_to<>>;
+
 // The rates the desk knows beyond the default table, keyed by normalised symbol.
 struct MarginRates
 {
-    std::unordered_map<std::string, double> overrides;
-    std::unordered_map<std::string, BrokerMarginRate> broker;
+    SymbolMap<double> overrides;
+    SymbolMap<BrokerMarginRate> broker;
 };
 
 // The settings and rates every margin figure depends on. Default-constructed: Alpaca's

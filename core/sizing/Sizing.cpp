@@ -37,7 +37,7 @@ std::optional<InputError> validate(const SizingRequest& request, const Account& 
     return std::nullopt;
 }
 
-std::optional<InputError> validateSymbol(const std::string& normalized)
+std::optional<InputError> validateSymbol(std::string_view normalized)
 {
     if (!isValidSymbol(normalized))
         return InputError{"symbol", "must be letters, digits or '.' (e.g. NVDA, BTC/USD)"};
@@ -54,23 +54,30 @@ struct Room
 // Shared by both methods: who is asking, what they hold, where the account stands.
 struct Book
 {
-    std::string symbol;
+    std::string_view symbol; // the call's normalised symbol, which outlives the Book
     AssetClass assetClass;
+    const Position* held; // nullptr: not held
     double equity;
     double currentUsd; // current(s)
     double grossUsd;
     double maintenanceUsd; // MR, SPEC 15
 };
 
-Book describeBook(const std::string& symbol, const SizingContext& context)
+Book describeBook(std::string_view symbol, const SizingContext& context)
 {
-    const Position* held = context.account.find(symbol);
+    const Account& account = context.account;
+    const PreparedBook* prepared = context.prepared;
+    if (prepared && !prepared->fits(account, context.cryptoList, context.margin))
+        prepared = nullptr;
+    const Position* held = prepared ? prepared->find(symbol) : account.find(symbol);
     return Book{symbol,
                 context.cryptoList.classify(symbol),
-                context.account.equityUsd,
+                held,
+                account.equityUsd,
                 held ? held->currentUsd() : 0.0,
-                context.account.grossUsd(),
-                maintenanceRequirementUsd(context.account, context.cryptoList, context.margin)};
+                prepared ? prepared->grossUsd() : account.grossUsd(),
+                prepared ? prepared->maintenanceUsd()
+                         : maintenanceRequirementUsd(account, context.cryptoList, context.margin)};
 }
 
 // SPEC 15's room for an add on `side`, remembering the rate the add is charged.
@@ -90,14 +97,26 @@ void fillExposure(SizingResult& r, const Book& book)
     r.leverageAfter = (book.grossUsd + added) / book.equity;
 }
 
-SizingResult startResult(const Book& book, const SizingRequest& request, SizingMode method)
+// Starts a call's result in place (it is large: the hot path never moves it) with the
+// normalised symbol, its class, the method and the price, and describes the book. Bad input
+// leaves the error in `result` instead and returns nullopt.
+std::optional<Book> startCall(Result<SizingResult>& result, const SizingRequest& request,
+                              const SizingContext& context, SizingMode method)
 {
-    SizingResult r;
-    r.symbol = book.symbol;
+    SizingResult& r = result.value();
+    r.symbol = normalizeSymbol(request.symbol);
+    std::optional<InputError> error = validateSymbol(r.symbol);
+    if (!error)
+        error = validate(request, context.account);
+    if (error) {
+        result = std::move(*error);
+        return std::nullopt;
+    }
+    const Book book = describeBook(r.symbol, context);
     r.assetClass = book.assetClass;
     r.method = method;
     r.priceUsd = request.priceUsd;
-    return r;
+    return book;
 }
 
 std::string formatQty(double qty, AssetClass assetClass)
@@ -329,14 +348,12 @@ double roundDownQty(double qty, AssetClass assetClass)
 
 Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContext& context)
 {
-    const std::string symbol = normalizeSymbol(request.symbol);
-    if (auto err = validateSymbol(symbol))
-        return *err;
-    if (auto err = validate(request, context.account))
-        return *err;
-
-    const Book book = describeBook(symbol, context);
-    SizingResult r = startResult(book, request, SizingMode::Legacy);
+    Result<SizingResult> result{std::in_place};
+    const std::optional<Book> started = startCall(result, request, context, SizingMode::Legacy);
+    if (!started)
+        return result;
+    const Book& book = *started;
+    SizingResult& r = result.value();
     r.muDaily = request.muDaily;
     r.sigmaDaily = request.sigmaDaily;
     const bool stock = book.assetClass == AssetClass::Stock;
@@ -346,7 +363,7 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
         r.binding = BindingLimit::NoEquity;
         fillExposure(r, book);
         logLegacy(r, context.log);
-        return r;
+        return result;
     }
     const double E = book.equity;
     const double buyingPower = context.account.buyingPowerUsd;
@@ -355,7 +372,7 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
         r.binding = BindingLimit::SymbolCap;
         fillExposure(r, book);
         logLegacy(r, context.log);
-        return r;
+        return result;
     }
     const double qtyBp = std::max(0.5 * buyingPower * r.riskMultiplier / request.priceUsd, 0.0);
     const std::array<Room, 3> rooms{
@@ -365,19 +382,18 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
     applyRooms(r, qtyBp, rooms, BindingLimit::BuyingPower);
     fillExposure(r, book);
     logLegacy(r, context.log);
-    return r;
+    return result;
 }
 
 Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingContext& context)
 {
-    const std::string symbol = normalizeSymbol(request.symbol);
-    if (auto err = validateSymbol(symbol))
-        return *err;
-    if (auto err = validate(request, context.account))
-        return *err;
-
-    const Book book = describeBook(symbol, context);
-    SizingResult r = startResult(book, request, SizingMode::Enhanced);
+    Result<SizingResult> result{std::in_place};
+    const std::optional<Book> started = startCall(result, request, context, SizingMode::Enhanced);
+    if (!started)
+        return result;
+    const Book& book = *started;
+    SizingResult& r = result.value();
+    const std::string& symbol = r.symbol;
     const bool crypto = book.assetClass == AssetClass::Crypto;
     const double assetLeverage = crypto ? 1.0 : context.limits.intradayLeverage; // L_s
     r.riskMultiplier = assetLeverage;
@@ -387,7 +403,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
         r.binding = BindingLimit::NoEquity;
         fillExposure(r, book);
         logEnhanced(r, context.limits, context.log);
-        return r;
+        return result;
     }
 
     // SPEC 2.3 comes before the forecast: a full symbol needs no metrics.
@@ -398,13 +414,15 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
         r.binding = BindingLimit::SymbolCap;
         fillExposure(r, book);
         logEnhanced(r, context.limits, context.log);
-        return r;
+        return result;
     }
 
     double mu = 0.0;
     double sigma = 0.0;
-    if (auto failure = deriveForecast(request, context, book.assetClass, mu, sigma))
-        return fallBackToLegacy(symbol, *failure, request, context);
+    if (auto failure = deriveForecast(request, context, book.assetClass, mu, sigma)) {
+        result = fallBackToLegacy(symbol, *failure, request, context);
+        return result; // one returned object on every path: no copy of the result
+    }
     r.muDaily = mu;
     r.sigmaDaily = sigma;
 
@@ -421,8 +439,10 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     // SPEC 11 replaces the base when its data is there; SPEC 2 is untouched otherwise.
     if (!r.correlationReason)
         if (auto failure = applyBookCorrelation(r, context.account, *context.correlation, mu, sigma,
-                                                crypto, context.kellyFraction))
-            return fallBackToLegacy(symbol, *failure, request, context);
+                                                crypto, context.kellyFraction)) {
+            result = fallBackToLegacy(symbol, *failure, request, context);
+            return result;
+        }
     const std::array<Room, 4> rooms{
         Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, assetLeverage)},
         Room{BindingLimit::BuyingPower, context.account.buyingPowerUsd},
@@ -439,7 +459,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     fillExposure(r, book);
     fillKellyMultiple(r, E);
     logEnhanced(r, context.limits, context.log);
-    return r;
+    return result;
 }
 
 namespace {
@@ -448,19 +468,19 @@ namespace {
 Result<SizingResult> sizeReduceOrHalt(SizingMode mode, const SizingRequest& request,
                                       const SizingContext& context)
 {
-    const std::string symbol = normalizeSymbol(request.symbol);
-    if (auto err = validateSymbol(symbol))
-        return *err;
-    if (auto err = validate(request, context.account))
-        return *err;
-    const Book book = describeBook(symbol, context);
-    SizingResult r = startResult(book, request, mode);
+    Result<SizingResult> result{std::in_place};
+    const std::optional<Book> started = startCall(result, request, context, mode);
+    if (!started)
+        return result;
+    const Book& book = *started;
+    SizingResult& r = result.value();
+    const std::string& symbol = r.symbol;
     r.muDaily = request.muDaily;
     r.sigmaDaily = request.sigmaDaily;
     r.maintenanceBeforeUsd = book.maintenanceUsd;
     r.maintenanceAfterUsd = book.maintenanceUsd;
     if (request.reduce) {
-        const Position* held = context.account.find(symbol);
+        const Position* held = book.held;
         r.qty = held ? std::abs(held->qty) : 0.0;
         r.qtyRaw = r.qty;
         r.binding = BindingLimit::OpenPosition;
@@ -485,7 +505,7 @@ Result<SizingResult> sizeReduceOrHalt(SizingMode mode, const SizingRequest& requ
         context.log->info(symbol + head + formatQty(r.qty, r.assetClass) + ", exposure: " +
                           formatPct(r.exposureBeforePct) + " -> " + formatPct(r.exposureAfterPct));
     }
-    return r;
+    return result;
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "common/Result.h"
 #include "common/Symbols.h"
 #include "margin/Margin.h"
+#include "sizing/PreparedBook.h"
 
 #include <optional>
 #include <string>
@@ -81,6 +82,9 @@ struct SizingContext
     // SPEC 15: the margin room every add takes (default: Alpaca's table, floor 25%, k 5%).
     MarginPolicy margin = {};
     double kellyFraction = 0.5; // SPEC 2.5 / 18: c, setting kelly_fraction
+    // The book's totals computed once (PreparedBook.h); nullptr, or one built from another
+    // account or policy: each call passes over the positions itself.
+    const PreparedBook* prepared = nullptr;
 };
 
 // Every figure `kellyctl size --json` prints. Ratios of equity are absent (nullopt) when

@@ -1,5 +1,7 @@
 // One enhanced and one legacy sizing call on a 50-position account (issue 2: < 1 us per call),
 // and the correlation-aware enhanced call of SPEC 11 on the same book (issue 14: < 2 us).
+// Issue 25: <= 100 ns a call, margin room included, against a PreparedBook (the book's totals
+// computed once); the same call without it and the preparation itself, in the same run.
 #include "risk/Correlation.h"
 #include "risk/OrderCorrelation.h"
 #include "sizing/Sizing.h"
@@ -19,26 +21,85 @@ Account fiftyPositionAccount()
     return account;
 }
 
-void sizeOnce(benchmark::State& state, SizingMode mode)
+// Every held symbol with a synced broker rate and one override (issue 21's worst case: a
+// rate lookup per position).
+MarginRates syncedRates(const Account& account)
+{
+    MarginRates rates;
+    for (const Position& p : account.positions)
+        rates.broker.emplace(p.symbol, BrokerMarginRate{true, 0.30, 0.35});
+    rates.overrides.emplace("SYM7", 0.5);
+    return rates;
+}
+
+enum class Rates
+{
+    Default,
+    Synced
+};
+
+// One call per iteration; `prepared`: against the book's totals computed before the loop.
+void sizeOnce(benchmark::State& state, SizingMode mode, Rates ratesKind, bool prepared)
 {
     const Account account = fiftyPositionAccount();
     const CryptoList crypto;
-    const SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
+    const MarginRates rates = syncedRates(account);
+    SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
+    if (ratesKind == Rates::Synced)
+        context.margin.rates = &rates;
+    const PreparedBook book(account, crypto, context.margin);
+    if (prepared)
+        context.prepared = &book;
     const SizingRequest request{"SYM25", 47.5, 0.0004, 0.02};
+    const double expectedQty = sizePosition(mode, request,
+                                            {account, RiskLimits{}, crypto, 2.0, nullptr, nullptr,
+                                             nullptr, context.margin})
+                                   ->qty;
     for (auto _ : state) {
         auto result = sizePosition(mode, request, context);
         benchmark::DoNotOptimize(result);
     }
+    if (sizePosition(mode, request, context)->qty != expectedQty)
+        state.SkipWithError("the prepared book sized differently");
     state.SetItemsProcessed(state.iterations());
 }
 
 void BM_EnhancedSizing50Positions(benchmark::State& state)
 {
-    sizeOnce(state, SizingMode::Enhanced);
+    sizeOnce(state, SizingMode::Enhanced, Rates::Default, false);
 }
 void BM_LegacySizing50Positions(benchmark::State& state)
 {
-    sizeOnce(state, SizingMode::Legacy);
+    sizeOnce(state, SizingMode::Legacy, Rates::Default, false);
+}
+void BM_EnhancedSizing50PositionsPrepared(benchmark::State& state)
+{
+    sizeOnce(state, SizingMode::Enhanced, Rates::Default, true);
+}
+void BM_LegacySizing50PositionsPrepared(benchmark::State& state)
+{
+    sizeOnce(state, SizingMode::Legacy, Rates::Default, true);
+}
+void BM_EnhancedSizingSyncedRates50Positions(benchmark::State& state)
+{
+    sizeOnce(state, SizingMode::Enhanced, Rates::Synced, false);
+}
+void BM_EnhancedSizingSyncedRates50PositionsPrepared(benchmark::State& state)
+{
+    sizeOnce(state, SizingMode::Enhanced, Rates::Synced, true);
+}
+
+// The one-time cost a PreparedBook adds per loaded book, synced rates.
+void BM_PrepareBook50PositionsSyncedRates(benchmark::State& state)
+{
+    const Account account = fiftyPositionAccount();
+    const CryptoList crypto;
+    const MarginRates rates = syncedRates(account);
+    const MarginPolicy policy{0.25, 0.05, &rates};
+    for (auto _ : state) {
+        PreparedBook book(account, crypto, policy);
+        benchmark::DoNotOptimize(book);
+    }
 }
 
 // SPEC 11 data for every held symbol: rho in [-0.9, 0.9], daily sigma 1-3%.
@@ -99,6 +160,11 @@ void BM_CorrelationAwareSizingFromBuild(benchmark::State& state)
 
 BENCHMARK(BM_EnhancedSizing50Positions);
 BENCHMARK(BM_LegacySizing50Positions);
+BENCHMARK(BM_EnhancedSizing50PositionsPrepared);
+BENCHMARK(BM_LegacySizing50PositionsPrepared);
+BENCHMARK(BM_EnhancedSizingSyncedRates50Positions);
+BENCHMARK(BM_EnhancedSizingSyncedRates50PositionsPrepared);
+BENCHMARK(BM_PrepareBook50PositionsSyncedRates);
 BENCHMARK(BM_CorrelationAwareSizing50Positions);
 BENCHMARK(BM_CorrelationAwareSizingFromBuild)->Arg(0)->Arg(450);
 BENCHMARK_MAIN();

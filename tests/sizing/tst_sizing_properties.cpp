@@ -12,6 +12,8 @@ class TestSizingProperties : public QObject
 
 private Q_SLOTS:
     void invariantsHold();
+    void preparedBookSizesAlike();
+    void preparedBookOfAnotherBookIsIgnored();
 };
 
 namespace {
@@ -130,6 +132,127 @@ void TestSizingProperties::invariantsHold()
     }
     // The generator must actually exercise sizing, not only the zero paths.
     QVERIFY(sizedNonZero > kCases / 2);
+}
+
+namespace {
+
+// Symbols that share their first 8 bytes, are exactly 8 long, are held twice, or are crypto:
+// what a lookup by prefix could get wrong.
+Account randomBook(std::mt19937_64& rng, const std::vector<std::string>& pool)
+{
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    Account account{unit(rng) < 0.05 ? 0.0 : 1e3 + unit(rng) * 1e6, unit(rng) * 4e6, {}};
+    const int positions = static_cast<int>(rng() % 60);
+    for (int i = 0; i < positions; ++i) {
+        const double price = unit(rng) < 0.1 ? 1.0 + unit(rng) * 5.0 : 5.0 + unit(rng) * 500.0;
+        account.positions.push_back({pool[rng() % pool.size()],
+                                     (unit(rng) < 0.25 ? -1.0 : 1.0) * (1.0 + rng() % 500), price,
+                                     price});
+    }
+    return account;
+}
+
+MarginRates randomRates(std::mt19937_64& rng, const std::vector<std::string>& pool)
+{
+    MarginRates rates;
+    for (const std::string& symbol : pool) {
+        if (rng() % 3 == 0)
+            rates.broker.emplace(symbol,
+                                 BrokerMarginRate{rng() % 5 != 0, 0.3 + 0.05 * double(rng() % 5),
+                                                  0.3 + 0.05 * double(rng() % 7)});
+        if (rng() % 7 == 0)
+            rates.overrides.emplace(symbol, 0.25 + 0.1 * double(rng() % 6));
+    }
+    return rates;
+}
+
+bool sameResult(const SizingResult& a, const SizingResult& b)
+{
+    return a.symbol == b.symbol && a.qty == b.qty && a.qtyRaw == b.qtyRaw &&
+           a.binding == b.binding && a.method == b.method && a.addRate == b.addRate &&
+           a.maintenanceBeforeUsd == b.maintenanceBeforeUsd &&
+           a.maintenanceAfterUsd == b.maintenanceAfterUsd && a.excessAfterUsd == b.excessAfterUsd &&
+           a.exposureBeforePct == b.exposureBeforePct && a.exposureAfterPct == b.exposureAfterPct &&
+           a.leverageBefore == b.leverageBefore && a.leverageAfter == b.leverageAfter &&
+           a.targetFraction == b.targetFraction && a.kellyMultiple == b.kellyMultiple;
+}
+
+const std::vector<std::string>& symbolPool(const CryptoList& crypto)
+{
+    static const std::vector<std::string> pool = [&] {
+        std::vector<std::string> symbols{"NVDA",     "AAPL",      "SPY",       "BRK.B",
+                                         "ABCDEFGH", "ABCDEFGHI", "ABCDEFGHJ", "ABCDEFGHIJKL"};
+        for (size_t i = 0; i < crypto.symbols().size(); i += 5)
+            symbols.push_back(crypto.symbols()[i]);
+        return symbols;
+    }();
+    return pool;
+}
+
+} // namespace
+
+// Issue 25: the book's totals computed once size every call exactly as a pass over the
+// positions does, for held, unheld and twice-held symbols, every mode, with and without rates.
+void TestSizingProperties::preparedBookSizesAlike()
+{
+    const CryptoList crypto;
+    const std::vector<std::string>& pool = symbolPool(crypto);
+    std::mt19937_64 rng(20261207);
+    int held = 0;
+    for (int i = 0; i < 3'000; ++i) {
+        const Account account = randomBook(rng, pool);
+        const MarginRates rates = randomRates(rng, pool);
+        SizingContext plain{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
+        if (rng() % 2)
+            plain.margin.rates = &rates;
+        SizingContext prepared = plain;
+        const PreparedBook book(account, crypto, plain.margin);
+        prepared.prepared = &book;
+        for (const std::string& symbol : pool) {
+            held += account.find(symbol) != nullptr;
+            for (SizingMode mode : {SizingMode::Enhanced, SizingMode::Legacy, SizingMode::Halt})
+                for (bool reduce : {false, true}) {
+                    SizingRequest request{symbol, 3.0 + double(rng() % 300), 0.001, 0.02, reduce};
+                    if (rng() % 4 == 0)
+                        request.muDaily = -0.001;
+                    const auto a = sizePosition(mode, request, plain);
+                    const auto b = sizePosition(mode, request, prepared);
+                    QVERIFY2(a.ok() && b.ok() && sameResult(*a, *b),
+                             qPrintable(QStringLiteral("case %1 %2 %3 reduce %4")
+                                            .arg(i)
+                                            .arg(QString::fromStdString(symbol))
+                                            .arg(QLatin1String(sizingModeName(mode)))
+                                            .arg(reduce)));
+                }
+        }
+    }
+    QVERIFY(held > 10'000); // the generator holds symbols, often twice
+}
+
+// A PreparedBook describes the account it was built from; another account, or the same one
+// after a position was added, is sized from its own positions.
+void TestSizingProperties::preparedBookOfAnotherBookIsIgnored()
+{
+    const CryptoList crypto;
+    Account account{100'000.0, 400'000.0, {{"NVDA", 100.0, 500.0, 500.0}}};
+    const PreparedBook book(account, crypto, MarginPolicy{});
+    Account other = account;
+    other.positions[0].qty = 200.0;
+    const SizingRequest request{"NVDA", 500.0, 0.001, 0.02};
+
+    SizingContext context{other, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
+    const auto plain = sizePosition(SizingMode::Enhanced, request, context);
+    context.prepared = &book;
+    const auto withOthers = sizePosition(SizingMode::Enhanced, request, context);
+    QVERIFY(sameResult(*plain, *withOthers));
+    QCOMPARE(withOthers->exposureBeforePct.value(), 100.0); // 200 x 500 / 100,000
+
+    account.positions.push_back({"AAPL", 500.0, 200.0, 200.0}); // after `book` was built
+    SizingContext grown{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
+    const auto fresh = sizePosition(SizingMode::Enhanced, request, grown);
+    grown.prepared = &book;
+    QVERIFY(sameResult(*fresh, *sizePosition(SizingMode::Enhanced, request, grown)));
+    QCOMPARE(fresh->leverageBefore.value(), 1.5); // (50,000 + 100,000) / 100,000
 }
 
 QTEST_APPLESS_MAIN(TestSizingProperties)
