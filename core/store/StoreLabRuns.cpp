@@ -3,6 +3,7 @@
 #include "StoreImpl.h"
 
 #include <cmath>
+#include <optional>
 
 namespace kelly::store {
 
@@ -53,6 +54,62 @@ bool allFinite(const LabRunRecord& record)
     return true;
 }
 
+// Curve points go in multi-row INSERTs of kPointsPerInsert rows (9 values each, under
+// SQLite's oldest limit of 999 parameters): one statement run per chunk instead of per row,
+// which is most of the cost of recording a run (and one round trip, not 64, on PostgreSQL).
+constexpr std::size_t kPointsPerInsert = 64;
+constexpr int kPointColumns = 9;
+
+QString pointInsertSql(std::size_t rows)
+{
+    QString sql = QStringLiteral("INSERT INTO lab_curve_points (run_id, position, day, date,"
+                                 " equity_usd, gross_usd, cash_usd, financing_usd, costs_usd)"
+                                 " VALUES ");
+    for (std::size_t row = 0; row < rows; ++row)
+        sql += row == 0 ? QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        : QStringLiteral(", (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    return sql;
+}
+
+// Binds points [first, first + count) of one run's curve into `insert`, row after row.
+void bindPoints(QSqlQuery& insert, qint64 runId, qint64 position,
+                const std::vector<lab::CurvePoint>& curve, std::size_t first, std::size_t count)
+{
+    for (std::size_t row = 0; row < count; ++row) {
+        const std::size_t day = first + row;
+        const lab::CurvePoint& p = curve[day];
+        const int at = static_cast<int>(row) * kPointColumns;
+        insert.bindValue(at, runId);
+        insert.bindValue(at + 1, position);
+        insert.bindValue(at + 2, static_cast<qint64>(day));
+        insert.bindValue(at + 3, QString::fromStdString(p.date));
+        insert.bindValue(at + 4, p.equityUsd);
+        insert.bindValue(at + 5, p.grossUsd);
+        insert.bindValue(at + 6, p.cashUsd);
+        insert.bindValue(at + 7, p.financingUsd);
+        insert.bindValue(at + 8, p.costsUsd);
+    }
+}
+
+bool insertCurve(Store::Impl& impl, qint64 runId, qint64 position,
+                 const std::vector<lab::CurvePoint>& curve, std::optional<QSqlQuery>& fullChunk,
+                 QString* error)
+{
+    std::size_t first = 0;
+    for (; curve.size() - first >= kPointsPerInsert; first += kPointsPerInsert) {
+        if (!fullChunk)
+            fullChunk = impl.prepare(pointInsertSql(kPointsPerInsert), error);
+        bindPoints(*fullChunk, runId, position, curve, first, kPointsPerInsert);
+        if (!run(*fullChunk, error))
+            return false;
+    }
+    if (first == curve.size())
+        return true;
+    QSqlQuery rest = impl.prepare(pointInsertSql(curve.size() - first), error);
+    bindPoints(rest, runId, position, curve, first, curve.size() - first);
+    return run(rest, error);
+}
+
 bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, QString* error)
 {
     QSqlQuery method = impl.prepare(
@@ -62,11 +119,7 @@ bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, 
                        " longest_drawdown_days, ruined_on, final_equity_usd, traded_value_usd)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         error);
-    QSqlQuery point = impl.prepare(
-        QStringLiteral("INSERT INTO lab_curve_points (run_id, position, day, date, equity_usd,"
-                       " gross_usd, cash_usd, financing_usd, costs_usd)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        error);
+    std::optional<QSqlQuery> fullChunk; // prepared at the first full chunk, then reused
     for (std::size_t position = 0; position < record.runs.size(); ++position) {
         const lab::MethodRun& r = record.runs[position];
         const lab::LabMetrics& m = r.metrics;
@@ -91,24 +144,9 @@ bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, 
                                   r.tradedValueUsd};
         for (int i = 0; i < values.size(); ++i)
             method.bindValue(i, values[i]);
-        if (!run(method, error))
+        if (!run(method, error) ||
+            !insertCurve(impl, runId, static_cast<qint64>(position), r.curve, fullChunk, error))
             return false;
-        for (std::size_t day = 0; day < r.curve.size(); ++day) {
-            const lab::CurvePoint& p = r.curve[day];
-            const QVariantList row{runId,
-                                   static_cast<qint64>(position),
-                                   static_cast<qint64>(day),
-                                   QString::fromStdString(p.date),
-                                   p.equityUsd,
-                                   p.grossUsd,
-                                   p.cashUsd,
-                                   p.financingUsd,
-                                   p.costsUsd};
-            for (int i = 0; i < row.size(); ++i)
-                point.bindValue(i, row[i]);
-            if (!run(point, error))
-                return false;
-        }
     }
     return true;
 }
