@@ -3,7 +3,13 @@
 #include "StoreImpl.h"
 
 #include <cmath>
+#include <memory>
 #include <optional>
+
+#ifdef KELLY_STORE_HAS_SQLITE3
+#include <QSqlDriver>
+#include <sqlite3.h>
+#endif
 
 namespace kelly::store {
 
@@ -110,8 +116,57 @@ bool insertCurve(Store::Impl& impl, qint64 runId, qint64 position,
     return run(rest, error);
 }
 
+#ifdef KELLY_STORE_HAS_SQLITE3
+// On SQLite the curve goes through SQLite's own prepared statement on the connection's
+// handle, inside the same transaction: Qt binds each value through a QVariant and a
+// placeholder name built per value, which was most of the cost of recording a run. Null
+// when the store is not SQLite (the multi-row path above serves it).
+sqlite3* sqliteHandle(const Store::Impl& impl)
+{
+    if (impl.dialect.isPostgres())
+        return nullptr;
+    const QVariant handle = impl.database().driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3* const*>(handle.constData());
+}
+
+bool insertCurveSqlite(sqlite3* connection, qint64 runId, qint64 position,
+                       const std::vector<lab::CurvePoint>& curve, QString* error)
+{
+    sqlite3_stmt* raw = nullptr;
+    const char* sql = "INSERT INTO lab_curve_points (run_id, position, day, date, equity_usd,"
+                      " gross_usd, cash_usd, financing_usd, costs_usd)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    int code = sqlite3_prepare_v2(connection, sql, -1, &raw, nullptr);
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
+    for (std::size_t day = 0; code == SQLITE_OK && day < curve.size(); ++day) {
+        const lab::CurvePoint& p = curve[day];
+        sqlite3_bind_int64(raw, 1, runId);
+        sqlite3_bind_int64(raw, 2, position);
+        sqlite3_bind_int64(raw, 3, static_cast<sqlite3_int64>(day));
+        sqlite3_bind_text(raw, 4, p.date.data(), static_cast<int>(p.date.size()), SQLITE_STATIC);
+        sqlite3_bind_double(raw, 5, p.equityUsd);
+        sqlite3_bind_double(raw, 6, p.grossUsd);
+        sqlite3_bind_double(raw, 7, p.cashUsd);
+        sqlite3_bind_double(raw, 8, p.financingUsd);
+        sqlite3_bind_double(raw, 9, p.costsUsd);
+        code = sqlite3_step(raw);
+        code = code == SQLITE_DONE ? sqlite3_reset(raw) : code;
+    }
+    if (code == SQLITE_OK)
+        return true;
+    *error = QStringLiteral("lab run: recording the curve failed: %1")
+                 .arg(QString::fromUtf8(sqlite3_errmsg(connection)));
+    return false;
+}
+#endif
+
 bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, QString* error)
 {
+#ifdef KELLY_STORE_HAS_SQLITE3
+    sqlite3* const connection = sqliteHandle(impl);
+#endif
     QSqlQuery method = impl.prepare(
         QStringLiteral("INSERT INTO lab_run_methods (run_id, position, method, total_return, cagr,"
                        " sharpe, sortino, max_drawdown, calmar, worst_day, financing_usd,"
@@ -144,8 +199,17 @@ bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, 
                                   r.tradedValueUsd};
         for (int i = 0; i < values.size(); ++i)
             method.bindValue(i, values[i]);
-        if (!run(method, error) ||
-            !insertCurve(impl, runId, static_cast<qint64>(position), r.curve, fullChunk, error))
+        if (!run(method, error))
+            return false;
+#ifdef KELLY_STORE_HAS_SQLITE3
+        if (connection) {
+            if (!insertCurveSqlite(connection, runId, static_cast<qint64>(position), r.curve,
+                                   error))
+                return false;
+            continue;
+        }
+#endif
+        if (!insertCurve(impl, runId, static_cast<qint64>(position), r.curve, fullChunk, error))
             return false;
     }
     return true;
