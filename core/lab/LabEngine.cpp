@@ -47,6 +47,8 @@ struct Books
     Account account;
     std::vector<std::size_t> heldTracks; // aligned with account.positions
     BookCorrelation correlation;
+    ReturnPanel::Book heldWindow; // enhanced-corr: heldTracks' returns in the day's window
+    std::vector<std::optional<double>> heldRho;
 };
 
 std::optional<InputError> validateOptions(const LabOptions& options)
@@ -238,12 +240,19 @@ private:
         account.positions.clear();
         std::vector<std::size_t>& heldTracks = books.heldTracks;
         heldTracks.clear();
+        const bool withCorrelation = method == Method::EnhancedCorr;
+        if (withCorrelation)
+            books.heldWindow.clear(*m_returns);
+        auto hold = [&](std::size_t i) {
+            account.positions.push_back(
+                Position{m_tracks[i].series->symbol, targets[i], m_tracks[i].lastCloseUsd, 0.0});
+            heldTracks.push_back(i);
+            if (withCorrelation)
+                books.heldWindow.add(*m_returns, i);
+        };
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (!m_tracks[i].priced && targets[i] != 0.0) {
-                account.positions.push_back(Position{m_tracks[i].series->symbol, targets[i],
-                                                     m_tracks[i].lastCloseUsd, 0.0});
-                heldTracks.push_back(i);
-            }
+            if (!m_tracks[i].priced && targets[i] != 0.0)
+                hold(i);
         BookCorrelation& correlation = books.correlation;
         for (std::size_t i : m_decisionOrder) {
             const Track& track = m_tracks[i];
@@ -254,8 +263,8 @@ private:
             context.margin = MarginPolicy{m_settings.maintenanceFloor,
                                           m_settings.marginCallFallPct / 100.0, nullptr};
             context.kellyFraction = books.kellyFraction;
-            if (method == Method::EnhancedCorr) {
-                correlationWithBook(i, heldTracks, correlation);
+            if (withCorrelation) {
+                correlationWithBook(i, books, correlation);
                 context.correlation = &correlation;
             }
             const SizingRequest request{track.series->symbol, track.lastCloseUsd,
@@ -269,23 +278,21 @@ private:
             if (sized->qty <= 0.0)
                 continue;
             targets[i] = track.signal->muDaily < 0.0 ? -sized->qty : sized->qty;
-            account.positions.push_back(
-                Position{track.series->symbol, targets[i], track.lastCloseUsd, 0.0});
-            heldTracks.push_back(i);
+            hold(i);
         }
         return std::nullopt;
     }
 
     // SPEC 12.4 enhanced-corr: rho(s, j) over the returns before today, sigma_j from j's
     // trailing returns (step 2); either missing reads as rho = 0 (SPEC 11 `uncovered`).
-    void correlationWithBook(std::size_t order, const std::vector<std::size_t>& heldTracks,
-                             BookCorrelation& out) const
+    void correlationWithBook(std::size_t order, Books& books, BookCorrelation& out) const
     {
         out.unavailable.reset();
         out.rhoWithOrder.clear();
         out.sigmaDaily.clear();
-        for (std::size_t j : heldTracks) {
-            Track& held = m_tracks[j];
+        books.heldWindow.correlationsOf(*m_returns, order, kMinLookback, books.heldRho);
+        for (std::size_t h = 0; h < books.heldTracks.size(); ++h) {
+            Track& held = m_tracks[books.heldTracks[h]];
             if (held.bookTrailingDay != m_dayIndex) {
                 held.bookTrailing =
                     trailingSignal(held.returns, held.priced ? held.todayIndex : held.next,
@@ -293,8 +300,7 @@ private:
                 held.bookTrailingDay = m_dayIndex;
             }
             const std::optional<Signal>& trailing = held.bookTrailing;
-            const std::optional<double> rho =
-                trailing ? m_returns->correlation(order, j, kMinLookback) : std::nullopt;
+            const std::optional<double> rho = trailing ? books.heldRho[h] : std::nullopt;
             out.rhoWithOrder.push_back(rho);
             out.sigmaDaily.push_back(rho ? trailing->sigmaDaily : 0.0);
         }

@@ -25,7 +25,29 @@ public:
 
     // rho(a, b) over the window; none below `minCommon` common returns or with a constant
     // series. Clamped to [-1, 1] against float noise.
+    // The reference Book::correlationsOf is tested against (tst_lab_return_panel).
     std::optional<double> correlation(std::size_t a, std::size_t b, int minCommon) const;
+
+    // The current window of a set of symbols (the book enhanced-corr sizes against), laid out
+    // date by date in blocks of 4 symbols so that one symbol's rho with all of them runs in
+    // vector lanes. Built for one window: clear it after moveBefore.
+    class Book
+    {
+    public:
+        void clear(const ReturnPanel& panel);
+        void add(const ReturnPanel& panel, std::size_t symbol);
+        // rho(a, b) for each symbol b added, in order: each exactly (bit for bit) what
+        // correlation(a, b, minCommon) gives, computed four at a time.
+        void correlationsOf(const ReturnPanel& panel, std::size_t a, int minCommon,
+                            std::vector<std::optional<double>>& out) const;
+
+    private:
+        std::size_t m_length = 0; // the window's length when cleared
+        std::size_t m_count = 0;  // symbols added
+        // Block b, date k, lane l at ((b * m_length + k) * 4 + l); unused lanes hold 0.
+        std::vector<double> m_values;
+        std::vector<double> m_present;
+    };
 
 private:
     std::vector<std::string> m_dates; // the joined index, ascending

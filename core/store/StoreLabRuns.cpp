@@ -3,6 +3,13 @@
 #include "StoreImpl.h"
 
 #include <cmath>
+#include <memory>
+#include <optional>
+
+#ifdef KELLY_STORE_HAS_SQLITE3
+#include <QSqlDriver>
+#include <sqlite3.h>
+#endif
 
 namespace kelly::store {
 
@@ -53,8 +60,113 @@ bool allFinite(const LabRunRecord& record)
     return true;
 }
 
+// Curve points go in multi-row INSERTs of kPointsPerInsert rows (9 values each, under
+// SQLite's oldest limit of 999 parameters): one statement run per chunk instead of per row,
+// which is most of the cost of recording a run (and one round trip, not 64, on PostgreSQL).
+constexpr std::size_t kPointsPerInsert = 64;
+constexpr int kPointColumns = 9;
+
+QString pointInsertSql(std::size_t rows)
+{
+    QString sql = QStringLiteral("INSERT INTO lab_curve_points (run_id, position, day, date,"
+                                 " equity_usd, gross_usd, cash_usd, financing_usd, costs_usd)"
+                                 " VALUES ");
+    for (std::size_t row = 0; row < rows; ++row)
+        sql += row == 0 ? QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        : QStringLiteral(", (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    return sql;
+}
+
+// Binds points [first, first + count) of one run's curve into `insert`, row after row.
+void bindPoints(QSqlQuery& insert, qint64 runId, qint64 position,
+                const std::vector<lab::CurvePoint>& curve, std::size_t first, std::size_t count)
+{
+    for (std::size_t row = 0; row < count; ++row) {
+        const std::size_t day = first + row;
+        const lab::CurvePoint& p = curve[day];
+        const int at = static_cast<int>(row) * kPointColumns;
+        insert.bindValue(at, runId);
+        insert.bindValue(at + 1, position);
+        insert.bindValue(at + 2, static_cast<qint64>(day));
+        insert.bindValue(at + 3, QString::fromStdString(p.date));
+        insert.bindValue(at + 4, p.equityUsd);
+        insert.bindValue(at + 5, p.grossUsd);
+        insert.bindValue(at + 6, p.cashUsd);
+        insert.bindValue(at + 7, p.financingUsd);
+        insert.bindValue(at + 8, p.costsUsd);
+    }
+}
+
+bool insertCurve(Store::Impl& impl, qint64 runId, qint64 position,
+                 const std::vector<lab::CurvePoint>& curve, std::optional<QSqlQuery>& fullChunk,
+                 QString* error)
+{
+    std::size_t first = 0;
+    for (; curve.size() - first >= kPointsPerInsert; first += kPointsPerInsert) {
+        if (!fullChunk)
+            fullChunk = impl.prepare(pointInsertSql(kPointsPerInsert), error);
+        bindPoints(*fullChunk, runId, position, curve, first, kPointsPerInsert);
+        if (!run(*fullChunk, error))
+            return false;
+    }
+    if (first == curve.size())
+        return true;
+    QSqlQuery rest = impl.prepare(pointInsertSql(curve.size() - first), error);
+    bindPoints(rest, runId, position, curve, first, curve.size() - first);
+    return run(rest, error);
+}
+
+#ifdef KELLY_STORE_HAS_SQLITE3
+// On SQLite the curve goes through SQLite's own prepared statement on the connection's
+// handle, inside the same transaction: Qt binds each value through a QVariant and a
+// placeholder name built per value, which was most of the cost of recording a run. Null
+// when the store is not SQLite (the multi-row path above serves it).
+sqlite3* sqliteHandle(const Store::Impl& impl)
+{
+    if (impl.dialect.isPostgres())
+        return nullptr;
+    const QVariant handle = impl.database().driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3* const*>(handle.constData());
+}
+
+bool insertCurveSqlite(sqlite3* connection, qint64 runId, qint64 position,
+                       const std::vector<lab::CurvePoint>& curve, QString* error)
+{
+    sqlite3_stmt* raw = nullptr;
+    const char* sql = "INSERT INTO lab_curve_points (run_id, position, day, date, equity_usd,"
+                      " gross_usd, cash_usd, financing_usd, costs_usd)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    int code = sqlite3_prepare_v2(connection, sql, -1, &raw, nullptr);
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
+    for (std::size_t day = 0; code == SQLITE_OK && day < curve.size(); ++day) {
+        const lab::CurvePoint& p = curve[day];
+        sqlite3_bind_int64(raw, 1, runId);
+        sqlite3_bind_int64(raw, 2, position);
+        sqlite3_bind_int64(raw, 3, static_cast<sqlite3_int64>(day));
+        sqlite3_bind_text(raw, 4, p.date.data(), static_cast<int>(p.date.size()), SQLITE_STATIC);
+        sqlite3_bind_double(raw, 5, p.equityUsd);
+        sqlite3_bind_double(raw, 6, p.grossUsd);
+        sqlite3_bind_double(raw, 7, p.cashUsd);
+        sqlite3_bind_double(raw, 8, p.financingUsd);
+        sqlite3_bind_double(raw, 9, p.costsUsd);
+        code = sqlite3_step(raw);
+        code = code == SQLITE_DONE ? sqlite3_reset(raw) : code;
+    }
+    if (code == SQLITE_OK)
+        return true;
+    *error = QStringLiteral("lab run: recording the curve failed: %1")
+                 .arg(QString::fromUtf8(sqlite3_errmsg(connection)));
+    return false;
+}
+#endif
+
 bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, QString* error)
 {
+#ifdef KELLY_STORE_HAS_SQLITE3
+    sqlite3* const connection = sqliteHandle(impl);
+#endif
     QSqlQuery method = impl.prepare(
         QStringLiteral("INSERT INTO lab_run_methods (run_id, position, method, total_return, cagr,"
                        " sharpe, sortino, max_drawdown, calmar, worst_day, financing_usd,"
@@ -62,11 +174,7 @@ bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, 
                        " longest_drawdown_days, ruined_on, final_equity_usd, traded_value_usd)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         error);
-    QSqlQuery point = impl.prepare(
-        QStringLiteral("INSERT INTO lab_curve_points (run_id, position, day, date, equity_usd,"
-                       " gross_usd, cash_usd, financing_usd, costs_usd)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        error);
+    std::optional<QSqlQuery> fullChunk; // prepared at the first full chunk, then reused
     for (std::size_t position = 0; position < record.runs.size(); ++position) {
         const lab::MethodRun& r = record.runs[position];
         const lab::LabMetrics& m = r.metrics;
@@ -93,22 +201,16 @@ bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, 
             method.bindValue(i, values[i]);
         if (!run(method, error))
             return false;
-        for (std::size_t day = 0; day < r.curve.size(); ++day) {
-            const lab::CurvePoint& p = r.curve[day];
-            const QVariantList row{runId,
-                                   static_cast<qint64>(position),
-                                   static_cast<qint64>(day),
-                                   QString::fromStdString(p.date),
-                                   p.equityUsd,
-                                   p.grossUsd,
-                                   p.cashUsd,
-                                   p.financingUsd,
-                                   p.costsUsd};
-            for (int i = 0; i < row.size(); ++i)
-                point.bindValue(i, row[i]);
-            if (!run(point, error))
+#ifdef KELLY_STORE_HAS_SQLITE3
+        if (connection) {
+            if (!insertCurveSqlite(connection, runId, static_cast<qint64>(position), r.curve,
+                                   error))
                 return false;
+            continue;
         }
+#endif
+        if (!insertCurve(impl, runId, static_cast<qint64>(position), r.curve, fullChunk, error))
+            return false;
     }
     return true;
 }

@@ -55,6 +55,7 @@ class TestStoreLabRuns : public QObject
 private Q_SLOTS:
     void roundTrips();
     void refusesNonFiniteFigures();
+    void roundTripsCurvesAcrossInsertChunks();
 };
 
 void TestStoreLabRuns::roundTrips()
@@ -109,6 +110,51 @@ void TestStoreLabRuns::refusesNonFiniteFigures()
     std::vector<LabRunRecord> list;
     QVERIFY(store.loadLabRuns(&list, 0, &error));
     QVERIFY(list.empty());
+}
+
+// Curve points are written in multi-row chunks: lengths around a chunk's size (and none)
+// must come back whole, in order, each figure exact.
+void TestStoreLabRuns::roundTripsCurvesAcrossInsertChunks()
+{
+    QTemporaryDir dir;
+    Store store;
+    QString error;
+    const QString name = testing::newStoreName(dir.path(), QStringLiteral("s.sqlite"), &error);
+    QVERIFY2(store.open(name, &error), qPrintable(error));
+    LabRunRecord record = sampleRun();
+    const std::vector<std::size_t> lengths{0, 1, 63, 64, 65, 129, 200};
+    record.runs.assign(lengths.size(), record.runs[0]);
+    for (std::size_t r = 0; r < lengths.size(); ++r) {
+        record.runs[r].curve.clear();
+        for (std::size_t day = 0; day < lengths[r]; ++day) {
+            const double x = static_cast<double>(r * 1000 + day);
+            const std::string date = "2024-" + std::string(day / 28 % 12 < 9 ? "0" : "") +
+                                     std::to_string(day / 28 % 12 + 1) + "-" +
+                                     std::string(day % 28 < 9 ? "0" : "") +
+                                     std::to_string(day % 28 + 1);
+            record.runs[r].curve.push_back(
+                {date, 1e5 + x / 3.0, x * 0.1, -x / 7.0, x / 11.0, x / 13.0});
+        }
+    }
+    qint64 id = 0;
+    QVERIFY2(store.saveLabRun(record, &id, &error), qPrintable(error));
+    std::optional<LabRunRecord> loaded;
+    QVERIFY2(store.loadLabRun(id, &loaded, &error), qPrintable(error));
+    QVERIFY(loaded);
+    QCOMPARE(loaded->runs.size(), lengths.size());
+    for (std::size_t r = 0; r < lengths.size(); ++r) {
+        const std::vector<lab::CurvePoint>& want = record.runs[r].curve;
+        const std::vector<lab::CurvePoint>& got = loaded->runs[r].curve;
+        QCOMPARE(got.size(), want.size());
+        for (std::size_t day = 0; day < want.size(); ++day) {
+            QCOMPARE(got[day].date, want[day].date);
+            QCOMPARE(got[day].equityUsd, want[day].equityUsd);
+            QCOMPARE(got[day].grossUsd, want[day].grossUsd);
+            QCOMPARE(got[day].cashUsd, want[day].cashUsd);
+            QCOMPARE(got[day].financingUsd, want[day].financingUsd);
+            QCOMPARE(got[day].costsUsd, want[day].costsUsd);
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestStoreLabRuns)
