@@ -253,15 +253,21 @@ private:
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
             if (!m_tracks[i].priced && targets[i] != 0.0)
                 hold(i);
+        const MarginPolicy margin{m_settings.maintenanceFloor, m_settings.marginCallFallPct / 100.0,
+                                  nullptr};
+        // The book changes only when an order is sized, a few times a day; the hundreds of
+        // calls in between size against its totals computed once (issue 25).
+        std::optional<PreparedBook> prepared;
+        prepared.emplace(account, m_settings.cryptoList, margin);
         BookCorrelation& correlation = books.correlation;
         for (std::size_t i : m_decisionOrder) {
             const Track& track = m_tracks[i];
             account.buyingPowerUsd =
-                std::max(m_settings.limits.intradayLeverage * equity - account.grossUsd(), 0.0);
+                std::max(m_settings.limits.intradayLeverage * equity - prepared->grossUsd(), 0.0);
             SizingContext context{account, m_settings.limits, m_settings.cryptoList,
                                   2.0,     nullptr,           nullptr};
-            context.margin = MarginPolicy{m_settings.maintenanceFloor,
-                                          m_settings.marginCallFallPct / 100.0, nullptr};
+            context.margin = margin;
+            context.prepared = &*prepared;
             context.kellyFraction = books.kellyFraction;
             if (withCorrelation) {
                 correlationWithBook(i, books, correlation);
@@ -279,6 +285,7 @@ private:
                 continue;
             targets[i] = track.signal->muDaily < 0.0 ? -sized->qty : sized->qty;
             hold(i);
+            prepared.emplace(account, m_settings.cryptoList, margin);
         }
         return std::nullopt;
     }
