@@ -298,9 +298,9 @@ bool Store::Impl::connect(QString* error)
 
 bool Store::Impl::reconnectAfterLoss(QString* error)
 {
-    if (transactionDepth > 0 || !connectionLost())
+    if (transactionDepth > 0 || lentReads > 0 || !connectionLost())
         return false;
-    statements.clear();
+    dropStatements();
     database().close();
     if (!connect(error))
         return false;
@@ -314,7 +314,6 @@ void Store::close()
     if (m_impl->connectionName.isEmpty())
         return;
     endRead();
-    m_impl->statements.clear();
     // A WAL left behind by the last connection is recovered by the next one as if none of
     // it were checkpointed, so it never restarts: each one-write kellyctl process would
     // append to it for ever and every later commit would copy all of it back. Truncating it
@@ -335,6 +334,9 @@ void Store::close()
             db.close();
     }
     QSqlDatabase::removeDatabase(m_impl->connectionName);
+    // Dropped once their driver is gone: closing the session frees PostgreSQL's prepared
+    // statements, where dropping them first would DEALLOCATE each (a round trip apiece).
+    m_impl->dropStatements();
     m_impl->connectionName.clear();
     m_impl->version = 0;
     m_impl->onChange = nullptr;
