@@ -289,11 +289,9 @@ bool Store::Impl::connect(QString* error)
         skipCheckpointOnClose(db);
         return true;
     }
-    for (const QString& timeout :
-         dialect.sessionTimeouts(location.lockTimeoutMs, location.statementTimeoutMs))
-        if (!execute(timeout, error))
-            return false;
-    return execute(dialect.durableCommits(false), error) && (!onChange || subscribe(error));
+    const std::optional<QString> session =
+        dialect.sessionSettings(location.lockTimeoutMs, location.statementTimeoutMs);
+    return (!session || execute(*session, error)) && (!onChange || subscribe(error));
 }
 
 bool Store::Impl::reconnectAfterLoss(QString* error)
