@@ -133,6 +133,9 @@ ReadStatement::ReadStatement(Store::Impl& impl, const QString& sql, QString* err
     }
     if (!slot.query) {
         auto query = std::make_unique<QSqlQuery>(impl.database());
+        // Rows read once, in order: on SQLite Qt then keeps one row, not a copy of all of
+        // them. (QPSQL would switch to single-row mode: a result per row, left as it was.)
+        query->setForwardOnly(!impl.dialect.isPostgres());
         if (!prepareNoted(*query, sql, error)) {
             // Not kept (a lock_timeout in PostgreSQL's parse): prepared again next time.
             impl.readStatements.erase(sql);
