@@ -89,12 +89,16 @@ std::optional<QString> Dialect::lockBeforeReading(const QString& table) const
     return QStringLiteral("LOCK TABLE %1 IN SHARE ROW EXCLUSIVE MODE").arg(table);
 }
 
-QStringList Dialect::sessionTimeouts(int lockTimeoutMs, int statementTimeoutMs) const
+std::optional<QString> Dialect::sessionSettings(int lockTimeoutMs, int statementTimeoutMs) const
 {
     if (!isPostgres())
-        return {};
-    return {QStringLiteral("SET lock_timeout = %1").arg(lockTimeoutMs),
-            QStringLiteral("SET statement_timeout = %1").arg(statementTimeoutMs)};
+        return std::nullopt;
+    // set_config(..., false) is SET for the session; in milliseconds, as SET's bare numbers.
+    return QStringLiteral("SELECT set_config('lock_timeout', '%1', false),"
+                          " set_config('statement_timeout', '%2', false),"
+                          " set_config('synchronous_commit', 'off', false)")
+        .arg(lockTimeoutMs)
+        .arg(statementTimeoutMs);
 }
 
 // The key beside the migration's (7242368533), in the same private range.

@@ -68,9 +68,10 @@ public:
     std::optional<QString> lockBeforeReading(const QString& table) const;
     // Issue 24 item 5: run at every connect. PostgreSQL waited forever behind a session that
     // kept a lock, and on a stopped backend: lock_timeout (then 55P03, reported busy) and
-    // statement_timeout bound every statement. SQLite's busy_timeout is set with the
-    // connection and its statements never wait on a server.
-    QStringList sessionTimeouts(int lockTimeoutMs, int statementTimeoutMs) const;
+    // statement_timeout bound every statement; with them the everyday durableCommits level,
+    // all in one statement (issue 25: one round trip, not three). SQLite has none: its
+    // busy_timeout is set with the connection and its statements never wait on a server.
+    std::optional<QString> sessionSettings(int lockTimeoutMs, int statementTimeoutMs) const;
 
     // Issue 24 item 6: the retention prune runs in one process at a time. On PostgreSQL a
     // session advisory lock (released with the connection if the process dies): the query

@@ -14,35 +14,47 @@ bool DrawdownGuardService::evaluate(UtcTime now, GuardCheck* out, QString* error
     AccountRecord account;
     if (!m_store.loadAccount(&account, error))
         return false;
+    std::vector<PortfolioSnapshot> snapshots;
+    // Before the first `account set` there is no live equity to compare.
+    if (account.updatedAt && !m_store.loadGuardSnapshots(now, &snapshots, error))
+        return false;
+    *out = evaluateRead(settings, account, snapshots, now);
+    return true;
+}
+
+GuardCheck DrawdownGuardService::evaluateRead(const EffectiveSettings& settings,
+                                              const AccountRecord& account,
+                                              const std::vector<PortfolioSnapshot>& snapshots,
+                                              UtcTime now)
+{
     GuardCheck result;
     result.halted = settings.halted();
-    // Before the first `account set` there is no live equity to compare.
-    if (account.updatedAt) {
-        std::vector<PortfolioSnapshot> snapshots;
-        if (!m_store.loadGuardSnapshots(now, &snapshots, error))
-            return false;
+    if (account.updatedAt)
         result.status =
             evaluateDrawdownGuard(snapshots, account.account.equityUsd, settings.guardLimits, now);
-    }
-    *out = std::move(result);
-    return true;
+    return result;
 }
 
 bool DrawdownGuardService::check(UtcTime now, GuardCheck* out, QString* error)
 {
     GuardCheck result;
-    if (!evaluate(now, &result, error))
+    if (!evaluate(now, &result, error) || !tripIfReached(now, &result, error))
         return false;
-    if (result.status.tripped && !result.halted) {
-        // writeSetting writes nothing when another process halted meanwhile: one trip row.
-        if (!m_store.writeSetting(
-                SettingKey::Mode, QString::fromLatin1(sizingModeName(SizingMode::Halt)),
-                SettingOrigin::Guard, now, error, QString::fromStdString(result.status.reason)))
-            return false;
-        result.halted = true;
-        result.trippedNow = true;
-    }
     *out = std::move(result);
+    return true;
+}
+
+bool DrawdownGuardService::tripIfReached(UtcTime now, GuardCheck* check, QString* error)
+{
+    if (!check->status.tripped || check->halted)
+        return true;
+    // writeSetting writes nothing when another process halted meanwhile: one trip row.
+    if (!m_store.writeSetting(
+            SettingKey::Mode, QString::fromLatin1(sizingModeName(SizingMode::Halt)),
+            SettingOrigin::Guard, now, error, QString::fromStdString(check->status.reason)))
+        return false;
+    check->halted = true;
+    check->trippedNow = true;
     return true;
 }
 

@@ -29,6 +29,12 @@ public:
     // evaluate, then trips to halt when a limit is reached and the store is not halted yet.
     bool check(UtcTime now, GuardCheck* out, QString* error);
 
+    // Issue 25: the figures from what a caller read in its own snapshot (SizingService reads
+    // the guard's inputs with the sizing's), and the trip that `check` makes after evaluate.
+    static GuardCheck evaluateRead(const EffectiveSettings& settings, const AccountRecord& account,
+                                   const std::vector<PortfolioSnapshot>& snapshots, UtcTime now);
+    bool tripIfReached(UtcTime now, GuardCheck* check, QString* error);
+
 private:
     Store& m_store;
     Environment m_environment;

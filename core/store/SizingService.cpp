@@ -77,19 +77,26 @@ bool appendLog(QFile& file, UtcTime now, const QStringList& lines, QString* erro
 }
 
 // Reads what one call sizes against inside one read snapshot (issue 11): the settings, the
-// book, the SPEC 4 threshold and the symbol's metrics come from the same commit.
+// book, the drawdown guard's snapshots, the SPEC 4 threshold and the symbol's metrics come
+// from the same commit. Issue 25: the guard's inputs are read here too, not apart (on
+// PostgreSQL each statement is a round trip).
 bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
                       const QString& symbol, SizingOutcome* outcome, AccountRecord* account,
-                      std::optional<VolatilityMetrics>* metrics, QString* error)
+                      std::vector<PortfolioSnapshot>* guardSnapshots,
+                      std::optional<VolatilityMetrics>* metrics, QString* error,
+                      SettingsFailure* settingsFailure)
 {
     if (!store.beginRead(error))
         return false;
-    const bool read = store.effectiveSettings(environment, &outcome->settings, error) &&
-                      store.loadAccount(account, error) &&
-                      store.loadMarginRates(&outcome->marginRates, error) &&
-                      store.riskThreshold(now, outcome->settings.maxGrossLeverage,
-                                          &outcome->riskThreshold, error, &account->problems) &&
-                      store.loadLatestMetrics(symbol, metrics, error);
+    const bool read =
+        store.effectiveSettings(environment, &outcome->settings, error, settingsFailure) &&
+        store.loadAccount(account, error) &&
+        // Before the first `account set` there is no live equity for the guard to compare.
+        (!account->updatedAt || store.loadGuardSnapshots(now, guardSnapshots, error)) &&
+        store.loadMarginRates(&outcome->marginRates, error) &&
+        store.riskThreshold(now, outcome->settings.maxGrossLeverage, &outcome->riskThreshold, error,
+                            &account->problems) &&
+        store.loadLatestMetrics(symbol, metrics, error);
     store.endRead();
     return read;
 }
@@ -118,21 +125,32 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
             return true;
         }
     }
-    // A malformed or contradictory environment override is the caller's to fix (SPEC 7).
+    AccountRecord account;
+    std::vector<PortfolioSnapshot> guardSnapshots;
+    std::optional<VolatilityMetrics> metrics;
+    const QString symbol = QString::fromStdString(normalizeSymbol(call.request.symbol));
     SettingsFailure settingsFailure = SettingsFailure::StoreError;
-    if (!m_store.effectiveSettings(m_environment, &outcome.settings, error, &settingsFailure)) {
+    if (!readSizingInputs(m_store, m_environment, now, symbol, &outcome, &account, &guardSnapshots,
+                          &metrics, error, &settingsFailure)) {
+        // A malformed or contradictory environment override is the caller's to fix (SPEC 7).
         if (settingsFailure == SettingsFailure::Environment)
             kind = SizingFailure::BadInput;
         return false;
     }
+    // The drawdown guard before sizing (issue 6). A trip halts the store; the call then
+    // sizes against the store as the halt left it, read again.
     DrawdownGuardService guard(m_store, m_environment);
-    if (!guard.check(now, &outcome.guard, error))
-        return false;
-    AccountRecord account;
-    std::optional<VolatilityMetrics> metrics;
-    const QString symbol = QString::fromStdString(normalizeSymbol(call.request.symbol));
-    if (!readSizingInputs(m_store, m_environment, now, symbol, &outcome, &account, &metrics, error))
-        return false;
+    outcome.guard =
+        DrawdownGuardService::evaluateRead(outcome.settings, account, guardSnapshots, now);
+    if (outcome.guard.status.tripped && !outcome.guard.halted) {
+        if (!guard.tripIfReached(now, &outcome.guard, error))
+            return false;
+        account = AccountRecord{};
+        guardSnapshots.clear();
+        if (!readSizingInputs(m_store, m_environment, now, symbol, &outcome, &account,
+                              &guardSnapshots, &metrics, error, &settingsFailure))
+            return false;
+    }
     if (call.book)
         account.account.positions = *call.book;
     // Issue 12 item 3: a stored row that is not a valid position is left out of the book and

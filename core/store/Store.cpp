@@ -10,12 +10,14 @@
 #include <QRegularExpression>
 #include <QSqlDriver>
 #include <QStandardPaths>
+#include <QThread>
 #ifdef KELLY_STORE_HAS_SQLITE3
 #include <sqlite3.h>
 #endif
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 
 namespace kelly::store {
@@ -63,17 +65,38 @@ bool runSql(Store::Impl& impl, const QString& sql, QString* error)
 
 constexpr qint64 kWalTruncateBytes = 4 * 1024 * 1024;
 
+#ifdef KELLY_STORE_HAS_SQLITE3
+// Issue 25: SQLite's own busy handler sleeps 1, 2, 5, 10, 15... ms between tries, so behind
+// a commit that holds the write lock for a fraction of a millisecond another writer (four
+// serve processes) waited whole milliseconds. This one tries again after 25 us, 50 us, ...
+// up to 1 ms apart, and still gives up after kBusyTimeoutMs (then SQLITE_BUSY, as before).
+thread_local std::chrono::steady_clock::time_point t_busySince;
+
+int retrySoon(void*, int tries)
+{
+    const auto now = std::chrono::steady_clock::now();
+    if (tries == 0)
+        t_busySince = now;
+    if (now - t_busySince >= std::chrono::milliseconds(kBusyTimeoutMs))
+        return 0;
+    QThread::usleep(std::min(1000, 25 * (tries + 1)));
+    return 1;
+}
+#endif
+
 // Each kellyctl process is usually the store's only connection, and SQLite checkpoints the
 // WAL when the last connection closes: four fsyncs per call. Off, the WAL is checkpointed
 // by the autocheckpoint of later commits instead (same durability, amortised cost), and
 // Store::close truncates it once it is past the autocheckpoint size.
-void skipCheckpointOnClose([[maybe_unused]] const QSqlDatabase& db)
+void configureSqliteConnection([[maybe_unused]] const QSqlDatabase& db)
 {
 #ifdef KELLY_STORE_HAS_SQLITE3
     const QVariant handle = db.driver()->handle();
     if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-        if (sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData()))
+        if (sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData())) {
             sqlite3_db_config(connection, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+            sqlite3_busy_handler(connection, retrySoon, nullptr); // replaces busy_timeout's
+        }
 #endif
 }
 
@@ -286,21 +309,19 @@ bool Store::Impl::connect(QString* error)
         return false;
     }
     if (!dialect.isPostgres()) {
-        skipCheckpointOnClose(db);
+        configureSqliteConnection(db);
         return true;
     }
-    for (const QString& timeout :
-         dialect.sessionTimeouts(location.lockTimeoutMs, location.statementTimeoutMs))
-        if (!execute(timeout, error))
-            return false;
-    return execute(dialect.durableCommits(false), error) && (!onChange || subscribe(error));
+    const std::optional<QString> session =
+        dialect.sessionSettings(location.lockTimeoutMs, location.statementTimeoutMs);
+    return (!session || execute(*session, error)) && (!onChange || subscribe(error));
 }
 
 bool Store::Impl::reconnectAfterLoss(QString* error)
 {
-    if (transactionDepth > 0 || !connectionLost())
+    if (transactionDepth > 0 || lentReads > 0 || !connectionLost())
         return false;
-    statements.clear();
+    dropStatements();
     database().close();
     if (!connect(error))
         return false;
@@ -314,7 +335,6 @@ void Store::close()
     if (m_impl->connectionName.isEmpty())
         return;
     endRead();
-    m_impl->statements.clear();
     // A WAL left behind by the last connection is recovered by the next one as if none of
     // it were checkpointed, so it never restarts: each one-write kellyctl process would
     // append to it for ever and every later commit would copy all of it back. Truncating it
@@ -335,6 +355,9 @@ void Store::close()
             db.close();
     }
     QSqlDatabase::removeDatabase(m_impl->connectionName);
+    // Dropped once their driver is gone: closing the session frees PostgreSQL's prepared
+    // statements, where dropping them first would DEALLOCATE each (a round trip apiece).
+    m_impl->dropStatements();
     m_impl->connectionName.clear();
     m_impl->version = 0;
     m_impl->onChange = nullptr;

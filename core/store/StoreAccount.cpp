@@ -119,10 +119,12 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
     if (!transaction.begin(error))
         return false;
     AccountRecord record;
-    QSqlQuery account = m_impl->prepare(
+    ReadStatement accountRead(
+        *m_impl,
         QStringLiteral("SELECT equity_usd, buying_power_usd, updated_at FROM account"
                        " WHERE id = 1"),
         error);
+    QSqlQuery& account = *accountRead;
     if (!run(account, error))
         return false;
     if (account.next()) {
@@ -142,10 +144,12 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
         record.updatedAt = parseIsoUtc(account.value(2).toString());
     }
     account.finish();
-    QSqlQuery positions = m_impl->prepare(
+    ReadStatement positionsRead(
+        *m_impl,
         QStringLiteral("SELECT symbol, qty, last_price_usd, avg_entry_usd FROM positions"
                        " ORDER BY symbol"),
         error);
+    QSqlQuery& positions = *positionsRead;
     if (!run(positions, error))
         return false;
     while (positions.next()) {

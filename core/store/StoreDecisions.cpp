@@ -94,64 +94,66 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
         Transaction transaction(*m_impl, Transaction::Kind::Write);
         if (!transaction.begin(error))
             return false;
-        QSqlQuery insert = m_impl->prepare(
-            QStringLiteral(
-                "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
-                " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
-                " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
-                " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
-                " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
-                " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
-                " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, "
-                "mode_locked_by_env, direction, maintenance_before_usd, maintenance_after_usd,"
-                " kelly_multiple)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-            error);
-        insert.addBindValue(isoUtc(d.decidedAt));
-        insert.addBindValue(d.origin);
-        insert.addBindValue(QString::fromStdString(r.symbol));
-        insert.addBindValue(text(assetClassName(r.assetClass)));
-        insert.addBindValue(r.priceUsd);
-        insert.addBindValue(optionalValue(d.muGiven));
-        insert.addBindValue(optionalValue(d.sigmaGiven));
-        insert.addBindValue(text(sizingModeName(d.requestedMode)));
-        insert.addBindValue(text(sizingModeName(r.method)));
-        insert.addBindValue(r.qty);
-        insert.addBindValue(r.qtyRaw);
-        insert.addBindValue(optionalValue(r.baseFraction));
-        insert.addBindValue(optionalValue(r.targetFraction));
-        insert.addBindValue(optionalValue(r.muDaily));
-        insert.addBindValue(optionalValue(r.sigmaDaily));
-        insert.addBindValue(r.riskMultiplier);
-        insert.addBindValue(text(bindingLimitName(r.binding)));
-        insert.addBindValue(optionalValue(r.exposureBeforePct));
-        insert.addBindValue(optionalValue(r.exposureAfterPct));
-        insert.addBindValue(optionalValue(r.leverageBefore));
-        insert.addBindValue(optionalValue(r.leverageAfter));
-        insert.addBindValue(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
-                                             : QVariant(QMetaType(QMetaType::QString)));
-        insert.addBindValue(d.equityUsd);
-        insert.addBindValue(d.buyingPowerUsd);
-        insert.addBindValue(d.riskThreshold);
-        insert.addBindValue(d.limits.intradayLeverage);
-        insert.addBindValue(d.limits.overnightLeverage);
-        insert.addBindValue(d.limits.symbolCapPct);
-        insert.addBindValue(r.correlationAware ? 1 : 0);
-        insert.addBindValue(r.correlationReason
-                                ? QVariant(text(correlationReasonName(*r.correlationReason)))
-                                : QVariant(QMetaType(QMetaType::QString)));
-        insert.addBindValue(optionalValue(r.bookCov));
-        insert.addBindValue(optionalValue(r.baseFractionUncorrelated));
-        insert.addBindValue(optionalValue(r.qtyUncorrelated));
-        insert.addBindValue(joinSymbols(r.uncovered));
-        insert.addBindValue(d.host);
-        insert.addBindValue(d.modeLockedByEnv ? 1 : 0);
-        insert.addBindValue(r.direction ? QVariant(text(positionSideName(*r.direction)))
-                                        : QVariant(QMetaType(QMetaType::QString)));
-        insert.addBindValue(r.maintenanceBeforeUsd);
-        insert.addBindValue(r.maintenanceAfterUsd);
-        insert.addBindValue(optionalValue(r.kellyMultiple));
+        QSqlQuery& insert = m_impl->cached(QStringLiteral(
+            "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
+            " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
+            " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
+            " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
+            " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
+            " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
+            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, "
+            "mode_locked_by_env, direction, maintenance_before_usd, maintenance_after_usd,"
+            " kelly_multiple)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+        // Prepared once per connection: bound by position, every column each time.
+        int column = 0;
+        const auto bind = [&](const QVariant& value) {
+            insert.bindValue(column++, value);
+        };
+        bind(isoUtc(d.decidedAt));
+        bind(d.origin);
+        bind(QString::fromStdString(r.symbol));
+        bind(text(assetClassName(r.assetClass)));
+        bind(r.priceUsd);
+        bind(optionalValue(d.muGiven));
+        bind(optionalValue(d.sigmaGiven));
+        bind(text(sizingModeName(d.requestedMode)));
+        bind(text(sizingModeName(r.method)));
+        bind(r.qty);
+        bind(r.qtyRaw);
+        bind(optionalValue(r.baseFraction));
+        bind(optionalValue(r.targetFraction));
+        bind(optionalValue(r.muDaily));
+        bind(optionalValue(r.sigmaDaily));
+        bind(r.riskMultiplier);
+        bind(text(bindingLimitName(r.binding)));
+        bind(optionalValue(r.exposureBeforePct));
+        bind(optionalValue(r.exposureAfterPct));
+        bind(optionalValue(r.leverageBefore));
+        bind(optionalValue(r.leverageAfter));
+        bind(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
+                              : QVariant(QMetaType(QMetaType::QString)));
+        bind(d.equityUsd);
+        bind(d.buyingPowerUsd);
+        bind(d.riskThreshold);
+        bind(d.limits.intradayLeverage);
+        bind(d.limits.overnightLeverage);
+        bind(d.limits.symbolCapPct);
+        bind(r.correlationAware ? 1 : 0);
+        bind(r.correlationReason ? QVariant(text(correlationReasonName(*r.correlationReason)))
+                                 : QVariant(QMetaType(QMetaType::QString)));
+        bind(optionalValue(r.bookCov));
+        bind(optionalValue(r.baseFractionUncorrelated));
+        bind(optionalValue(r.qtyUncorrelated));
+        bind(joinSymbols(r.uncovered));
+        bind(d.host);
+        bind(d.modeLockedByEnv ? 1 : 0);
+        bind(r.direction ? QVariant(text(positionSideName(*r.direction)))
+                         : QVariant(QMetaType(QMetaType::QString)));
+        bind(r.maintenanceBeforeUsd);
+        bind(r.maintenanceAfterUsd);
+        bind(optionalValue(r.kellyMultiple));
         if (!run(insert, error))
             return false;
         const qint64 newId = insertedId(insert); // also ends the RETURNING statement
@@ -185,19 +187,20 @@ bool Store::deleteDecision(qint64 id, QString* error)
 
 bool Store::hasExpired(UtcTime cutoff, bool* expired, QString* error) const
 {
-    *expired = false;
-    for (const RetainedTable& table : retainedTables()) {
-        QSqlQuery& any =
-            m_impl->cached(QStringLiteral("SELECT 1 FROM %1 WHERE %2 < ? LIMIT 1")
-                               .arg(QLatin1String(table.name), QLatin1String(table.timeColumn)));
-        any.bindValue(0, isoUtc(cutoff));
-        if (!run(any, error))
-            return false;
-        *expired = any.next();
-        any.finish();
-        if (*expired)
-            return true;
-    }
+    // One statement for all the tables (issue 25: on PostgreSQL each is a round trip); each
+    // EXISTS is one lookup in its time index.
+    QStringList exists;
+    for (const RetainedTable& table : retainedTables())
+        exists << QStringLiteral("EXISTS (SELECT 1 FROM %1 WHERE %2 < ?)")
+                      .arg(QLatin1String(table.name), QLatin1String(table.timeColumn));
+    QSqlQuery& any =
+        m_impl->cached(QStringLiteral("SELECT 1 WHERE ") + exists.join(QStringLiteral(" OR ")));
+    for (int table = 0; table < exists.size(); ++table)
+        any.bindValue(table, isoUtc(cutoff));
+    if (!run(any, error))
+        return false;
+    *expired = any.next();
+    any.finish();
     return true;
 }
 

@@ -32,11 +32,13 @@ QString markerPath(const Store::Impl& impl)
 // still wait for the settings lock; resume appends the row that ends it).
 bool newestModeRowIsHalt(Store::Impl& impl, bool* halt, QString* error)
 {
-    QSqlQuery query = impl.prepare(
+    ReadStatement queryRead(
+        impl,
         QStringLiteral("SELECT new_value FROM settings_audit WHERE key = ? ORDER BY id DESC"
                        " LIMIT 1"),
         error);
-    query.addBindValue(settingSpec(SettingKey::Mode).name);
+    QSqlQuery& query = *queryRead;
+    query.bindValue(0, settingSpec(SettingKey::Mode).name);
     if (!run(query, error))
         return false;
     *halt = query.next() && query.value(0).toString() == haltText();

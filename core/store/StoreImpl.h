@@ -70,6 +70,40 @@ public:
     // A cached statement whose prepare failed (PostgreSQL's parse takes the table's locks:
     // lock_timeout can fire there) is not kept: it is prepared again at its next use.
     std::unique_ptr<QSqlQuery> unprepared;
+
+    // ReadStatement's: each prepared once per connection, lent to one reader at a time.
+    struct ReadSlot
+    {
+        std::unique_ptr<QSqlQuery> query;
+        bool lent = false;
+    };
+    std::unordered_map<QString, ReadSlot> readStatements;
+    int lentReads = 0; // a reconnect waits until none is lent: it drops them all
+    // Drops every kept statement (a reconnect, close): they belong to the old connection.
+    void dropStatements();
+};
+
+// Issue 25: a read statement prepared once per connection and reused, as `cached` is for
+// writes. Per call, QPSQL prepared and deallocated each statement (3 round trips instead of
+// 1) and SQLite parsed it again. Finished when the scope ends, so no SQLite read snapshot
+// or PostgreSQL result stays open between calls. Bind by position (bindValue(i, ...)).
+// Outside a transaction a lost connection is opened again first, as Impl::prepare does.
+// The same SQL already lent (read again inside its own loop) gets a statement of its own.
+class ReadStatement
+{
+public:
+    ReadStatement(Store::Impl& impl, const QString& sql, QString* error);
+    ~ReadStatement();
+    ReadStatement(const ReadStatement&) = delete;
+    ReadStatement& operator=(const ReadStatement&) = delete;
+
+    QSqlQuery& operator*() { return *m_query; }
+
+private:
+    Store::Impl& m_impl;
+    Store::Impl::ReadSlot* m_slot = nullptr;
+    std::optional<QSqlQuery> m_own; // not kept: the SQL was lent already, or did not prepare
+    QSqlQuery* m_query = nullptr;
 };
 
 // Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.

@@ -203,7 +203,7 @@ bool parseStoreName(const QString& name, StoreLocation* out, QString* error)
             }
             (key == QLatin1String("lock_timeout") ? location.lockTimeoutMs
                                                   : location.statementTimeoutMs) = *ms;
-            continue; // set on the session (Dialect::sessionTimeouts), not a libpq option
+            continue; // set on the session (Dialect::sessionSettings), not a libpq option
         }
         location.connectOptions << key + QLatin1Char('=') + value;
     }

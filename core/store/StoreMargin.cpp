@@ -19,17 +19,20 @@ QString overrideAuditKey(const QString& symbol)
 bool Store::loadMarginRates(MarginRates* out, QString* error) const
 {
     *out = MarginRates{};
-    QSqlQuery overrides =
-        m_impl->prepare(QStringLiteral("SELECT symbol, rate FROM margin_overrides"), error);
+    ReadStatement overridesRead(*m_impl,
+                                QStringLiteral("SELECT symbol, rate FROM margin_overrides"), error);
+    QSqlQuery& overrides = *overridesRead;
     if (!run(overrides, error))
         return false;
     while (overrides.next())
         if (const auto rate = storedNumber(overrides.value(1)))
             out->overrides.emplace(overrides.value(0).toString().toStdString(), *rate);
     overrides.finish();
-    QSqlQuery broker = m_impl->prepare(
+    ReadStatement brokerRead(
+        *m_impl,
         QStringLiteral("SELECT symbol, marginable, long_rate, short_rate FROM broker_margin_rates"),
         error);
+    QSqlQuery& broker = *brokerRead;
     if (!run(broker, error))
         return false;
     while (broker.next()) {

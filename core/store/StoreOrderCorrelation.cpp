@@ -59,11 +59,13 @@ bool Store::loadOrderCorrelation(const QString& symbol, const Account& account,
     Transaction transaction(*m_impl, Transaction::Kind::Read);
     if (!transaction.begin(error))
         return false;
-    QSqlQuery header = m_impl->prepare(
+    ReadStatement headerRead(
+        *m_impl,
         QStringLiteral("SELECT id, (SELECT max(last_date) FROM correlation_symbols s WHERE"
                        " s.build_id = b.id), symbol_count, layout, correlation,"
                        " correlation_present FROM correlation_builds b ORDER BY id DESC LIMIT 1"),
         error);
+    QSqlQuery& header = *headerRead;
     if (!run(header, error))
         return false;
     *out = BookCorrelation{};
@@ -94,11 +96,13 @@ bool Store::loadOrderCorrelation(const QString& symbol, const Account& account,
         return false;
     }
 
-    QSqlQuery symbols = m_impl->prepare(
+    ReadStatement symbolsRead(
+        *m_impl,
         QStringLiteral("SELECT position, symbol, annualized_volatility FROM correlation_symbols"
                        " WHERE build_id = ?"),
         error);
-    symbols.addBindValue(id);
+    QSqlQuery& symbols = *symbolsRead;
+    symbols.bindValue(0, id);
     if (!run(symbols, error))
         return false;
     struct Known

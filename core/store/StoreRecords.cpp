@@ -384,13 +384,15 @@ bool Store::loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* ou
 bool Store::loadLatestMetrics(const QString& symbol, std::optional<VolatilityMetrics>* out,
                               QString* error) const
 {
-    QSqlQuery query = m_impl->prepare(
+    ReadStatement read(
+        *m_impl,
         QStringLiteral("SELECT s.annualized_volatility, s.downside_volatility, s.sharpe_ratio,"
                        " s.var_95, s.max_drawdown, s.returns_used FROM correlation_symbols s"
                        " WHERE s.symbol = ? AND s.build_id ="
                        " (SELECT max(id) FROM correlation_builds)"),
         error);
-    query.addBindValue(QString::fromStdString(normalizeSymbol(symbol.toStdString())));
+    QSqlQuery& query = *read;
+    query.bindValue(0, QString::fromStdString(normalizeSymbol(symbol.toStdString())));
     if (!run(query, error))
         return false;
     if (query.next())

@@ -10,10 +10,12 @@ bool Store::loadServeAnswer(const QString& requestId, std::optional<QByteArray>*
                             QString* error) const
 {
     out->reset();
-    // prepare, not cached: outside a transaction it reconnects a lost PostgreSQL session.
-    QSqlQuery query = m_impl->prepare(
-        QStringLiteral("SELECT answer_json FROM serve_answers WHERE request_id = ?"), error);
-    query.addBindValue(requestId);
+    // Outside a transaction, ReadStatement reconnects a lost PostgreSQL session first.
+    ReadStatement queryRead(
+        *m_impl, QStringLiteral("SELECT answer_json FROM serve_answers WHERE request_id = ?"),
+        error);
+    QSqlQuery& query = *queryRead;
+    query.bindValue(0, requestId);
     if (!run(query, error))
         return false;
     if (query.next())

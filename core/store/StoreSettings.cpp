@@ -12,7 +12,8 @@ namespace {
 
 bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString* error)
 {
-    QSqlQuery query = impl.prepare(QStringLiteral("SELECT key, value FROM settings"), error);
+    ReadStatement queryRead(impl, QStringLiteral("SELECT key, value FROM settings"), error);
+    QSqlQuery& query = *queryRead;
     if (!run(query, error))
         return false;
     while (query.next())
@@ -267,30 +268,35 @@ bool Store::loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out,
     out->clear();
     // Text sorts above every number in SQLite: the bound keeps a legacy text row (and inf)
     // out of the maximum. snapshots_by_value makes it one lookup.
-    QSqlQuery highWater = m_impl->prepare(
-        QStringLiteral("SELECT portfolio_value_usd FROM snapshots"
-                       " WHERE portfolio_value_usd <= 1e15 AND portfolio_value_usd >= -1e15"
-                       " ORDER BY portfolio_value_usd DESC LIMIT 1"),
-        error);
-    if (!run(highWater, error))
-        return false;
-    if (highWater.next())
-        out->push_back(PortfolioSnapshot{now, highWater.value(0).toDouble()});
-    highWater.finish();
-    QSqlQuery dayStart = m_impl->prepare(
-        QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots"
-                       " WHERE observed_at < ? AND %1 ORDER BY observed_at DESC, id DESC"
-                       " LIMIT %2")
-            .arg(m_impl->dialect.holdsNumber(QStringLiteral("portfolio_value_usd")))
-            .arg(kUnreadableSnapshotsSkipped + 1),
-        error);
-    dayStart.addBindValue(isoUtc(newyork::startOfDay(now)));
-    if (!run(dayStart, error))
-        return false;
-    // The sizing call's riskThreshold reads the same row and names a skipped one.
-    if (const auto snapshot = newestReadableSnapshot(dayStart, nullptr))
-        out->push_back(*snapshot);
-    dayStart.finish();
+    {
+        ReadStatement read(*m_impl,
+                           QStringLiteral("SELECT portfolio_value_usd FROM snapshots WHERE"
+                                          " portfolio_value_usd <= 1e15 AND portfolio_value_usd"
+                                          " >= -1e15 ORDER BY portfolio_value_usd DESC LIMIT 1"),
+                           error);
+        QSqlQuery& highWater = *read;
+        if (!run(highWater, error))
+            return false;
+        if (highWater.next())
+            out->push_back(PortfolioSnapshot{now, highWater.value(0).toDouble()});
+    }
+    {
+        ReadStatement read(
+            *m_impl,
+            QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots"
+                           " WHERE observed_at < ? AND %1 ORDER BY observed_at DESC, id DESC"
+                           " LIMIT %2")
+                .arg(m_impl->dialect.holdsNumber(QStringLiteral("portfolio_value_usd")))
+                .arg(kUnreadableSnapshotsSkipped + 1),
+            error);
+        QSqlQuery& dayStart = *read;
+        dayStart.bindValue(0, isoUtc(newyork::startOfDay(now)));
+        if (!run(dayStart, error))
+            return false;
+        // The sizing call's riskThreshold reads the same row and names a skipped one.
+        if (const auto snapshot = newestReadableSnapshot(dayStart, nullptr))
+            out->push_back(*snapshot);
+    }
     return transaction.commit(error);
 }
 
@@ -302,14 +308,16 @@ bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshol
     // is no real instant.
     std::vector<PortfolioSnapshot> snapshots;
     for (const bool beforeMidnight : {false, true}) {
-        QSqlQuery query = m_impl->prepare(
+        ReadStatement read(
+            *m_impl,
             QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots%1"
                            " ORDER BY observed_at DESC, id DESC LIMIT %2")
                 .arg(beforeMidnight ? QStringLiteral(" WHERE observed_at < ?") : QString())
                 .arg(kUnreadableSnapshotsSkipped + 1),
             error);
+        QSqlQuery& query = *read;
         if (beforeMidnight)
-            query.addBindValue(isoUtc(newyork::startOfDay(now)));
+            query.bindValue(0, isoUtc(newyork::startOfDay(now)));
         if (!run(query, error))
             return false;
         if (const auto snapshot = newestReadableSnapshot(query, problems))

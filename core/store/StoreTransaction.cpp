@@ -47,6 +47,19 @@ bool failed(const QSqlQuery& query, const QString& sql, QString* error)
     return false;
 }
 
+// A failed prepare is noted, and reported when the statement runs.
+bool prepareNoted(QSqlQuery& query, const QString& sql, QString* error)
+{
+    t_unpreparedSql.clear();
+    if (query.prepare(sql))
+        return true;
+    failed(query, sql, error);
+    t_unpreparedSql = sql;
+    t_unpreparedError = *error;
+    t_unpreparedCode = t_lastFailureCode;
+    return false;
+}
+
 constexpr int kMaxTries = 5;
 
 } // namespace
@@ -83,14 +96,9 @@ QSqlQuery& Store::Impl::cached(const QString& sql)
     if (slot)
         return *slot;
     slot = std::make_unique<QSqlQuery>(database());
-    t_unpreparedSql.clear();
-    if (slot->prepare(sql))
-        return *slot;
     QString error; // resurfaces, with its text, when `run` executes it
-    failed(*slot, sql, &error);
-    t_unpreparedSql = sql;
-    t_unpreparedError = error;
-    t_unpreparedCode = t_lastFailureCode;
+    if (prepareNoted(*slot, sql, &error))
+        return *slot;
     unprepared = std::move(slot);
     statements.erase(sql);
     return *unprepared;
@@ -101,14 +109,52 @@ QSqlQuery Store::Impl::prepare(const QString& sql, QString* error)
     if (transactionDepth == 0 && connectionLost())
         reconnectAfterLoss(error); // a failure resurfaces when the statement runs
     QSqlQuery query(database());
-    t_unpreparedSql.clear();
-    if (!query.prepare(sql)) {
-        failed(query, sql, error);
-        t_unpreparedSql = sql;
-        t_unpreparedError = *error;
-        t_unpreparedCode = t_lastFailureCode;
-    }
+    prepareNoted(query, sql, error);
     return query;
+}
+
+void Store::Impl::dropStatements()
+{
+    statements.clear();
+    readStatements.clear();
+    unprepared.reset();
+}
+
+ReadStatement::ReadStatement(Store::Impl& impl, const QString& sql, QString* error) : m_impl(impl)
+{
+    if (impl.transactionDepth == 0 && impl.lentReads == 0 && impl.connectionLost())
+        impl.reconnectAfterLoss(error); // a failure resurfaces when the statement runs
+    ++impl.lentReads;
+    Store::Impl::ReadSlot& slot = impl.readStatements[sql];
+    if (slot.lent) {
+        m_query = &m_own.emplace(impl.database());
+        prepareNoted(*m_query, sql, error);
+        return;
+    }
+    if (!slot.query) {
+        auto query = std::make_unique<QSqlQuery>(impl.database());
+        // Rows read once, in order: on SQLite Qt then keeps one row, not a copy of all of
+        // them. (QPSQL would switch to single-row mode: a result per row, left as it was.)
+        query->setForwardOnly(!impl.dialect.isPostgres());
+        if (!prepareNoted(*query, sql, error)) {
+            // Not kept (a lock_timeout in PostgreSQL's parse): prepared again next time.
+            impl.readStatements.erase(sql);
+            m_query = &m_own.emplace(std::move(*query));
+            return;
+        }
+        slot.query = std::move(query);
+    }
+    slot.lent = true;
+    m_slot = &slot;
+    m_query = slot.query.get();
+}
+
+ReadStatement::~ReadStatement()
+{
+    m_query->finish();
+    if (m_slot)
+        m_slot->lent = false;
+    --m_impl.lentReads;
 }
 
 bool Store::Impl::execute(const QString& sql, QString* error)

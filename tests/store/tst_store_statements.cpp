@@ -1,0 +1,132 @@
+// Issue 25: the store keeps its read statements prepared across calls (a serve session).
+// A kept statement must be finished after each read, so it holds no SQLite read snapshot
+// between calls (a checkpoint could not complete behind it), and the kept statements must
+// be dropped when a lost PostgreSQL connection is opened again (the new session has none of
+// them prepared).
+
+#include "Store.h"
+#include "StoreTestSupport.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kelly;
+using namespace kelly::store;
+using kelly::testing::utc;
+
+class TestStoreStatements : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void keptReadsHoldNoSnapshot();
+    void keptStatementsAreDroppedOnReconnect();
+
+private:
+    // A store with an account and three snapshots: the SPEC 4 reads stop at the first row.
+    QString filledStore(Store* store);
+    QTemporaryDir m_dir;
+    const UtcTime m_now = utc(2026, 11, 25, 15);
+};
+
+QString TestStoreStatements::filledStore(Store* store)
+{
+    QString error;
+    const QString name = testing::newStoreName(m_dir.path(), QStringLiteral("s.sqlite"), &error);
+    if (name.isEmpty() || !store->open(name, &error) ||
+        !store->setAccount(100000, 400000, m_now, &error))
+        qFatal("%s", qPrintable(error));
+    for (int hoursAgo : {1, 2, 30}) // the last one before New York's midnight
+        if (!store->addSnapshot(
+                PortfolioSnapshot{m_now - std::chrono::hours(hoursAgo), 100000.0 + hoursAgo},
+                100000, 0, &error))
+            qFatal("%s", qPrintable(error));
+    return name;
+}
+
+// Each kept read runs twice (the second run reuses the statement), then another connection
+// writes and checkpoints the WAL to its start: a reader left on an older snapshot makes it
+// busy.
+void TestStoreStatements::keptReadsHoldNoSnapshot()
+{
+    KELLY_SQLITE_ONLY("a WAL checkpoint shows a reader's snapshot");
+    Store store;
+    const QString name = filledStore(&store);
+    QString error;
+    for (int pass = 0; pass < 2; ++pass) {
+        double threshold = 0;
+        AccountRecord account;
+        EffectiveSettings settings;
+        MarginRates rates;
+        std::optional<VolatilityMetrics> metrics;
+        std::optional<QByteArray> answer;
+        std::vector<PortfolioSnapshot> guard;
+        QVERIFY2(store.riskThreshold(m_now, 2.0, &threshold, &error), qPrintable(error));
+        QVERIFY2(store.loadAccount(&account, &error), qPrintable(error));
+        QVERIFY2(store.effectiveSettings(Environment{}, &settings, &error), qPrintable(error));
+        QVERIFY2(store.loadMarginRates(&rates, &error), qPrintable(error));
+        QVERIFY2(store.loadLatestMetrics(QStringLiteral("NVDA"), &metrics, &error),
+                 qPrintable(error));
+        QVERIFY2(store.loadServeAnswer(QStringLiteral("r1"), &answer, &error), qPrintable(error));
+        QVERIFY2(store.loadGuardSnapshots(m_now, &guard, &error), qPrintable(error));
+        QCOMPARE(account.account.equityUsd, 100000.0);
+        QCOMPARE(guard.size(), std::size_t(2));
+    }
+    {
+        QSqlDatabase other =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("checkpointer"));
+        other.setDatabaseName(name);
+        other.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
+        QVERIFY(other.open());
+        QSqlQuery query(other);
+        QVERIFY(query.exec(QStringLiteral("UPDATE account SET equity_usd = 90000")));
+        QVERIFY(query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toInt(), 0); // busy: a reader kept an older snapshot
+        query.finish();
+        other.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("checkpointer"));
+    AccountRecord account;
+    QVERIFY2(store.loadAccount(&account, &error), qPrintable(error));
+    QCOMPARE(account.account.equityUsd, 90000.0); // and the kept reader sees the new commit
+}
+
+// The store's session is ended by the server; the reads after it reconnect and must prepare
+// their statements again on the new session.
+void TestStoreStatements::keptStatementsAreDroppedOnReconnect()
+{
+    if (!testing::onPostgres())
+        QSKIP("PostgreSQL only: a SQLite file has no session to lose");
+    Store store;
+    const QString name = filledStore(&store);
+    QString error;
+    const auto readAll = [&](QString* why) {
+        double threshold = 0;
+        AccountRecord account;
+        EffectiveSettings settings;
+        return store.effectiveSettings(Environment{}, &settings, why) &&
+               store.loadAccount(&account, why) &&
+               store.riskThreshold(m_now, 2.0, &threshold, why) &&
+               account.account.equityUsd == 100000.0;
+    };
+    QVERIFY2(readAll(&error), qPrintable(error)); // prepares and keeps them
+    for (int lost = 0; lost < 2; ++lost) {
+        QVERIFY2(testing::execRawSql(name,
+                                     QStringLiteral("SELECT pg_terminate_backend(pid) FROM"
+                                                    " pg_stat_activity WHERE datname ="
+                                                    " current_database() AND pid <>"
+                                                    " pg_backend_pid()"),
+                                     &error),
+                 qPrintable(error));
+        // The first read may find the connection gone (and say so); the next ones reconnect.
+        readAll(&error);
+        for (int again = 0; again < 3; ++again)
+            QVERIFY2(readAll(&error), qPrintable(error));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestStoreStatements)
+#include "tst_store_statements.moc"
