@@ -7,6 +7,7 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -25,6 +26,74 @@ InputError lineError(const std::string& fileLabel, int line, std::string message
 bool isMissingClose(std::string_view text)
 {
     return text.empty() || text == "null" || text == "NULL" || text == "Null";
+}
+
+// The date as YYYYMMDD when `text` is a real calendar date written YYYY-MM-DD, else 0:
+// isIsoDate's test, with a key that orders dates as their text does.
+int isoDateKey(std::string_view text)
+{
+    if (!isIsoDate(text))
+        return 0;
+    int key = 0;
+    for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        key = key * 10 + (text[i] - '0');
+    return key;
+}
+
+// A close written as plain digits with an optional fraction ("187.25"), the form price
+// files use, parsed exactly: the digits as an integer up to 2^53 and a power of ten up to
+// 1e22 are both exact doubles, so the one correctly rounded division gives the nearest
+// double, the same value from_chars gives (Clinger's fast path). False for anything else
+// (signs, exponents, long mantissas), which from_chars then reads.
+bool parsePlainDecimal(std::string_view text, double& value)
+{
+    constexpr std::size_t kMaxDigits = 19; // fits 64 bits; checked against 2^53 below
+    static constexpr double kPowersOfTen[kMaxDigits] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+        1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}; // at most 18 fraction digits: one
+                                                               // digit comes before the point
+    std::uint64_t digits = 0;
+    std::size_t count = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++count)
+        digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (count == 0 || count > kMaxDigits)
+        return false;
+    std::size_t fractionDigits = 0;
+    if (i < text.size()) {
+        if (text[i] != '.' || i + 1 == text.size())
+            return false;
+        for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++fractionDigits)
+            digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
+        if (i != text.size() || fractionDigits == 0 || count + fractionDigits > kMaxDigits)
+            return false;
+    }
+    if (digits > (std::uint64_t{1} << 53))
+        return false;
+    value = static_cast<double>(digits) / kPowersOfTen[fractionDigits];
+    return true;
+}
+
+// The date and close of a row shaped `YYYY-MM-DD,close` when the header is `date,close`
+// (how nearly every price file is written): the fields CsvLines would split, without
+// splitting. False for any other shape, which the general path reads.
+bool splitPlainRow(std::string_view line, std::string_view& date, std::string_view& close)
+{
+    auto isDigit = [](char c) {
+        return c >= '0' && c <= '9';
+    };
+    // Digits at both ends: the date field needs no trimming (isoDateKey checks the rest).
+    if (line.size() < 12 || line[10] != ',' || !isDigit(line[0]) || !isDigit(line[9]))
+        return false;
+    const std::string_view rest = line.substr(11);
+    // A blank, quote or comma would make the fields differ from rest (CsvLines trims
+    // blanks and one pair of quotes); the line itself ends without a blank.
+    if (rest.front() == ' ' || rest.front() == '\t' || rest.front() == '"' || rest.back() == '"' ||
+        rest.find(',') != std::string_view::npos)
+        return false;
+    date = line.substr(0, 10);
+    close = rest;
+    return true;
 }
 
 } // namespace
@@ -70,53 +139,62 @@ Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& file
     int dateColumn = -1;
     int closeColumn = -1;
     std::size_t neededFields = 0;
-    while (lines.next()) {
-        const std::vector<std::string_view>& fields = lines.fields();
+    bool plainColumns = false; // date in column 0 and close in 1: splitPlainRow applies
+    int previousKey = 0;       // isoDateKey of the last row (if ascending)
+    while (lines.nextLine()) {
         const int lineNumber = lines.lineNumber();
-        if (dateColumn < 0) { // the first non-blank line is the header
-            int adjCloseColumn = -1;
-            for (std::size_t i = 0; i < fields.size(); ++i) {
-                const std::string name = lowerAscii(fields[i]);
-                if (name == "date")
-                    dateColumn = static_cast<int>(i);
-                else if (name == "close")
-                    closeColumn = static_cast<int>(i);
-                else if (name == "adj close" || name == "adj_close" || name == "adjclose")
-                    adjCloseColumn = static_cast<int>(i);
+        std::string_view date;
+        std::string_view closeText;
+        if (dateColumn < 0 || !plainColumns || !splitPlainRow(lines.line(), date, closeText)) {
+            lines.splitFields();
+            const std::vector<std::string_view>& fields = lines.fields();
+            if (dateColumn < 0) { // the first non-blank line is the header
+                int adjCloseColumn = -1;
+                for (std::size_t i = 0; i < fields.size(); ++i) {
+                    const std::string name = lowerAscii(fields[i]);
+                    if (name == "date")
+                        dateColumn = static_cast<int>(i);
+                    else if (name == "close")
+                        closeColumn = static_cast<int>(i);
+                    else if (name == "adj close" || name == "adj_close" || name == "adjclose")
+                        adjCloseColumn = static_cast<int>(i);
+                }
+                if (adjCloseColumn >= 0) // SPEC 5: prefer Yahoo's adjusted close
+                    closeColumn = adjCloseColumn;
+                if (dateColumn < 0)
+                    return lineError(fileLabel, lineNumber, "missing column 'date' in the header");
+                if (closeColumn < 0)
+                    return lineError(fileLabel, lineNumber, "missing column 'close' in the header");
+                neededFields = static_cast<std::size_t>(std::max(dateColumn, closeColumn)) + 1;
+                plainColumns = dateColumn == 0 && closeColumn == 1;
+                continue;
             }
-            if (adjCloseColumn >= 0) // SPEC 5: prefer Yahoo's adjusted close
-                closeColumn = adjCloseColumn;
-            if (dateColumn < 0)
-                return lineError(fileLabel, lineNumber, "missing column 'date' in the header");
-            if (closeColumn < 0)
-                return lineError(fileLabel, lineNumber, "missing column 'close' in the header");
-            neededFields = static_cast<std::size_t>(std::max(dateColumn, closeColumn)) + 1;
-            continue;
+            if (fields.size() < neededFields)
+                return lineError(fileLabel, lineNumber,
+                                 "expected at least " + std::to_string(neededFields) +
+                                     " fields, found " + std::to_string(fields.size()));
+            date = fields[static_cast<std::size_t>(dateColumn)];
+            closeText = fields[static_cast<std::size_t>(closeColumn)];
         }
-
-        if (fields.size() < neededFields)
-            return lineError(fileLabel, lineNumber,
-                             "expected at least " + std::to_string(neededFields) +
-                                 " fields, found " + std::to_string(fields.size()));
-        std::string_view date = fields[static_cast<std::size_t>(dateColumn)];
         // Some exports append a time ("2024-01-02 00:00:00-05:00"); the day is what counts.
         if (date.size() > 10 && (date[10] == ' ' || date[10] == 'T'))
             date = date.substr(0, 10);
-        if (!isIsoDate(date))
+        const int dateKey = isoDateKey(date);
+        if (dateKey == 0)
             return lineError(fileLabel, lineNumber,
                              "bad date '" + std::string(date) + "' (expected YYYY-MM-DD)");
-        const std::string_view closeText = fields[static_cast<std::size_t>(closeColumn)];
         // SPEC 5: an empty or `null` close is Yahoo's day without data: skipped, so the
         // build counts the date as missing for this symbol (as pandas reads it).
         if (isMissingClose(closeText))
             continue;
         double close = 0.0;
-        const auto [closeEnd, ec] =
-            std::from_chars(closeText.data(), closeText.data() + closeText.size(), close);
-        if (closeText.empty() || ec != std::errc() ||
-            closeEnd != closeText.data() + closeText.size())
-            return lineError(fileLabel, lineNumber,
-                             "close '" + std::string(closeText) + "' is not a number");
+        if (!parsePlainDecimal(closeText, close)) {
+            const auto [closeEnd, ec] =
+                std::from_chars(closeText.data(), closeText.data() + closeText.size(), close);
+            if (ec != std::errc() || closeEnd != closeText.data() + closeText.size())
+                return lineError(fileLabel, lineNumber,
+                                 "close '" + std::string(closeText) + "' is not a number");
+        }
         if (!std::isfinite(close))
             return lineError(fileLabel, lineNumber,
                              "close '" + std::string(closeText) + "' is not finite");
@@ -124,13 +202,12 @@ Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& file
             return lineError(fileLabel, lineNumber,
                              "close '" + std::string(closeText) + "' is not positive");
         if (ascending && !series.dates.empty()) {
-            // ISO dates sort chronologically as text.
-            const int order = date.compare(series.dates.back());
-            if (order < 0)
+            if (dateKey < previousKey)
                 ascending = false;
-            else if (order == 0 && !firstDuplicate)
+            else if (dateKey == previousKey && !firstDuplicate)
                 firstDuplicate = series.dates.size();
         }
+        previousKey = dateKey;
         series.dates.emplace_back(date);
         series.closes.push_back(close);
         rowLines.push_back(lineNumber);
