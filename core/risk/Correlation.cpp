@@ -413,9 +413,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
         Eigen::MatrixXi pairCounts(n, n);
         commonCounts(window.mask.data(), rows, n, pairCounts.data());
         MatrixXd sums(n, n), squares(n, n), cross(n, n);
-        crossProducts(centred.data(), window.mask.data(), rows, n, sums.data(), false);
-        const MatrixXd centredSquares = centred.array().square().matrix();
-        crossProducts(centredSquares.data(), window.mask.data(), rows, n, squares.data(), false);
+        maskedSums(centred.data(), window.mask.data(), rows, n, pairCounts.data(), sums.data(),
+                   squares.data());
         crossProducts(centred.data(), centred.data(), rows, n, cross.data(), true);
         for (Eigen::Index j = 0; j < n; ++j)
             for (Eigen::Index i = j; i < n; ++i)
