@@ -31,6 +31,19 @@ public:
     std::string_view line() const { return m_line; }
     bool splitFields();
 
+    // The text after the current line, for a reader that parses its common row shape
+    // straight from it; consumeLine(length) then moves past that line (length includes its
+    // line break) and counts it.
+    std::string_view remaining() const
+    {
+        return m_pos < m_text.size() ? m_text.substr(m_pos) : std::string_view();
+    }
+    void consumeLine(std::size_t length)
+    {
+        m_pos += length;
+        ++m_lineNumber;
+    }
+
     const std::vector<std::string_view>& fields() const { return m_fields; }
     // The field at `column`, empty when the line is shorter (or column < 0).
     std::string_view field(int column) const;

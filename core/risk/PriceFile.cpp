@@ -8,8 +8,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -28,80 +30,19 @@ bool isMissingClose(std::string_view text)
     return text.empty() || text == "null" || text == "NULL" || text == "Null";
 }
 
-// The date as YYYYMMDD when `text` is a real calendar date written YYYY-MM-DD, else 0:
-// isIsoDate's test, with a key that orders dates as their text does.
+unsigned daysInMonth(unsigned year, unsigned month)
+{
+    static constexpr unsigned kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+// The date as YYYYMMDD when `text` is a real calendar date written exactly YYYY-MM-DD,
+// else 0: a key that orders dates as their text does.
 int isoDateKey(std::string_view text)
 {
-    if (!isIsoDate(text))
-        return 0;
-    int key = 0;
-    for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        key = key * 10 + (text[i] - '0');
-    return key;
-}
-
-// A close written as plain digits with an optional fraction ("187.25"), the form price
-// files use, parsed exactly: the digits as an integer up to 2^53 and a power of ten up to
-// 1e22 are both exact doubles, so the one correctly rounded division gives the nearest
-// double, the same value from_chars gives (Clinger's fast path). False for anything else
-// (signs, exponents, long mantissas), which from_chars then reads.
-bool parsePlainDecimal(std::string_view text, double& value)
-{
-    constexpr std::size_t kMaxDigits = 19; // fits 64 bits; checked against 2^53 below
-    static constexpr double kPowersOfTen[kMaxDigits] = {
-        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
-        1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}; // at most 18 fraction digits: one
-                                                               // digit comes before the point
-    std::uint64_t digits = 0;
-    std::size_t count = 0;
-    std::size_t i = 0;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++count)
-        digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
-    if (count == 0 || count > kMaxDigits)
-        return false;
-    std::size_t fractionDigits = 0;
-    if (i < text.size()) {
-        if (text[i] != '.' || i + 1 == text.size())
-            return false;
-        for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++fractionDigits)
-            digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
-        if (i != text.size() || fractionDigits == 0 || count + fractionDigits > kMaxDigits)
-            return false;
-    }
-    if (digits > (std::uint64_t{1} << 53))
-        return false;
-    value = static_cast<double>(digits) / kPowersOfTen[fractionDigits];
-    return true;
-}
-
-// The date and close of a row shaped `YYYY-MM-DD,close` when the header is `date,close`
-// (how nearly every price file is written): the fields CsvLines would split, without
-// splitting. False for any other shape, which the general path reads.
-bool splitPlainRow(std::string_view line, std::string_view& date, std::string_view& close)
-{
-    auto isDigit = [](char c) {
-        return c >= '0' && c <= '9';
-    };
-    // Digits at both ends: the date field needs no trimming (isoDateKey checks the rest).
-    if (line.size() < 12 || line[10] != ',' || !isDigit(line[0]) || !isDigit(line[9]))
-        return false;
-    const std::string_view rest = line.substr(11);
-    // A blank, quote or comma would make the fields differ from rest (CsvLines trims
-    // blanks and one pair of quotes); the line itself ends without a blank.
-    if (rest.front() == ' ' || rest.front() == '\t' || rest.front() == '"' || rest.back() == '"' ||
-        rest.find(',') != std::string_view::npos)
-        return false;
-    date = line.substr(0, 10);
-    close = rest;
-    return true;
-}
-
-} // namespace
-
-bool isIsoDate(std::string_view text)
-{
     if (text.size() != 10 || text[4] != '-' || text[7] != '-')
-        return false;
+        return 0;
     auto digit = [&](std::size_t i) {
         return static_cast<unsigned>(text[i]) - unsigned{'0'};
     };
@@ -109,17 +50,103 @@ bool isIsoDate(std::string_view text)
                            digit(5), digit(6), digit(8), digit(9)};
     if (d[0] > 9 || d[1] > 9 || d[2] > 9 || d[3] > 9 || d[4] > 9 || d[5] > 9 || d[6] > 9 ||
         d[7] > 9)
-        return false;
+        return 0;
     const unsigned year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
     const unsigned month = d[4] * 10 + d[5];
     const unsigned day = d[6] * 10 + d[7];
     if (month < 1 || month > 12 || day < 1)
+        return 0;
+    if (day > 28 && day > daysInMonth(year, month))
+        return 0;
+    return static_cast<int>(year * 10000 + month * 100 + day);
+}
+
+// A row of a `date,close` file written the usual way, `YYYY-MM-DD,187.25` and a line break.
+struct PlainRow
+{
+    std::string_view date;
+    int dateKey = 0;
+    std::string_view closeText;
+    double close = 0.0;
+    std::size_t length = 0; // with the line break
+};
+
+// The month of the last plain row: rows of one month share the text "YYYY-MM-", so only
+// the day needs reading and checking against the month's length.
+struct MonthSeen
+{
+    std::uint64_t prefix = 0; // the first 8 bytes, "YYYY-MM-"; 0 before any row
+    int key = 0;              // YYYYMM00
+    unsigned days = 0;
+};
+
+// Reads such a row from the start of `text` in one pass, without splitting or trimming:
+// false for any other shape (blanks, quotes, more fields, signs, exponents, a bad date, a
+// long mantissa), which the general path then reads to the same fields. The close is exact:
+// its digits as an integer up to 2^53 and a power of ten up to 1e18 are both exact doubles,
+// so the one correctly rounded division gives the nearest double, the value from_chars
+// gives (Clinger's fast path).
+bool readPlainRow(std::string_view text, MonthSeen& month, PlainRow& row)
+{
+    constexpr std::size_t kMaxDigits = 19; // fits 64 bits; checked against 2^53 below
+    static constexpr double kPowersOfTen[kMaxDigits] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+        1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}; // at most 18 fraction digits: one
+                                                               // digit comes before the point
+    if (text.size() < 12 || text[10] != ',')
         return false;
-    if (day <= 28)
-        return true;
-    static constexpr unsigned kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return day <= kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
+    row.date = text.substr(0, 10);
+    std::uint64_t prefix = 0;
+    std::memcpy(&prefix, text.data(), sizeof prefix);
+    const unsigned tens = static_cast<unsigned>(text[8]) - unsigned{'0'};
+    const unsigned ones = static_cast<unsigned>(text[9]) - unsigned{'0'};
+    const unsigned day = tens * 10 + ones;
+    if (prefix == month.prefix && tens <= 9 && ones <= 9 && day >= 1 && day <= month.days) {
+        row.dateKey = month.key + static_cast<int>(day);
+    } else {
+        row.dateKey = isoDateKey(row.date);
+        if (row.dateKey == 0)
+            return false;
+        month.prefix = prefix;
+        month.key = row.dateKey - row.dateKey % 100;
+        month.days = daysInMonth(static_cast<unsigned>(row.dateKey / 10000),
+                                 static_cast<unsigned>(row.dateKey / 100 % 100));
+    }
+    const char* const begin = text.data() + 11;
+    const char* const end = text.data() + text.size();
+    std::uint64_t digits = 0;
+    auto readDigits = [&digits, end](const char* p) { // to the first non-digit
+        for (unsigned value = 0; p < end && (value = static_cast<unsigned>(*p) - '0') <= 9; ++p)
+            digits = digits * 10 + value;
+        return p;
+    };
+    const char* p = readDigits(begin);
+    const auto count = static_cast<std::size_t>(p - begin);
+    std::size_t fractionDigits = 0;
+    if (count > 0 && p < end && *p == '.') {
+        const char* const fraction = p + 1;
+        p = readDigits(fraction);
+        fractionDigits = static_cast<std::size_t>(p - fraction);
+        if (fractionDigits == 0)
+            return false;
+    }
+    if (count == 0 || count + fractionDigits > kMaxDigits || digits > (std::uint64_t{1} << 53))
+        return false;
+    row.closeText = std::string_view(begin, static_cast<std::size_t>(p - begin));
+    if (p < end && *p == '\r')
+        ++p;
+    if (p < end && *p != '\n')
+        return false;
+    row.close = static_cast<double>(digits) / kPowersOfTen[fractionDigits];
+    row.length = static_cast<std::size_t>(p - text.data()) + 1; // past the line break (or end)
+    return true;
+}
+
+} // namespace
+
+bool isIsoDate(std::string_view text)
+{
+    return isoDateKey(text) != 0;
 }
 
 Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& fileLabel,
@@ -139,13 +166,27 @@ Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& file
     int dateColumn = -1;
     int closeColumn = -1;
     std::size_t neededFields = 0;
-    bool plainColumns = false; // date in column 0 and close in 1: splitPlainRow applies
+    bool plainColumns = false; // date in column 0 and close in 1: readPlainRow applies
     int previousKey = 0;       // isoDateKey of the last row (if ascending)
-    while (lines.nextLine()) {
-        const int lineNumber = lines.lineNumber();
+    MonthSeen monthSeen;
+    while (true) {
+        int lineNumber = 0;
+        int dateKey = 0;
         std::string_view date;
         std::string_view closeText;
-        if (dateColumn < 0 || !plainColumns || !splitPlainRow(lines.line(), date, closeText)) {
+        double close = 0.0;
+        PlainRow plain;
+        if (plainColumns && readPlainRow(lines.remaining(), monthSeen, plain)) {
+            lines.consumeLine(plain.length);
+            lineNumber = lines.lineNumber();
+            date = plain.date;
+            dateKey = plain.dateKey;
+            closeText = plain.closeText;
+            close = plain.close;
+        } else {
+            if (!lines.nextLine())
+                break;
+            lineNumber = lines.lineNumber();
             lines.splitFields();
             const std::vector<std::string_view>& fields = lines.fields();
             if (dateColumn < 0) { // the first non-blank line is the header
@@ -174,21 +215,19 @@ Result<PriceSeries> parsePriceCsv(std::string_view text, const std::string& file
                                  "expected at least " + std::to_string(neededFields) +
                                      " fields, found " + std::to_string(fields.size()));
             date = fields[static_cast<std::size_t>(dateColumn)];
+            // Some exports append a time ("2024-01-02 00:00:00-05:00"); the day is what
+            // counts.
+            if (date.size() > 10 && (date[10] == ' ' || date[10] == 'T'))
+                date = date.substr(0, 10);
+            dateKey = isoDateKey(date);
+            if (dateKey == 0)
+                return lineError(fileLabel, lineNumber,
+                                 "bad date '" + std::string(date) + "' (expected YYYY-MM-DD)");
             closeText = fields[static_cast<std::size_t>(closeColumn)];
-        }
-        // Some exports append a time ("2024-01-02 00:00:00-05:00"); the day is what counts.
-        if (date.size() > 10 && (date[10] == ' ' || date[10] == 'T'))
-            date = date.substr(0, 10);
-        const int dateKey = isoDateKey(date);
-        if (dateKey == 0)
-            return lineError(fileLabel, lineNumber,
-                             "bad date '" + std::string(date) + "' (expected YYYY-MM-DD)");
-        // SPEC 5: an empty or `null` close is Yahoo's day without data: skipped, so the
-        // build counts the date as missing for this symbol (as pandas reads it).
-        if (isMissingClose(closeText))
-            continue;
-        double close = 0.0;
-        if (!parsePlainDecimal(closeText, close)) {
+            // SPEC 5: an empty or `null` close is Yahoo's day without data: skipped, so the
+            // build counts the date as missing for this symbol (as pandas reads it).
+            if (isMissingClose(closeText))
+                continue;
             const auto [closeEnd, ec] =
                 std::from_chars(closeText.data(), closeText.data() + closeText.size(), close);
             if (ec != std::errc() || closeEnd != closeText.data() + closeText.size())
@@ -258,10 +297,12 @@ Result<PriceSeries> readPriceFile(const std::string& path)
     const std::streamoff size = in.tellg();
     if (size < 0)
         return InputError{path, "cannot read the file"};
-    std::string text(static_cast<std::size_t>(size), '\0');
+    // Not zero-filled first: the read overwrites every byte.
+    const auto buffer = std::make_unique_for_overwrite<char[]>(static_cast<std::size_t>(size));
     in.seekg(0);
-    if (!in.read(text.data(), size))
+    if (!in.read(buffer.get(), size))
         return InputError{path, "cannot read the file"};
+    const std::string_view text(buffer.get(), static_cast<std::size_t>(size));
 
     const std::string symbol = normalizeSymbol(std::filesystem::path(path).stem().string());
     if (!isValidSymbol(symbol))
