@@ -384,7 +384,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
                                       [rows](int c) { return c == rows; });
     MatrixXd rho = MatrixXd::Zero(n, n); // pairwise correlation, 0 where blank
     Eigen::MatrixXi observations(n, n);
-    std::vector<bool> valid(symbolCount * symbolCount, false);
+    // bytes, not std::vector<bool>: the n x n loops below read and write it per cell
+    std::vector<char> valid(symbolCount * symbolCount, 0);
 
     // z: each column standardised by its own window mean and sd (0 where missing).
     MatrixXd z = MatrixXd::Zero(rows, n);
@@ -435,8 +436,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
                     continue;
                 const double covariance = cross(i, j) - sums(i, j) * sums(j, i) / count;
                 rho(i, j) = rho(j, i) = covariance / std::sqrt(varI * varJ);
-                valid[static_cast<std::size_t>(i * n + j)] = true;
-                valid[static_cast<std::size_t>(j * n + i)] = true;
+                valid[static_cast<std::size_t>(i * n + j)] = 1;
+                valid[static_cast<std::size_t>(j * n + i)] = 1;
             }
         }
     }
