@@ -89,10 +89,10 @@ struct MonthSeen
 bool readPlainRow(std::string_view text, MonthSeen& month, PlainRow& row)
 {
     constexpr std::size_t kMaxDigits = 19; // fits 64 bits; checked against 2^53 below
-    static constexpr double kPowersOfTen[kMaxDigits] = {
-        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
-        1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}; // at most 18 fraction digits: one
-                                                               // digit comes before the point
+    // At most 18 fraction digits: one digit comes before the point.
+    static constexpr double kPowersOfTen[kMaxDigits] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                                        1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                                        1e14, 1e15, 1e16, 1e17, 1e18};
     if (text.size() < 12 || text[10] != ',')
         return false;
     row.date = text.substr(0, 10);
