@@ -39,7 +39,7 @@ CsvLines::CsvLines(std::string_view text) : m_text(text)
         m_text.remove_prefix(3);
 }
 
-bool CsvLines::next()
+bool CsvLines::nextLine()
 {
     const char* const data = m_text.data();
     const std::size_t size = m_text.size();
@@ -47,23 +47,28 @@ bool CsvLines::next()
         const void* newline = std::memchr(data + m_pos, '\n', size - m_pos);
         const std::size_t end =
             newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : size;
-        const std::string_view line = trimSpace(std::string_view(data + m_pos, end - m_pos));
+        m_line = trimSpace(std::string_view(data + m_pos, end - m_pos));
         m_pos = end + 1;
         ++m_lineNumber;
-        if (line.empty())
-            continue;
-        m_fields.clear();
-        std::size_t start = 0;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            if (line[i] == ',') {
-                m_fields.push_back(trimField(line.substr(start, i - start)));
-                start = i + 1;
-            }
-        }
-        m_fields.push_back(trimField(line.substr(start)));
-        return true;
+        if (!m_line.empty())
+            return true;
     }
     return false;
+}
+
+bool CsvLines::splitFields()
+{
+    m_fields.clear();
+    const char* const end = m_line.data() + m_line.size();
+    const char* start = m_line.data();
+    while (const void* comma = std::memchr(start, ',', static_cast<std::size_t>(end - start))) {
+        const char* const stop = static_cast<const char*>(comma);
+        m_fields.push_back(
+            trimField(std::string_view(start, static_cast<std::size_t>(stop - start))));
+        start = stop + 1;
+    }
+    m_fields.push_back(trimField(std::string_view(start, static_cast<std::size_t>(end - start))));
+    return true;
 }
 
 std::string_view CsvLines::field(int column) const

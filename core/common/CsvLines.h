@@ -21,7 +21,28 @@ public:
     // Moves to the next line that is not blank (blank lines are skipped, as pandas does);
     // false at the end. fields() then holds its comma-separated fields without surrounding
     // blanks, a carriage return or one pair of double quotes (spreadsheets quote headers).
-    bool next();
+    bool next() { return nextLine() && splitFields(); }
+
+    // next() in two steps, for a reader that handles its common row shape itself and splits
+    // only the others: nextLine() moves to the next non-blank line (line() then holds it
+    // without surrounding blanks or a carriage return) and leaves fields() as they were;
+    // splitFields() fills fields() from line() and returns true.
+    bool nextLine();
+    std::string_view line() const { return m_line; }
+    bool splitFields();
+
+    // The text after the current line, for a reader that parses its common row shape
+    // straight from it; consumeLine(length) then moves past that line (length includes its
+    // line break) and counts it.
+    std::string_view remaining() const
+    {
+        return m_pos < m_text.size() ? m_text.substr(m_pos) : std::string_view();
+    }
+    void consumeLine(std::size_t length)
+    {
+        m_pos += length;
+        ++m_lineNumber;
+    }
 
     const std::vector<std::string_view>& fields() const { return m_fields; }
     // The field at `column`, empty when the line is shorter (or column < 0).
@@ -31,6 +52,7 @@ public:
 
 private:
     std::string_view m_text;
+    std::string_view m_line;
     std::size_t m_pos = 0;
     int m_lineNumber = 0;
     std::vector<std::string_view> m_fields; // reused: no allocation per line

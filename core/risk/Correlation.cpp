@@ -384,7 +384,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
                                       [rows](int c) { return c == rows; });
     MatrixXd rho = MatrixXd::Zero(n, n); // pairwise correlation, 0 where blank
     Eigen::MatrixXi observations(n, n);
-    std::vector<bool> valid(symbolCount * symbolCount, false);
+    // bytes, not std::vector<bool>: the n x n loops below read and write it per cell
+    std::vector<char> valid(symbolCount * symbolCount, 0);
 
     // z: each column standardised by its own window mean and sd (0 where missing).
     MatrixXd z = MatrixXd::Zero(rows, n);
@@ -413,9 +414,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
         Eigen::MatrixXi pairCounts(n, n);
         commonCounts(window.mask.data(), rows, n, pairCounts.data());
         MatrixXd sums(n, n), squares(n, n), cross(n, n);
-        crossProducts(centred.data(), window.mask.data(), rows, n, sums.data(), false);
-        const MatrixXd centredSquares = centred.array().square().matrix();
-        crossProducts(centredSquares.data(), window.mask.data(), rows, n, squares.data(), false);
+        maskedSums(centred.data(), window.mask.data(), rows, n, pairCounts.data(), sums.data(),
+                   squares.data());
         crossProducts(centred.data(), centred.data(), rows, n, cross.data(), true);
         for (Eigen::Index j = 0; j < n; ++j)
             for (Eigen::Index i = j; i < n; ++i)
@@ -436,8 +436,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
                     continue;
                 const double covariance = cross(i, j) - sums(i, j) * sums(j, i) / count;
                 rho(i, j) = rho(j, i) = covariance / std::sqrt(varI * varJ);
-                valid[static_cast<std::size_t>(i * n + j)] = true;
-                valid[static_cast<std::size_t>(j * n + i)] = true;
+                valid[static_cast<std::size_t>(i * n + j)] = 1;
+                valid[static_cast<std::size_t>(j * n + i)] = 1;
             }
         }
     }

@@ -1,5 +1,6 @@
 #include "CrossProducts.h"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -116,7 +117,69 @@ crossProducts(const double* a, const double* b, std::ptrdiff_t rows, std::ptrdif
     }
 }
 
-void commonCounts(const double* mask, std::ptrdiff_t rows, std::ptrdiff_t n, int* out)
+void maskedSums(const double* x, const double* mask, std::ptrdiff_t rows, std::ptrdiff_t n,
+                const int* counts, double* sums, double* squares)
+{
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    // Row k of X (and of X.X) contiguous, so one row adds to a whole column of the output.
+    const RowMajor values = Eigen::Map<const Eigen::MatrixXd>(x, rows, n);
+    const RowMajor valueSquares = values.array().square().matrix();
+    const Eigen::VectorXd totals = values.colwise().sum().transpose();
+    const Eigen::VectorXd squareTotals = valueSquares.colwise().sum().transpose();
+    auto count = [&](std::ptrdiff_t i, std::ptrdiff_t j) { // rows both i and j hold, i >= j
+        return static_cast<std::ptrdiff_t>(counts[i + j * n]);
+    };
+    std::vector<std::ptrdiff_t> roots; // columns summed from the totals or from zero
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+        const double* held = mask + j * rows;
+        Eigen::Map<Eigen::VectorXd> sumColumn(sums + j * n, n);
+        Eigen::Map<Eigen::VectorXd> squareColumn(squares + j * n, n);
+        auto add = [&](std::ptrdiff_t k, double sign) {
+            sumColumn += sign * values.row(k).transpose();
+            squareColumn += sign * valueSquares.row(k).transpose();
+        };
+        // The cheapest start: the totals less the rows j lacks, zero plus the rows it
+        // holds, or a root column with a similar mask (stocks share weekends) plus the rows
+        // where the two differ. Only roots are references, so no sum is more than two
+        // steps from a direct one and rounding does not build up along a chain.
+        const std::ptrdiff_t heldCount = count(j, j);
+        std::ptrdiff_t reference = -1;
+        std::ptrdiff_t cost = std::min(heldCount, rows - heldCount);
+        for (const std::ptrdiff_t root : roots) {
+            const std::ptrdiff_t differing = count(root, root) + heldCount - 2 * count(j, root);
+            if (differing < cost) {
+                cost = differing;
+                reference = root;
+            }
+        }
+        if (reference >= 0) {
+            sumColumn = Eigen::Map<const Eigen::VectorXd>(sums + reference * n, n);
+            squareColumn = Eigen::Map<const Eigen::VectorXd>(squares + reference * n, n);
+            const double* referenceHeld = mask + reference * rows;
+            for (std::ptrdiff_t k = 0; k < rows; ++k)
+                if ((held[k] != 0.0) != (referenceHeld[k] != 0.0))
+                    add(k, held[k] != 0.0 ? 1.0 : -1.0);
+        } else if (heldCount * 2 >= rows) {
+            sumColumn = totals;
+            squareColumn = squareTotals;
+            for (std::ptrdiff_t k = 0; k < rows; ++k)
+                if (held[k] == 0.0)
+                    add(k, -1.0);
+            roots.push_back(j);
+        } else {
+            sumColumn.setZero();
+            squareColumn.setZero();
+            for (std::ptrdiff_t k = 0; k < rows; ++k)
+                if (held[k] != 0.0)
+                    add(k, 1.0);
+            roots.push_back(j);
+        }
+    }
+}
+
+// Compiled for x86-64-v2 too, where popcount is one instruction rather than a libgcc call.
+__attribute__((target_clones("arch=x86-64-v2", "default"))) void
+commonCounts(const double* mask, std::ptrdiff_t rows, std::ptrdiff_t n, int* out)
 {
     const std::ptrdiff_t words = (rows + 63) / 64;
     std::vector<std::uint64_t> bits(static_cast<std::size_t>(words * n), 0);

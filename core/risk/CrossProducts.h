@@ -19,6 +19,15 @@ namespace kelly {
 void crossProducts(const double* a, const double* b, std::ptrdiff_t rows, std::ptrdiff_t n,
                    double* out, bool lowerOnly);
 
+// sums(i, j) = sum_k x(k, i) mask(k, j) and squares(i, j) = sum_k x(k, i)^2 mask(k, j),
+// i.e. X'M and (X.X)'M for a 0/1 mask (both rows x n, column-major; out n x n, ld = n),
+// given the mask's commonCounts. Each column of the output starts from X's column totals,
+// from zero or from an earlier column whose mask is close, and adds or subtracts the rows
+// that differ: a few gaps per symbol cost a few row additions rather than two dense
+// products. Sums run in a different order than crossProducts': results agree to rounding.
+void maskedSums(const double* x, const double* mask, std::ptrdiff_t rows, std::ptrdiff_t n,
+                const int* counts, double* sums, double* squares);
+
 // count(i, j) = the rows where both columns of a 0/1 mask (rows x n, column-major) hold a
 // 1, i.e. M'M, for i >= j into the column-major n x n `out`: popcounts over packed bits,
 // exact, and a fraction of a floating-point product.

@@ -6,6 +6,11 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <bit>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
 
 using namespace kelly;
 
@@ -19,6 +24,16 @@ bool writeFile(const QString& path, const QByteArray& content)
     return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
 }
 
+// YYYY-MM-DD of a day counted from 1970-01-01.
+std::string isoDate(int daysSinceEpoch)
+{
+    const std::chrono::year_month_day day{std::chrono::sys_days{std::chrono::days{daysSinceEpoch}}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                  static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+    return text;
+}
+
 } // namespace
 
 class TestPriceFile : public QObject
@@ -30,6 +45,7 @@ private Q_SLOTS:
     void parses();
     void rejects_data();
     void rejects();
+    void closesAreReadAsFromCharsReadsThem();
     void isoDates_data();
     void isoDates();
     void readsFileWithSymbolFromStem();
@@ -165,6 +181,69 @@ void TestPriceFile::rejects()
     QCOMPARE(QString::fromStdString(series.error().field), field);
     const QString message = QString::fromStdString(series.error().message);
     QVERIFY2(message.contains(messagePart), qPrintable(message));
+}
+
+// The common `YYYY-MM-DD,close` row is read without splitting and its close without
+// from_chars when it is plain digits: every close must still be the double from_chars
+// gives, bit for bit, whatever its length, and rows of other shapes in the same file (blanks,
+// quotes, exponents) read as before.
+void TestPriceFile::closesAreReadAsFromCharsReadsThem()
+{
+    std::vector<std::string> closes{"1",
+                                    "0.1",
+                                    "187.25",
+                                    "0.000000000000000001",
+                                    "123456789012345678.9",
+                                    "9007199254740993",
+                                    "9007199254740992.5",
+                                    "90071992547409931",
+                                    "1234567890123456789012",
+                                    "00000000000000000000.5",
+                                    "75.12904200000000000",
+                                    "5.",
+                                    ".5",
+                                    "1e3",
+                                    "2.5E-3"};
+    std::uint64_t state = 88172645463325252u; // xorshift: many decimals of every length
+    for (int i = 0; i < 4000; ++i) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        std::string digits = std::to_string(state % 100000000000000000u + 1);
+        const std::size_t point = (state >> 57) % (digits.size() + 1);
+        if (point > 0 && point < digits.size())
+            digits = digits.substr(0, point) + "." + digits.substr(point);
+        closes.push_back(digits);
+    }
+    std::string text = "date,close\n";
+    std::vector<double> expected;
+    for (std::size_t i = 0; i < closes.size(); ++i) {
+        const std::string& close = closes[i];
+        double value = 0.0;
+        const auto [end, ec] = std::from_chars(close.data(), close.data() + close.size(), value);
+        QVERIFY2(ec == std::errc() && end == close.data() + close.size(), close.c_str());
+        expected.push_back(value);
+        const std::string date = isoDate(20000 + static_cast<int>(i));
+        switch (i % 4) { // mostly plain rows, some the general path splits
+        case 0:
+            text += "\"" + date + "\",\"" + close + "\"\r\n";
+            break;
+        case 1:
+            text += date + ", " + close + " \n";
+            break;
+        default:
+            text += date + "," + close + "\n";
+        }
+    }
+    const auto series = parsePriceCsv(text, kLabel, "NVDA");
+    QVERIFY2(series.ok(), series.ok() ? "" : series.error().describe().c_str());
+    QCOMPARE(series->closes.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        QVERIFY2(std::bit_cast<std::uint64_t>(series->closes[i]) ==
+                     std::bit_cast<std::uint64_t>(expected[i]),
+                 closes[i].c_str());
+        QCOMPARE(series->dates[i], isoDate(20000 + static_cast<int>(i)));
+    }
 }
 
 void TestPriceFile::isoDates_data()
