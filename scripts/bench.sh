@@ -39,9 +39,15 @@ for name in "${names[@]}"; do
   sizing)
     build_targets bench_sizing && l=$(load) &&
       "$build/tests/bench/bench_sizing" --benchmark_format=csv > "$log" 2>/dev/null
-    row "one enhanced / legacy sizing call, 50 positions (CPU)" \
+    row "one enhanced / legacy sizing call, 50 positions, margin room included, book prepared (CPU)" \
+      "$(gb "$log" BM_EnhancedSizing50PositionsPrepared) / $(gb "$log" BM_LegacySizing50PositionsPrepared), load $l" \
+      "<= 100 ns" "build/tests/bench/bench_sizing"
+    row "the same call with every symbol's broker rate synced, prepared / each call passing over the book (CPU)" \
+      "$(gb "$log" BM_EnhancedSizingSyncedRates50PositionsPrepared) / $(gb "$log" BM_EnhancedSizingSyncedRates50Positions); preparing the book once: $(gb "$log" BM_PrepareBook50PositionsSyncedRates), load $l" \
+      "" "bench_sizing"
+    row "one enhanced / legacy call without a prepared book (CPU)" \
       "$(gb "$log" BM_EnhancedSizing50Positions) / $(gb "$log" BM_LegacySizing50Positions), load $l" \
-      "< 1 us" "build/tests/bench/bench_sizing"
+      "< 1 us" "bench_sizing"
     row "one correlation-aware enhanced call (SPEC 11), 50 positions (CPU)" \
       "$(gb "$log" BM_CorrelationAwareSizing50Positions), load $l" "< 2 us" \
       "bench_sizing (BM_CorrelationAwareSizing50Positions)"
@@ -142,8 +148,21 @@ for name in "${names[@]}"; do
     fi
     build_targets bench_postgres kellyctl &&
       bash "$root/tests/bench/bench_postgres.sh" "$build" 1000 > "$log" 2>&1
-    row "PostgreSQL (issue 13)" "see the log below, load $(load)" "" \
-      "bash tests/bench/bench_postgres.sh build 1000"
+    l=$(load)
+    # The row: store, notify p50, notify p99, size (process), tx/s with 4 writers.
+    pg=$(awk '$1 == "postgresql" { print $2 " / " $4 " ms; " $6 " ms; " $8 }' "$log")
+    sq=$(awk '$1 == "sqlite" { print $6 " ms" }' "$log")
+    row "PostgreSQL (fsync on, over TCP with a password): notify p50 / p99; \`kellyctl size\` process; tx/s, 4 writers" \
+      "${pg:-failed, see the log} tx/s (SQLite's size in the same run: ${sq:-?}), load $l" \
+      "p99 < 100 ms; < 30 ms; >= 2,000/s" "bash tests/bench/bench_postgres.sh build 1000"
+    # serve on a local server, one client, as the SQLite row above.
+    pg_virtualenv -t sh -c "createdb -E UTF8 -T template0 kd_serve &&
+      python3 '$root/tests/bench/bench_serve.py' --kellyctl '$build/app/kellyctl/kellyctl' \
+        --db postgresql:///kd_serve --requests 2000 --processes 20" > "$logs/pgserve.log" 2>&1
+    row "PostgreSQL: \`kellyctl serve\`, one request, dry run / recorded (median, p99)" \
+      "$(awk '/serve, size --dry-run/ { d = $10 " / " $13 } /serve, size recorded/ { r = $11 " / " $14 }
+        END { print d " ms; " r " ms" }' "$logs/pgserve.log"), load $(load)" "< 1.5 ms" \
+      "pg_virtualenv -t sh -c 'createdb kd && python3 tests/bench/bench_serve.py --db postgresql:///kd'"
     ;;
   *)
     echo "unknown benchmark: $name" >&2
