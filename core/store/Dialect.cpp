@@ -15,6 +15,13 @@ QString Dialect::beginWrite() const
                         : QStringLiteral("BEGIN IMMEDIATE");
 }
 
+QString Dialect::lockAccountRow() const
+{
+    // SHARE ROW EXCLUSIVE conflicts with itself and with row updates, not with readers.
+    return isPostgres() ? QStringLiteral("LOCK TABLE account IN SHARE ROW EXCLUSIVE MODE")
+                        : QString();
+}
+
 QString Dialect::beginRead() const
 {
     // REPEATABLE READ READ ONLY: one snapshot, and a read never fails to serialize.

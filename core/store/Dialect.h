@@ -28,6 +28,11 @@ public:
     // SERIALIZABLE. A read sees one snapshot on both.
     QString beginWrite() const;
     QString beginRead() const;
+    // Run first in a write that updates the account row, so such writes queue for it: on
+    // PostgreSQL a LOCK taken before the transaction's first query (its snapshot), as
+    // SERIALIZABLE fails the later of two concurrent updates of one row; empty on SQLite,
+    // whose writers already take turns (BEGIN IMMEDIATE).
+    QString lockAccountRow() const;
 
     // A CREATE TABLE of the schema's history, written in SQLite's types, in this dialect's:
     // REAL is 4 bytes on PostgreSQL (DOUBLE PRECISION), BLOB is BYTEA, INTEGER is BIGINT

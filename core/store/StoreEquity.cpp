@@ -14,6 +14,11 @@ namespace kelly::store {
 bool addMarkToEquity(Store::Impl& impl, const QString& normalizedSymbol, double priceUsd,
                      QString* error)
 {
+    // Marks from several writers queue for the account row instead of failing (the first
+    // statement of the mark's transaction; see Dialect::lockAccountRow).
+    if (const QString lock = impl.dialect.lockAccountRow(); !lock.isEmpty())
+        if (!impl.execute(lock, error))
+            return false;
     // Before the position's price moves: the change is from the price it holds now.
     QSqlQuery update = impl.prepare(
         QStringLiteral("UPDATE account SET equity_usd = equity_usd + coalesce((SELECT"
