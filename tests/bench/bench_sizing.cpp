@@ -113,13 +113,17 @@ BookCorrelation fiftyPositionCorrelation(const Account& account)
     return correlation;
 }
 
-// The sizer alone, as the lab calls it with its own BookCorrelation.
-void BM_CorrelationAwareSizing50Positions(benchmark::State& state)
+// The sizer alone, as the lab calls it with its own BookCorrelation; `prepared`: against the
+// book's totals computed once, as the lab's day loop does.
+void correlationAwareOnce(benchmark::State& state, bool prepared)
 {
     const Account account = fiftyPositionAccount();
     const CryptoList crypto;
     const BookCorrelation correlation = fiftyPositionCorrelation(account);
-    const SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr, &correlation};
+    SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr, &correlation};
+    const PreparedBook book(account, crypto, context.margin);
+    if (prepared)
+        context.prepared = &book;
     const SizingRequest request{"SYM25", 47.5, 0.0004, 0.02};
     for (auto _ : state) {
         auto result = sizePosition(SizingMode::Enhanced, request, context);
@@ -128,6 +132,15 @@ void BM_CorrelationAwareSizing50Positions(benchmark::State& state)
         benchmark::DoNotOptimize(result);
     }
     state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CorrelationAwareSizing50Positions(benchmark::State& state)
+{
+    correlationAwareOnce(state, false);
+}
+void BM_CorrelationAwareSizing50PositionsPrepared(benchmark::State& state)
+{
+    correlationAwareOnce(state, true);
 }
 
 // As the store sizes: the BookCorrelation read from a build of the 50 held symbols plus
@@ -166,5 +179,6 @@ BENCHMARK(BM_EnhancedSizingSyncedRates50Positions);
 BENCHMARK(BM_EnhancedSizingSyncedRates50PositionsPrepared);
 BENCHMARK(BM_PrepareBook50PositionsSyncedRates);
 BENCHMARK(BM_CorrelationAwareSizing50Positions);
+BENCHMARK(BM_CorrelationAwareSizing50PositionsPrepared);
 BENCHMARK(BM_CorrelationAwareSizingFromBuild)->Arg(0)->Arg(450);
 BENCHMARK_MAIN();
