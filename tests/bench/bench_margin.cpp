@@ -2,6 +2,7 @@
 // every symbol has a synced broker rate (< 400 ns), SPEC 16's stress on 2,000 positions x 100
 // scenarios (< 20 ms) and the dashboard's margin report of 2,000 positions (< 1 ms added to a
 // reload), each beside the reference it extends, measured in the same run.
+#include "SyncedRates.h"
 #include "margin/Stress.h"
 #include "sizing/Exposure.h"
 #include "sizing/Sizing.h"
@@ -10,6 +11,7 @@
 #include <string>
 
 using namespace kelly;
+using kelly::bench::syncedRates;
 
 namespace {
 
@@ -20,15 +22,6 @@ Account book(int positions)
         account.positions.push_back({"SYM" + std::to_string(i), (i % 5 ? 100.0 : -100.0) + i,
                                      (i % 11 ? 20.0 : 3.0) + i % 97, 19.0});
     return account;
-}
-
-MarginRates syncedRates(const Account& account)
-{
-    MarginRates rates;
-    for (const Position& p : account.positions)
-        rates.broker.emplace(p.symbol, BrokerMarginRate{true, 0.30, 0.35});
-    rates.overrides.emplace("SYM7", 0.5);
-    return rates;
 }
 
 void BM_SizingWithMarginRoom50Positions(benchmark::State& state)

@@ -2,6 +2,7 @@
 // and the correlation-aware enhanced call of SPEC 11 on the same book (issue 14: < 2 us).
 // Issue 25: <= 100 ns a call, margin room included, against a PreparedBook (the book's totals
 // computed once); the same call without it and the preparation itself, in the same run.
+#include "SyncedRates.h"
 #include "risk/Correlation.h"
 #include "risk/OrderCorrelation.h"
 #include "sizing/Sizing.h"
@@ -10,6 +11,7 @@
 #include <string>
 
 using namespace kelly;
+using kelly::bench::syncedRates;
 
 namespace {
 
@@ -19,17 +21,6 @@ Account fiftyPositionAccount()
     for (int i = 0; i < 50; ++i)
         account.positions.push_back({"SYM" + std::to_string(i), 100.0 + i, 20.0 + i, 19.0 + i});
     return account;
-}
-
-// Every held symbol with a synced broker rate and one override (issue 21's worst case: a
-// rate lookup per position).
-MarginRates syncedRates(const Account& account)
-{
-    MarginRates rates;
-    for (const Position& p : account.positions)
-        rates.broker.emplace(p.symbol, BrokerMarginRate{true, 0.30, 0.35});
-    rates.overrides.emplace("SYM7", 0.5);
-    return rates;
 }
 
 enum class Rates
