@@ -91,12 +91,10 @@ int retrySoon(void*, int tries)
 void configureSqliteConnection([[maybe_unused]] const QSqlDatabase& db)
 {
 #ifdef KELLY_STORE_HAS_SQLITE3
-    const QVariant handle = db.driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-        if (sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData())) {
-            sqlite3_db_config(connection, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-            sqlite3_busy_handler(connection, retrySoon, nullptr); // replaces busy_timeout's
-        }
+    if (sqlite3* connection = sqliteConnection(db)) {
+        sqlite3_db_config(connection, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        sqlite3_busy_handler(connection, retrySoon, nullptr); // replaces busy_timeout's
+    }
 #endif
 }
 
@@ -462,5 +460,15 @@ void Store::endRead()
     m_impl->readScope->commit(&ignored);
     m_impl->readScope.reset();
 }
+
+#ifdef KELLY_STORE_HAS_SQLITE3
+sqlite3* sqliteConnection(const QSqlDatabase& db)
+{
+    const QVariant handle = db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3* const*>(handle.constData());
+}
+#endif
 
 } // namespace kelly::store

@@ -14,6 +14,10 @@
 #include <optional>
 #include <unordered_map>
 
+#ifdef KELLY_STORE_HAS_SQLITE3
+struct sqlite3;
+#endif
+
 namespace kelly::store {
 
 class Transaction;
@@ -105,6 +109,11 @@ private:
     std::optional<QSqlQuery> m_own; // not kept: the SQL was lent already, or did not prepare
     QSqlQuery* m_query = nullptr;
 };
+
+#ifdef KELLY_STORE_HAS_SQLITE3
+// SQLite's own handle behind a QSQLITE connection (Store.cpp); nullptr for another driver.
+sqlite3* sqliteConnection(const QSqlDatabase& db);
+#endif
 
 // Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.
 bool run(QSqlQuery& query, QString* error);

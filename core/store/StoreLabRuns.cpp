@@ -7,7 +7,6 @@
 #include <optional>
 
 #ifdef KELLY_STORE_HAS_SQLITE3
-#include <QSqlDriver>
 #include <sqlite3.h>
 #endif
 
@@ -123,22 +122,15 @@ bool insertCurve(Store::Impl& impl, qint64 runId, qint64 position,
 // when the store is not SQLite (the multi-row path above serves it).
 sqlite3* sqliteHandle(const Store::Impl& impl)
 {
-    if (impl.dialect.isPostgres())
-        return nullptr;
-    const QVariant handle = impl.database().driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    return *static_cast<sqlite3* const*>(handle.constData());
+    return impl.dialect.isPostgres() ? nullptr : sqliteConnection(impl.database());
 }
 
 bool insertCurveSqlite(sqlite3* connection, qint64 runId, qint64 position,
                        const std::vector<lab::CurvePoint>& curve, QString* error)
 {
     sqlite3_stmt* raw = nullptr;
-    const char* sql = "INSERT INTO lab_curve_points (run_id, position, day, date, equity_usd,"
-                      " gross_usd, cash_usd, financing_usd, costs_usd)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    int code = sqlite3_prepare_v2(connection, sql, -1, &raw, nullptr);
+    const QByteArray sql = pointInsertSql(1).toUtf8();
+    int code = sqlite3_prepare_v2(connection, sql.constData(), -1, &raw, nullptr);
     const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
     for (std::size_t day = 0; code == SQLITE_OK && day < curve.size(); ++day) {
         const lab::CurvePoint& p = curve[day];
