@@ -110,8 +110,9 @@ MaintenanceRate maintenanceRate(std::string_view symbol, AssetClass assetClass, 
 {
     if (assetClass == AssetClass::Crypto)
         return {kCryptoRate, RateSource::Default};
-    if (auto known = knownRate(symbol, side, policy))
-        return *known;
+    if (policy.rates) // never synced and no overrides: the table, without a lookup
+        if (auto known = knownRate(symbol, side, policy))
+            return *known;
     return {defaultTableRate(side, priceUsd, policy.maintenanceFloor), RateSource::Default};
 }
 

@@ -13,7 +13,11 @@ namespace {
 uint64_t prefixKey(std::string_view symbol)
 {
     uint64_t key = 0;
-    std::memcpy(&key, symbol.data(), std::min<size_t>(symbol.size(), sizeof key));
+    if (symbol.size() >= sizeof key) // one load; shorter ones byte by byte (no memcpy call)
+        std::memcpy(&key, symbol.data(), sizeof key);
+    else
+        for (size_t i = 0; i < symbol.size(); ++i)
+            key |= uint64_t(static_cast<unsigned char>(symbol[i])) << (8 * i);
     return key;
 }
 
@@ -56,9 +60,18 @@ bool PreparedBook::fits(const Account& account, const CryptoList& cryptoList,
 const Position* PreparedBook::find(std::string_view normalizedSymbol) const
 {
     const uint64_t key = prefixKey(normalizedSymbol);
-    for (size_t slot = homeSlot(key, m_mask); m_slots[slot].position; slot = (slot + 1) & m_mask)
-        if (m_slots[slot].key == key && m_slots[slot].position->symbol == normalizedSymbol)
+    const size_t size = normalizedSymbol.size();
+    for (size_t slot = homeSlot(key, m_mask); m_slots[slot].position; slot = (slot + 1) & m_mask) {
+        if (m_slots[slot].key != key)
+            continue;
+        const std::string& held = m_slots[slot].position->symbol;
+        // Up to 8 bytes the key holds the whole symbol: equal keys and sizes are equal symbols.
+        if (held.size() == size &&
+            (size <= sizeof key ||
+             std::memcmp(held.data() + sizeof key, normalizedSymbol.data() + sizeof key,
+                         size - sizeof key) == 0))
             return m_slots[slot].position;
+    }
     return nullptr;
 }
 

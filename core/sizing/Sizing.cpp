@@ -104,8 +104,14 @@ std::optional<Book> startCall(Result<SizingResult>& result, const SizingRequest&
                               const SizingContext& context, SizingMode method)
 {
     SizingResult& r = result.value();
-    r.symbol = normalizeSymbol(request.symbol);
-    std::optional<InputError> error = validateSymbol(r.symbol);
+    std::optional<InputError> error;
+    // A bot's symbol is most often normalised already: valid as given, it is its own form.
+    if (isValidSymbol(request.symbol)) {
+        r.symbol.assign(request.symbol);
+    } else {
+        r.symbol = normalizeSymbol(request.symbol);
+        error = validateSymbol(r.symbol);
+    }
     if (!error)
         error = validate(request, context.account);
     if (error) {
@@ -144,10 +150,10 @@ std::string formatPct(const std::optional<double>& pct)
     return buf;
 }
 
-void logEnhanced(const SizingResult& r, const RiskLimits& limits, SizingLogSink* log)
+// The log lines are built only when there is a log: callers test context.log first, so the
+// hot path without one pays no call.
+void logEnhanced(const SizingResult& r, const RiskLimits& limits, SizingLogSink& log)
 {
-    if (!log)
-        return;
     char head[128];
     if (r.assetClass == AssetClass::Crypto)
         std::snprintf(head, sizeof head, "%s: Enhanced Kelly sizing with no leverage (crypto)",
@@ -160,18 +166,16 @@ void logEnhanced(const SizingResult& r, const RiskLimits& limits, SizingLogSink*
     std::string line =
         std::string(head) + " - base_fraction=" + base + ", qty=" + formatQty(r.qty, r.assetClass) +
         ", exposure: " + formatPct(r.exposureBeforePct) + " -> " + formatPct(r.exposureAfterPct);
-    log->info(line);
+    log.info(line);
 }
 
-void logLegacy(const SizingResult& r, SizingLogSink* log)
+void logLegacy(const SizingResult& r, SizingLogSink& log)
 {
-    if (!log)
-        return;
     char mult[32];
     std::snprintf(mult, sizeof mult, "%.2f", r.riskMultiplier);
     std::string line = r.symbol + ": Legacy sizing - current=" + formatPct(r.exposureBeforePct) +
                        ", new=" + formatPct(r.exposureAfterPct) + ", risk_multiplier=" + mult;
-    log->info(line);
+    log.info(line);
 }
 
 struct Limited
@@ -362,7 +366,8 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
     if (book.equity <= 0.0) {
         r.binding = BindingLimit::NoEquity;
         fillExposure(r, book);
-        logLegacy(r, context.log);
+        if (context.log)
+            logLegacy(r, *context.log);
         return result;
     }
     const double E = book.equity;
@@ -371,7 +376,8 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
     if (symbolAtCap(book, context.limits)) {
         r.binding = BindingLimit::SymbolCap;
         fillExposure(r, book);
-        logLegacy(r, context.log);
+        if (context.log)
+            logLegacy(r, *context.log);
         return result;
     }
     const double qtyBp = std::max(0.5 * buyingPower * r.riskMultiplier / request.priceUsd, 0.0);
@@ -381,7 +387,8 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
         marginRoom(r, book, PositionSide::Long, context)};
     applyRooms(r, qtyBp, rooms, BindingLimit::BuyingPower);
     fillExposure(r, book);
-    logLegacy(r, context.log);
+    if (context.log)
+        logLegacy(r, *context.log);
     return result;
 }
 
@@ -402,7 +409,8 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
     if (book.equity <= 0.0) {
         r.binding = BindingLimit::NoEquity;
         fillExposure(r, book);
-        logEnhanced(r, context.limits, context.log);
+        if (context.log)
+            logEnhanced(r, context.limits, *context.log);
         return result;
     }
 
@@ -413,7 +421,8 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
         r.targetFraction = 0.0;
         r.binding = BindingLimit::SymbolCap;
         fillExposure(r, book);
-        logEnhanced(r, context.limits, context.log);
+        if (context.log)
+            logEnhanced(r, context.limits, *context.log);
         return result;
     }
 
@@ -458,7 +467,8 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
             limitByRooms(r, qtyRawFor(*r.baseFractionUncorrelated), rooms, BindingLimit::Kelly).qty;
     fillExposure(r, book);
     fillKellyMultiple(r, E);
-    logEnhanced(r, context.limits, context.log);
+    if (context.log)
+        logEnhanced(r, context.limits, *context.log);
     return result;
 }
 

@@ -2,6 +2,7 @@
 #include "sizing/Sizing.h"
 
 #include <QTest>
+#include <cctype>
 #include <random>
 
 using namespace kelly;
@@ -14,6 +15,7 @@ private Q_SLOTS:
     void invariantsHold();
     void preparedBookSizesAlike();
     void preparedBookOfAnotherBookIsIgnored();
+    void spelledSymbolsSizeAsTheirNormalForm();
 };
 
 namespace {
@@ -253,6 +255,49 @@ void TestSizingProperties::preparedBookOfAnotherBookIsIgnored()
     grown.prepared = &book;
     QVERIFY(sameResult(*fresh, *sizePosition(SizingMode::Enhanced, request, grown)));
     QCOMPARE(fresh->leverageBefore.value(), 1.5); // (50,000 + 100,000) / 100,000
+}
+
+// Issue 25: a symbol valid as given skips normalisation; any other spelling of it (lower
+// case, separators) must still size exactly as the normal form, held or not, prepared or not.
+void TestSizingProperties::spelledSymbolsSizeAsTheirNormalForm()
+{
+    const CryptoList crypto;
+    const std::vector<std::string>& pool = symbolPool(crypto);
+    std::mt19937_64 rng(20261208);
+    const auto spellings = [](const std::string& symbol) {
+        std::string lower = symbol;
+        for (char& c : lower)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return std::vector<std::string>{lower, " " + symbol + "\t",
+                                        symbol.substr(0, 1) + "/" + symbol.substr(1),
+                                        lower.substr(0, 2) + "-" + symbol.substr(2)};
+    };
+    int compared = 0;
+    for (int i = 0; i < 300; ++i) {
+        const Account account = randomBook(rng, pool);
+        SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
+        const PreparedBook book(account, crypto, context.margin);
+        if (rng() % 2)
+            context.prepared = &book;
+        for (const std::string& symbol : pool)
+            for (SizingMode mode : {SizingMode::Enhanced, SizingMode::Legacy})
+                for (const std::string& spelled : spellings(symbol)) {
+                    const SizingRequest normal{symbol, 3.0 + double(rng() % 300), 0.001, 0.02};
+                    SizingRequest request = normal;
+                    request.symbol = spelled;
+                    const auto a = sizePosition(mode, normal, context);
+                    const auto b = sizePosition(mode, request, context);
+                    QVERIFY2(a.ok() && b.ok() && sameResult(*a, *b) && b->symbol == symbol,
+                             qPrintable(QString::fromStdString(spelled)));
+                    ++compared;
+                }
+    }
+    QCOMPARE(compared, 300 * int(pool.size()) * 2 * 4);
+    // Not a symbol in any spelling: the input error, nothing sized.
+    const Account account = randomBook(rng, pool);
+    const SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
+    for (const char* bad : {"", "NV$DA", "/", "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234567"})
+        QVERIFY2(!sizePosition(SizingMode::Enhanced, {bad, 10.0, 0.001, 0.02}, context).ok(), bad);
 }
 
 QTEST_APPLESS_MAIN(TestSizingProperties)
