@@ -12,12 +12,23 @@ namespace {
 // compares the whole symbol.
 uint64_t prefixKey(std::string_view symbol)
 {
+    // Fixed-size loads only (a memcpy of a variable size is a library call): 8 bytes, or two
+    // overlapping 4-byte halves, or the 1-3 bytes one by one; the bytes past the end are 0.
+    const char* bytes = symbol.data();
+    const size_t size = symbol.size();
     uint64_t key = 0;
-    if (symbol.size() >= sizeof key) // one load; shorter ones byte by byte (no memcpy call)
-        std::memcpy(&key, symbol.data(), sizeof key);
-    else
-        for (size_t i = 0; i < symbol.size(); ++i)
-            key |= uint64_t(static_cast<unsigned char>(symbol[i])) << (8 * i);
+    if (size >= 8) {
+        std::memcpy(&key, bytes, 8);
+    } else if (size >= 4) {
+        uint32_t low = 0;
+        uint32_t high = 0;
+        std::memcpy(&low, bytes, 4);
+        std::memcpy(&high, bytes + size - 4, 4);
+        key = low | uint64_t(high) << (8 * (size - 4));
+    } else {
+        for (size_t i = 0; i < size; ++i)
+            key |= uint64_t(static_cast<unsigned char>(bytes[i])) << (8 * i);
+    }
     return key;
 }
 
