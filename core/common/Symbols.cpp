@@ -69,8 +69,12 @@ CryptoList::CryptoList(std::vector<std::string> symbols)
     std::sort(symbols.begin(), symbols.end());
     symbols.erase(std::unique(symbols.begin(), symbols.end()), symbols.end());
     m_symbols = std::move(symbols);
-    for (const std::string& symbol : m_symbols)
-        m_lengths |= lengthBit(symbol.size());
+    for (size_t i = 0; i < m_symbols.size(); ++i) {
+        m_lengths |= lengthBit(m_symbols[i].size());
+        m_keys.push_back({symbolPrefixKey(m_symbols[i]), static_cast<std::uint32_t>(i)});
+    }
+    std::sort(m_keys.begin(), m_keys.end(),
+              [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
 }
 
 bool CryptoList::contains(std::string_view normalizedSymbol) const
@@ -78,8 +82,13 @@ bool CryptoList::contains(std::string_view normalizedSymbol) const
     // Most stock tickers are shorter than any crypto pair: one test, no string compare.
     if (!(m_lengths & lengthBit(normalizedSymbol.size())))
         return false;
-    return std::binary_search(m_symbols.begin(), m_symbols.end(), normalizedSymbol,
-                              [](std::string_view a, std::string_view b) { return a < b; });
+    const std::uint64_t key = symbolPrefixKey(normalizedSymbol);
+    auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key,
+                               [](const Keyed& k, std::uint64_t wanted) { return k.key < wanted; });
+    for (; it != m_keys.end() && it->key == key; ++it)
+        if (sameSymbolPastKey(m_symbols[it->index], normalizedSymbol))
+            return true;
+    return false;
 }
 
 } // namespace kelly

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,37 @@ std::string normalizeSymbol(std::string_view symbol);
 
 // True when the normalised symbol is non-empty and only [A-Z0-9.].
 bool isValidSymbol(std::string_view normalizedSymbol);
+
+// A symbol's first 8 bytes as one integer (0 past its end), for lookups that compare
+// integers first: up to 8 bytes, equal keys and sizes are equal symbols. Fixed-size loads
+// only (a memcpy of a variable size is a library call): 8 bytes, two overlapping 4-byte
+// halves, or the 1-3 bytes one by one.
+inline std::uint64_t symbolPrefixKey(std::string_view symbol)
+{
+    const char* bytes = symbol.data();
+    const size_t size = symbol.size();
+    std::uint64_t key = 0;
+    if (size >= 8) {
+        std::memcpy(&key, bytes, 8);
+    } else if (size >= 4) {
+        std::uint32_t low = 0;
+        std::uint32_t high = 0;
+        std::memcpy(&low, bytes, 4);
+        std::memcpy(&high, bytes + size - 4, 4);
+        key = low | std::uint64_t{high} << (8 * (size - 4));
+    } else {
+        for (size_t i = 0; i < size; ++i)
+            key |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
+    }
+    return key;
+}
+
+// Whether symbols `a` and `b` of equal prefix keys are equal: only bytes past 8 are left.
+inline bool sameSymbolPastKey(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() &&
+           (a.size() <= 8 || std::memcmp(a.data() + 8, b.data() + 8, a.size() - 8) == 0);
+}
 
 // The crypto list of SPEC 7. Holds normalised symbols, sorted, for a fast lookup on the
 // sizing hot path.
@@ -48,6 +80,14 @@ private:
     }
     std::vector<std::string> m_symbols;
     std::uint64_t m_lengths = 0;
+    // The symbols' prefix keys, sorted, with each one's index in m_symbols: a lookup
+    // compares integers (a string compare was a memcmp call each, issue 25).
+    struct Keyed
+    {
+        std::uint64_t key;
+        std::uint32_t index;
+    };
+    std::vector<Keyed> m_keys;
 };
 
 } // namespace kelly

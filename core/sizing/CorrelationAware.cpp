@@ -136,6 +136,7 @@ std::optional<std::string> applyBookCorrelation(SizingResult& r, const Account& 
     r.baseFraction = base;
     r.fullKelly = std::isfinite(full) ? full : 0.0;
     r.largestContributions.clear();
+    r.largestContributions.reserve(kTopBookCovContributions); // one allocation, not one a growth
     for (const Share& share : largest) {
         const Position& held = account.positions[share.position];
         r.largestContributions.push_back({held.symbol, share.bookCov,

@@ -2,6 +2,7 @@
 #include "sizing/Sizing.h"
 
 #include <QTest>
+#include <algorithm>
 #include <cctype>
 #include <random>
 
@@ -16,6 +17,7 @@ private Q_SLOTS:
     void preparedBookSizesAlike();
     void preparedBookOfAnotherBookIsIgnored();
     void spelledSymbolsSizeAsTheirNormalForm();
+    void cryptoListFindsExactlyItsSymbols();
 };
 
 namespace {
@@ -298,6 +300,34 @@ void TestSizingProperties::spelledSymbolsSizeAsTheirNormalForm()
     const SizingContext context{account, RiskLimits{}, crypto, 2.0, nullptr, nullptr};
     for (const char* bad : {"", "NV$DA", "/", "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234567"})
         QVERIFY2(!sizePosition(SizingMode::Enhanced, {bad, 10.0, 0.001, 0.02}, context).ok(), bad);
+}
+
+// Issue 25: the crypto list looks symbols up by their first 8 bytes as an integer. Symbols
+// sharing those bytes, of every length 1-12, must be told apart exactly as a string compare.
+void TestSizingProperties::cryptoListFindsExactlyItsSymbols()
+{
+    std::mt19937_64 rng(20261209);
+    const std::string alphabet = "AB.9"; // few letters: many shared prefixes
+    const auto randomSymbol = [&] {
+        std::string symbol(1 + rng() % 12, 'A');
+        for (char& c : symbol)
+            c = alphabet[rng() % alphabet.size()];
+        return symbol;
+    };
+    int found = 0;
+    for (int list = 0; list < 200; ++list) {
+        std::vector<std::string> symbols;
+        for (int i = 0, n = 1 + int(rng() % 40); i < n; ++i)
+            symbols.push_back(randomSymbol());
+        const CryptoList crypto(symbols);
+        for (int probe = 0; probe < 200; ++probe) {
+            const std::string symbol = probe % 2 ? randomSymbol() : symbols[rng() % symbols.size()];
+            const bool listed = std::find(symbols.begin(), symbols.end(), symbol) != symbols.end();
+            QVERIFY2(crypto.contains(symbol) == listed, symbol.c_str());
+            found += listed;
+        }
+    }
+    QVERIFY(found > 20'000); // half the probes are listed symbols
 }
 
 QTEST_APPLESS_MAIN(TestSizingProperties)
