@@ -67,10 +67,10 @@ ReturnPanel::ReturnPanel(const std::vector<const PriceSeries*>& series)
         std::vector<double> symbolReturns(m_dates.size(), std::numeric_limits<double>::quiet_NaN());
         std::size_t at = 0;
         for (std::size_t row = 1; row < s->dates.size(); ++row) {
-            at = static_cast<std::size_t>(
-                std::lower_bound(m_dates.begin() + static_cast<std::ptrdiff_t>(at), m_dates.end(),
-                                 s->dates[row]) -
-                m_dates.begin());
+            // m_dates holds every date of s in order: the next one is a few steps on (a
+            // forward walk, one compare a step, where a binary search made ~11 a row).
+            while (m_dates[at] < s->dates[row])
+                ++at;
             symbolReturns[at] = s->closes[row] / s->closes[row - 1] - 1.0;
             anyReturn[at] = true;
         }
