@@ -22,6 +22,15 @@ bool isFinite(double v)
     return std::isfinite(v);
 }
 
+// std::floor for a finite x > 0, inline: without SSE4.1 std::floor is a libm call, on every
+// sizing call. Below 2^52 the integer conversion truncates exactly; from 2^52 up every double
+// is a whole number already.
+double floorOfPositive(double x)
+{
+    constexpr double kWholeFrom = 4503599627370496.0; // 2^52
+    return x < kWholeFrom ? static_cast<double>(static_cast<long long>(x)) : x;
+}
+
 std::optional<InputError> validate(const SizingRequest& request, const Account& account)
 {
     if (!isFinite(request.priceUsd) || request.priceUsd <= 0.0)
@@ -344,7 +353,7 @@ double roundDownQty(double qty, AssetClass assetClass)
         return 0.0;
     const double stepsPerUnit = assetClass == AssetClass::Crypto ? 1000.0 : 1.0;
     const double steps = qty * stepsPerUnit;
-    double whole = std::floor(steps);
+    double whole = floorOfPositive(steps);
     if (whole + 1.0 - steps <= kRoundingTolerance)
         whole += 1.0;
     return whole / stepsPerUnit;

@@ -4,6 +4,7 @@
 #include <QTest>
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <random>
 
 using namespace kelly;
@@ -18,6 +19,7 @@ private Q_SLOTS:
     void preparedBookOfAnotherBookIsIgnored();
     void spelledSymbolsSizeAsTheirNormalForm();
     void cryptoListFindsExactlyItsSymbols();
+    void roundingDownAgreesWithFloorAtEveryMagnitude();
 };
 
 namespace {
@@ -328,6 +330,39 @@ void TestSizingProperties::cryptoListFindsExactlyItsSymbols()
         }
     }
     QVERIFY(found > 20'000); // half the probes are listed symbols
+}
+
+// Issue 25: SPEC 2.8's rounding no longer calls std::floor. Against the rule written with
+// it, for quantities from 1e-6 to 1e300, near whole steps and on both sides of 2^52.
+void TestSizingProperties::roundingDownAgreesWithFloorAtEveryMagnitude()
+{
+    const auto byFloor = [](double qty, AssetClass assetClass) {
+        const double stepsPerUnit = assetClass == AssetClass::Crypto ? 1000.0 : 1.0;
+        const double steps = qty * stepsPerUnit;
+        double whole = std::floor(steps);
+        if (whole + 1.0 - steps <= 1e-9)
+            whole += 1.0;
+        return whole / stepsPerUnit;
+    };
+    std::mt19937_64 rng(20261210);
+    std::uniform_real_distribution<double> exponent(-6.0, 300.0);
+    std::vector<double> quantities{1.0,
+                                   0.999999999999,
+                                   2.0 - 1e-12,
+                                   4503599627370495.5,
+                                   4503599627370496.0,
+                                   4503599627370497.0,
+                                   9.2e18,
+                                   1e300};
+    for (int i = 0; i < 100'000; ++i) {
+        const double qty = std::pow(10.0, exponent(rng));
+        quantities.push_back(qty);
+        quantities.push_back(std::nextafter(std::round(qty), 0.0)); // just under a whole step
+    }
+    for (double qty : quantities)
+        for (AssetClass assetClass : {AssetClass::Stock, AssetClass::Crypto})
+            QVERIFY2(roundDownQty(qty, assetClass) == byFloor(qty, assetClass),
+                     qPrintable(QString::number(qty, 'g', 17)));
 }
 
 QTEST_APPLESS_MAIN(TestSizingProperties)
