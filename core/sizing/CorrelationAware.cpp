@@ -1,6 +1,7 @@
 #include "CorrelationAware.h"
 
 #include "Sizing.h"
+#include "common/Symbols.h"
 
 #include <algorithm>
 #include <array>
@@ -100,9 +101,12 @@ std::optional<std::string> applyBookCorrelation(SizingResult& r, const Account& 
     double bookCov = 0.0;
     LargestShares largest;
     r.uncovered.clear();
+    // The order's own positions are skipped; integer keys first (a string compare of
+    // equal-length symbols was a memcmp call a position).
+    const std::uint64_t orderKey = symbolPrefixKey(r.symbol);
     for (size_t i = 0; i < account.positions.size(); ++i) {
         const Position& held = account.positions[i];
-        if (held.symbol == r.symbol)
+        if (symbolPrefixKey(held.symbol) == orderKey && sameSymbolPastKey(held.symbol, r.symbol))
             continue;
         const std::optional<double>& rho = correlation.rhoWithOrder[i];
         if (!rho) {
