@@ -2,15 +2,21 @@
 // A kept statement must be finished after each read, so it holds no SQLite read snapshot
 // between calls (a checkpoint could not complete behind it), and the kept statements must
 // be dropped when a lost PostgreSQL connection is opened again (the new session has none of
-// them prepared).
+// them prepared). On PostgreSQL every query is a round trip: a sizing call's are counted.
 
+#include "SizingService.h"
 #include "Store.h"
 #include "StoreTestSupport.h"
 
+#include <QFile>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstdio>
+#include <dlfcn.h>
+#include <functional>
 
 using namespace kelly;
 using namespace kelly::store;
@@ -23,6 +29,7 @@ class TestStoreStatements : public QObject
 private Q_SLOTS:
     void keptReadsHoldNoSnapshot();
     void keptStatementsAreDroppedOnReconnect();
+    void sizingCallRoundTrips();
 
 private:
     // A store with an account and three snapshots: the SPEC 4 reads stop at the first row.
@@ -125,6 +132,72 @@ void TestStoreStatements::keptStatementsAreDroppedOnReconnect()
         readAll(&error);
         for (int again = 0; again < 3; ++again)
             QVERIFY2(readAll(&error), qPrintable(error));
+    }
+}
+
+namespace {
+
+// The queries the store's PostgreSQL connection sends while `work` runs, read from libpq's
+// own trace of the protocol (QPSQL sends every statement as one simple query, so one
+// "Query" message from the client is one round trip). libpq is already loaded: QPSQL links
+// it.
+int queriesSent(const std::function<void()>& work)
+{
+    using Trace = void (*)(void*, FILE*);
+    using Untrace = void (*)(void*);
+    void* libpq = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD);
+    const auto trace = libpq ? reinterpret_cast<Trace>(dlsym(libpq, "PQtrace")) : nullptr;
+    const auto untrace = libpq ? reinterpret_cast<Untrace>(dlsym(libpq, "PQuntrace")) : nullptr;
+    const QStringList names = QSqlDatabase::connectionNames();
+    if (!trace || !untrace || names.size() != 1)
+        qFatal("no libpq, or not one store connection");
+    const QVariant handle = QSqlDatabase::database(names.front(), false).driver()->handle();
+    void* connection = *static_cast<void* const*>(handle.constData());
+    QTemporaryDir folder;
+    const QString path = folder.filePath(QStringLiteral("trace"));
+    FILE* file = std::fopen(QFile::encodeName(path).constData(), "w");
+    trace(connection, file);
+    work();
+    untrace(connection);
+    std::fclose(file);
+    QFile text(path);
+    if (!text.open(QIODevice::ReadOnly))
+        qFatal("no trace");
+    int queries = 0;
+    for (const QByteArray& line : text.readAll().split('\n'))
+        queries += line.contains("\tF\t") && line.contains("\tQuery\t") ? 1 : 0;
+    return queries;
+}
+
+} // namespace
+
+// Issue 25: a sizing call reads the order's correlation in the inputs' own read snapshot
+// (was a transaction of its own: BEGIN and COMMIT more), and a recorded one commits with
+// its NOTIFY in one query. Counted on the second call: the first prepares the statements.
+void TestStoreStatements::sizingCallRoundTrips()
+{
+    if (!testing::onPostgres())
+        QSKIP("PostgreSQL only: SQLite has no round trips");
+    Store store;
+    filledStore(&store);
+    SizingService service(store, Environment{});
+    SizingCall call;
+    call.request.symbol = "NVDA";
+    call.request.priceUsd = 150;
+    QString error;
+    SizingOutcome outcome;
+    const auto size = [&](bool dryRun) {
+        call.dryRun = dryRun;
+        return queriesSent([&] {
+            if (!service.size(call, m_now, &outcome, &error))
+                qFatal("%s", qPrintable(error));
+        });
+    };
+    for (bool dryRun : {true, false}) {
+        size(dryRun);
+        const int queries = size(dryRun);
+        qInfo("%s sizing call: %d queries", dryRun ? "dry-run" : "recorded", queries);
+        QVERIFY2(queries <= (dryRun ? 14 : 18), "more round trips than issue 25 left");
     }
 }
 
