@@ -30,6 +30,7 @@ private Q_SLOTS:
     void keptReadsHoldNoSnapshot();
     void keptStatementsAreDroppedOnReconnect();
     void sizingCallRoundTrips();
+    void aFailedCommitInTheNotifysQueryIsReported();
 
 private:
     // A store with an account and three snapshots: the SPEC 4 reads stop at the first row.
@@ -206,6 +207,32 @@ void TestStoreStatements::sizingCallRoundTrips()
         QVERIFY2(queries <= (dryRun ? 13 : 17), "more round trips than issue 25 left");
         QCOMPARE(outcome.marginRates.overrides.at("AMD"), 0.5);
     }
+}
+
+// A write's NOTIFY and COMMIT go as one query: a COMMIT that fails (here a deferred trigger
+// refuses the account's row, as a serialization failure would) must fail the write, and
+// nothing is written.
+void TestStoreStatements::aFailedCommitInTheNotifysQueryIsReported()
+{
+    if (!testing::onPostgres())
+        QSKIP("PostgreSQL only: SQLite has no NOTIFY");
+    Store store;
+    const QString name = filledStore(&store);
+    QString error;
+    QVERIFY2(testing::execRawSql(
+                 name,
+                 QStringLiteral("CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE"
+                                " plpgsql AS 'BEGIN RAISE EXCEPTION ''refused at commit''; END';\n"
+                                "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER UPDATE ON"
+                                " account DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE"
+                                " FUNCTION refuse_at_commit()"),
+                 &error),
+             qPrintable(error));
+    QVERIFY(!store.setAccount(200000, 400000, m_now, &error));
+    QVERIFY2(error.contains(QLatin1String("refused at commit")), qPrintable(error));
+    AccountRecord account;
+    QVERIFY2(store.loadAccount(&account, &error), qPrintable(error));
+    QCOMPARE(account.account.equityUsd, 100000.0);
 }
 
 QTEST_GUILESS_MAIN(TestStoreStatements)
