@@ -79,7 +79,8 @@ bool appendLog(QFile& file, UtcTime now, const QStringList& lines, QString* erro
 // Reads what one call sizes against inside one read snapshot (issue 11): the settings, the
 // book, the drawdown guard's snapshots, the SPEC 4 threshold and the symbol's metrics come
 // from the same commit. Issue 25: the guard's inputs are read here too, not apart (on
-// PostgreSQL each statement is a round trip).
+// PostgreSQL each statement is a round trip). The snapshot stays open for the order's
+// correlation read: the caller ends it.
 bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
                       const QString& symbol, SizingOutcome* outcome, AccountRecord* account,
                       std::vector<PortfolioSnapshot>* guardSnapshots,
@@ -97,7 +98,8 @@ bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
         store.riskThreshold(now, outcome->settings.maxGrossLeverage, &outcome->riskThreshold, error,
                             &account->problems) &&
         store.loadLatestMetrics(symbol, metrics, error);
-    store.endRead();
+    if (!read)
+        store.endRead();
     return read;
 }
 
@@ -130,6 +132,12 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     std::optional<VolatilityMetrics> metrics;
     const QString symbol = QString::fromStdString(normalizeSymbol(call.request.symbol));
     SettingsFailure settingsFailure = SettingsFailure::StoreError;
+    // The inputs' read snapshot, until the correlation is read (or an early return).
+    struct EndRead
+    {
+        Store& store;
+        ~EndRead() { store.endRead(); }
+    } const snapshot{m_store};
     if (!readSizingInputs(m_store, m_environment, now, symbol, &outcome, &account, &guardSnapshots,
                           &metrics, error, &settingsFailure)) {
         // A malformed or contradictory environment override is the caller's to fix (SPEC 7).
@@ -143,6 +151,7 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
     outcome.guard =
         DrawdownGuardService::evaluateRead(outcome.settings, account, guardSnapshots, now);
     if (outcome.guard.status.tripped && !outcome.guard.halted) {
+        m_store.endRead(); // the halt is a write
         if (!guard.tripIfReached(now, &outcome.guard, error))
             return false;
         account = AccountRecord{};
@@ -189,6 +198,7 @@ bool SizingService::size(const SizingCall& call, UtcTime now, SizingOutcome* out
         else if (isCorrelationDataStale(*dataDate, now))
             correlation = BookCorrelation{CorrelationReason::StaleBuild, {}, {}};
     }
+    m_store.endRead();
 
     CollectingSink sink;
     SizingContext context{account.account,

@@ -57,6 +57,9 @@ public:
     // A statement without parameters that PostgreSQL cannot prepare (BEGIN, COMMIT, NOTIFY,
     // LISTEN, DDL); on SQLite prepared once and reused like `cached`.
     bool execute(const QString& sql, QString* error);
+    // PostgreSQL: several statements in one query (one round trip), each one's result
+    // checked.
+    bool executeEach(const QString& sql, QString* error);
     // Store.cpp: the driver connection, opened (again, after a loss) from `location`; it
     // subscribes again when listening. Errors name the store without its password.
     bool connect(QString* error);

@@ -19,29 +19,30 @@ QString overrideAuditKey(const QString& symbol)
 bool Store::loadMarginRates(MarginRates* out, QString* error) const
 {
     *out = MarginRates{};
-    ReadStatement overridesRead(*m_impl,
-                                QStringLiteral("SELECT symbol, rate FROM margin_overrides"), error);
-    QSqlQuery& overrides = *overridesRead;
-    if (!run(overrides, error))
-        return false;
-    while (overrides.next())
-        if (const auto rate = storedNumber(overrides.value(1)))
-            out->overrides.emplace(overrides.value(0).toString().toStdString(), *rate);
-    overrides.finish();
-    ReadStatement brokerRead(
+    // Both tables in one statement (on PostgreSQL one round trip, issue 25); the first
+    // column says which table a row is from.
+    ReadStatement ratesRead(
         *m_impl,
-        QStringLiteral("SELECT symbol, marginable, long_rate, short_rate FROM broker_margin_rates"),
+        QStringLiteral("SELECT 0, symbol, rate, NULL, NULL, NULL FROM margin_overrides UNION ALL"
+                       " SELECT 1, symbol, NULL, marginable, long_rate, short_rate"
+                       " FROM broker_margin_rates"),
         error);
-    QSqlQuery& broker = *brokerRead;
-    if (!run(broker, error))
+    QSqlQuery& rates = *ratesRead;
+    if (!run(rates, error))
         return false;
-    while (broker.next()) {
-        const auto longRate = storedNumber(broker.value(2));
-        const auto shortRate = storedNumber(broker.value(3));
+    while (rates.next()) {
+        const std::string symbol = rates.value(1).toString().toStdString();
+        if (rates.value(0).toInt() == 0) {
+            if (const auto rate = storedNumber(rates.value(2)))
+                out->overrides.emplace(symbol, *rate);
+            continue;
+        }
+        const auto longRate = storedNumber(rates.value(4));
+        const auto shortRate = storedNumber(rates.value(5));
         if (!longRate || !shortRate)
             continue; // the schema refuses these; a row written around it reads as unknown
-        out->broker.emplace(broker.value(0).toString().toStdString(),
-                            BrokerMarginRate{broker.value(1).toInt() != 0, *longRate, *shortRate});
+        out->broker.emplace(symbol,
+                            BrokerMarginRate{rates.value(3).toInt() != 0, *longRate, *shortRate});
     }
     return true;
 }

@@ -165,6 +165,18 @@ bool Store::Impl::execute(const QString& sql, QString* error)
     return runDirect(query, sql, error);
 }
 
+bool Store::Impl::executeEach(const QString& sql, QString* error)
+{
+    QSqlQuery query(database());
+    if (!runDirect(query, sql, error))
+        return false;
+    // A statement after the first reports its failure (a COMMIT's serialization failure)
+    // only in its own result.
+    while (query.nextResult()) {
+    }
+    return !query.lastError().isValid() || failed(query, sql, error);
+}
+
 bool runDirect(QSqlQuery& query, const QString& sql, QString* error)
 {
     return query.exec(sql) || failed(query, sql, error);
@@ -256,11 +268,11 @@ bool Transaction::commit(QString* error)
         --m_impl.transactionDepth;
         return true;
     }
-    if (m_kind == Kind::Write)
-        if (const std::optional<QString> notify = m_impl.dialect.notifyOnCommit())
-            if (!m_impl.execute(*notify, error))
-                return false;
-    if (!m_impl.execute(QStringLiteral("COMMIT"), error))
+    // PostgreSQL: the NOTIFY and the COMMIT go as one query, one round trip (issue 25).
+    const std::optional<QString> notify =
+        m_kind == Kind::Write ? m_impl.dialect.notifyOnCommit() : std::nullopt;
+    if (!(notify ? m_impl.executeEach(*notify + QStringLiteral("; COMMIT"), error)
+                 : m_impl.execute(QStringLiteral("COMMIT"), error)))
         return false;
     m_open = false;
     --m_impl.transactionDepth;

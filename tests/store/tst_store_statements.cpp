@@ -2,15 +2,21 @@
 // A kept statement must be finished after each read, so it holds no SQLite read snapshot
 // between calls (a checkpoint could not complete behind it), and the kept statements must
 // be dropped when a lost PostgreSQL connection is opened again (the new session has none of
-// them prepared).
+// them prepared). On PostgreSQL every query is a round trip: a sizing call's are counted.
 
+#include "SizingService.h"
 #include "Store.h"
 #include "StoreTestSupport.h"
 
+#include <QFile>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstdio>
+#include <dlfcn.h>
+#include <functional>
 
 using namespace kelly;
 using namespace kelly::store;
@@ -23,6 +29,8 @@ class TestStoreStatements : public QObject
 private Q_SLOTS:
     void keptReadsHoldNoSnapshot();
     void keptStatementsAreDroppedOnReconnect();
+    void sizingCallRoundTrips();
+    void aFailedCommitInTheNotifysQueryIsReported();
 
 private:
     // A store with an account and three snapshots: the SPEC 4 reads stop at the first row.
@@ -126,6 +134,105 @@ void TestStoreStatements::keptStatementsAreDroppedOnReconnect()
         for (int again = 0; again < 3; ++again)
             QVERIFY2(readAll(&error), qPrintable(error));
     }
+}
+
+namespace {
+
+// The queries the store's PostgreSQL connection sends while `work` runs, read from libpq's
+// own trace of the protocol (QPSQL sends every statement as one simple query, so one
+// "Query" message from the client is one round trip). libpq is already loaded: QPSQL links
+// it.
+int queriesSent(const std::function<void()>& work)
+{
+    using Trace = void (*)(void*, FILE*);
+    using Untrace = void (*)(void*);
+    void* libpq = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD);
+    const auto trace = libpq ? reinterpret_cast<Trace>(dlsym(libpq, "PQtrace")) : nullptr;
+    const auto untrace = libpq ? reinterpret_cast<Untrace>(dlsym(libpq, "PQuntrace")) : nullptr;
+    const QStringList names = QSqlDatabase::connectionNames();
+    if (!trace || !untrace || names.size() != 1)
+        qFatal("no libpq, or not one store connection");
+    const QVariant handle = QSqlDatabase::database(names.front(), false).driver()->handle();
+    void* connection = *static_cast<void* const*>(handle.constData());
+    QTemporaryDir folder;
+    const QString path = folder.filePath(QStringLiteral("trace"));
+    FILE* file = std::fopen(QFile::encodeName(path).constData(), "w");
+    trace(connection, file);
+    work();
+    untrace(connection);
+    std::fclose(file);
+    QFile text(path);
+    if (!text.open(QIODevice::ReadOnly))
+        qFatal("no trace");
+    int queries = 0;
+    for (const QByteArray& line : text.readAll().split('\n'))
+        queries += line.contains("\tF\t") && line.contains("\tQuery\t") ? 1 : 0;
+    return queries;
+}
+
+} // namespace
+
+// Issue 25: a sizing call reads the order's correlation in the inputs' own read snapshot
+// (was a transaction of its own: BEGIN and COMMIT more), and a recorded one commits with
+// its NOTIFY in one query. Counted on the second call: the first prepares the statements.
+void TestStoreStatements::sizingCallRoundTrips()
+{
+    if (!testing::onPostgres())
+        QSKIP("PostgreSQL only: SQLite has no round trips");
+    Store store;
+    filledStore(&store);
+    QString error;
+    bool found = false;
+    bool refused = false;
+    // Both margin tables are read in one statement: an override must come back from it.
+    QVERIFY2(store.writeMarginOverride(QStringLiteral("AMD"), 0.5, SettingOrigin::Cli, m_now,
+                                       &found, &refused, &error),
+             qPrintable(error));
+    SizingService service(store, Environment{});
+    SizingCall call;
+    call.request.symbol = "NVDA";
+    call.request.priceUsd = 150;
+    SizingOutcome outcome;
+    const auto size = [&](bool dryRun) {
+        call.dryRun = dryRun;
+        return queriesSent([&] {
+            if (!service.size(call, m_now, &outcome, &error))
+                qFatal("%s", qPrintable(error));
+        });
+    };
+    for (bool dryRun : {true, false}) {
+        size(dryRun);
+        const int queries = size(dryRun);
+        qInfo("%s sizing call: %d queries", dryRun ? "dry-run" : "recorded", queries);
+        QVERIFY2(queries <= (dryRun ? 13 : 17), "more round trips than issue 25 left");
+        QCOMPARE(outcome.marginRates.overrides.at("AMD"), 0.5);
+    }
+}
+
+// A write's NOTIFY and COMMIT go as one query: a COMMIT that fails (here a deferred trigger
+// refuses the account's row, as a serialization failure would) must fail the write, and
+// nothing is written.
+void TestStoreStatements::aFailedCommitInTheNotifysQueryIsReported()
+{
+    if (!testing::onPostgres())
+        QSKIP("PostgreSQL only: SQLite has no NOTIFY");
+    Store store;
+    const QString name = filledStore(&store);
+    QString error;
+    QVERIFY2(testing::execRawSql(
+                 name,
+                 QStringLiteral("CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE"
+                                " plpgsql AS 'BEGIN RAISE EXCEPTION ''refused at commit''; END';\n"
+                                "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER UPDATE ON"
+                                " account DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE"
+                                " FUNCTION refuse_at_commit()"),
+                 &error),
+             qPrintable(error));
+    QVERIFY(!store.setAccount(200000, 400000, m_now, &error));
+    QVERIFY2(error.contains(QLatin1String("refused at commit")), qPrintable(error));
+    AccountRecord account;
+    QVERIFY2(store.loadAccount(&account, &error), qPrintable(error));
+    QCOMPARE(account.account.equityUsd, 100000.0);
 }
 
 QTEST_GUILESS_MAIN(TestStoreStatements)
