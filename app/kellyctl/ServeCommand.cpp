@@ -249,6 +249,9 @@ int runServe(Session& session)
     QIODevice* input = session.context.input;
     if (!input)
         return session.failure(QStringLiteral("serve: no input to read requests from"));
+    // Issue 25: a full WAL is checkpointed beside the requests, not inside one of them.
+    if (QString error; !session.store.isPostgres() && !session.store.checkpointInBackground(&error))
+        session.err << "kellyctl: warning: " << error << "; checkpoints stay in the requests\n";
     AnswerMemory answered;
     QByteArray chunkBuffer;
     for (;;) {

@@ -333,6 +333,9 @@ void Store::close()
     if (m_impl->connectionName.isEmpty())
         return;
     endRead();
+#ifdef KELLY_STORE_HAS_SQLITE3
+    m_impl->checkpointer.reset(); // before the connection it hooks into goes
+#endif
     // A WAL left behind by the last connection is recovered by the next one as if none of
     // it were checkpointed, so it never restarts: each one-write kellyctl process would
     // append to it for ever and every later commit would copy all of it back. Truncating it
@@ -405,6 +408,21 @@ QString Store::sizingLogPath() const
     }
     const QFileInfo store(m_impl->path);
     return store.absoluteDir().filePath(store.completeBaseName() + QStringLiteral(".sizing.log"));
+}
+
+bool Store::checkpointInBackground(QString* error)
+{
+#ifdef KELLY_STORE_HAS_SQLITE3
+    if (m_impl->checkpointer)
+        return true;
+    if (sqlite3* writer = isOpen() ? sqliteConnection(m_impl->database()) : nullptr) {
+        m_impl->checkpointer = WalCheckpointer::start(writer, m_impl->path, error);
+        return m_impl->checkpointer != nullptr;
+    }
+#endif
+    *error = QStringLiteral("checkpoints in the background: only for an open SQLite store"
+                            " (built with sqlite3.h)");
+    return false;
 }
 
 bool Store::listenForChanges(std::function<void()> onChange, QString* error)

@@ -246,6 +246,13 @@ public:
     bool isPostgres() const;
     int schemaVersion() const;
 
+    // Issue 25: a long-lived writer (serve) checkpoints a SQLite WAL on a thread of its own
+    // instead of inside the commit that finds it full, so no request waits for the fsyncs.
+    // False (error set) on PostgreSQL, a build without sqlite3.h, or when the thread's
+    // connection cannot be opened; the store then checkpoints in its commits, as before.
+    // Until close.
+    bool checkpointInBackground(QString* error);
+
     // The sizing log beside the store file, named after it (SPEC 9; issue 12 item 13: stores
     // sharing a folder keep their own logs): kellydesk.sqlite -> kellydesk.sizing.log.
     QString sizingLogPath() const;

@@ -15,7 +15,7 @@
 #include <unordered_map>
 
 #ifdef KELLY_STORE_HAS_SQLITE3
-struct sqlite3;
+#include "WalCheckpointer.h"
 #endif
 
 namespace kelly::store {
@@ -43,8 +43,14 @@ public:
     int transactionDepth = 0;
     bool lastBeginBusy = false; // the last write could not take the lock in busy_timeout
     std::unique_ptr<Transaction> readScope; // Store::beginRead's, until endRead
+#ifdef KELLY_STORE_HAS_SQLITE3
+    std::unique_ptr<WalCheckpointer> checkpointer; // Store::checkpointInBackground's
+#endif
 
-    QSqlDatabase database() const { return QSqlDatabase::database(connectionName, false); }
+    QSqlDatabase database() const
+    {
+        return QSqlDatabase::database(connectionName, false);
+    }
 
     // A prepared statement on this connection; callers bind and run it with `run`.
     // Outside a transaction, a connection lost since its last statement is opened again
