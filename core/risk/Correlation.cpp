@@ -320,7 +320,7 @@ VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, in
     return metrics;
 }
 
-CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lookback)
+CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series, int lookback)
 {
     lookback = std::max(1, lookback);
     CorrelationBuild build;
@@ -481,11 +481,24 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     const double analytic =
         rhoSquareSum > 0.0 ? std::clamp(varianceSum / rhoSquareSum, 0.0, 1.0) : (n > 1 ? 1.0 : 0.0);
     build.shrinkage = analytic;
-    const MatrixXd lift = repairLift(shrunkCorrelation(build, n));
     build.dailyVolatility.assign(stdDaily.data(), stdDaily.data() + n);
+    build.metrics = metrics.get();
+    return build;
+}
+
+void repairCorrelation(CorrelationBuild& build)
+{
+    const std::lock_guard blasLock(blasMutex());
+    const MatrixXd lift =
+        repairLift(shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size())));
     build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
     build.covarianceDaily = assembleCovarianceLocked(build);
-    build.metrics = metrics.get();
+}
+
+CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lookback)
+{
+    CorrelationBuild build = buildPairwiseCorrelation(series, lookback);
+    repairCorrelation(build);
     return build;
 }
 
