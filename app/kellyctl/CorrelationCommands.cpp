@@ -5,6 +5,9 @@
 #include "risk/Correlation.h"
 #include "risk/PriceFile.h"
 
+#include <future>
+#include <system_error>
+
 namespace kelly::ctl {
 
 int runCorrelationBuild(Session& session)
@@ -26,10 +29,23 @@ int runCorrelationBuild(Session& session)
     if (!series)
         return session.badInput(QStringLiteral("prices: ") +
                                 QString::fromStdString(series.error().describe()));
-    const CorrelationBuild build = buildCorrelation(*series, lookback);
+    CorrelationBuild build = buildPairwiseCorrelation(*series, lookback);
+    // The store packs the pairwise matrices (mostly zlib) on the second core while this one
+    // repairs the covariance (mostly LAPACK): the two touch different parts of the build.
+    auto pack = [&build] {
+        return store::packCorrelation(build);
+    };
+    std::future<store::PackedCorrelation> packing;
+    try {
+        packing = std::async(std::launch::async, pack);
+    } catch (const std::system_error&) {
+        packing = std::async(std::launch::deferred, pack); // no thread to spare
+    }
+    repairCorrelation(build);
+    const store::PackedCorrelation packed = packing.get();
     qint64 id = 0;
     QString error;
-    if (!session.store.saveCorrelationBuild(build, session.now, &id, &error))
+    if (!session.store.saveCorrelationBuild(build, session.now, &id, &error, &packed))
         return session.failure(error);
     int blank = 0;
     for (const auto& value : build.correlation)

@@ -320,7 +320,7 @@ VolatilityMetrics computeVolatilityMetrics(const std::vector<double>& closes, in
     return metrics;
 }
 
-CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lookback)
+CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series, int lookback)
 {
     lookback = std::max(1, lookback);
     CorrelationBuild build;
@@ -393,6 +393,23 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
         if (stdDaily(s) > 0.0)
             z.col(s) = centred.col(s) / stdDaily(s);
 
+    // sum_k z_ki^2 z_kj^2 for the shrinkage intensity below needs only z: it runs on a
+    // second core while this one works out the pairwise moments (our own kernel, not BLAS).
+    auto squareProducts = [&z, rows, n] {
+        MatrixXd products(n, n);
+        if (n > 1 && rows > 1) {
+            const MatrixXd zz = z.array().square().matrix();
+            crossProducts(zz.data(), zz.data(), rows, n, products.data(), true);
+        }
+        return products;
+    };
+    std::future<MatrixXd> productSquares;
+    try {
+        productSquares = std::async(std::launch::async, squareProducts);
+    } catch (const std::system_error&) {
+        productSquares = std::async(std::launch::deferred, squareProducts);
+    }
+
     // sum_k z_ki z_kj over each pair's common rows (lower triangle), reused by the
     // shrinkage intensity below.
     MatrixXd zCross = MatrixXd::Zero(n, n);
@@ -461,10 +478,8 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     // Ledoit-Wolf-type intensity toward the diagonal (see the header for the estimator).
     double varianceSum = 0.0;
     double rhoSquareSum = 0.0;
+    const MatrixXd zSquareProducts = productSquares.get();
     if (n > 1 && rows > 1) {
-        const MatrixXd zz = z.array().square().matrix();
-        MatrixXd productSquares(n, n);
-        crossProducts(zz.data(), zz.data(), rows, n, productSquares.data(), true);
         for (Eigen::Index i = 0; i < n; ++i) {
             for (Eigen::Index j = 0; j < i; ++j) {
                 if (!valid[static_cast<std::size_t>(i * n + j)])
@@ -472,7 +487,7 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
                 const double count = observations(i, j);
                 const double meanProduct = zCross(i, j) / count;
                 const double spread =
-                    std::max(0.0, productSquares(i, j) - count * meanProduct * meanProduct);
+                    std::max(0.0, zSquareProducts(i, j) - count * meanProduct * meanProduct);
                 varianceSum += count / ((count - 1.0) * (count - 1.0) * (count - 1.0)) * spread;
                 rhoSquareSum += rho(i, j) * rho(i, j);
             }
@@ -481,11 +496,24 @@ CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lo
     const double analytic =
         rhoSquareSum > 0.0 ? std::clamp(varianceSum / rhoSquareSum, 0.0, 1.0) : (n > 1 ? 1.0 : 0.0);
     build.shrinkage = analytic;
-    const MatrixXd lift = repairLift(shrunkCorrelation(build, n));
     build.dailyVolatility.assign(stdDaily.data(), stdDaily.data() + n);
+    build.metrics = metrics.get();
+    return build;
+}
+
+void repairCorrelation(CorrelationBuild& build)
+{
+    const std::lock_guard blasLock(blasMutex());
+    const MatrixXd lift =
+        repairLift(shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size())));
     build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
     build.covarianceDaily = assembleCovarianceLocked(build);
-    build.metrics = metrics.get();
+}
+
+CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lookback)
+{
+    CorrelationBuild build = buildPairwiseCorrelation(series, lookback);
+    repairCorrelation(build);
     return build;
 }
 
@@ -499,86 +527,6 @@ std::vector<double> assembleCovariance(const CorrelationBuild& build)
 {
     const std::lock_guard blasLock(blasMutex());
     return assembleCovarianceLocked(build);
-}
-
-std::vector<int> clusterOrder(const CorrelationBuild& build)
-{
-    const std::size_t n = build.symbols.size();
-    if (n == 0 || build.correlation.size() != n * n)
-        return {};
-    // Average linkage by Lance-Williams updates on a dense distance matrix. Each row keeps
-    // its nearest higher-indexed neighbour, so a merge rescans only the rows that pointed
-    // at the merged pair: about O(n^2) in practice instead of O(n^3) for the plain scan.
-    std::vector<double> distance(n * n, 0.0);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j) {
-            const double rho = build.correlation[i * n + j].value_or(0.0);
-            if (i != j)
-                distance[i * n + j] = 1.0 - (std::isfinite(rho) ? rho : 0.0);
-        }
-    std::vector<std::vector<int>> leaves(n);
-    std::vector<double> sizes(n, 1.0);
-    std::vector<bool> active(n, true);
-    for (std::size_t i = 0; i < n; ++i)
-        leaves[i] = {static_cast<int>(i)};
-
-    // nearest[a]: the active b > a closest to a, the lowest such b on a tie (n when none).
-    std::vector<std::size_t> nearest(n, n);
-    std::vector<double> nearestDistance(n, std::numeric_limits<double>::infinity());
-    auto rescan = [&](std::size_t a) {
-        nearest[a] = n;
-        nearestDistance[a] = std::numeric_limits<double>::infinity();
-        for (std::size_t b = a + 1; b < n; ++b)
-            if (active[b] && distance[a * n + b] < nearestDistance[a]) {
-                nearestDistance[a] = distance[a * n + b];
-                nearest[a] = b;
-            }
-    };
-    for (std::size_t a = 0; a < n; ++a)
-        rescan(a);
-
-    for (std::size_t merges = 1; merges < n; ++merges) {
-        // The closest pair, the lowest (a, b) on a tie: deterministic.
-        std::size_t bestA = n;
-        for (std::size_t a = 0; a < n; ++a)
-            if (active[a] && nearest[a] < n &&
-                (bestA == n || nearestDistance[a] < nearestDistance[bestA]))
-                bestA = a;
-        if (bestA == n)
-            break;
-        const std::size_t bestB = nearest[bestA];
-
-        // Merge b into a (a < b, so the cluster holding the lower index comes first).
-        for (std::size_t k = 0; k < n; ++k) {
-            if (!active[k] || k == bestA || k == bestB)
-                continue;
-            const double merged =
-                (sizes[bestA] * distance[bestA * n + k] + sizes[bestB] * distance[bestB * n + k]) /
-                (sizes[bestA] + sizes[bestB]);
-            distance[bestA * n + k] = distance[k * n + bestA] = merged;
-        }
-        sizes[bestA] += sizes[bestB];
-        leaves[bestA].insert(leaves[bestA].end(), leaves[bestB].begin(), leaves[bestB].end());
-        leaves[bestB].clear();
-        active[bestB] = false;
-
-        for (std::size_t k = 0; k < n; ++k) {
-            if (!active[k])
-                continue;
-            if (k == bestA || nearest[k] == bestA || nearest[k] == bestB)
-                rescan(k);
-            else if (k < bestA &&
-                     (distance[k * n + bestA] < nearestDistance[k] ||
-                      (distance[k * n + bestA] == nearestDistance[k] && bestA < nearest[k]))) {
-                nearestDistance[k] = distance[k * n + bestA];
-                nearest[k] = bestA;
-            }
-        }
-    }
-    for (std::size_t i = 0; i < n; ++i)
-        if (active[i])
-            return leaves[i];
-    return {};
 }
 
 } // namespace kelly

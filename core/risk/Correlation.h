@@ -45,6 +45,15 @@ std::optional<InputError> checkLookback(int lookback);
 CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series,
                                   int lookback = kDefaultLookback);
 
+// buildCorrelation in its two steps, for a caller that overlaps other work with the second:
+// buildPairwiseCorrelation fills everything but covarianceLift and covarianceDaily;
+// repairCorrelation fills those two (the repair of R* and the covariance S) and reads only
+// symbols, correlation, shrinkage and dailyVolatility, so another thread may read the rest
+// of the build meanwhile.
+CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series,
+                                          int lookback = kDefaultLookback);
+void repairCorrelation(CorrelationBuild& build);
+
 // The covariance of a build from its parts, as buildCorrelation defines it: R0 is
 // `correlation` with blanks as 0 and a unit diagonal, R* = (1 - shrinkage) R0 + shrinkage I,
 // R+ = R* + L L' rescaled to a unit diagonal (L = covarianceLift, n x k; R+ = R* when

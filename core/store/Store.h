@@ -18,6 +18,7 @@
 #include "sizing/RiskThreshold.h"
 #include "sizing/Sizing.h"
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
@@ -180,6 +181,19 @@ struct StoredCorrelationBuild
     UtcTime builtAt;
     CorrelationBuild build;
 };
+
+// The stored form of a build's pairwise part: the correlation triangle, its present flags
+// and its observation counts (compressed). None of it depends on the covariance's repair
+// (kelly::repairCorrelation), so a caller may pack it on another thread while the repair
+// runs and hand it to saveCorrelationBuild with the repaired build.
+struct PackedCorrelation
+{
+    size_t symbolCount = 0;
+    QByteArray correlation;
+    QByteArray present;
+    QByteArray observations;
+};
+PackedCorrelation packCorrelation(const CorrelationBuild& build);
 
 // SPEC 5: the data's date of a build, its latest last close (00:00 UTC that day); nullopt
 // when no symbol has a readable date. Staleness follows it, not the build time.
@@ -417,8 +431,10 @@ public:
                            const QByteArray& answerJson, QString* error);
 
     // --- correlation builds (SPEC 5) ---------------------------------------------------
+    // `packed`, when given, must be packCorrelation of this build (made before its repair is
+    // fine); otherwise the build is packed here.
     bool saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt, qint64* id,
-                              QString* error);
+                              QString* error, const PackedCorrelation* packed = nullptr);
     // `out` stays empty when no build was ever saved.
     bool loadLatestCorrelationBuild(std::optional<StoredCorrelationBuild>* out,
                                     QString* error) const;

@@ -7,6 +7,11 @@
 #include <QtEndian>
 #include <cmath>
 #include <cstring>
+#include <memory>
+
+#ifdef KELLY_STORE_HAS_SQLITE3
+#include <sqlite3.h>
+#endif
 
 namespace kelly::store {
 
@@ -27,6 +32,11 @@ constexpr int kBuildsKept = 5;
 constexpr int kLayoutFull = 1;
 constexpr int kLayoutPacked = 2;
 constexpr int kZlibFastest = 1; // the counts compress well even at the fastest level
+
+constexpr const char* kSymbolInsertSql =
+    "INSERT INTO correlation_symbols (build_id, position, symbol, annualized_volatility,"
+    " downside_volatility, sharpe_ratio, var_95, max_drawdown, returns_used, missing,"
+    " first_date, last_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // Little-endian IEEE-754 doubles / int32, independent of the host.
 QByteArray packDoubles(const std::vector<double>& values)
@@ -165,22 +175,116 @@ VolatilityMetrics readMetrics(const QSqlQuery& query, int first)
 
 // --- correlation builds -----------------------------------------------------------------
 
+PackedCorrelation packCorrelation(const CorrelationBuild& build)
+{
+    PackedCorrelation packed;
+    const size_t n = build.symbols.size();
+    packed.symbolCount = n;
+    if (build.correlation.size() != n * n || build.observations.size() != n * n)
+        return packed; // saveCorrelationBuild's validation names the mismatch
+    const auto cells = static_cast<qsizetype>(triangleSize(n));
+    packed.correlation =
+        QByteArray(cells * static_cast<qsizetype>(sizeof(double)), Qt::Uninitialized);
+    QByteArray present(cells, Qt::Uninitialized);
+    size_t next = 0;
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t j = i; j < n; ++j, ++next) {
+            const std::optional<double>& cell = build.correlation[i * n + j];
+            qToLittleEndian(cell.value_or(0.0), packed.correlation.data() + next * sizeof(double));
+            present[static_cast<qsizetype>(next)] = cell ? '\1' : '\0';
+        }
+    }
+    packed.present = qCompress(present, kZlibFastest);
+    packed.observations = qCompress(packInts(upperTriangle(build.observations, n)), kZlibFastest);
+    return packed;
+}
+
+namespace {
+
+#ifdef KELLY_STORE_HAS_SQLITE3
+// On SQLite the 500-odd symbol rows go through SQLite's own prepared statement on the
+// connection's handle, inside the same transaction: Qt binds each value through a QVariant
+// and a placeholder name built per value, which was most of the cost of these rows.
+bool insertSymbolsSqlite(sqlite3* connection, qint64 buildId, const CorrelationBuild& build,
+                         QString* error)
+{
+    sqlite3_stmt* raw = nullptr;
+    int code = sqlite3_prepare_v2(connection, kSymbolInsertSql, -1, &raw, nullptr);
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
+    auto bindText = [raw](int column, const std::string& text) {
+        sqlite3_bind_text(raw, column, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    };
+    for (size_t i = 0; code == SQLITE_OK && i < build.symbols.size(); ++i) {
+        const VolatilityMetrics& m = build.metrics[i];
+        const SymbolQuality& q = build.quality[i];
+        sqlite3_bind_int64(raw, 1, buildId);
+        sqlite3_bind_int64(raw, 2, static_cast<sqlite3_int64>(i));
+        bindText(3, build.symbols[i]);
+        sqlite3_bind_double(raw, 4, m.annualizedVolatility);
+        sqlite3_bind_double(raw, 5, m.downsideVolatility);
+        if (m.sharpeRatio)
+            sqlite3_bind_double(raw, 6, *m.sharpeRatio);
+        else
+            sqlite3_bind_null(raw, 6);
+        sqlite3_bind_double(raw, 7, m.var95);
+        sqlite3_bind_double(raw, 8, m.maxDrawdown);
+        sqlite3_bind_int(raw, 9, m.returnsUsed);
+        sqlite3_bind_int(raw, 10, q.missing);
+        bindText(11, q.firstDate);
+        bindText(12, q.lastDate);
+        code = sqlite3_step(raw);
+        code = code == SQLITE_DONE ? sqlite3_reset(raw) : code;
+    }
+    if (code == SQLITE_OK)
+        return true;
+    *error = QStringLiteral("correlation build: storing the symbols failed: %1")
+                 .arg(QString::fromUtf8(sqlite3_errmsg(connection)));
+    return false;
+}
+#endif
+
+bool insertSymbols(Store::Impl& impl, qint64 buildId, const CorrelationBuild& build, QString* error)
+{
+#ifdef KELLY_STORE_HAS_SQLITE3
+    if (!impl.dialect.isPostgres())
+        if (sqlite3* connection = sqliteConnection(impl.database()))
+            return insertSymbolsSqlite(connection, buildId, build, error);
+#endif
+    QSqlQuery symbol = impl.prepare(QString::fromLatin1(kSymbolInsertSql), error);
+    for (size_t i = 0; i < build.symbols.size(); ++i) {
+        const VolatilityMetrics& m = build.metrics[i];
+        const SymbolQuality& q = build.quality[i];
+        symbol.bindValue(0, buildId);
+        symbol.bindValue(1, static_cast<qint64>(i));
+        symbol.bindValue(2, QString::fromStdString(build.symbols[i]));
+        symbol.bindValue(3, m.annualizedVolatility);
+        symbol.bindValue(4, m.downsideVolatility);
+        symbol.bindValue(5, optionalValue(m.sharpeRatio));
+        symbol.bindValue(6, m.var95);
+        symbol.bindValue(7, m.maxDrawdown);
+        symbol.bindValue(8, m.returnsUsed);
+        symbol.bindValue(9, q.missing);
+        symbol.bindValue(10, QString::fromStdString(q.firstDate));
+        symbol.bindValue(11, QString::fromStdString(q.lastDate));
+        if (!run(symbol, error))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
 bool Store::saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt, qint64* id,
-                                 QString* error)
+                                 QString* error, const PackedCorrelation* packed)
 {
     if (!validateBuild(build, error))
         return false;
     const size_t n = build.symbols.size();
-    std::vector<double> correlation;
-    QByteArray present;
-    correlation.reserve(triangleSize(n));
-    present.reserve(static_cast<qsizetype>(triangleSize(n)));
-    for (const auto& cell : upperTriangle(build.correlation, n)) {
-        correlation.push_back(cell.value_or(0.0));
-        present.append(cell ? '\1' : '\0');
+    PackedCorrelation packedHere;
+    if (!packed || packed->symbolCount != n) {
+        packedHere = packCorrelation(build);
+        packed = &packedHere;
     }
-    const QByteArray observations =
-        qCompress(packInts(upperTriangle(build.observations, n)), kZlibFastest);
     std::vector<double> covarianceParts = build.dailyVolatility;
     covarianceParts.insert(covarianceParts.end(), build.covarianceLift.begin(),
                            build.covarianceLift.end());
@@ -199,38 +303,15 @@ bool Store::saveCorrelationBuild(const CorrelationBuild& build, UtcTime builtAt,
         insert.addBindValue(static_cast<qint64>(n));
         insert.addBindValue(build.shrinkage);
         insert.addBindValue(kLayoutPacked);
-        insert.addBindValue(packDoubles(correlation));
-        insert.addBindValue(qCompress(present, kZlibFastest));
-        insert.addBindValue(observations);
+        insert.addBindValue(packed->correlation);
+        insert.addBindValue(packed->present);
+        insert.addBindValue(packed->observations);
         insert.addBindValue(packDoubles(covarianceParts));
         if (!run(insert, error))
             return false;
         const qint64 buildId = insertedId(insert);
-
-        QSqlQuery symbol = m_impl->prepare(
-            QStringLiteral("INSERT INTO correlation_symbols (build_id, position, symbol,"
-                           " annualized_volatility, downside_volatility, sharpe_ratio, var_95,"
-                           " max_drawdown, returns_used, missing, first_date, last_date)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            error);
-        for (size_t i = 0; i < n; ++i) {
-            const VolatilityMetrics& m = build.metrics[i];
-            const SymbolQuality& q = build.quality[i];
-            symbol.bindValue(0, buildId);
-            symbol.bindValue(1, static_cast<qint64>(i));
-            symbol.bindValue(2, QString::fromStdString(build.symbols[i]));
-            symbol.bindValue(3, m.annualizedVolatility);
-            symbol.bindValue(4, m.downsideVolatility);
-            symbol.bindValue(5, optionalValue(m.sharpeRatio));
-            symbol.bindValue(6, m.var95);
-            symbol.bindValue(7, m.maxDrawdown);
-            symbol.bindValue(8, m.returnsUsed);
-            symbol.bindValue(9, q.missing);
-            symbol.bindValue(10, QString::fromStdString(q.firstDate));
-            symbol.bindValue(11, QString::fromStdString(q.lastDate));
-            if (!run(symbol, error))
-                return false;
-        }
+        if (!insertSymbols(*m_impl, buildId, build, error))
+            return false;
         QSqlQuery prune = m_impl->prepare(
             QStringLiteral("DELETE FROM correlation_builds WHERE id NOT IN"
                            " (SELECT id FROM correlation_builds ORDER BY id DESC LIMIT ?)"),
