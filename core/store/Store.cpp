@@ -487,6 +487,34 @@ sqlite3* sqliteConnection(const QSqlDatabase& db)
         return nullptr;
     return *static_cast<sqlite3* const*>(handle.constData());
 }
+
+RawSqliteInsert::RawSqliteInsert(sqlite3* connection, const char* sql)
+    : m_connection(connection),
+      m_code(sqlite3_prepare_v2(connection, sql, -1, &m_statement, nullptr))
+{}
+
+RawSqliteInsert::~RawSqliteInsert()
+{
+    sqlite3_finalize(m_statement);
+}
+
+void RawSqliteInsert::insertRow()
+{
+    if (!ok())
+        return;
+    m_code = sqlite3_step(m_statement);
+    if (m_code == SQLITE_DONE)
+        m_code = sqlite3_reset(m_statement);
+}
+
+bool RawSqliteInsert::finish(const QString& what, QString* error) const
+{
+    if (ok())
+        return true;
+    *error =
+        QStringLiteral("%1 failed: %2").arg(what, QString::fromUtf8(sqlite3_errmsg(m_connection)));
+    return false;
+}
 #endif
 
 } // namespace kelly::store

@@ -16,6 +16,7 @@
 
 #ifdef KELLY_STORE_HAS_SQLITE3
 #include "WalCheckpointer.h"
+struct sqlite3_stmt;
 #endif
 
 namespace kelly::store {
@@ -122,6 +123,30 @@ private:
 #ifdef KELLY_STORE_HAS_SQLITE3
 // SQLite's own handle behind a QSQLITE connection (Store.cpp); nullptr for another driver.
 sqlite3* sqliteConnection(const QSqlDatabase& db);
+
+// Bulk rows through SQLite's own prepared statement on that handle, inside the caller's
+// transaction: Qt binds each value through a QVariant and a placeholder name, most of the
+// cost of hundreds of rows. Bind a row's values on statement(), then insertRow(); rows stop
+// going in after the first failure, and finish() reports it.
+class RawSqliteInsert
+{
+public:
+    RawSqliteInsert(sqlite3* connection, const char* sql);
+    ~RawSqliteInsert();
+    RawSqliteInsert(const RawSqliteInsert&) = delete;
+    RawSqliteInsert& operator=(const RawSqliteInsert&) = delete;
+
+    bool ok() const { return m_code == 0; } // SQLITE_OK
+    sqlite3_stmt* statement() const { return m_statement; }
+    void insertRow();
+    // True when every row went in; else `error` is "<what> failed: " and SQLite's message.
+    bool finish(const QString& what, QString* error) const;
+
+private:
+    sqlite3* m_connection;
+    sqlite3_stmt* m_statement = nullptr;
+    int m_code;
+};
 #endif
 
 // Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.

@@ -128,11 +128,9 @@ sqlite3* sqliteHandle(const Store::Impl& impl)
 bool insertCurveSqlite(sqlite3* connection, qint64 runId, qint64 position,
                        const std::vector<lab::CurvePoint>& curve, QString* error)
 {
-    sqlite3_stmt* raw = nullptr;
-    const QByteArray sql = pointInsertSql(1).toUtf8();
-    int code = sqlite3_prepare_v2(connection, sql.constData(), -1, &raw, nullptr);
-    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
-    for (std::size_t day = 0; code == SQLITE_OK && day < curve.size(); ++day) {
+    RawSqliteInsert insert(connection, pointInsertSql(1).toUtf8().constData());
+    sqlite3_stmt* const raw = insert.statement();
+    for (std::size_t day = 0; insert.ok() && day < curve.size(); ++day) {
         const lab::CurvePoint& p = curve[day];
         sqlite3_bind_int64(raw, 1, runId);
         sqlite3_bind_int64(raw, 2, position);
@@ -143,14 +141,9 @@ bool insertCurveSqlite(sqlite3* connection, qint64 runId, qint64 position,
         sqlite3_bind_double(raw, 7, p.cashUsd);
         sqlite3_bind_double(raw, 8, p.financingUsd);
         sqlite3_bind_double(raw, 9, p.costsUsd);
-        code = sqlite3_step(raw);
-        code = code == SQLITE_DONE ? sqlite3_reset(raw) : code;
+        insert.insertRow();
     }
-    if (code == SQLITE_OK)
-        return true;
-    *error = QStringLiteral("lab run: recording the curve failed: %1")
-                 .arg(QString::fromUtf8(sqlite3_errmsg(connection)));
-    return false;
+    return insert.finish(QStringLiteral("lab run: recording the curve"), error);
 }
 #endif
 

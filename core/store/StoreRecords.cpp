@@ -208,13 +208,12 @@ namespace {
 bool insertSymbolsSqlite(sqlite3* connection, qint64 buildId, const CorrelationBuild& build,
                          QString* error)
 {
-    sqlite3_stmt* raw = nullptr;
-    int code = sqlite3_prepare_v2(connection, kSymbolInsertSql, -1, &raw, nullptr);
-    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
+    RawSqliteInsert insert(connection, kSymbolInsertSql);
+    sqlite3_stmt* const raw = insert.statement();
     auto bindText = [raw](int column, const std::string& text) {
         sqlite3_bind_text(raw, column, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
     };
-    for (size_t i = 0; code == SQLITE_OK && i < build.symbols.size(); ++i) {
+    for (size_t i = 0; insert.ok() && i < build.symbols.size(); ++i) {
         const VolatilityMetrics& m = build.metrics[i];
         const SymbolQuality& q = build.quality[i];
         sqlite3_bind_int64(raw, 1, buildId);
@@ -232,14 +231,9 @@ bool insertSymbolsSqlite(sqlite3* connection, qint64 buildId, const CorrelationB
         sqlite3_bind_int(raw, 10, q.missing);
         bindText(11, q.firstDate);
         bindText(12, q.lastDate);
-        code = sqlite3_step(raw);
-        code = code == SQLITE_DONE ? sqlite3_reset(raw) : code;
+        insert.insertRow();
     }
-    if (code == SQLITE_OK)
-        return true;
-    *error = QStringLiteral("correlation build: storing the symbols failed: %1")
-                 .arg(QString::fromUtf8(sqlite3_errmsg(connection)));
-    return false;
+    return insert.finish(QStringLiteral("correlation build: storing the symbols"), error);
 }
 #endif
 
