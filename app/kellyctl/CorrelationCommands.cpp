@@ -2,11 +2,11 @@
 // the store keeps the build with its time; the data's date (SPEC 5) decides staleness.
 
 #include "Session.h"
+#include "common/Beside.h"
 #include "risk/Correlation.h"
 #include "risk/PriceFile.h"
 
 #include <future>
-#include <system_error>
 
 namespace kelly::ctl {
 
@@ -35,12 +35,7 @@ int runCorrelationBuild(Session& session)
     auto pack = [&build] {
         return store::packCorrelation(build);
     };
-    std::future<store::PackedCorrelation> packing;
-    try {
-        packing = std::async(std::launch::async, pack);
-    } catch (const std::system_error&) {
-        packing = std::async(std::launch::deferred, pack); // no thread to spare
-    }
+    std::future<store::PackedCorrelation> packing = startBeside(pack);
     repairCorrelation(build);
     const store::PackedCorrelation packed = packing.get();
     qint64 id = 0;

@@ -2,6 +2,7 @@
 
 #include "CrossProducts.h"
 #include "PriceFile.h"
+#include "common/Beside.h"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Dense>
@@ -12,7 +13,6 @@
 #include <lapack.h>
 #include <limits>
 #include <mutex>
-#include <system_error>
 #include <utility>
 
 extern "C" char* openblas_get_corename(void); // OpenBLAS' own symbol (cblas.h)
@@ -337,12 +337,7 @@ CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series
             metrics.push_back(computeVolatilityMetrics(one.closes, lookback));
         return metrics;
     };
-    std::future<std::vector<VolatilityMetrics>> metrics;
-    try {
-        metrics = std::async(std::launch::async, allMetrics);
-    } catch (const std::system_error&) {
-        metrics = std::async(std::launch::deferred, allMetrics); // no thread to spare
-    }
+    std::future<std::vector<VolatilityMetrics>> metrics = startBeside(allMetrics);
 
     const ReturnWindow window = joinReturns(series, lookback);
     const auto rows = window.returns.rows();
@@ -403,12 +398,7 @@ CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series
         }
         return products;
     };
-    std::future<MatrixXd> productSquares;
-    try {
-        productSquares = std::async(std::launch::async, squareProducts);
-    } catch (const std::system_error&) {
-        productSquares = std::async(std::launch::deferred, squareProducts);
-    }
+    std::future<MatrixXd> productSquares = startBeside(squareProducts);
 
     // sum_k z_ki z_kj over each pair's common rows (lower triangle), reused by the
     // shrinkage intensity below.

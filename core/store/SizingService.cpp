@@ -98,8 +98,6 @@ bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
         store.riskThreshold(now, outcome->settings.maxGrossLeverage, &outcome->riskThreshold, error,
                             &account->problems) &&
         store.loadLatestMetrics(symbol, metrics, error);
-    if (!read)
-        store.endRead();
     return read;
 }
 

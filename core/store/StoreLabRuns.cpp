@@ -116,15 +116,8 @@ bool insertCurve(Store::Impl& impl, qint64 runId, qint64 position,
 }
 
 #ifdef KELLY_STORE_HAS_SQLITE3
-// On SQLite the curve goes through SQLite's own prepared statement on the connection's
-// handle, inside the same transaction: Qt binds each value through a QVariant and a
-// placeholder name built per value, which was most of the cost of recording a run. Null
-// when the store is not SQLite (the multi-row path above serves it).
-sqlite3* sqliteHandle(const Store::Impl& impl)
-{
-    return impl.dialect.isPostgres() ? nullptr : sqliteConnection(impl.database());
-}
-
+// On SQLite the curve goes through a RawSqliteInsert: Qt's binding was most of the cost of
+// recording a run.
 bool insertCurveSqlite(sqlite3* connection, qint64 runId, qint64 position,
                        const std::vector<lab::CurvePoint>& curve, QString* error)
 {
@@ -150,7 +143,8 @@ bool insertCurveSqlite(sqlite3* connection, qint64 runId, qint64 position,
 bool insertMethods(Store::Impl& impl, qint64 runId, const LabRunRecord& record, QString* error)
 {
 #ifdef KELLY_STORE_HAS_SQLITE3
-    sqlite3* const connection = sqliteHandle(impl);
+    // Null when the store is not SQLite: the multi-row path above serves it.
+    sqlite3* const connection = sqliteConnection(impl.database());
 #endif
     QSqlQuery method = impl.prepare(
         QStringLiteral("INSERT INTO lab_run_methods (run_id, position, method, total_return, cagr,"

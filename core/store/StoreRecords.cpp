@@ -202,9 +202,8 @@ PackedCorrelation packCorrelation(const CorrelationBuild& build)
 namespace {
 
 #ifdef KELLY_STORE_HAS_SQLITE3
-// On SQLite the 500-odd symbol rows go through SQLite's own prepared statement on the
-// connection's handle, inside the same transaction: Qt binds each value through a QVariant
-// and a placeholder name built per value, which was most of the cost of these rows.
+// On SQLite the 500-odd symbol rows go through a RawSqliteInsert: Qt's binding was most of
+// the cost of these rows.
 bool insertSymbolsSqlite(sqlite3* connection, qint64 buildId, const CorrelationBuild& build,
                          QString* error)
 {
@@ -240,9 +239,8 @@ bool insertSymbolsSqlite(sqlite3* connection, qint64 buildId, const CorrelationB
 bool insertSymbols(Store::Impl& impl, qint64 buildId, const CorrelationBuild& build, QString* error)
 {
 #ifdef KELLY_STORE_HAS_SQLITE3
-    if (!impl.dialect.isPostgres())
-        if (sqlite3* connection = sqliteConnection(impl.database()))
-            return insertSymbolsSqlite(connection, buildId, build, error);
+    if (sqlite3* connection = sqliteConnection(impl.database())) // null when not SQLite
+        return insertSymbolsSqlite(connection, buildId, build, error);
 #endif
     QSqlQuery symbol = impl.prepare(QString::fromLatin1(kSymbolInsertSql), error);
     for (size_t i = 0; i < build.symbols.size(); ++i) {
