@@ -361,14 +361,4 @@ double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side
     return rate;
 }
 
-double marginRoomUsd(double equityUsd, double grossUsd, double maintenanceUsd, double addRate,
-                     double callFallK)
-{
-    const double numerator = equityUsd - maintenanceUsd - callFallK * (grossUsd - maintenanceUsd);
-    const double denominator = addRate + callFallK * (1.0 - addRate);
-    if (!(denominator > 0.0))
-        return 0.0;
-    return std::max(0.0, numerator / denominator);
-}
-
 } // namespace kelly

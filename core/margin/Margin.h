@@ -8,6 +8,7 @@
 #include "common/Symbols.h"
 #include "sizing/Account.h"
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string>
@@ -163,8 +164,16 @@ double addRate(std::string_view symbol, AssetClass assetClass, PositionSide side
 
 // SPEC 15's margin room for an add at rate m_s:
 // max(0, (E - MR - k (gross - MR)) / (m_s + k (1 - m_s))).
-double marginRoomUsd(double equityUsd, double grossUsd, double maintenanceUsd, double addRate,
-                     double callFallK);
+// Inline: every sizing call takes it.
+inline double marginRoomUsd(double equityUsd, double grossUsd, double maintenanceUsd,
+                            double addRate, double callFallK)
+{
+    const double numerator = equityUsd - maintenanceUsd - callFallK * (grossUsd - maintenanceUsd);
+    const double denominator = addRate + callFallK * (1.0 - addRate);
+    if (!(denominator > 0.0))
+        return 0.0;
+    return std::max(0.0, numerator / denominator);
+}
 
 // A set of positions moving together by (1 + x) against an unmoved rest: the solver behind
 // the fall, the rise and the single-name move. `direction` -1 for falls, +1 for rises;

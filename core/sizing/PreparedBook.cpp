@@ -5,15 +5,6 @@
 
 namespace kelly {
 
-namespace {
-
-size_t homeSlot(uint64_t key, size_t mask)
-{
-    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask; // Fibonacci hash
-}
-
-} // namespace
-
 PreparedBook::PreparedBook(const Account& account, const CryptoList& cryptoList,
                            const MarginPolicy& margin)
     : m_account(&account), m_positions(account.positions.data()),
@@ -32,27 +23,6 @@ PreparedBook::PreparedBook(const Account& account, const CryptoList& cryptoList,
             slot = (slot + 1) & m_mask;
         m_slots[slot] = Slot{key, &position};
     }
-}
-
-bool PreparedBook::fits(const Account& account, const CryptoList& cryptoList,
-                        const MarginPolicy& margin) const
-{
-    return &account == m_account && account.positions.data() == m_positions &&
-           account.positions.size() == m_positionCount && &cryptoList == m_cryptoList &&
-           margin.maintenanceFloor == m_margin.maintenanceFloor &&
-           margin.callFallK == m_margin.callFallK && margin.rates == m_margin.rates;
-}
-
-const Position* PreparedBook::find(std::string_view normalizedSymbol) const
-{
-    const uint64_t key = symbolPrefixKey(normalizedSymbol);
-    for (size_t slot = homeSlot(key, m_mask); m_slots[slot].position; slot = (slot + 1) & m_mask) {
-        if (m_slots[slot].key != key)
-            continue;
-        if (sameSymbolPastKey(m_slots[slot].position->symbol, normalizedSymbol))
-            return m_slots[slot].position;
-    }
-    return nullptr;
 }
 
 } // namespace kelly

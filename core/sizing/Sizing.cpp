@@ -72,21 +72,21 @@ struct Book
     double maintenanceUsd; // MR, SPEC 15
 };
 
-Book describeBook(std::string_view symbol, const SizingContext& context)
+void describeBook(Book& book, std::string_view symbol, const SizingContext& context)
 {
     const Account& account = context.account;
     const PreparedBook* prepared = context.prepared;
     if (prepared && !prepared->fits(account, context.cryptoList, context.margin))
         prepared = nullptr;
-    const Position* held = prepared ? prepared->find(symbol) : account.find(symbol);
-    return Book{symbol,
-                context.cryptoList.classify(symbol),
-                held,
-                account.equityUsd,
-                held ? held->currentUsd() : 0.0,
-                prepared ? prepared->grossUsd() : account.grossUsd(),
-                prepared ? prepared->maintenanceUsd()
-                         : maintenanceRequirementUsd(account, context.cryptoList, context.margin)};
+    book.symbol = symbol;
+    book.assetClass = context.cryptoList.classify(symbol);
+    book.held = prepared ? prepared->find(symbol) : account.find(symbol);
+    book.equity = account.equityUsd;
+    book.currentUsd = book.held ? book.held->currentUsd() : 0.0;
+    book.grossUsd = prepared ? prepared->grossUsd() : account.grossUsd();
+    book.maintenanceUsd =
+        prepared ? prepared->maintenanceUsd()
+                 : maintenanceRequirementUsd(account, context.cryptoList, context.margin);
 }
 
 // SPEC 15's room for an add on `side`, remembering the rate the add is charged.
@@ -107,10 +107,11 @@ void fillExposure(SizingResult& r, const Book& book)
 }
 
 // Starts a call's result in place (it is large: the hot path never moves it) with the
-// normalised symbol, its class, the method and the price, and describes the book. Bad input
-// leaves the error in `result` instead and returns nullopt.
-std::optional<Book> startCall(Result<SizingResult>& result, const SizingRequest& request,
-                              const SizingContext& context, SizingMode method)
+// normalised symbol, its class, the method and the price, and describes the book into `book`
+// (filled field by field: a returned copy cost a stalled reload). Bad input leaves the error
+// in `result` instead and returns false.
+bool startCall(Result<SizingResult>& result, Book& book, const SizingRequest& request,
+               const SizingContext& context, SizingMode method)
 {
     SizingResult& r = result.value();
     std::optional<InputError> error;
@@ -125,13 +126,13 @@ std::optional<Book> startCall(Result<SizingResult>& result, const SizingRequest&
         error = validate(request, context.account);
     if (error) {
         result = std::move(*error);
-        return std::nullopt;
+        return false;
     }
-    const Book book = describeBook(r.symbol, context);
+    describeBook(book, r.symbol, context);
     r.assetClass = book.assetClass;
     r.method = method;
     r.priceUsd = request.priceUsd;
-    return book;
+    return true;
 }
 
 std::string formatQty(double qty, AssetClass assetClass)
@@ -232,12 +233,14 @@ Result<SizingResult> fallBackToLegacy(const std::string& symbol, const std::stri
     return legacy;
 }
 
-// SPEC 11: whether the caller's correlation data is there at all.
-std::optional<CorrelationReason> correlationUnavailable(const SizingContext& context)
+// SPEC 11: whether the caller's correlation data is there at all. Set in place: a returned
+// optional was stored in two parts and reloaded whole, which stalls.
+void noteCorrelationUnavailable(SizingResult& r, const SizingContext& context)
 {
     if (!context.correlation)
-        return CorrelationReason::NoBuild;
-    return context.correlation->unavailable;
+        r.correlationReason = CorrelationReason::NoBuild;
+    else if (context.correlation->unavailable)
+        r.correlationReason = *context.correlation->unavailable;
 }
 
 // SPEC 2.3 / 3.4, as the original code does it: the cap is a share of equity checked before
@@ -362,10 +365,9 @@ double roundDownQty(double qty, AssetClass assetClass)
 Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContext& context)
 {
     Result<SizingResult> result{std::in_place};
-    const std::optional<Book> started = startCall(result, request, context, SizingMode::Legacy);
-    if (!started)
+    Book book;
+    if (!startCall(result, book, request, context, SizingMode::Legacy))
         return result;
-    const Book& book = *started;
     SizingResult& r = result.value();
     r.muDaily = request.muDaily;
     r.sigmaDaily = request.sigmaDaily;
@@ -404,16 +406,15 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
 Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingContext& context)
 {
     Result<SizingResult> result{std::in_place};
-    const std::optional<Book> started = startCall(result, request, context, SizingMode::Enhanced);
-    if (!started)
+    Book book;
+    if (!startCall(result, book, request, context, SizingMode::Enhanced))
         return result;
-    const Book& book = *started;
     SizingResult& r = result.value();
     const std::string& symbol = r.symbol;
     const bool crypto = book.assetClass == AssetClass::Crypto;
     const double assetLeverage = crypto ? 1.0 : context.limits.intradayLeverage; // L_s
     r.riskMultiplier = assetLeverage;
-    r.correlationReason = correlationUnavailable(context);
+    noteCorrelationUnavailable(r, context);
 
     if (book.equity <= 0.0) {
         r.binding = BindingLimit::NoEquity;
@@ -488,10 +489,9 @@ Result<SizingResult> sizeReduceOrHalt(SizingMode mode, const SizingRequest& requ
                                       const SizingContext& context)
 {
     Result<SizingResult> result{std::in_place};
-    const std::optional<Book> started = startCall(result, request, context, mode);
-    if (!started)
+    Book book;
+    if (!startCall(result, book, request, context, mode))
         return result;
-    const Book& book = *started;
     SizingResult& r = result.value();
     const std::string& symbol = r.symbol;
     r.muDaily = request.muDaily;

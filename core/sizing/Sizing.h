@@ -91,6 +91,10 @@ struct SizingContext
 // equity <= 0, so no NaN or inf leaves the sizer.
 struct SizingResult
 {
+    // Provided, so that a value-initialised result (a Result built in place) is not zeroed
+    // whole before its members are set: every member has its own initialiser below.
+    SizingResult() {}
+
     std::string symbol;
     AssetClass assetClass = AssetClass::Stock;
     SizingMode method = SizingMode::Enhanced;
