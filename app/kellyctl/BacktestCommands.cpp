@@ -304,20 +304,10 @@ int runBacktest(Session& session)
     if (!result)
         return session.badInput(fromStd(result.error().describe()));
 
-    store::LabRunRecord record;
-    record.ranAt = session.now;
-    record.pricesDir = QDir(pricesDir).absolutePath();
-    if (in.has(QStringLiteral("forecast")))
-        record.forecastFile = QFileInfo(in.value(QStringLiteral("forecast"))).absoluteFilePath();
-    record.symbols = result->symbols;
-    record.fromDate = result->calendar.front();
-    record.toDate = result->calendar.back();
-    record.startingEquityUsd = options->startingEquityUsd;
-    record.costBps = options->costBps;
-    record.lookback = options->lookback;
-    record.settings = labSettings;
-    record.annualizationDays = result->annualizationDays;
-    record.runs = result->runs;
+    const QString forecastFile =
+        in.has(QStringLiteral("forecast")) ? in.value(QStringLiteral("forecast")) : QString();
+    store::LabRunRecord record =
+        store::labRunRecord(session.now, pricesDir, forecastFile, *options, labSettings, *result);
     if (!session.store.saveLabRun(record, &record.id, &error))
         return session.failure(error);
     if (in.has(QStringLiteral("curve")) &&

@@ -31,4 +31,10 @@ struct LabRunRecord
     std::vector<lab::MethodRun> runs;
 };
 
+// The record of a finished run, as every caller stores it: its inputs (the folders made
+// absolute; `forecastFile` empty for trailing forecasts) and what it found.
+LabRunRecord labRunRecord(UtcTime ranAt, const QString& pricesDir, const QString& forecastFile,
+                          const lab::LabOptions& options, const lab::LabSettings& settings,
+                          const lab::LabResult& result);
+
 } // namespace kelly::store

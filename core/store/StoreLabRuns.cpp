@@ -2,6 +2,8 @@
 
 #include "StoreImpl.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -11,6 +13,27 @@
 #endif
 
 namespace kelly::store {
+
+LabRunRecord labRunRecord(UtcTime ranAt, const QString& pricesDir, const QString& forecastFile,
+                          const lab::LabOptions& options, const lab::LabSettings& settings,
+                          const lab::LabResult& result)
+{
+    LabRunRecord record;
+    record.ranAt = ranAt;
+    record.pricesDir = QDir(pricesDir).absolutePath();
+    if (!forecastFile.isEmpty())
+        record.forecastFile = QFileInfo(forecastFile).absoluteFilePath();
+    record.symbols = result.symbols;
+    record.fromDate = result.calendar.front();
+    record.toDate = result.calendar.back();
+    record.startingEquityUsd = options.startingEquityUsd;
+    record.costBps = options.costBps;
+    record.lookback = options.lookback;
+    record.settings = settings;
+    record.annualizationDays = result.annualizationDays;
+    record.runs = result.runs;
+    return record;
+}
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include "Store.h"
 #include "StoreTestSupport.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void roundTrips();
     void refusesNonFiniteFigures();
     void roundTripsCurvesAcrossInsertChunks();
+    void aFinishedRunIsRecordedWithItsInputsAndSpan();
 };
 
 void TestStoreLabRuns::roundTrips()
@@ -158,4 +160,41 @@ void TestStoreLabRuns::roundTripsCurvesAcrossInsertChunks()
 }
 
 QTEST_APPLESS_MAIN(TestStoreLabRuns)
+// kellyctl, the Lab tab and the sweep record a finished run through one function: folders
+// made absolute (a relative forecast was stored as typed from the tab), an empty forecast
+// left empty, the span from the result's calendar, the figures from the options.
+void TestStoreLabRuns::aFinishedRunIsRecordedWithItsInputsAndSpan()
+{
+    lab::LabOptions options;
+    options.startingEquityUsd = 250000.0;
+    options.costBps = 2.5;
+    options.lookback = 40;
+    lab::LabSettings settings;
+    settings.limits.intradayLeverage = 3.0;
+    lab::LabResult result;
+    result.symbols = {"AAPL", "BTCUSD"};
+    result.calendar = {"2024-01-02", "2024-01-03", "2024-01-04"};
+    result.annualizationDays = 365;
+    result.runs = sampleRun().runs;
+    const UtcTime ranAt = testing::utc(2026, 12, 7, 15, 0);
+
+    const LabRunRecord record = labRunRecord(ranAt, QStringLiteral("prices"),
+                                             QStringLiteral("mu.csv"), options, settings, result);
+    QCOMPARE(record.ranAt, ranAt);
+    QCOMPARE(record.pricesDir, QDir::current().absoluteFilePath(QStringLiteral("prices")));
+    QCOMPARE(record.forecastFile, QDir::current().absoluteFilePath(QStringLiteral("mu.csv")));
+    QCOMPARE(record.symbols, result.symbols);
+    QCOMPARE(record.fromDate, std::string("2024-01-02"));
+    QCOMPARE(record.toDate, std::string("2024-01-04"));
+    QCOMPARE(record.startingEquityUsd, 250000.0);
+    QCOMPARE(record.costBps, 2.5);
+    QCOMPARE(record.lookback, 40);
+    QCOMPARE(record.settings.limits.intradayLeverage, 3.0);
+    QCOMPARE(record.annualizationDays, 365);
+    QCOMPARE(record.runs.size(), result.runs.size());
+    QCOMPARE(record.runs[1].metrics.ruinedOn, result.runs[1].metrics.ruinedOn);
+    QVERIFY(labRunRecord(ranAt, QStringLiteral("/p"), QString(), options, settings, result)
+                .forecastFile.isEmpty());
+}
+
 #include "tst_store_lab_runs.moc"

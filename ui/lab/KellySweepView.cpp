@@ -146,9 +146,7 @@ bool KellySweepView::startSweep()
     request.pricesFolder = m_pricesFolder().trimmed();
     request.settings = m_session.state().settings.labSettings();
     request.options.kellyFractions = *fractions;
-    m_pendingSettings = request.settings;
-    m_pendingOptions = request.options;
-    m_pendingFolder = request.pricesFolder;
+    m_pending = request;
     m_run->setEnabled(false);
     m_status->setText(tr("Running the sweep on %1...").arg(request.pricesFolder));
     m_runner->start(request);
@@ -160,18 +158,9 @@ void KellySweepView::onFinished(std::shared_ptr<const lab::LabResult> result)
     m_run->setEnabled(true);
     plot(*result);
     // Recorded like any lab run (lab_runs), so `kellyctl backtest --list` shows it too.
-    store::LabRunRecord record;
-    record.ranAt = m_session.clock().now();
-    record.pricesDir = QDir(m_pendingFolder).absolutePath();
-    record.symbols = result->symbols;
-    record.fromDate = result->calendar.front();
-    record.toDate = result->calendar.back();
-    record.startingEquityUsd = m_pendingOptions->startingEquityUsd;
-    record.costBps = m_pendingOptions->costBps;
-    record.lookback = m_pendingOptions->lookback;
-    record.settings = *m_pendingSettings;
-    record.annualizationDays = result->annualizationDays;
-    record.runs = result->runs;
+    store::LabRunRecord record =
+        store::labRunRecord(m_session.clock().now(), m_pending->pricesFolder, QString(),
+                            m_pending->options, m_pending->settings, *result);
     QString error;
     const QString where =
         tr("%1 symbols, %2 to %3")

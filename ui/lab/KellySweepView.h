@@ -1,5 +1,6 @@
 #pragma once
 
+#include "LabRunner.h"
 #include "lab/Lab.h"
 
 #include <QWidget>
@@ -17,7 +18,6 @@ class QValueAxis;
 namespace kelly::ui {
 
 class DeskSession;
-class LabRunner;
 
 // SPEC 18 in the Lab tab: `enhanced` run once per Kelly fraction (the lab's sweep, as
 // `kellyctl backtest --kelly-fractions`) on the tab's price folder, and each fraction's CAGR
@@ -61,9 +61,7 @@ private:
     QLabel* m_status;
     QChart* m_chart;
     QTableWidget* m_table;
-    std::optional<lab::LabSettings> m_pendingSettings;
-    std::optional<lab::LabOptions> m_pendingOptions;
-    QString m_pendingFolder;
+    std::optional<LabRunner::Request> m_pending; // the sweep under way
     double m_yLow = 0.0;
     double m_yHigh = 0.0;
     int m_yFit = -1;

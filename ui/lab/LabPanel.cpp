@@ -289,14 +289,7 @@ bool LabPanel::startRun()
         return false;
     }
 
-    store::LabRunRecord pending;
-    pending.pricesDir = QDir(request.pricesFolder).absolutePath();
-    pending.forecastFile = request.forecastFile;
-    pending.startingEquityUsd = options.startingEquityUsd;
-    pending.costBps = options.costBps;
-    pending.lookback = options.lookback;
-    pending.settings = request.settings;
-    m_pending = pending;
+    m_pending = request;
     setRunning(true);
     m_status->setText(tr("Running on %1...").arg(request.pricesFolder));
     m_runner->start(request);
@@ -314,14 +307,10 @@ void LabPanel::onFinished(std::shared_ptr<const lab::LabResult> result)
     setRunning(false);
     if (!m_pending)
         return;
-    store::LabRunRecord record = *m_pending;
+    store::LabRunRecord record = store::labRunRecord(
+        m_session.clock().now(), m_pending->pricesFolder, m_pending->forecastFile,
+        m_pending->options, m_pending->settings, *result);
     m_pending.reset();
-    record.ranAt = m_session.clock().now();
-    record.symbols = result->symbols;
-    record.fromDate = result->calendar.front();
-    record.toDate = result->calendar.back();
-    record.annualizationDays = result->annualizationDays;
-    record.runs = result->runs;
     QString error;
     if (!m_session.store().saveLabRun(record, &record.id, &error)) {
         m_status->setText(tr("Ran, but not recorded: %1").arg(error));

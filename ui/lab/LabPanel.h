@@ -1,5 +1,6 @@
 #pragma once
 
+#include "LabRunner.h"
 #include "store/LabRunRecord.h"
 
 #include <QWidget>
@@ -20,7 +21,6 @@ namespace kelly::ui {
 class DeskSession;
 class LabChartsPanel;
 class LabMetricsModel;
-class LabRunner;
 
 // The dashboard's Lab tab (SPEC 12, issue 15): the same engine as `kellyctl backtest`, run
 // on a worker with progress and Cancel; each finished run is recorded in the store, and
@@ -88,7 +88,7 @@ private:
     QListWidget* m_history;
     std::vector<store::LabRunRecord> m_shown; // with curves: the latest run first
     // What the running request used, recorded with its result.
-    std::optional<store::LabRunRecord> m_pending;
+    std::optional<LabRunner::Request> m_pending; // the run under way, recorded when it ends
 };
 
 } // namespace kelly::ui
