@@ -117,7 +117,11 @@ bool DemoMarket::seed(const QString& pricesFolder, QString* error)
         if (!m_store.addSnapshot(snapshot, equity, gross, error))
             return false;
     }
-    if (!markDay(m_firstDay, false, error))
+    // The operator set E before the session (as `kellyctl account set --equity` does), so
+    // the header reads the marks' P&L since then instead of "never set".
+    if (!m_store.updateAccount(kStartEquityUsd, std::nullopt, now - std::chrono::minutes(55), error,
+                               store::SettingOrigin::Cli) ||
+        !markDay(m_firstDay, false, error))
         return false;
 
     // Earlier in the "day": the operator rolled back to legacy and forward again, and the
