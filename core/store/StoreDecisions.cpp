@@ -61,6 +61,7 @@ const std::vector<RetainedTable>& retainedTables()
 }
 
 constexpr int kPruneBatch = 1000;
+constexpr std::chrono::minutes kRetentionRecheck{1};
 
 } // namespace
 
@@ -187,6 +188,14 @@ bool Store::deleteDecision(qint64 id, QString* error)
 
 bool Store::hasExpired(UtcTime cutoff, bool* expired, QString* error) const
 {
+    // Nothing was older than an earlier cutoff under a minute before this one: what has
+    // expired since then waits for the next check, a minute at most (a serve session asks
+    // once a request; the retention is days).
+    const std::optional<UtcTime>& clear = m_impl->nothingExpiredBefore;
+    if (clear && cutoff >= *clear && cutoff - *clear < kRetentionRecheck) {
+        *expired = false;
+        return true;
+    }
     // One statement for all the tables (issue 25: on PostgreSQL each is a round trip); each
     // EXISTS is one lookup in its time index.
     QStringList exists;
@@ -201,6 +210,7 @@ bool Store::hasExpired(UtcTime cutoff, bool* expired, QString* error) const
         return false;
     *expired = any.next();
     any.finish();
+    m_impl->nothingExpiredBefore = *expired ? std::nullopt : std::optional<UtcTime>(cutoff);
     return true;
 }
 

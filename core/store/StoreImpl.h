@@ -80,6 +80,10 @@ public:
     bool subscribe(QString* error);
     bool notificationsConnected = false;
 
+    // Store::hasExpired's last answer of "nothing older than this cutoff": trusted for a
+    // minute of later cutoffs (issue 25: one round trip less a recorded serve request).
+    std::optional<UtcTime> nothingExpiredBefore;
+
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements;
     // A cached statement whose prepare failed (PostgreSQL's parse takes the table's locks:
     // lock_timeout can fire there) is not kept: it is prepared again at its next use.
