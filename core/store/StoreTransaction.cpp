@@ -220,7 +220,7 @@ bool Store::Impl::insertAlone(const QString& sql, const QVariantList& values, qi
         return true;
     }
     if (results.lastError().isValid())
-        failed(results, query, error);
+        failed(results, sql, error); // named by the statement, as a prepared one is
     else
         *error = QStringLiteral("the insert gave no id [") + sql + QLatin1Char(']');
     const QString code = t_lastFailureCode; // what withRetries decides on
