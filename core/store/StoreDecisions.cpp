@@ -61,6 +61,7 @@ const std::vector<RetainedTable>& retainedTables()
 }
 
 constexpr int kPruneBatch = 1000;
+constexpr std::chrono::minutes kRetentionRecheck{1};
 
 } // namespace
 
@@ -90,76 +91,70 @@ bool Store::recordDecision(const SizingDecision& d, qint64* id, QString* error,
             return false;
         }
     }
+    const QString insert = QStringLiteral(
+        "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
+        " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
+        " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
+        " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
+        " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
+        " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
+        " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, "
+        "mode_locked_by_env, direction, maintenance_before_usd, maintenance_after_usd,"
+        " kelly_multiple)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    // Bound by position, every column each time.
+    QVariantList values;
+    values.reserve(40);
+    const auto bind = [&](const QVariant& value) {
+        values << value;
+    };
+    bind(isoUtc(d.decidedAt));
+    bind(d.origin);
+    bind(QString::fromStdString(r.symbol));
+    bind(text(assetClassName(r.assetClass)));
+    bind(r.priceUsd);
+    bind(optionalValue(d.muGiven));
+    bind(optionalValue(d.sigmaGiven));
+    bind(text(sizingModeName(d.requestedMode)));
+    bind(text(sizingModeName(r.method)));
+    bind(r.qty);
+    bind(r.qtyRaw);
+    bind(optionalValue(r.baseFraction));
+    bind(optionalValue(r.targetFraction));
+    bind(optionalValue(r.muDaily));
+    bind(optionalValue(r.sigmaDaily));
+    bind(r.riskMultiplier);
+    bind(text(bindingLimitName(r.binding)));
+    bind(optionalValue(r.exposureBeforePct));
+    bind(optionalValue(r.exposureAfterPct));
+    bind(optionalValue(r.leverageBefore));
+    bind(optionalValue(r.leverageAfter));
+    bind(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
+                          : QVariant(QMetaType(QMetaType::QString)));
+    bind(d.equityUsd);
+    bind(d.buyingPowerUsd);
+    bind(d.riskThreshold);
+    bind(d.limits.intradayLeverage);
+    bind(d.limits.overnightLeverage);
+    bind(d.limits.symbolCapPct);
+    bind(r.correlationAware ? 1 : 0);
+    bind(r.correlationReason ? QVariant(text(correlationReasonName(*r.correlationReason)))
+                             : QVariant(QMetaType(QMetaType::QString)));
+    bind(optionalValue(r.bookCov));
+    bind(optionalValue(r.baseFractionUncorrelated));
+    bind(optionalValue(r.qtyUncorrelated));
+    bind(joinSymbols(r.uncovered));
+    bind(d.host);
+    bind(d.modeLockedByEnv ? 1 : 0);
+    bind(r.direction ? QVariant(text(positionSideName(*r.direction)))
+                     : QVariant(QMetaType(QMetaType::QString)));
+    bind(r.maintenanceBeforeUsd);
+    bind(r.maintenanceAfterUsd);
+    bind(optionalValue(r.kellyMultiple));
     return withRetries(*m_impl, error, [&](QString* error) {
-        Transaction transaction(*m_impl, Transaction::Kind::Write);
-        if (!transaction.begin(error))
-            return false;
-        QSqlQuery& insert = m_impl->cached(QStringLiteral(
-            "INSERT INTO sizing_decisions (decided_at, origin, symbol, asset_class, price_usd,"
-            " mu_given, sigma_given, requested_mode, method, qty, qty_raw, base_fraction,"
-            " target_fraction, mu_used, sigma_used, risk_multiplier, binding,"
-            " exposure_before_pct, exposure_after_pct, leverage_before, leverage_after,"
-            " fallback_reason, equity_usd, buying_power_usd, risk_threshold, intraday_limit,"
-            " overnight_limit, symbol_cap_pct, correlation_aware, correlation_reason, book_cov,"
-            " base_fraction_uncorrelated, qty_uncorrelated, uncovered, host, "
-            "mode_locked_by_env, direction, maintenance_before_usd, maintenance_after_usd,"
-            " kelly_multiple)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-        // Prepared once per connection: bound by position, every column each time.
-        int column = 0;
-        const auto bind = [&](const QVariant& value) {
-            insert.bindValue(column++, value);
-        };
-        bind(isoUtc(d.decidedAt));
-        bind(d.origin);
-        bind(QString::fromStdString(r.symbol));
-        bind(text(assetClassName(r.assetClass)));
-        bind(r.priceUsd);
-        bind(optionalValue(d.muGiven));
-        bind(optionalValue(d.sigmaGiven));
-        bind(text(sizingModeName(d.requestedMode)));
-        bind(text(sizingModeName(r.method)));
-        bind(r.qty);
-        bind(r.qtyRaw);
-        bind(optionalValue(r.baseFraction));
-        bind(optionalValue(r.targetFraction));
-        bind(optionalValue(r.muDaily));
-        bind(optionalValue(r.sigmaDaily));
-        bind(r.riskMultiplier);
-        bind(text(bindingLimitName(r.binding)));
-        bind(optionalValue(r.exposureBeforePct));
-        bind(optionalValue(r.exposureAfterPct));
-        bind(optionalValue(r.leverageBefore));
-        bind(optionalValue(r.leverageAfter));
-        bind(r.fallbackReason ? QVariant(QString::fromStdString(*r.fallbackReason))
-                              : QVariant(QMetaType(QMetaType::QString)));
-        bind(d.equityUsd);
-        bind(d.buyingPowerUsd);
-        bind(d.riskThreshold);
-        bind(d.limits.intradayLeverage);
-        bind(d.limits.overnightLeverage);
-        bind(d.limits.symbolCapPct);
-        bind(r.correlationAware ? 1 : 0);
-        bind(r.correlationReason ? QVariant(text(correlationReasonName(*r.correlationReason)))
-                                 : QVariant(QMetaType(QMetaType::QString)));
-        bind(optionalValue(r.bookCov));
-        bind(optionalValue(r.baseFractionUncorrelated));
-        bind(optionalValue(r.qtyUncorrelated));
-        bind(joinSymbols(r.uncovered));
-        bind(d.host);
-        bind(d.modeLockedByEnv ? 1 : 0);
-        bind(r.direction ? QVariant(text(positionSideName(*r.direction)))
-                         : QVariant(QMetaType(QMetaType::QString)));
-        bind(r.maintenanceBeforeUsd);
-        bind(r.maintenanceAfterUsd);
-        bind(optionalValue(r.kellyMultiple));
-        if (!run(insert, error))
-            return false;
-        const qint64 newId = insertedId(insert); // also ends the RETURNING statement
-        if (inTransaction && !inTransaction(newId, error))
-            return false;
-        if (!transaction.commit(error))
+        qint64 newId = 0;
+        if (!m_impl->insertAlone(insert, values, &newId, error, inTransaction))
             return false;
         if (id)
             *id = newId;
@@ -187,6 +182,14 @@ bool Store::deleteDecision(qint64 id, QString* error)
 
 bool Store::hasExpired(UtcTime cutoff, bool* expired, QString* error) const
 {
+    // Nothing was older than an earlier cutoff under a minute before this one: what has
+    // expired since then waits for the next check, a minute at most (a serve session asks
+    // once a request; the retention is days).
+    const std::optional<UtcTime>& clear = m_impl->nothingExpiredBefore;
+    if (clear && cutoff >= *clear && cutoff - *clear < kRetentionRecheck) {
+        *expired = false;
+        return true;
+    }
     // One statement for all the tables (issue 25: on PostgreSQL each is a round trip); each
     // EXISTS is one lookup in its time index.
     QStringList exists;
@@ -201,6 +204,7 @@ bool Store::hasExpired(UtcTime cutoff, bool* expired, QString* error) const
         return false;
     *expired = any.next();
     any.finish();
+    m_impl->nothingExpiredBefore = *expired ? std::nullopt : std::optional<UtcTime>(cutoff);
     return true;
 }
 

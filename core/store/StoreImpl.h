@@ -67,6 +67,14 @@ public:
     // PostgreSQL: several statements in one query (one round trip), each one's result
     // checked.
     bool executeEach(const QString& sql, QString* error);
+    // One write transaction holding one `INSERT ... RETURNING id` (its `?` bound by position
+    // to `values`) and what `inTransaction` adds with the new id; the new id in `id`. Issue
+    // 25: on PostgreSQL, without `inTransaction` and outside any transaction, BEGIN, the
+    // insert, the NOTIFY and the COMMIT go as one query (one round trip, not three), the
+    // values written into it by the driver as QPSQL writes them into its EXECUTE. Otherwise
+    // the insert is kept prepared (`cached`). Run it inside withRetries.
+    bool insertAlone(const QString& sql, const QVariantList& values, qint64* id, QString* error,
+                     const Store::DecisionHook& inTransaction = {});
     // Store.cpp: the driver connection, opened (again, after a loss) from `location`; it
     // subscribes again when listening. Errors name the store without its password.
     bool connect(QString* error);
@@ -79,6 +87,10 @@ public:
     // LISTENs on the change channel; notifications call onChange (Store::listenForChanges).
     bool subscribe(QString* error);
     bool notificationsConnected = false;
+
+    // Store::hasExpired's last answer of "nothing older than this cutoff": trusted for a
+    // minute of later cutoffs (issue 25: one round trip less a recorded serve request).
+    std::optional<UtcTime> nothingExpiredBefore;
 
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements;
     // A cached statement whose prepare failed (PostgreSQL's parse takes the table's locks:

@@ -7,6 +7,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlDriver>
+#include <QSqlField>
 #include <QThread>
 #include <cmath>
 
@@ -175,6 +176,58 @@ bool Store::Impl::executeEach(const QString& sql, QString* error)
     while (query.nextResult()) {
     }
     return !query.lastError().isValid() || failed(query, sql, error);
+}
+
+bool Store::Impl::insertAlone(const QString& sql, const QVariantList& values, qint64* id,
+                              QString* error, const Store::DecisionHook& inTransaction)
+{
+    const QStringList pieces = sql.split(QLatin1Char('?'));
+    if (!dialect.isPostgres() || inTransaction || transactionDepth > 0 ||
+        pieces.size() != values.size() + 1) {
+        Transaction transaction(*this, Transaction::Kind::Write);
+        if (!transaction.begin(error))
+            return false;
+        QSqlQuery& insert = cached(sql);
+        for (int column = 0; column < values.size(); ++column)
+            insert.bindValue(column, values[column]);
+        if (!run(insert, error))
+            return false;
+        *id = insertedId(insert); // also ends the RETURNING statement
+        return (!inTransaction || inTransaction(*id, error)) && transaction.commit(error);
+    }
+    if (connectionLost() && !reconnectAfterLoss(error))
+        return false;
+    QString statement = pieces.front();
+    for (int column = 0; column < values.size(); ++column) {
+        QSqlField field(QString(), values[column].metaType());
+        field.setValue(values[column]);
+        statement += database().driver()->formatValue(field) + pieces[column + 1];
+    }
+    const std::optional<QString> notify = dialect.notifyOnCommit();
+    const QString query = dialect.beginWrite() + QStringLiteral("; ") + statement +
+                          QStringLiteral("; ") + notify.value_or(QString()) +
+                          QStringLiteral("; COMMIT");
+    // The results in order: BEGIN, the insert's row, NOTIFY, COMMIT. After a failure the
+    // server skips the rest, leaving its transaction aborted: rolled back here.
+    QSqlQuery results(database());
+    const bool inserted =
+        runDirect(results, query, error) && results.nextResult() && results.next();
+    *id = inserted ? results.value(0).toLongLong() : 0;
+    while (inserted && results.nextResult()) {
+    }
+    if (inserted && !results.lastError().isValid()) {
+        ++localCommits;
+        return true;
+    }
+    if (results.lastError().isValid())
+        failed(results, sql, error); // named by the statement, as a prepared one is
+    else
+        *error = QStringLiteral("the insert gave no id [") + sql + QLatin1Char(']');
+    const QString code = t_lastFailureCode; // what withRetries decides on
+    QString ignored;
+    execute(QStringLiteral("ROLLBACK"), &ignored);
+    t_lastFailureCode = code;
+    return false;
 }
 
 bool runDirect(QSqlQuery& query, const QString& sql, QString* error)
