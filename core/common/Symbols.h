@@ -72,6 +72,7 @@ public:
     const std::vector<std::string>& symbols() const { return m_symbols; }
 
 private:
+    static const CryptoList& builtDefault();
     // Sizing and the margin classify every held position on each call: a bit per symbol
     // length present (63 for 63 and longer) rejects most symbols before any compare.
     static std::uint64_t lengthBit(size_t length)

@@ -172,9 +172,31 @@ QString printable(const QString& text)
     return QString::fromStdString(kelly::printable(text.toStdString()));
 }
 
+// Issue 25: a recorded serve request stamps 7 times (the decision, its log line, the
+// retention cutoffs, the guard's and the threshold's windows); QDateTime's formatting was
+// ~12,000 instructions a stamp, 6% of the request. Years 1-9999 are formatted here, the
+// same text as Qt::ISODate; any other year goes through Qt as before.
 QString isoUtc(UtcTime time)
 {
-    return toQDateTime(time).toString(Qt::ISODate);
+    using namespace std::chrono;
+    const auto day = floor<days>(time);
+    const year_month_day date{day};
+    const int year = static_cast<int>(date.year());
+    if (year < 1 || year > 9999)
+        return toQDateTime(time).toString(Qt::ISODate);
+    const hh_mm_ss clock{time - day};
+    char text[] = "0000-00-00T00:00:00Z";
+    const auto put = [&text](int at, unsigned value, int digits) {
+        for (int i = at + digits - 1; i >= at; --i, value /= 10)
+            text[i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(year), 4);
+    put(5, static_cast<unsigned>(date.month()), 2);
+    put(8, static_cast<unsigned>(date.day()), 2);
+    put(11, static_cast<unsigned>(clock.hours().count()), 2);
+    put(14, static_cast<unsigned>(clock.minutes().count()), 2);
+    put(17, static_cast<unsigned>(clock.seconds().count()), 2);
+    return QString::fromLatin1(text, sizeof text - 1);
 }
 
 std::optional<UtcTime> parseIsoUtc(const QString& text)

@@ -181,18 +181,28 @@ bool Store::Impl::executeEach(const QString& sql, QString* error)
 bool Store::Impl::insertAlone(const QString& sql, const QVariantList& values, qint64* id,
                               QString* error, const Store::DecisionHook& inTransaction)
 {
-    const QStringList pieces = sql.split(QLatin1Char('?'));
-    if (!dialect.isPostgres() || inTransaction || transactionDepth > 0 ||
-        pieces.size() != values.size() + 1) {
+    const QStringList pieces = dialect.isPostgres() && !inTransaction && transactionDepth == 0
+                                   ? sql.split(QLatin1Char('?'))
+                                   : QStringList();
+    if (pieces.size() != values.size() + 1) {
+        // Bound before the write lock is taken (issue 25: Qt spends ~2,000 instructions a
+        // value), so other writers wait only for the insert and the commit.
+        const auto bound = [&]() -> QSqlQuery& {
+            QSqlQuery& insert = cached(sql);
+            for (int column = 0; column < values.size(); ++column)
+                insert.bindValue(column, values[column]);
+            return insert;
+        };
+        QSqlQuery* insert = &bound();
+        const qint64 generation = connectionGeneration;
         Transaction transaction(*this, Transaction::Kind::Write);
         if (!transaction.begin(error))
             return false;
-        QSqlQuery& insert = cached(sql);
-        for (int column = 0; column < values.size(); ++column)
-            insert.bindValue(column, values[column]);
-        if (!run(insert, error))
+        if (connectionGeneration != generation) // BEGIN reconnected: a new statement
+            insert = &bound();
+        if (!run(*insert, error))
             return false;
-        *id = insertedId(insert); // also ends the RETURNING statement
+        *id = insertedId(*insert); // also ends the RETURNING statement
         return (!inTransaction || inTransaction(*id, error)) && transaction.commit(error);
     }
     if (connectionLost() && !reconnectAfterLoss(error))

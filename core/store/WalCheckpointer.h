@@ -41,7 +41,8 @@ private:
     sqlite3* m_writer;
     sqlite3* m_own;
     std::mutex m_mutex;
-    std::condition_variable m_wake;
+    std::condition_variable m_wake;     // a checkpoint is due, or stop
+    std::condition_variable m_stopping; // stop only: ends the pause between checkpoints
     bool m_due = false;
     bool m_stop = false;
     std::thread m_thread;

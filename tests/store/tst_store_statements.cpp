@@ -8,6 +8,7 @@
 #include "Store.h"
 #include "StoreTestSupport.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void aFailedCommitInTheNotifysQueryIsReported();
     void aClearRetentionCheckHoldsForAMinute();
     void aDecisionInOneQueryIsWrittenWhole();
+    void stampsAreTheTextQtWrites();
 
 private:
     // A store with an account and three snapshots: the SPEC 4 reads stop at the first row.
@@ -321,6 +323,26 @@ void TestStoreStatements::aDecisionInOneQueryIsWrittenWhole()
     QCOMPARE(stored[0].result.qtyRaw, decision.result.qtyRaw);
     QCOMPARE(stored[0].equityUsd, decision.equityUsd);
     QVERIFY(!stored[0].muGiven);
+}
+
+// isoUtc formats years 1-9999 itself (a serve request stamps 7 times): the same text as
+// QDateTime's Qt::ISODate, at the edges of each field, of leap years and of the range, and
+// at 20,000 seconds spread over it; and every stamp reads back as the same time.
+void TestStoreStatements::stampsAreTheTextQtWrites()
+{
+    std::vector<qint64> seconds{
+        0,          -1,           59,           86399,        86400,        951782400, 951868799,
+        4107542399, -62135596800, -62135596801, 253402300799, 253402300800, 1796601600};
+    for (qint64 i = 0, from = -62135596800, to = 253402300799; i < 20000; ++i)
+        seconds.push_back(from + (to - from) / 19999 * i + i % 86400);
+    for (const qint64 second : seconds) {
+        const UtcTime time{std::chrono::seconds(second)};
+        const QString expected =
+            QDateTime::fromSecsSinceEpoch(second, Qt::UTC).toString(Qt::ISODate);
+        QCOMPARE(isoUtc(time), expected);
+        if (!expected.isEmpty() && !expected.startsWith(QLatin1Char('-')))
+            QCOMPARE(parseIsoUtc(isoUtc(time)), std::optional<UtcTime>(time));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestStoreStatements)
