@@ -7,6 +7,7 @@
 #include "sizing/Sizing.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -341,11 +342,9 @@ private:
 };
 
 // Step 2 for one priced symbol: the forecast file's row for today, else the trailing one.
-std::optional<Signal> forecastFor(const Track& track, const std::string& date,
-                                  const LabOptions& options)
+std::optional<Signal> forecastFor(const Track& track, const std::optional<Signal>& trailing,
+                                  const std::string& date, const LabOptions& options)
 {
-    const std::optional<Signal> trailing =
-        trailingSignal(track.returns, track.todayIndex, options.lookback, kMinLookback);
     if (!options.forecast)
         return trailing;
     const auto row = options.forecast->find({date, track.series->symbol});
@@ -356,6 +355,31 @@ std::optional<Signal> forecastFor(const Track& track, const std::string& date,
     if (!trailing)
         return std::nullopt;
     return Signal{row->second.muDaily, trailing->sigmaDaily};
+}
+
+// Step 2 for every symbol priced today, their trailing windows four at a time.
+void forecastPriced(const std::vector<Track*>& priced, const std::string& date,
+                    const LabOptions& options)
+{
+    std::size_t done = 0;
+    for (; done + 4 <= priced.size(); done += 4) {
+        const std::array<const std::vector<double>*, 4> returns{
+            &priced[done]->returns, &priced[done + 1]->returns, &priced[done + 2]->returns,
+            &priced[done + 3]->returns};
+        const std::array<std::size_t, 4> index{
+            priced[done]->todayIndex, priced[done + 1]->todayIndex, priced[done + 2]->todayIndex,
+            priced[done + 3]->todayIndex};
+        const std::array<std::optional<Signal>, 4> trailing =
+            trailingSignals4(returns, index, options.lookback, kMinLookback);
+        for (std::size_t l = 0; l < 4; ++l)
+            priced[done + l]->signal = forecastFor(*priced[done + l], trailing[l], date, options);
+    }
+    for (; done < priced.size(); ++done) {
+        Track& track = *priced[done];
+        track.signal = forecastFor(
+            track, trailingSignal(track.returns, track.todayIndex, options.lookback, kMinLookback),
+            date, options);
+    }
 }
 
 // Step 3 and the order of step 4: tradeable signals by descending |mu| / sigma, then name.
@@ -441,6 +465,7 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
     const int totalDates = static_cast<int>(result.calendar.size());
     std::vector<std::size_t> order;
     std::vector<double> strength;
+    std::vector<Track*> pricedTracks;
     for (int day = 0; day < totalDates; ++day) {
         if (control.cancel && control.cancel->load()) {
             result.cancelled = true;
@@ -449,6 +474,7 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         const std::string& date = result.calendar[static_cast<std::size_t>(day)];
         int startedSymbols = 0;
         const long long dayNumber = daysFromIsoDate(date);
+        pricedTracks.clear();
         for (Track& track : tracks) {
             const std::vector<long long>& dates = track.days;
             while (track.next < dates.size() && dates[track.next] < dayNumber)
@@ -458,10 +484,11 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
             if (track.priced) {
                 track.todayIndex = track.next;
                 track.lastCloseUsd = track.series->closes[track.next++];
-                track.signal = forecastFor(track, date, options);
+                pricedTracks.push_back(&track);
             }
             startedSymbols += !dates.empty() && dates.front() <= dayNumber ? 1 : 0;
         }
+        forecastPriced(pricedTracks, date, options);
         decisionOrder(tracks, order, strength);
         if (returns)
             returns->moveBefore(date, options.lookback);
