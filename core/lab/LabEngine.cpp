@@ -122,15 +122,24 @@ double roundedTowardZero(double signedQty, AssetClass assetClass)
     return signedQty < 0.0 ? -size : size;
 }
 
+// The date's closes and whether each symbol trades, copied out of the tracks once a date:
+// every method's book loops (marks, gross, trades, targets) read them densely, where a
+// track is a cache line or more apart from the next (issue 25).
+struct DayPrices
+{
+    std::vector<double> closeUsd;      // the last close reached, per track
+    std::vector<unsigned char> priced; // 1 where the track has a row dated today
+};
+
 class Day
 {
 public:
-    Day(std::vector<Track>& tracks, const LabSettings& settings, const LabOptions& options,
-        const std::vector<std::size_t>& decisionOrder, int startedSymbols,
-        const ReturnPanel* returns, int dayIndex)
-        : m_tracks(tracks), m_settings(settings), m_options(options),
-          m_decisionOrder(decisionOrder), m_startedSymbols(startedSymbols), m_returns(returns),
-          m_dayIndex(dayIndex)
+    Day(std::vector<Track>& tracks, const DayPrices& prices, const LabSettings& settings,
+        const LabOptions& options, const std::vector<std::size_t>& decisionOrder,
+        int startedSymbols, const ReturnPanel* returns, int dayIndex)
+        : m_tracks(tracks), m_closes(prices.closeUsd), m_priced(prices.priced),
+          m_settings(settings), m_options(options), m_decisionOrder(decisionOrder),
+          m_startedSymbols(startedSymbols), m_returns(returns), m_dayIndex(dayIndex)
     {}
 
     // Steps 1-6 for one method on this date; returns false once the account is ruined.
@@ -157,10 +166,10 @@ public:
         double costs = 0.0;
         const double costRate = m_options.costBps / 10000.0;
         for (std::size_t i = 0; i < m_tracks.size(); ++i) {
-            if (!m_tracks[i].priced)
+            if (!m_priced[i])
                 continue;
             const double traded = targets[i] - books.qty[i];
-            const double close = m_tracks[i].lastCloseUsd;
+            const double close = m_closes[i];
             books.cashUsd -= traded * close;
             costs += costRate * std::abs(traded) * close;
             books.run.tradedValueUsd += std::abs(traded) * close;
@@ -208,7 +217,7 @@ private:
     {
         double equity = books.cashUsd;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            equity += books.qty[i] * m_tracks[i].lastCloseUsd;
+            equity += books.qty[i] * m_closes[i];
         return equity;
     }
 
@@ -216,7 +225,7 @@ private:
     {
         double gross = 0.0;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            gross += std::abs(qty[i]) * m_tracks[i].lastCloseUsd;
+            gross += std::abs(qty[i]) * m_closes[i];
         return gross;
     }
 
@@ -227,12 +236,12 @@ private:
     {
         const Method method = books.method;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (m_tracks[i].priced)
+            if (m_priced[i])
                 targets[i] = 0.0;
         if (method == Method::EqualWeight) {
             for (std::size_t i = 0; i < m_tracks.size(); ++i)
-                if (m_tracks[i].priced)
-                    targets[i] = roundDownQty(equity / m_startedSymbols / m_tracks[i].lastCloseUsd,
+                if (m_priced[i])
+                    targets[i] = roundDownQty(equity / m_startedSymbols / m_closes[i],
                                               m_tracks[i].assetClass);
             return std::nullopt;
         }
@@ -246,13 +255,13 @@ private:
             books.heldWindow.clear(*m_returns);
         auto hold = [&](std::size_t i) {
             account.positions.push_back(
-                Position{m_tracks[i].series->symbol, targets[i], m_tracks[i].lastCloseUsd, 0.0});
+                Position{m_tracks[i].series->symbol, targets[i], m_closes[i], 0.0});
             heldTracks.push_back(i);
             if (withCorrelation)
                 books.heldWindow.add(*m_returns, i);
         };
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (!m_tracks[i].priced && targets[i] != 0.0)
+            if (!m_priced[i] && targets[i] != 0.0)
                 hold(i);
         const MarginPolicy margin{m_settings.maintenanceFloor, m_settings.marginCallFallPct / 100.0,
                                   nullptr};
@@ -320,18 +329,19 @@ private:
         double unpricedGross = 0.0;
         double pricedGross = 0.0;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            (m_tracks[i].priced ? pricedGross : unpricedGross) +=
-                std::abs(targets[i]) * m_tracks[i].lastCloseUsd;
+            (m_priced[i] ? pricedGross : unpricedGross) += std::abs(targets[i]) * m_closes[i];
         const double limit = m_settings.limits.overnightLeverage * equity;
         if (unpricedGross + pricedGross <= limit || pricedGross <= 0.0)
             return;
         const double scale = std::max(limit - unpricedGross, 0.0) / pricedGross;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (m_tracks[i].priced)
+            if (m_priced[i])
                 targets[i] = roundedTowardZero(targets[i] * scale, m_tracks[i].assetClass);
     }
 
     std::vector<Track>& m_tracks;
+    const std::vector<double>& m_closes;
+    const std::vector<unsigned char>& m_priced;
     const LabSettings& m_settings;
     const LabOptions& m_options;
     const std::vector<std::size_t>& m_decisionOrder;
@@ -466,6 +476,8 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
     std::vector<std::size_t> order;
     std::vector<double> strength;
     std::vector<Track*> pricedTracks;
+    DayPrices dayPrices{std::vector<double>(tracks.size(), 0.0),
+                        std::vector<unsigned char>(tracks.size(), 0)};
     for (int day = 0; day < totalDates; ++day) {
         if (control.cancel && control.cancel->load()) {
             result.cancelled = true;
@@ -475,7 +487,8 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         int startedSymbols = 0;
         const long long dayNumber = daysFromIsoDate(date);
         pricedTracks.clear();
-        for (Track& track : tracks) {
+        for (std::size_t t = 0; t < tracks.size(); ++t) {
+            Track& track = tracks[t];
             const std::vector<long long>& dates = track.days;
             while (track.next < dates.size() && dates[track.next] < dayNumber)
                 track.lastCloseUsd = track.series->closes[track.next++];
@@ -486,13 +499,15 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
                 track.lastCloseUsd = track.series->closes[track.next++];
                 pricedTracks.push_back(&track);
             }
+            dayPrices.closeUsd[t] = track.lastCloseUsd;
+            dayPrices.priced[t] = track.priced ? 1 : 0;
             startedSymbols += !dates.empty() && dates.front() <= dayNumber ? 1 : 0;
         }
         forecastPriced(pricedTracks, date, options);
         decisionOrder(tracks, order, strength);
         if (returns)
             returns->moveBefore(date, options.lookback);
-        Day today(tracks, settings, options, order, std::max(startedSymbols, 1),
+        Day today(tracks, dayPrices, settings, options, order, std::max(startedSymbols, 1),
                   returns ? &*returns : nullptr, day);
         today.setObserver(&control.observeClose);
         for (Books& b : books) {
