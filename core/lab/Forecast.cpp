@@ -130,6 +130,54 @@ std::optional<Signal> trailingSignal(const std::vector<double>& returns, std::si
     return Signal{mean, std::sqrt(squares / static_cast<double>(count - 1))};
 }
 
+std::array<std::optional<Signal>, 4>
+trailingSignals4(const std::array<const std::vector<double>*, 4>& returns,
+                 const std::array<std::size_t, 4>& index, int lookback, int minReturns)
+{
+    constexpr std::size_t lanes = 4;
+    const std::size_t window = static_cast<std::size_t>(lookback);
+    std::array<std::optional<Signal>, lanes> out;
+    // Side by side only when every window is whole (its first return at index - lookback,
+    // row 1 or later); a short one takes trailingSignal's own bounds.
+    bool whole = lookback >= minReturns && lookback >= 2;
+    for (std::size_t l = 0; l < lanes; ++l)
+        whole = whole && index[l] > window;
+    if (!whole) {
+        for (std::size_t l = 0; l < lanes; ++l)
+            out[l] = trailingSignal(*returns[l], index[l], lookback, minReturns);
+        return out;
+    }
+    // Named accumulators (not arrays indexed by lane) so that they stay in registers.
+    const double* r0 = returns[0]->data() + (index[0] - window);
+    const double* r1 = returns[1]->data() + (index[1] - window);
+    const double* r2 = returns[2]->data() + (index[2] - window);
+    const double* r3 = returns[3]->data() + (index[3] - window);
+    double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0, sum3 = 0.0;
+    for (std::size_t k = 0; k < window; ++k) {
+        sum0 += r0[k];
+        sum1 += r1[k];
+        sum2 += r2[k];
+        sum3 += r3[k];
+    }
+    const double count = static_cast<double>(window);
+    const double mean0 = sum0 / count, mean1 = sum1 / count, mean2 = sum2 / count,
+                 mean3 = sum3 / count;
+    double squares0 = 0.0, squares1 = 0.0, squares2 = 0.0, squares3 = 0.0;
+    for (std::size_t k = 0; k < window; ++k) {
+        const double d0 = r0[k] - mean0, d1 = r1[k] - mean1, d2 = r2[k] - mean2, d3 = r3[k] - mean3;
+        squares0 += d0 * d0;
+        squares1 += d1 * d1;
+        squares2 += d2 * d2;
+        squares3 += d3 * d3;
+    }
+    const double dof = static_cast<double>(window - 1);
+    out[0] = Signal{mean0, std::sqrt(squares0 / dof)};
+    out[1] = Signal{mean1, std::sqrt(squares1 / dof)};
+    out[2] = Signal{mean2, std::sqrt(squares2 / dof)};
+    out[3] = Signal{mean3, std::sqrt(squares3 / dof)};
+    return out;
+}
+
 long long daysFromIsoDate(std::string_view isoDate)
 {
     // Howard Hinnant's days_from_civil.

@@ -5,6 +5,7 @@
 
 #include "common/Result.h"
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,6 +45,13 @@ std::vector<double> dailyReturns(const std::vector<double>& closes);
 // `returns` comes from dailyReturns.
 std::optional<Signal> trailingSignal(const std::vector<double>& returns, std::size_t index,
                                      int lookback, int minReturns);
+
+// trailingSignal of four windows at once (returns[l], index[l]), each exactly, bit for bit,
+// what trailingSignal gives: four chains of adds run side by side where one call waits on
+// each add in turn (issue 25).
+std::array<std::optional<Signal>, 4>
+trailingSignals4(const std::array<const std::vector<double>*, 4>& returns,
+                 const std::array<std::size_t, 4>& index, int lookback, int minReturns);
 
 // Days since 1970-01-01 of an ISO date already checked by isIsoDate.
 long long daysFromIsoDate(std::string_view isoDate);

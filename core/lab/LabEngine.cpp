@@ -3,10 +3,12 @@
 
 #include "Lab.h"
 #include "ReturnPanel.h"
+#include "SizingShortcut.h"
 #include "risk/PriceFile.h"
 #include "sizing/Sizing.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -22,6 +24,7 @@ struct Track
     std::vector<long long> days; // the series' dates as day numbers (cheap to compare)
     std::vector<double> returns; // dailyReturns of its closes
     AssetClass assetClass = AssetClass::Stock;
+    bool validSymbol = false;     // as given, the sizer's symbol check
     std::size_t next = 0;         // first row not yet reached
     double lastCloseUsd = 0.0;    // the close of the last date reached
     bool priced = false;          // has a row dated today
@@ -121,15 +124,24 @@ double roundedTowardZero(double signedQty, AssetClass assetClass)
     return signedQty < 0.0 ? -size : size;
 }
 
+// The date's closes and whether each symbol trades, copied out of the tracks once a date:
+// every method's book loops (marks, gross, trades, targets) read them densely, where a
+// track is a cache line or more apart from the next (issue 25).
+struct DayPrices
+{
+    std::vector<double> closeUsd;      // the last close reached, per track
+    std::vector<unsigned char> priced; // 1 where the track has a row dated today
+};
+
 class Day
 {
 public:
-    Day(std::vector<Track>& tracks, const LabSettings& settings, const LabOptions& options,
-        const std::vector<std::size_t>& decisionOrder, int startedSymbols,
-        const ReturnPanel* returns, int dayIndex)
-        : m_tracks(tracks), m_settings(settings), m_options(options),
-          m_decisionOrder(decisionOrder), m_startedSymbols(startedSymbols), m_returns(returns),
-          m_dayIndex(dayIndex)
+    Day(std::vector<Track>& tracks, const DayPrices& prices, const LabSettings& settings,
+        const LabOptions& options, const std::vector<std::size_t>& decisionOrder,
+        int startedSymbols, const ReturnPanel* returns, int dayIndex)
+        : m_tracks(tracks), m_closes(prices.closeUsd), m_priced(prices.priced),
+          m_settings(settings), m_options(options), m_decisionOrder(decisionOrder),
+          m_startedSymbols(startedSymbols), m_returns(returns), m_dayIndex(dayIndex)
     {}
 
     // Steps 1-6 for one method on this date; returns false once the account is ruined.
@@ -156,10 +168,10 @@ public:
         double costs = 0.0;
         const double costRate = m_options.costBps / 10000.0;
         for (std::size_t i = 0; i < m_tracks.size(); ++i) {
-            if (!m_tracks[i].priced)
+            if (!m_priced[i])
                 continue;
             const double traded = targets[i] - books.qty[i];
-            const double close = m_tracks[i].lastCloseUsd;
+            const double close = m_closes[i];
             books.cashUsd -= traded * close;
             costs += costRate * std::abs(traded) * close;
             books.run.tradedValueUsd += std::abs(traded) * close;
@@ -207,7 +219,7 @@ private:
     {
         double equity = books.cashUsd;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            equity += books.qty[i] * m_tracks[i].lastCloseUsd;
+            equity += books.qty[i] * m_closes[i];
         return equity;
     }
 
@@ -215,7 +227,7 @@ private:
     {
         double gross = 0.0;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            gross += std::abs(qty[i]) * m_tracks[i].lastCloseUsd;
+            gross += std::abs(qty[i]) * m_closes[i];
         return gross;
     }
 
@@ -226,12 +238,12 @@ private:
     {
         const Method method = books.method;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (m_tracks[i].priced)
+            if (m_priced[i])
                 targets[i] = 0.0;
         if (method == Method::EqualWeight) {
             for (std::size_t i = 0; i < m_tracks.size(); ++i)
-                if (m_tracks[i].priced)
-                    targets[i] = roundDownQty(equity / m_startedSymbols / m_tracks[i].lastCloseUsd,
+                if (m_priced[i])
+                    targets[i] = roundDownQty(equity / m_startedSymbols / m_closes[i],
                                               m_tracks[i].assetClass);
             return std::nullopt;
         }
@@ -245,13 +257,13 @@ private:
             books.heldWindow.clear(*m_returns);
         auto hold = [&](std::size_t i) {
             account.positions.push_back(
-                Position{m_tracks[i].series->symbol, targets[i], m_tracks[i].lastCloseUsd, 0.0});
+                Position{m_tracks[i].series->symbol, targets[i], m_closes[i], 0.0});
             heldTracks.push_back(i);
             if (withCorrelation)
                 books.heldWindow.add(*m_returns, i);
         };
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (!m_tracks[i].priced && targets[i] != 0.0)
+            if (!m_priced[i] && targets[i] != 0.0)
                 hold(i);
         const MarginPolicy margin{m_settings.maintenanceFloor, m_settings.marginCallFallPct / 100.0,
                                   nullptr};
@@ -264,6 +276,15 @@ private:
             const Track& track = m_tracks[i];
             account.buyingPowerUsd =
                 std::max(m_settings.limits.intradayLeverage * equity - prepared->grossUsd(), 0.0);
+            // Once a few orders are sized the margin left is less than a share of most
+            // symbols: ~98% of the calls on the 500-symbol run size 0, so these are not made
+            // (nor enhanced-corr's rho with the book worked out for them).
+            const LabOrder order{track.series->symbol,    track.assetClass,
+                                 track.validSymbol,       m_closes[i],
+                                 track.signal->muDaily,   track.signal->sigmaDaily,
+                                 method != Method::Legacy};
+            if (marginRoundsOrderToZero(order, account, *prepared, m_settings.cryptoList, margin))
+                continue;
             SizingContext context{account, m_settings.limits, m_settings.cryptoList,
                                   2.0,     nullptr,           nullptr};
             context.margin = margin;
@@ -319,18 +340,19 @@ private:
         double unpricedGross = 0.0;
         double pricedGross = 0.0;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            (m_tracks[i].priced ? pricedGross : unpricedGross) +=
-                std::abs(targets[i]) * m_tracks[i].lastCloseUsd;
+            (m_priced[i] ? pricedGross : unpricedGross) += std::abs(targets[i]) * m_closes[i];
         const double limit = m_settings.limits.overnightLeverage * equity;
         if (unpricedGross + pricedGross <= limit || pricedGross <= 0.0)
             return;
         const double scale = std::max(limit - unpricedGross, 0.0) / pricedGross;
         for (std::size_t i = 0; i < m_tracks.size(); ++i)
-            if (m_tracks[i].priced)
+            if (m_priced[i])
                 targets[i] = roundedTowardZero(targets[i] * scale, m_tracks[i].assetClass);
     }
 
     std::vector<Track>& m_tracks;
+    const std::vector<double>& m_closes;
+    const std::vector<unsigned char>& m_priced;
     const LabSettings& m_settings;
     const LabOptions& m_options;
     const std::vector<std::size_t>& m_decisionOrder;
@@ -341,11 +363,9 @@ private:
 };
 
 // Step 2 for one priced symbol: the forecast file's row for today, else the trailing one.
-std::optional<Signal> forecastFor(const Track& track, const std::string& date,
-                                  const LabOptions& options)
+std::optional<Signal> forecastFor(const Track& track, const std::optional<Signal>& trailing,
+                                  const std::string& date, const LabOptions& options)
 {
-    const std::optional<Signal> trailing =
-        trailingSignal(track.returns, track.todayIndex, options.lookback, kMinLookback);
     if (!options.forecast)
         return trailing;
     const auto row = options.forecast->find({date, track.series->symbol});
@@ -356,6 +376,31 @@ std::optional<Signal> forecastFor(const Track& track, const std::string& date,
     if (!trailing)
         return std::nullopt;
     return Signal{row->second.muDaily, trailing->sigmaDaily};
+}
+
+// Step 2 for every symbol priced today, their trailing windows four at a time.
+void forecastPriced(const std::vector<Track*>& priced, const std::string& date,
+                    const LabOptions& options)
+{
+    std::size_t done = 0;
+    for (; done + 4 <= priced.size(); done += 4) {
+        const std::array<const std::vector<double>*, 4> returns{
+            &priced[done]->returns, &priced[done + 1]->returns, &priced[done + 2]->returns,
+            &priced[done + 3]->returns};
+        const std::array<std::size_t, 4> index{
+            priced[done]->todayIndex, priced[done + 1]->todayIndex, priced[done + 2]->todayIndex,
+            priced[done + 3]->todayIndex};
+        const std::array<std::optional<Signal>, 4> trailing =
+            trailingSignals4(returns, index, options.lookback, kMinLookback);
+        for (std::size_t l = 0; l < 4; ++l)
+            priced[done + l]->signal = forecastFor(*priced[done + l], trailing[l], date, options);
+    }
+    for (; done < priced.size(); ++done) {
+        Track& track = *priced[done];
+        track.signal = forecastFor(
+            track, trailingSignal(track.returns, track.todayIndex, options.lookback, kMinLookback),
+            date, options);
+    }
 }
 
 // Step 3 and the order of step 4: tradeable signals by descending |mu| / sigma, then name.
@@ -403,6 +448,7 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
             track.days.push_back(daysFromIsoDate(day));
         track.returns = dailyReturns(series->closes);
         track.assetClass = settings.cryptoList.classify(series->symbol);
+        track.validSymbol = isValidSymbol(series->symbol);
         if (track.assetClass == AssetClass::Crypto)
             result.annualizationDays = 365;
         tracks.push_back(track);
@@ -441,6 +487,9 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
     const int totalDates = static_cast<int>(result.calendar.size());
     std::vector<std::size_t> order;
     std::vector<double> strength;
+    std::vector<Track*> pricedTracks;
+    DayPrices dayPrices{std::vector<double>(tracks.size(), 0.0),
+                        std::vector<unsigned char>(tracks.size(), 0)};
     for (int day = 0; day < totalDates; ++day) {
         if (control.cancel && control.cancel->load()) {
             result.cancelled = true;
@@ -449,7 +498,9 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
         const std::string& date = result.calendar[static_cast<std::size_t>(day)];
         int startedSymbols = 0;
         const long long dayNumber = daysFromIsoDate(date);
-        for (Track& track : tracks) {
+        pricedTracks.clear();
+        for (std::size_t t = 0; t < tracks.size(); ++t) {
+            Track& track = tracks[t];
             const std::vector<long long>& dates = track.days;
             while (track.next < dates.size() && dates[track.next] < dayNumber)
                 track.lastCloseUsd = track.series->closes[track.next++];
@@ -458,14 +509,17 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
             if (track.priced) {
                 track.todayIndex = track.next;
                 track.lastCloseUsd = track.series->closes[track.next++];
-                track.signal = forecastFor(track, date, options);
+                pricedTracks.push_back(&track);
             }
+            dayPrices.closeUsd[t] = track.lastCloseUsd;
+            dayPrices.priced[t] = track.priced ? 1 : 0;
             startedSymbols += !dates.empty() && dates.front() <= dayNumber ? 1 : 0;
         }
+        forecastPriced(pricedTracks, date, options);
         decisionOrder(tracks, order, strength);
         if (returns)
             returns->moveBefore(date, options.lookback);
-        Day today(tracks, settings, options, order, std::max(startedSymbols, 1),
+        Day today(tracks, dayPrices, settings, options, order, std::max(startedSymbols, 1),
                   returns ? &*returns : nullptr, day);
         today.setObserver(&control.observeClose);
         for (Books& b : books) {

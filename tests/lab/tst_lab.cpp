@@ -8,8 +8,12 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <map>
+#include <random>
 #include <thread>
 
 using namespace kelly;
@@ -97,6 +101,7 @@ private Q_SLOTS:
     void checkLookaheadPassesOnRealPrices();
     void deterministic();
     void cancelsFromAnotherThread();
+    void trailingWindowsFourAtATimeAreTheSingleOnes();
 
 private:
     std::vector<PriceSeries> bundled() const;
@@ -493,6 +498,48 @@ void TestLab::cancelsFromAnotherThread()
     QVERIFY((*result)->cancelled);
     QCOMPARE(lastProgress.load(), 50);
     QCOMPARE((*result)->runs[0].curve.size(), size_t(50));
+}
+
+// Issue 25: the day's trailing forecasts run four windows side by side; each must be, bit for
+// bit, the single window's mean and sigma (whole windows, short ones, mixed in one call).
+void TestLab::trailingWindowsFourAtATimeAreTheSingleOnes()
+{
+    std::mt19937_64 random(2025);
+    std::normal_distribution<double> shock(0.0, 0.03);
+    std::vector<std::vector<double>> returns;
+    for (int s = 0; s < 4; ++s) {
+        std::vector<double> closes{40.0 + s};
+        for (int k = 1; k < 300; ++k)
+            closes.push_back(closes.back() * (1.0 + shock(random)));
+        returns.push_back(dailyReturns(closes));
+    }
+    const std::array<const std::vector<double>*, 4> lanes{&returns[0], &returns[1], &returns[2],
+                                                          &returns[3]};
+    auto bits = [](double value) {
+        return std::bit_cast<std::uint64_t>(value);
+    };
+    int whole = 0;
+    for (int lookback : {20, 60, 61}) {
+        std::uniform_int_distribution<std::size_t> pick(0, 299);
+        for (int trial = 0; trial < 400; ++trial) {
+            std::array<std::size_t, 4> index{};
+            for (std::size_t& i : index)
+                i = trial % 3 == 0 ? pick(random) : 70 + pick(random) % 230;
+            const auto together = trailingSignals4(lanes, index, lookback, kMinLookback);
+            bool allWhole = true;
+            for (std::size_t l = 0; l < 4; ++l) {
+                const auto alone = trailingSignal(returns[l], index[l], lookback, kMinLookback);
+                allWhole = allWhole && index[l] > static_cast<std::size_t>(lookback);
+                QCOMPARE(together[l].has_value(), alone.has_value());
+                if (alone) {
+                    QCOMPARE(bits(together[l]->muDaily), bits(alone->muDaily));
+                    QCOMPARE(bits(together[l]->sigmaDaily), bits(alone->sigmaDaily));
+                }
+            }
+            whole += allWhole ? 1 : 0;
+        }
+    }
+    QVERIFY(whole > 500); // the side-by-side path ran, not only the fallback
 }
 
 QTEST_APPLESS_MAIN(TestLab)
