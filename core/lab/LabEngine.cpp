@@ -3,9 +3,9 @@
 
 #include "Lab.h"
 #include "ReturnPanel.h"
-#include "SizingShortcut.h"
 #include "risk/PriceFile.h"
 #include "sizing/Sizing.h"
+#include "sizing/ZeroMarginRoom.h"
 
 #include <algorithm>
 #include <array>
@@ -24,7 +24,6 @@ struct Track
     std::vector<long long> days; // the series' dates as day numbers (cheap to compare)
     std::vector<double> returns; // dailyReturns of its closes
     AssetClass assetClass = AssetClass::Stock;
-    bool validSymbol = false;     // as given, the sizer's symbol check
     std::size_t next = 0;         // first row not yet reached
     double lastCloseUsd = 0.0;    // the close of the last date reached
     bool priced = false;          // has a row dated today
@@ -276,26 +275,24 @@ private:
             const Track& track = m_tracks[i];
             account.buyingPowerUsd =
                 std::max(m_settings.limits.intradayLeverage * equity - prepared->grossUsd(), 0.0);
-            // Once a few orders are sized the margin left is less than a share of most
-            // symbols: ~98% of the calls on the 500-symbol run size 0, so these are not made
-            // (nor enhanced-corr's rho with the book worked out for them).
-            const LabOrder order{track.series->symbol,    track.assetClass,
-                                 track.validSymbol,       m_closes[i],
-                                 track.signal->muDaily,   track.signal->sigmaDaily,
-                                 method != Method::Legacy};
-            if (marginRoundsOrderToZero(order, account, *prepared, m_settings.cryptoList, margin))
-                continue;
             SizingContext context{account, m_settings.limits, m_settings.cryptoList,
                                   2.0,     nullptr,           nullptr};
             context.margin = margin;
             context.prepared = &*prepared;
             context.kellyFraction = books.kellyFraction;
+            const SizingRequest request{track.series->symbol, track.lastCloseUsd,
+                                        track.signal->muDaily, track.signal->sigmaDaily, false};
+            // Once a few orders are sized the margin left is less than a share of most
+            // symbols: ~98% of the calls on the 500-symbol run size 0, so these are not made
+            // (nor enhanced-corr's rho with the book worked out for them).
+            const SizingMode mode =
+                method == Method::Legacy ? SizingMode::Legacy : SizingMode::Enhanced;
+            if (marginRoomSizesAddToZero(mode, request, context))
+                continue;
             if (withCorrelation) {
                 correlationWithBook(i, books, correlation);
                 context.correlation = &correlation;
             }
-            const SizingRequest request{track.series->symbol, track.lastCloseUsd,
-                                        track.signal->muDaily, track.signal->sigmaDaily, false};
             const Result<SizingResult> sized = method == Method::Legacy
                                                    ? sizeLegacy(request, context)
                                                    : sizeEnhanced(request, context);
@@ -448,7 +445,6 @@ Result<LabResult> runLab(const std::vector<PriceSeries>& prices, const LabSettin
             track.days.push_back(daysFromIsoDate(day));
         track.returns = dailyReturns(series->closes);
         track.assetClass = settings.cryptoList.classify(series->symbol);
-        track.validSymbol = isValidSymbol(series->symbol);
         if (track.assetClass == AssetClass::Crypto)
             result.annualizationDays = 365;
         tracks.push_back(track);

@@ -31,21 +31,6 @@ double floorOfPositive(double x)
     return x < kWholeFrom ? static_cast<double>(static_cast<long long>(x)) : x;
 }
 
-std::optional<InputError> validate(const SizingRequest& request, const Account& account)
-{
-    if (!isFinite(request.priceUsd) || request.priceUsd <= 0.0)
-        return InputError{"price", "must be a finite number > 0"};
-    if (request.muDaily && !isFinite(*request.muDaily))
-        return InputError{"mu", "must be a finite number"};
-    if (request.sigmaDaily && (!isFinite(*request.sigmaDaily) || *request.sigmaDaily < 0.0))
-        return InputError{"sigma", "must be a finite number >= 0"};
-    if (!isFinite(account.equityUsd))
-        return InputError{"equity", "must be a finite number"};
-    if (!isFinite(account.buyingPowerUsd))
-        return InputError{"buying_power", "must be a finite number"};
-    return std::nullopt;
-}
-
 std::optional<InputError> validateSymbol(std::string_view normalized)
 {
     if (!isValidSymbol(normalized))
@@ -123,7 +108,7 @@ bool startCall(Result<SizingResult>& result, Book& book, const SizingRequest& re
         error = validateSymbol(r.symbol);
     }
     if (!error)
-        error = validate(request, context.account);
+        error = validateSizingRequest(request, context.account);
     if (error) {
         result = std::move(*error);
         return false;
@@ -302,6 +287,22 @@ std::optional<std::string> deriveForecast(const SizingRequest& request,
 }
 
 } // namespace
+
+std::optional<InputError> validateSizingRequest(const SizingRequest& request,
+                                                const Account& account)
+{
+    if (!isFinite(request.priceUsd) || request.priceUsd <= 0.0)
+        return InputError{"price", "must be a finite number > 0"};
+    if (request.muDaily && !isFinite(*request.muDaily))
+        return InputError{"mu", "must be a finite number"};
+    if (request.sigmaDaily && (!isFinite(*request.sigmaDaily) || *request.sigmaDaily < 0.0))
+        return InputError{"sigma", "must be a finite number >= 0"};
+    if (!isFinite(account.equityUsd))
+        return InputError{"equity", "must be a finite number"};
+    if (!isFinite(account.buyingPowerUsd))
+        return InputError{"buying_power", "must be a finite number"};
+    return std::nullopt;
+}
 
 const char* sizingModeName(SizingMode mode)
 {

@@ -140,6 +140,11 @@ struct SizingResult
     double addedValueUsd() const { return qty * priceUsd; }
 };
 
+// SPEC 2.1's checks of the price, the forecast given and the account's figures: the
+// InputError every sizing call returns for them (the symbol is checked apart).
+std::optional<InputError> validateSizingRequest(const SizingRequest& request,
+                                                const Account& account);
+
 // SPEC 2. Falls back to legacy (SPEC 3) when the stored metrics are corrupt; bad input
 // (price, mu, sigma, equity) is an InputError and nothing is sized.
 Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingContext& context);
