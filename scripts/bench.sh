@@ -4,8 +4,8 @@
 # machine's load average is printed beside every figure: on a shared machine a figure is an
 # upper bound and only ratios measured in one run compare.
 #
-# usage: bash scripts/bench.sh [NAME...]   NAME: sizing store csv corr lab serve ui storeload
-#                                          soak postgres (default: all of them)
+# usage: bash scripts/bench.sh [NAME...]   NAME: sizing close store csv corr lab serve ui
+#                                          storeload soak postgres (default: all of them)
 # env:   KELLY_BUILD_DIR (build); the targets are built with -j2 before they run. ui and soak
 #        need the UI build, postgres a PostgreSQL server (pg_virtualenv); missing -> skipped.
 set -uo pipefail
@@ -15,7 +15,7 @@ build="$root/$build_dir"
 logs=$(mktemp -d)
 export LC_ALL=C QT_QPA_PLATFORM=offscreen
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(sizing store csv corr lab serve ui storeload soak postgres)
+[ ${#names[@]} -eq 0 ] && names=(sizing close store csv corr lab serve ui storeload soak postgres)
 rows=()
 
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -51,6 +51,13 @@ for name in "${names[@]}"; do
     row "one correlation-aware enhanced call (SPEC 11), 50 positions (CPU)" \
       "$(gb "$log" BM_CorrelationAwareSizing50Positions); book prepared $(gb "$log" BM_CorrelationAwareSizing50PositionsPrepared), load $l" "< 2 us" \
       "bench_sizing (BM_CorrelationAwareSizing50Positions)"
+    ;;
+  close)
+    build_targets bench_close && l=$(load) &&
+      "$build/tests/bench/bench_close" --benchmark_format=csv > "$log" 2>/dev/null
+    row "\`close-plan\` min-risk in-process, 50 / 500 positions (CPU)" \
+      "$(gb "$log" BM_MinRiskClosePlan/50) / $(gb "$log" BM_MinRiskClosePlan/500), load $l" \
+      "< 2 ms / < 50 ms" "build/tests/bench/bench_close"
     ;;
   store)
     build_targets bench_store && l=$(load) &&
@@ -128,9 +135,15 @@ for name in "${names[@]}"; do
       row "startup to first painted window" "$(gb_real "$log" BM_StartupToFirstPaint), load $l" \
         "< 1 s" "bench_ui"
     else
+      l=$(load)
       bash "$root/tests/soak/run-soak.sh" "$build" > "$log" 2>&1
-      row "peak memory and 60 s live soak" "$(grep -m1 'peak memory' "$log"); $(tail -3 "$log" |
-        head -1)" "< 250 MB, stall < 50 ms" "tests/soak/run-soak.sh"
+      row "peak memory at scale; worst GUI-thread stall in the 60 s soak" "$(sed -n \
+        -e 's/^max RSS:.* = \([0-9.]* MB\).*/\1 peak (2,000 positions, 500-symbol build, 9 tabs)/p' \
+        -e 's/^peak RSS of the dashboard process: \(.*\)/soak peak \1/p' \
+        -e 's/.*max GUI stall \([0-9.]* ms\).*/stall \1/p' \
+        -e 's/^last tick [0-9]* shown \([0-9]* ms\) after.*/last tick shown \1 after its commit/p' \
+        "$log" | paste -sd ';' | sed 's/;/; /g'), load $l" "< 250 MB, stall < 50 ms" \
+        "tests/soak/run-soak.sh"
     fi
     ;;
   storeload)
