@@ -31,14 +31,17 @@ gb_field() {
 gb() { gb_field "$1" "$2" 4 "%.4g %s"; }
 gb_real() { gb_field "$1" "$2" 3 "%.4g %s"; }
 gb_items() { gb_field "$1" "$2" 7 "%.0f"; }
+# Builds and runs google-benchmark program NAME into $log as CSV; the load before it in $l.
+run_benchmark() {
+  build_targets "$1" && l=$(load) && "$build/tests/bench/$1" --benchmark_format=csv > "$log" 2>/dev/null
+}
 
 for name in "${names[@]}"; do
   log="$logs/$name.log"
   echo "== $name (load average $(load))" >&2
   case $name in
   sizing)
-    build_targets bench_sizing && l=$(load) &&
-      "$build/tests/bench/bench_sizing" --benchmark_format=csv > "$log" 2>/dev/null
+    run_benchmark bench_sizing
     row "one enhanced / legacy sizing call, 50 positions, margin room included, book prepared (CPU)" \
       "$(gb "$log" BM_EnhancedSizing50PositionsPrepared) / $(gb "$log" BM_LegacySizing50PositionsPrepared), load $l" \
       "<= 100 ns" "build/tests/bench/bench_sizing"
@@ -53,15 +56,13 @@ for name in "${names[@]}"; do
       "bench_sizing (BM_CorrelationAwareSizing50Positions)"
     ;;
   close)
-    build_targets bench_close && l=$(load) &&
-      "$build/tests/bench/bench_close" --benchmark_format=csv > "$log" 2>/dev/null
+    run_benchmark bench_close
     row "\`close-plan\` min-risk in-process, 50 / 500 positions (CPU)" \
       "$(gb "$log" BM_MinRiskClosePlan/50) / $(gb "$log" BM_MinRiskClosePlan/500), load $l" \
       "< 2 ms / < 50 ms" "build/tests/bench/bench_close"
     ;;
   store)
-    build_targets bench_store && l=$(load) &&
-      "$build/tests/bench/bench_store" --benchmark_format=csv > "$log" 2>/dev/null
+    run_benchmark bench_store
     row "store: one position update per transaction" \
       "$(gb_real "$log" BM_PositionUpdateSingleTransaction), load $l" ">= 5,000 tx/s" \
       "build/tests/bench/bench_store"
@@ -71,8 +72,7 @@ for name in "${names[@]}"; do
       "< 20 ms" "bench_store"
     ;;
   csv)
-    build_targets bench_csv && l=$(load) &&
-      "$build/tests/bench/bench_csv" --benchmark_format=csv > "$log" 2>/dev/null
+    run_benchmark bench_csv
     row "CSV reader: a 1,500-row Yahoo price file / a 15,000-row forecast file (CPU)" \
       "$(gb "$log" BM_PriceFile1500Rows) / $(gb "$log" BM_ForecastFile15000Rows), load $l" "" \
       "build/tests/bench/bench_csv"
@@ -123,8 +123,7 @@ for name in "${names[@]}"; do
       continue
     fi
     if [ "$name" = ui ]; then
-      build_targets bench_ui && l=$(load) &&
-        "$build/tests/bench/bench_ui" --benchmark_format=csv > "$log" 2>/dev/null
+      run_benchmark bench_ui
       row "dashboard: apply one changed store (2,000 positions)" \
         "$(gb "$log" BM_ApplyOneChangeToModel), load $l" "< 16 ms" "build/tests/bench/bench_ui"
       row "dashboard: full reload (2,000 positions, 500-symbol build)" \
