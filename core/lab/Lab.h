@@ -131,9 +131,9 @@ struct CloseView
     double equityBeforeCostsUsd; // E_t at the mark, which the overnight rule limits
     double equityUsd;            // after costs, as the curve records it
     double cashUsd;
-    const std::vector<double>& qty;        // signed, aligned with LabResult::symbols
-    const std::vector<double>& lastCloses; // the closes used for the mark
-    const std::vector<bool>& pricedToday;
+    const std::vector<double>& qty;                // signed, aligned with LabResult::symbols
+    const std::vector<double>& lastCloses;         // the closes used for the mark
+    const std::vector<unsigned char>& pricedToday; // 1 where the symbol has a row today
 };
 
 // Cancellation and progress, for a worker thread. `progress` gets (dates done, dates total)

@@ -204,14 +204,8 @@ private:
     void observe(const Books& books, const std::string& date, double equity,
                  double equityAfter) const
     {
-        std::vector<double> closes;
-        std::vector<bool> priced;
-        for (const Track& track : m_tracks) {
-            closes.push_back(track.lastCloseUsd);
-            priced.push_back(track.priced);
-        }
         (*m_observer)(CloseView{books.method, date, equity, equityAfter, books.cashUsd, books.qty,
-                                closes, priced});
+                                m_closes, m_priced});
     }
 
     double markEquity(const Books& books) const
@@ -280,8 +274,8 @@ private:
             context.margin = margin;
             context.prepared = &*prepared;
             context.kellyFraction = books.kellyFraction;
-            const SizingRequest request{track.series->symbol, track.lastCloseUsd,
-                                        track.signal->muDaily, track.signal->sigmaDaily, false};
+            const SizingRequest request{track.series->symbol, m_closes[i], track.signal->muDaily,
+                                        track.signal->sigmaDaily, false};
             // Once a few orders are sized the margin left is less than a share of most
             // symbols: ~98% of the calls on the 500-symbol run size 0, so these are not made
             // (nor enhanced-corr's rho with the book worked out for them).
