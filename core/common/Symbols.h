@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -20,8 +21,27 @@ const char* assetClassName(AssetClass assetClass); // "stock" | "crypto"
 // SPEC 1: upper-case, separators dropped: "BTC/USD" and "btc-usd" -> "BTCUSD".
 std::string normalizeSymbol(std::string_view symbol);
 
-// True when the normalised symbol is non-empty and only [A-Z0-9.].
-bool isValidSymbol(std::string_view normalizedSymbol);
+namespace detail {
+// [A-Z0-9.] as a byte table: one lookup a character, no branches.
+inline constexpr auto kSymbolChar = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+        table[c] = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.';
+    return table;
+}();
+} // namespace detail
+
+// True when the normalised symbol is non-empty, at most 32 bytes and only [A-Z0-9.].
+// Inline: every sizing call checks its symbol, and the call cost more than the check.
+inline bool isValidSymbol(std::string_view normalizedSymbol)
+{
+    if (normalizedSymbol.empty() || normalizedSymbol.size() > 32)
+        return false;
+    bool valid = true;
+    for (char c : normalizedSymbol)
+        valid &= detail::kSymbolChar[static_cast<unsigned char>(c)];
+    return valid;
+}
 
 // A symbol's first 8 bytes as one integer (0 past its end), for lookups that compare
 // integers first: up to 8 bytes, equal keys and sizes are equal symbols. Fixed-size loads

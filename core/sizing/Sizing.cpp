@@ -55,6 +55,7 @@ struct Book
     double currentUsd; // current(s)
     double grossUsd;
     double maintenanceUsd; // MR, SPEC 15
+    double symbolCapUsd;   // SPEC 2.3's cap: cap% x E
 };
 
 void describeBook(Book& book, std::string_view symbol, const SizingContext& context)
@@ -72,6 +73,7 @@ void describeBook(Book& book, std::string_view symbol, const SizingContext& cont
     book.maintenanceUsd =
         prepared ? prepared->maintenanceUsd()
                  : maintenanceRequirementUsd(account, context.cryptoList, context.margin);
+    book.symbolCapUsd = context.limits.symbolCapPct / 100.0 * book.equity;
 }
 
 // SPEC 15's room for an add on `side`, remembering the rate the add is charged.
@@ -95,21 +97,22 @@ void fillExposure(SizingResult& r, const Book& book)
 // normalised symbol, its class, the method and the price, and describes the book into `book`
 // (filled field by field: a returned copy cost a stalled reload). Bad input leaves the error
 // in `result` instead and returns false.
-bool startCall(Result<SizingResult>& result, Book& book, const SizingRequest& request,
-               const SizingContext& context, SizingMode method)
+[[gnu::always_inline]] inline bool startCall(Result<SizingResult>& result, Book& book,
+                                             const SizingRequest& request,
+                                             const SizingContext& context, SizingMode method)
 {
     SizingResult& r = result.value();
-    std::optional<InputError> error;
     // A bot's symbol is most often normalised already: valid as given, it is its own form.
     if (isValidSymbol(request.symbol)) {
         r.symbol.assign(request.symbol);
     } else {
         r.symbol = normalizeSymbol(request.symbol);
-        error = validateSymbol(r.symbol);
+        if (auto error = validateSymbol(r.symbol)) {
+            result = std::move(*error);
+            return false;
+        }
     }
-    if (!error)
-        error = validateSizingRequest(request, context.account);
-    if (error) {
+    if (auto error = validateSizingRequest(request, context.account)) {
         result = std::move(*error);
         return false;
     }
@@ -230,15 +233,15 @@ void noteCorrelationUnavailable(SizingResult& r, const SizingContext& context)
 
 // SPEC 2.3 / 3.4, as the original code does it: the cap is a share of equity checked before
 // leverage, so repeated adds can never pyramid one symbol past cap x E.
-bool symbolAtCap(const Book& book, const RiskLimits& limits)
+bool symbolAtCap(const Book& book)
 {
-    return book.currentUsd >= limits.symbolCapPct / 100.0 * book.equity;
+    return book.currentUsd >= book.symbolCapUsd;
 }
 
 // The room left under the cap, levered by L_s (enhanced) or m (legacy stocks).
-double symbolRoomUsd(const Book& book, const RiskLimits& limits, double leverage)
+double symbolRoomUsd(const Book& book, double leverage)
 {
-    return (limits.symbolCapPct / 100.0 * book.equity - book.currentUsd) * leverage;
+    return (book.symbolCapUsd - book.currentUsd) * leverage;
 }
 
 Room marginRoom(SizingResult& r, const Book& book, PositionSide side, const SizingContext& context)
@@ -355,12 +358,14 @@ double roundDownQty(double qty, AssetClass assetClass)
 {
     if (!isFinite(qty) || qty <= 0.0)
         return 0.0;
-    const double stepsPerUnit = assetClass == AssetClass::Crypto ? 1000.0 : 1.0;
-    const double steps = qty * stepsPerUnit;
+    // A stock's step is one share: the steps are the qty itself, with no multiplication and
+    // division by 1 (exact, but on the call's longest chain of dependent operations).
+    const bool crypto = assetClass == AssetClass::Crypto;
+    const double steps = crypto ? qty * 1000.0 : qty;
     double whole = floorOfPositive(steps);
     if (whole + 1.0 - steps <= kRoundingTolerance)
         whole += 1.0;
-    return whole / stepsPerUnit;
+    return crypto ? whole / 1000.0 : whole;
 }
 
 Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContext& context)
@@ -385,7 +390,7 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
     const double E = book.equity;
     const double buyingPower = context.account.buyingPowerUsd;
     r.targetFraction = 0.5 * buyingPower * r.riskMultiplier / E;
-    if (symbolAtCap(book, context.limits)) {
+    if (symbolAtCap(book)) {
         r.binding = BindingLimit::SymbolCap;
         fillExposure(r, book);
         if (context.log)
@@ -394,7 +399,7 @@ Result<SizingResult> sizeLegacy(const SizingRequest& request, const SizingContex
     }
     const double qtyBp = std::max(0.5 * buyingPower * r.riskMultiplier / request.priceUsd, 0.0);
     const std::array<Room, 3> rooms{
-        Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, r.riskMultiplier)},
+        Room{BindingLimit::SymbolCap, symbolRoomUsd(book, r.riskMultiplier)},
         Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd},
         marginRoom(r, book, PositionSide::Long, context)};
     applyRooms(r, qtyBp, rooms, BindingLimit::BuyingPower);
@@ -427,7 +432,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
 
     // SPEC 2.3 comes before the forecast: a full symbol needs no metrics.
     const double E = book.equity;
-    if (symbolAtCap(book, context.limits)) {
+    if (symbolAtCap(book)) {
         r.baseFraction = 0.0;
         r.targetFraction = 0.0;
         r.binding = BindingLimit::SymbolCap;
@@ -464,7 +469,7 @@ Result<SizingResult> sizeEnhanced(const SizingRequest& request, const SizingCont
             return result;
         }
     const std::array<Room, 4> rooms{
-        Room{BindingLimit::SymbolCap, symbolRoomUsd(book, context.limits, assetLeverage)},
+        Room{BindingLimit::SymbolCap, symbolRoomUsd(book, assetLeverage)},
         Room{BindingLimit::BuyingPower, context.account.buyingPowerUsd},
         Room{BindingLimit::GrossLeverage, context.limits.intradayLeverage * E - book.grossUsd},
         marginRoom(r, book, side, context)};
