@@ -1,6 +1,7 @@
 // The sizing lab (SPEC 12) by hand: cases small enough to compute on paper, the invariants
 // at every close, look-ahead by cutting files, cancellation and bad input.
 
+#include "IsoDates.h"
 #include "lab/Lab.h"
 #include "risk/PriceFile.h"
 
@@ -36,19 +37,7 @@ std::vector<std::string> weekdays(int count)
         const long long weekday = (day + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
         if (weekday == 0 || weekday == 6)
             continue;
-        // Civil date from days (Hinnant's civil_from_days).
-        const long long z = day + 719468;
-        const long long era = (z >= 0 ? z : z - 146096) / 146097;
-        const long long doe = z - era * 146097;
-        const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const long long mp = (5 * doy + 2) / 153;
-        const long long d = doy - (153 * mp + 2) / 5 + 1;
-        const long long m = mp < 10 ? mp + 3 : mp - 9;
-        const long long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-        char text[64];
-        std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", y, m, d);
-        dates.emplace_back(text);
+        dates.push_back(test::isoDateFromDays(day));
     }
     return dates;
 }

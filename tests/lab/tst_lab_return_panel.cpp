@@ -3,6 +3,7 @@
 // ReturnPanel::correlation's two-pass scalar loop on the same window (gaps, late starts, a
 // flat series, pairs below 20 common returns, books of every size around a block of 4).
 
+#include "IsoDates.h"
 #include "lab/Forecast.h"
 #include "lab/ReturnPanel.h"
 
@@ -15,23 +16,6 @@ using namespace kelly;
 using namespace kelly::lab;
 
 namespace {
-
-std::string isoDate(long long day)
-{
-    // Hinnant's civil_from_days.
-    const long long z = day + 719468;
-    const long long era = (z >= 0 ? z : z - 146096) / 146097;
-    const long long doe = z - era * 146097;
-    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const long long mp = (5 * doy + 2) / 153;
-    const long long d = doy - (153 * mp + 2) / 5 + 1;
-    const long long m = mp < 10 ? mp + 3 : mp - 9;
-    const long long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-    char text[64];
-    std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", y, m, d);
-    return text;
-}
 
 // 12 symbols over 200 calendar days: some trade every day, the others weekdays with a few
 // holes; two start late (one too late for 20 common returns in most windows); one is flat.
@@ -53,7 +37,7 @@ std::vector<PriceSeries> gappedPanel()
                 continue;
             if (s != 7) // S17 never moves: rho with it is undefined
                 close *= 1.0 + shock(random);
-            series.dates.push_back(isoDate(start + day));
+            series.dates.push_back(test::isoDateFromDays(start + day));
             series.closes.push_back(close);
         }
         panel.push_back(std::move(series));
@@ -88,7 +72,7 @@ void TestLabReturnPanel::bookCorrelationsAreTheScalarOnesBitForBit()
     int defined = 0, undefined = 0;
     const long long start = daysFromIsoDate("2024-01-01");
     for (long long day : {10LL, 35LL, 90LL, 160LL, 199LL, 260LL}) {
-        returns.moveBefore(isoDate(start + day), 60);
+        returns.moveBefore(test::isoDateFromDays(start + day), 60);
         for (std::size_t a = 0; a < panel.size(); ++a) {
             // Books of 0 to 11 symbols: every size around the blocks of 4.
             book.clear(returns);
