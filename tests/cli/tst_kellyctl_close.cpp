@@ -3,6 +3,7 @@
 // (tests/broker/alpaca_standin.py): every outcome, and that sending again sends nothing new.
 // No test contacts the real service.
 
+#include "AlpacaStandIn.h"
 #include "KellyctlFixture.h"
 #include "StoreTestSupport.h"
 
@@ -64,25 +65,21 @@ private:
                        const QProcessEnvironment& env = {}) const;
     void writeFreshBuild();
 
-    QProcess m_standin;
+    kelly::test::AlpacaStandIn m_standin;
     QString m_baseUrl;
     int m_run = 0;
 };
 
 void TestKellyctlClose::initTestCase()
 {
-    m_standin.start(QStringLiteral(PYTHON3_PATH), {QStringLiteral(ALPACA_STANDIN_PATH)});
-    QVERIFY(m_standin.waitForStarted());
-    QVERIFY(m_standin.waitForReadyRead(10000));
-    const QString port = QString::fromUtf8(m_standin.readLine()).trimmed();
-    QVERIFY2(port.toInt() > 0, qPrintable(port));
-    m_baseUrl = QStringLiteral("http://127.0.0.1:") + port;
+    const QString whyNot = m_standin.start();
+    QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
+    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestKellyctlClose::cleanupTestCase()
 {
-    m_standin.kill();
-    m_standin.waitForFinished();
+    m_standin.stop();
 }
 
 void TestKellyctlClose::init()

@@ -2,6 +2,7 @@
 // (tests/broker/alpaca_standin.py on 127.0.0.1), and `kellyctl serve`. No test contacts
 // the real service.
 
+#include "AlpacaStandIn.h"
 #include "KellyctlFixture.h"
 #include "Store.h"
 #include "StoreTestSupport.h"
@@ -58,24 +59,20 @@ private:
     QProcessEnvironment brokerEnvironment(const QString& scenario) const;
     void verifyNoKeysAnywhere(const KellyctlRun& run) const;
 
-    QProcess m_standin;
+    kelly::test::AlpacaStandIn m_standin;
     QString m_baseUrl;
 };
 
 void TestKellyctlSync::initTestCase()
 {
-    m_standin.start(QStringLiteral(PYTHON3_PATH), {QStringLiteral(ALPACA_STANDIN_PATH)});
-    QVERIFY(m_standin.waitForStarted());
-    QVERIFY(m_standin.waitForReadyRead(10000));
-    const QString port = QString::fromUtf8(m_standin.readLine()).trimmed();
-    QVERIFY2(port.toInt() > 0, qPrintable(port));
-    m_baseUrl = QStringLiteral("http://127.0.0.1:") + port;
+    const QString whyNot = m_standin.start();
+    QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
+    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestKellyctlSync::cleanupTestCase()
 {
-    m_standin.kill();
-    m_standin.waitForFinished();
+    m_standin.stop();
 }
 
 QProcessEnvironment TestKellyctlSync::brokerEnvironment(const QString& scenario) const

@@ -4,6 +4,7 @@
 // raise one alert.
 
 #include "AlertCenter.h"
+#include "AlpacaStandIn.h"
 #include "BrokerSyncTimer.h"
 #include "Clock.h"
 #include "DeskSession.h"
@@ -46,7 +47,7 @@ private:
         return m_window->findChild<QLabel*>(QStringLiteral("brokerSyncLabel"));
     }
 
-    QProcess m_standin;
+    kelly::test::AlpacaStandIn m_standin;
     QString m_baseUrl;
     std::unique_ptr<QTemporaryDir> m_folder;
     std::unique_ptr<ManualClock> m_clock;
@@ -57,18 +58,14 @@ private:
 
 void TestUiBrokerSync::initTestCase()
 {
-    m_standin.start(QStringLiteral(PYTHON3_PATH), {QStringLiteral(ALPACA_STANDIN_PATH)});
-    QVERIFY(m_standin.waitForStarted());
-    QVERIFY(m_standin.waitForReadyRead(10000));
-    const QString port = QString::fromUtf8(m_standin.readLine()).trimmed();
-    QVERIFY2(port.toInt() > 0, qPrintable(port));
-    m_baseUrl = QStringLiteral("http://127.0.0.1:") + port;
+    const QString whyNot = m_standin.start();
+    QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
+    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestUiBrokerSync::cleanupTestCase()
 {
-    m_standin.kill();
-    m_standin.waitForFinished();
+    m_standin.stop();
 }
 
 void TestUiBrokerSync::init()

@@ -2,6 +2,7 @@
 // from 60 minutes before the close, on demand before, the method chooser, "Copy as CSV", and
 // "Send to Alpaca..." behind a confirmation listing every order, against the local stand-in.
 
+#include "AlpacaStandIn.h"
 #include "ClosePlanPanel.h"
 #include "DeskFixture.h"
 
@@ -49,23 +50,20 @@ private:
     std::unique_ptr<DeskFixture> openDesk(UtcTime now, const QString& scenario = {});
     QJsonObject brokerOrders(const QString& scenario) const;
 
-    QProcess m_standin;
+    kelly::test::AlpacaStandIn m_standin;
     QString m_baseUrl;
 };
 
 void TestUiClosePlan::initTestCase()
 {
-    m_standin.start(QStringLiteral(PYTHON3_PATH), {QStringLiteral(ALPACA_STANDIN_PATH)});
-    QVERIFY(m_standin.waitForStarted());
-    QVERIFY(m_standin.waitForReadyRead(10000));
-    m_baseUrl =
-        QStringLiteral("http://127.0.0.1:") + QString::fromUtf8(m_standin.readLine()).trimmed();
+    const QString whyNot = m_standin.start();
+    QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
+    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestUiClosePlan::cleanupTestCase()
 {
-    m_standin.kill();
-    m_standin.waitForFinished();
+    m_standin.stop();
 }
 
 std::unique_ptr<DeskFixture> TestUiClosePlan::openDesk(UtcTime now, const QString& scenario)
