@@ -233,16 +233,22 @@ MatrixXd repairLift(const MatrixXd& shrunk)
            (-eigenvalues.head(found)).cwiseMax(0.0).cwiseSqrt().asDiagonal();
 }
 
-// assembleCovariance, for callers that hold blasMutex().
-std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build)
+// Whether a build's covariance parts fit its symbols (assembleCovariance's precondition).
+bool covariancePartsFit(const CorrelationBuild& build)
+{
+    const std::size_t symbolCount = build.symbols.size();
+    return build.correlation.size() == symbolCount * symbolCount &&
+           build.dailyVolatility.size() == symbolCount &&
+           (symbolCount > 0 ? build.covarianceLift.size() % symbolCount == 0
+                            : build.covarianceLift.empty());
+}
+
+// assembleCovariance from `repaired` = shrunkCorrelation(build), for callers that hold
+// blasMutex() and have checked covariancePartsFit.
+std::vector<double> covarianceFromShrunk(const CorrelationBuild& build, MatrixXd repaired)
 {
     const std::size_t symbolCount = build.symbols.size();
     const auto n = static_cast<Eigen::Index>(symbolCount);
-    if (build.correlation.size() != symbolCount * symbolCount ||
-        build.dailyVolatility.size() != symbolCount ||
-        (n > 0 ? build.covarianceLift.size() % symbolCount != 0 : !build.covarianceLift.empty()))
-        return {};
-    MatrixXd repaired = shrunkCorrelation(build, n);
     if (!build.covarianceLift.empty()) {
         const Eigen::Map<const MatrixXd> lift(
             build.covarianceLift.data(), n,
@@ -520,10 +526,12 @@ CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series
 void repairCorrelation(CorrelationBuild& build)
 {
     const std::lock_guard blasLock(blasMutex());
-    const MatrixXd lift =
-        repairLift(shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size())));
+    MatrixXd shrunk = shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size()));
+    const MatrixXd lift = repairLift(shrunk);
     build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
-    build.covarianceDaily = assembleCovarianceLocked(build);
+    build.covarianceDaily = covariancePartsFit(build)
+                                ? covarianceFromShrunk(build, std::move(shrunk))
+                                : std::vector<double>();
 }
 
 CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lookback)
@@ -542,7 +550,10 @@ std::string blasKernelName()
 std::vector<double> assembleCovariance(const CorrelationBuild& build)
 {
     const std::lock_guard blasLock(blasMutex());
-    return assembleCovarianceLocked(build);
+    if (!covariancePartsFit(build))
+        return {};
+    return covarianceFromShrunk(
+        build, shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size())));
 }
 
 } // namespace kelly
