@@ -7,6 +7,9 @@
 #include "risk/PriceFile.h"
 
 #include <future>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace kelly::ctl {
 
@@ -24,6 +27,13 @@ int runCorrelationBuild(Session& session)
         if (const auto invalid = checkLookback(lookback))
             return session.badInput(QString::fromStdString(invalid->describe()));
     }
+#ifdef __GLIBC__
+    // The build allocates and frees some 60 MB in this one-shot process (the series, the
+    // window's matrices, the repair's). By default glibc hands a freed heap top back to the
+    // kernel and the next allocation faults the same pages in again: ~2,000 page faults,
+    // 5% of the command's CPU. A 64 MB pad keeps that memory for reuse until the exit.
+    mallopt(M_TOP_PAD, 64 << 20);
+#endif
     const Result<std::vector<PriceSeries>> series =
         loadPriceFolder(in.value(QStringLiteral("prices")).toStdString());
     if (!series)

@@ -43,6 +43,41 @@ int dayNumber(std::string_view iso)
     return era * 146097 + dayOfEra - 719468;
 }
 
+// The n x n loops below touch each pair (i, j) and its mirror (j, i) of column-major
+// 500 x 500 matrices (2 MB each): walked a row or a column at a time, one of the two is
+// read with a stride of n and misses the cache on every cell. In tiles of kTile columns
+// both stay in lines already loaded.
+constexpr Eigen::Index kTile = 16;
+
+// Calls cell(i, j) once for every i >= j of an n x n matrix, tile by tile.
+template <class Cell> void forEachLowerTiled(Eigen::Index n, Cell cell)
+{
+    for (Eigen::Index first = 0; first < n; first += kTile) {
+        const Eigen::Index end = std::min(first + kTile, n);
+        for (Eigen::Index i = first; i < n; ++i)
+            for (Eigen::Index j = first; j < std::min(end, i + 1); ++j)
+                cell(i, j);
+    }
+}
+
+// Calls cell(i, j) once for every entry of an n x n matrix, tile by tile.
+template <class Cell> void forEachTiled(Eigen::Index n, Cell cell)
+{
+    for (Eigen::Index first = 0; first < n; first += kTile) {
+        const Eigen::Index end = std::min(first + kTile, n);
+        for (Eigen::Index i = 0; i < n; ++i)
+            for (Eigen::Index j = first; j < end; ++j)
+                cell(i, j);
+    }
+}
+
+// Copies the strictly lower triangle of a square matrix onto the upper one.
+void mirrorLowerTiled(MatrixXd& matrix)
+{
+    forEachLowerTiled(matrix.rows(),
+                      [&matrix](Eigen::Index i, Eigen::Index j) { matrix(j, i) = matrix(i, j); });
+}
+
 // The window's returns as a T x N matrix (0 where missing) and its 0/1 mask.
 struct ReturnWindow
 {
@@ -139,10 +174,10 @@ std::mutex& blasMutex()
 MatrixXd shrunkCorrelation(const CorrelationBuild& build, Eigen::Index n)
 {
     MatrixXd shrunk(n, n);
-    for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j)
-            shrunk(i, j) = (1.0 - build.shrinkage) *
-                           build.correlation[static_cast<std::size_t>(i * n + j)].value_or(0.0);
+    forEachTiled(n, [&](Eigen::Index i, Eigen::Index j) {
+        shrunk(i, j) = (1.0 - build.shrinkage) *
+                       build.correlation[static_cast<std::size_t>(i * n + j)].value_or(0.0);
+    });
     shrunk.diagonal().setOnes();
     return shrunk;
 }
@@ -198,16 +233,22 @@ MatrixXd repairLift(const MatrixXd& shrunk)
            (-eigenvalues.head(found)).cwiseMax(0.0).cwiseSqrt().asDiagonal();
 }
 
-// assembleCovariance, for callers that hold blasMutex().
-std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build)
+// Whether a build's covariance parts fit its symbols (assembleCovariance's precondition).
+bool covariancePartsFit(const CorrelationBuild& build)
+{
+    const std::size_t symbolCount = build.symbols.size();
+    return build.correlation.size() == symbolCount * symbolCount &&
+           build.dailyVolatility.size() == symbolCount &&
+           (symbolCount > 0 ? build.covarianceLift.size() % symbolCount == 0
+                            : build.covarianceLift.empty());
+}
+
+// assembleCovariance from `repaired` = shrunkCorrelation(build), for callers that hold
+// blasMutex() and have checked covariancePartsFit.
+std::vector<double> covarianceFromShrunk(const CorrelationBuild& build, MatrixXd repaired)
 {
     const std::size_t symbolCount = build.symbols.size();
     const auto n = static_cast<Eigen::Index>(symbolCount);
-    if (build.correlation.size() != symbolCount * symbolCount ||
-        build.dailyVolatility.size() != symbolCount ||
-        (n > 0 ? build.covarianceLift.size() % symbolCount != 0 : !build.covarianceLift.empty()))
-        return {};
-    MatrixXd repaired = shrunkCorrelation(build, n);
     if (!build.covarianceLift.empty()) {
         const Eigen::Map<const MatrixXd> lift(
             build.covarianceLift.data(), n,
@@ -217,18 +258,16 @@ std::vector<double> assembleCovarianceLocked(const CorrelationBuild& build)
         // scaled once and mirrored, so the result is exactly symmetric (the store keeps
         // one triangle).
         const VectorXd scale = repaired.diagonal().cwiseSqrt();
-        for (Eigen::Index j = 0; j < n; ++j) {
-            for (Eigen::Index i = j + 1; i < n; ++i)
-                repaired(j, i) = repaired(i, j) = repaired(i, j) / (scale(i) * scale(j));
-            repaired(j, j) = 1.0;
-        }
+        forEachLowerTiled(n, [&](Eigen::Index i, Eigen::Index j) {
+            repaired(j, i) = repaired(i, j) = i == j ? 1.0 : repaired(i, j) / (scale(i) * scale(j));
+        });
     }
     std::vector<double> covariance(symbolCount * symbolCount);
-    for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j)
-            covariance[static_cast<std::size_t>(i * n + j)] =
-                build.dailyVolatility[static_cast<std::size_t>(i)] *
-                build.dailyVolatility[static_cast<std::size_t>(j)] * repaired(i, j);
+    forEachTiled(n, [&](Eigen::Index i, Eigen::Index j) {
+        covariance[static_cast<std::size_t>(i * n + j)] =
+            build.dailyVolatility[static_cast<std::size_t>(i)] *
+            build.dailyVolatility[static_cast<std::size_t>(j)] * repaired(i, j);
+    });
     return covariance;
 }
 
@@ -377,10 +416,18 @@ CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series
 
     const bool complete = std::all_of(window.counts.begin(), window.counts.end(),
                                       [rows](int c) { return c == rows; });
-    MatrixXd rho = MatrixXd::Zero(n, n); // pairwise correlation, 0 where blank
-    Eigen::MatrixXi observations(n, n);
-    // bytes, not std::vector<bool>: the n x n loops below read and write it per cell
-    std::vector<char> valid(symbolCount * symbolCount, 0);
+    build.correlation.assign(symbolCount * symbolCount, std::nullopt);
+    build.observations.resize(symbolCount * symbolCount);
+    // Writes one pair's count and correlation (blank when not valid), both triangles.
+    auto setPair = [&build, n](Eigen::Index i, Eigen::Index j, int count,
+                               std::optional<double> value) {
+        const auto lower = static_cast<std::size_t>(i * n + j);
+        const auto upper = static_cast<std::size_t>(j * n + i);
+        build.observations[lower] = build.observations[upper] = count;
+        if (value)
+            build.correlation[lower] = build.correlation[upper] =
+                i == j ? 1.0 : std::clamp(*value, -1.0, 1.0);
+    };
 
     // z: each column standardised by its own window mean and sd (0 where missing).
     MatrixXd z = MatrixXd::Zero(rows, n);
@@ -405,16 +452,15 @@ CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series
     MatrixXd zCross = MatrixXd::Zero(n, n);
     if (complete) {
         // Fast path (no gaps): one product of the standardised matrix gives every rho.
-        observations.setConstant(static_cast<int>(rows));
         crossProducts(z.data(), z.data(), rows, n, zCross.data(), true);
-        if (rows > 1)
-            rho = zCross.selfadjointView<Eigen::Lower>();
-        rho /= std::max<double>(1.0, static_cast<double>(rows - 1));
-        for (Eigen::Index i = 0; i < n; ++i)
-            for (Eigen::Index j = 0; j < n; ++j)
-                valid[static_cast<std::size_t>(i * n + j)] =
-                    rows >= kMinCorrelationObservations && !constant[static_cast<std::size_t>(i)] &&
-                    !constant[static_cast<std::size_t>(j)];
+        const double divisor = std::max<double>(1.0, static_cast<double>(rows - 1));
+        forEachLowerTiled(n, [&](Eigen::Index i, Eigen::Index j) {
+            const bool valid = rows >= kMinCorrelationObservations &&
+                               !constant[static_cast<std::size_t>(i)] &&
+                               !constant[static_cast<std::size_t>(j)];
+            setPair(i, j, static_cast<int>(rows),
+                    valid ? std::optional<double>(zCross(i, j) / divisor) : std::nullopt);
+        });
     } else {
         // Pairwise-complete moments from mask products: count(i,j) = M'M, sum of x_i over
         // the rows j also has = (X'M)(i,j), and the same for squares and cross products.
@@ -428,58 +474,44 @@ CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series
             for (Eigen::Index i = j; i < n; ++i)
                 if (stdDaily(i) > 0.0 && stdDaily(j) > 0.0)
                     zCross(i, j) = cross(i, j) / (stdDaily(i) * stdDaily(j));
-        for (Eigen::Index i = 0; i < n; ++i) {
-            for (Eigen::Index j = 0; j <= i; ++j) {
-                const double count = pairCounts(i, j);
-                observations(i, j) = observations(j, i) = pairCounts(i, j);
-                if (count < kMinCorrelationObservations || constant[static_cast<std::size_t>(i)] ||
-                    constant[static_cast<std::size_t>(j)])
-                    continue;
-                const double varI = squares(i, j) - sums(i, j) * sums(i, j) / count;
-                const double varJ = squares(j, i) - sums(j, i) * sums(j, i) / count;
-                // Constant on the common rows only: no correlation, as in pandas.
-                if (varI <= kConstantRelativeVariance * count * meanSquares(i) ||
-                    varJ <= kConstantRelativeVariance * count * meanSquares(j))
-                    continue;
-                const double covariance = cross(i, j) - sums(i, j) * sums(j, i) / count;
-                rho(i, j) = rho(j, i) = covariance / std::sqrt(varI * varJ);
-                valid[static_cast<std::size_t>(i * n + j)] = 1;
-                valid[static_cast<std::size_t>(j * n + i)] = 1;
-            }
-        }
-    }
-
-    build.correlation.assign(symbolCount * symbolCount, std::nullopt);
-    build.observations.resize(symbolCount * symbolCount);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        for (Eigen::Index j = 0; j < n; ++j) {
-            const auto cell = static_cast<std::size_t>(i * n + j);
-            build.observations[cell] = observations(i, j);
-            if (!valid[cell]) {
-                rho(i, j) = 0.0;
-                continue;
-            }
-            rho(i, j) = i == j ? 1.0 : std::clamp(rho(i, j), -1.0, 1.0);
-            build.correlation[cell] = rho(i, j);
-        }
-        rho(i, i) = 1.0; // the shrinkage target's diagonal, also for blank symbols
+        forEachLowerTiled(n, [&](Eigen::Index i, Eigen::Index j) {
+            const int pairCount = pairCounts(i, j);
+            const double count = pairCount;
+            if (count < kMinCorrelationObservations || constant[static_cast<std::size_t>(i)] ||
+                constant[static_cast<std::size_t>(j)])
+                return setPair(i, j, pairCount, std::nullopt);
+            const double varI = squares(i, j) - sums(i, j) * sums(i, j) / count;
+            const double varJ = squares(j, i) - sums(j, i) * sums(j, i) / count;
+            // Constant on the common rows only: no correlation, as in pandas.
+            if (varI <= kConstantRelativeVariance * count * meanSquares(i) ||
+                varJ <= kConstantRelativeVariance * count * meanSquares(j))
+                return setPair(i, j, pairCount, std::nullopt);
+            const double covariance = cross(i, j) - sums(i, j) * sums(j, i) / count;
+            setPair(i, j, pairCount, covariance / std::sqrt(varI * varJ));
+        });
     }
 
     // Ledoit-Wolf-type intensity toward the diagonal (see the header for the estimator).
+    // Summed row by row of the lower triangle; the two products are mirrored first so
+    // that each row is read from a contiguous column.
     double varianceSum = 0.0;
     double rhoSquareSum = 0.0;
-    const MatrixXd zSquareProducts = productSquares.get();
+    MatrixXd zSquareProducts = productSquares.get();
     if (n > 1 && rows > 1) {
+        mirrorLowerTiled(zCross);
+        mirrorLowerTiled(zSquareProducts);
         for (Eigen::Index i = 0; i < n; ++i) {
             for (Eigen::Index j = 0; j < i; ++j) {
-                if (!valid[static_cast<std::size_t>(i * n + j)])
+                const auto cell = static_cast<std::size_t>(i * n + j);
+                const std::optional<double>& rho = build.correlation[cell];
+                if (!rho)
                     continue;
-                const double count = observations(i, j);
-                const double meanProduct = zCross(i, j) / count;
+                const double count = build.observations[cell];
+                const double meanProduct = zCross(j, i) / count;
                 const double spread =
-                    std::max(0.0, zSquareProducts(i, j) - count * meanProduct * meanProduct);
+                    std::max(0.0, zSquareProducts(j, i) - count * meanProduct * meanProduct);
                 varianceSum += count / ((count - 1.0) * (count - 1.0) * (count - 1.0)) * spread;
-                rhoSquareSum += rho(i, j) * rho(i, j);
+                rhoSquareSum += *rho * *rho;
             }
         }
     }
@@ -494,10 +526,12 @@ CorrelationBuild buildPairwiseCorrelation(const std::vector<PriceSeries>& series
 void repairCorrelation(CorrelationBuild& build)
 {
     const std::lock_guard blasLock(blasMutex());
-    const MatrixXd lift =
-        repairLift(shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size())));
+    MatrixXd shrunk = shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size()));
+    const MatrixXd lift = repairLift(shrunk);
     build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
-    build.covarianceDaily = assembleCovarianceLocked(build);
+    build.covarianceDaily = covariancePartsFit(build)
+                                ? covarianceFromShrunk(build, std::move(shrunk))
+                                : std::vector<double>();
 }
 
 CorrelationBuild buildCorrelation(const std::vector<PriceSeries>& series, int lookback)
@@ -516,7 +550,10 @@ std::string blasKernelName()
 std::vector<double> assembleCovariance(const CorrelationBuild& build)
 {
     const std::lock_guard blasLock(blasMutex());
-    return assembleCovarianceLocked(build);
+    if (!covariancePartsFit(build))
+        return {};
+    return covarianceFromShrunk(
+        build, shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size())));
 }
 
 } // namespace kelly
