@@ -111,6 +111,16 @@ public:
     };
     std::unordered_map<QString, ReadSlot> readStatements;
     int lentReads = 0; // a reconnect waits until none is lent: it drops them all
+    // insertAlone's one-query inserts on PostgreSQL, by SQL: prepared under a name of ours
+    // at the second use (in that use's own query), then only executed (`prepared`).
+    struct NamedInsert
+    {
+        bool seen = false;
+        bool prepared = false;
+        QString name;
+    };
+    std::unordered_map<QString, NamedInsert> namedInserts;
+    int namedInsertCount = 0; // a new name each try: a failed try may leave its name taken
     // Drops every kept statement (a reconnect, close): they belong to the old connection.
     void dropStatements();
 };

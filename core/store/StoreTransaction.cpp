@@ -118,6 +118,7 @@ void Store::Impl::dropStatements()
 {
     statements.clear();
     readStatements.clear();
+    namedInserts.clear();
     unprepared.reset();
 }
 
@@ -226,20 +227,50 @@ bool Store::Impl::insertAlone(const QString& sql, const QVariantList& values, qi
     }
     if (connectionLost() && !reconnectAfterLoss(error))
         return false;
-    const QString statement = *withLiterals(sql, values);
+    // The server's parse and plan of a 40-column INSERT were most of its time in the query
+    // (~0.15 of ~0.3 ms): from its second use on the connection the insert is prepared
+    // under a name of ours (a one-shot process inserts once: it prepares nothing), and the
+    // query EXECUTEs it with the same literals.
+    NamedInsert& named = namedInserts[sql];
+    QString prepare;
+    QString statement;
+    if (!named.seen) {
+        named.seen = true;
+        statement = *withLiterals(sql, values);
+    } else {
+        if (!named.prepared) { // a new name each try: a failed one's PREPARE may have run
+            named.name = QStringLiteral("kelly_insert_%1").arg(++namedInsertCount);
+            QStringList pieces = sql.split(QLatin1Char('?'));
+            for (qsizetype column = 1; column < pieces.size(); ++column)
+                pieces[column].prepend(QLatin1Char('$') + QString::number(column));
+            prepare = QStringLiteral("PREPARE ") + named.name + QStringLiteral(" AS ") +
+                      pieces.join(QString()) + QStringLiteral("; ");
+        }
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), values.size());
+        statement = *withLiterals(
+            QStringLiteral("EXECUTE ") + named.name +
+                (values.isEmpty()
+                     ? QString()
+                     : QStringLiteral(" (") + marks.join(QStringLiteral(", ")) + QLatin1Char(')')),
+            values);
+    }
     const std::optional<QString> notify = dialect.notifyOnCommit();
-    const QString query = dialect.beginWrite() + QStringLiteral("; ") + statement +
+    const QString query = dialect.beginWrite() + QStringLiteral("; ") + prepare + statement +
                           QStringLiteral("; ") + notify.value_or(QString()) +
                           QStringLiteral("; COMMIT");
-    // The results in order: BEGIN, the insert's row, NOTIFY, COMMIT. After a failure the
-    // server skips the rest, leaving its transaction aborted: rolled back here.
+    // The results in order: BEGIN, the PREPARE if sent, the insert's row, NOTIFY, COMMIT.
+    // After a failure the server skips the rest, leaving its transaction aborted: rolled
+    // back here.
     QSqlQuery results(database());
-    const bool inserted =
-        runDirect(results, query, error) && results.nextResult() && results.next();
+    const bool inserted = runDirect(results, query, error) &&
+                          (prepare.isEmpty() || results.nextResult()) && results.nextResult() &&
+                          results.next();
     *id = inserted ? results.value(0).toLongLong() : 0;
     while (inserted && results.nextResult()) {
     }
     if (inserted && !results.lastError().isValid()) {
+        named.prepared = named.prepared || !prepare.isEmpty();
         ++localCommits;
         return true;
     }

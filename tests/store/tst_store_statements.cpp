@@ -379,6 +379,28 @@ void TestStoreStatements::aDecisionInOneQueryIsWrittenWhole()
     QCOMPARE(stored[0].result.qtyRaw, decision.result.qtyRaw);
     QCOMPARE(stored[0].equityUsd, decision.equityUsd);
     QVERIFY(!stored[0].muGiven);
+    // From its second use on a connection the insert is prepared under a name of ours (the
+    // server parses and plans it once), in the use's own query, then only executed with the
+    // same literals. The refused LATE try prepared it already: the NVDA one names it anew.
+    for (int again = 0; again < 2; ++again) {
+        const int executed = queriesSent(
+            [&] {
+                if (!store.recordDecision(decision, &id, &error))
+                    qFatal("%s", qPrintable(error));
+            },
+            "EXECUTE kelly_insert_");
+        QCOMPARE(executed, 1);
+    }
+    QVERIFY2(store.loadDecisions(&stored, 0, &error), qPrintable(error));
+    QCOMPARE(stored.size(), std::size_t(3));
+    for (const SizingDecision& row : stored) {
+        QCOMPARE(row.origin, decision.origin);
+        QCOMPARE(row.host, decision.host);
+        QCOMPARE(row.result.priceUsd, decision.result.priceUsd);
+        QCOMPARE(row.result.qtyRaw, decision.result.qtyRaw);
+        QCOMPARE(row.equityUsd, decision.equityUsd);
+        QVERIFY(!row.muGiven);
+    }
 }
 
 // isoUtc formats years 1-9999 itself (a serve request stamps 7 times): the same text as
