@@ -125,7 +125,7 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
                        " WHERE id = 1"),
         error);
     QSqlQuery& account = *accountRead;
-    if (!run(account, error))
+    if (!run(accountRead, error))
         return false;
     if (account.next()) {
         // Bots may write the schema directly: text that did not convert, or an infinity
@@ -150,7 +150,7 @@ bool Store::loadAccount(AccountRecord* out, QString* error) const
                        " ORDER BY symbol"),
         error);
     QSqlQuery& positions = *positionsRead;
-    if (!run(positions, error))
+    if (!run(positionsRead, error))
         return false;
     while (positions.next()) {
         StoreProblem problem;

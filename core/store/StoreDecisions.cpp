@@ -200,14 +200,15 @@ bool Store::hasExpired(UtcTime cutoff, bool* expired, QString* error) const
                           .arg(QLatin1String(table.name), QLatin1String(table.timeColumn));
         return QStringLiteral("SELECT 1 WHERE ") + exists.join(QStringLiteral(" OR "));
     }();
-    QSqlQuery& any = m_impl->cached(sql);
+    // A read: on PostgreSQL a one-shot process sends it once, unprepared (ReadStatement).
+    ReadStatement anyRead(*m_impl, sql, error);
+    QSqlQuery& any = *anyRead;
     const QString stamp = isoUtc(cutoff);
     for (int table = 0; table < static_cast<int>(retainedTables().size()); ++table)
         any.bindValue(table, stamp);
-    if (!run(any, error))
+    if (!run(anyRead, error))
         return false;
     *expired = any.next();
-    any.finish();
     m_impl->nothingExpiredBefore = *expired ? std::nullopt : std::optional<UtcTime>(cutoff);
     return true;
 }

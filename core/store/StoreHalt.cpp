@@ -39,7 +39,7 @@ bool newestModeRowIsHalt(Store::Impl& impl, bool* halt, QString* error)
         error);
     QSqlQuery& query = *queryRead;
     query.bindValue(0, settingSpec(SettingKey::Mode).name);
-    if (!run(query, error))
+    if (!run(queryRead, error))
         return false;
     *halt = query.next() && query.value(0).toString() == haltText();
     return true;

@@ -75,6 +75,10 @@ public:
     // the insert is kept prepared (`cached`). Run it inside withRetries.
     bool insertAlone(const QString& sql, const QVariantList& values, qint64* id, QString* error,
                      const Store::DecisionHook& inTransaction = {});
+    // `sql` with each `?` replaced by its value as the driver writes it (QPSQL writes the
+    // same text into an EXECUTE); nullopt when the `?` do not match the values (one inside a
+    // quoted text).
+    std::optional<QString> withLiterals(const QString& sql, const QVariantList& values) const;
     // Store.cpp: the driver connection, opened (again, after a loss) from `location`; it
     // subscribes again when listening. Errors name the store without its password.
     bool connect(QString* error);
@@ -98,13 +102,25 @@ public:
     std::unique_ptr<QSqlQuery> unprepared;
 
     // ReadStatement's: each prepared once per connection, lent to one reader at a time.
+    // PostgreSQL prepares one at its second use (`seen`): see ReadStatement.
     struct ReadSlot
     {
         std::unique_ptr<QSqlQuery> query;
         bool lent = false;
+        bool seen = false;
     };
     std::unordered_map<QString, ReadSlot> readStatements;
     int lentReads = 0; // a reconnect waits until none is lent: it drops them all
+    // insertAlone's one-query inserts on PostgreSQL, by SQL: prepared under a name of ours
+    // at the second use (in that use's own query), then only executed (`prepared`).
+    struct NamedInsert
+    {
+        bool seen = false;
+        bool prepared = false;
+        QString name;
+    };
+    std::unordered_map<QString, NamedInsert> namedInserts;
+    int namedInsertCount = 0; // a new name each try: a failed try may leave its name taken
     // Drops every kept statement (a reconnect, close): they belong to the old connection.
     void dropStatements();
 };
@@ -115,6 +131,10 @@ public:
 // or PostgreSQL result stays open between calls. Bind by position (bindValue(i, ...)).
 // Outside a transaction a lost connection is opened again first, as Impl::prepare does.
 // The same SQL already lent (read again inside its own loop) gets a statement of its own.
+// On PostgreSQL a PREPARE is a round trip of its own, paid back only from a statement's
+// second use: a statement's first use on a connection (all of a one-shot `kellyctl size`'s)
+// and one of its own are sent once, unprepared, with the values written into it as QPSQL
+// writes them into an EXECUTE. Run it with `run(ReadStatement&, ...)`, not on the query.
 class ReadStatement
 {
 public:
@@ -124,12 +144,15 @@ public:
     ReadStatement& operator=(const ReadStatement&) = delete;
 
     QSqlQuery& operator*() { return *m_query; }
+    // Runs the statement with the values bound on it (by position).
+    bool run(QString* error);
 
 private:
     Store::Impl& m_impl;
     Store::Impl::ReadSlot* m_slot = nullptr;
     std::optional<QSqlQuery> m_own; // not kept: the SQL was lent already, or did not prepare
     QSqlQuery* m_query = nullptr;
+    QString m_unprepared; // PostgreSQL: the SQL sent unprepared by run(), else null
 };
 
 #ifdef KELLY_STORE_HAS_SQLITE3
@@ -163,6 +186,10 @@ private:
 
 // Runs a prepared statement; on failure fills `error` with the driver's text and the SQL.
 bool run(QSqlQuery& query, QString* error);
+inline bool run(ReadStatement& read, QString* error)
+{
+    return read.run(error);
+}
 // The same for SQL run unprepared (control statements, DDL, PRAGMAs).
 bool runDirect(QSqlQuery& query, const QString& sql, QString* error);
 // After a reconnect: the lost connection noted by a failed statement is open again.

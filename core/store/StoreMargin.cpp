@@ -28,7 +28,7 @@ bool Store::loadMarginRates(MarginRates* out, QString* error) const
                        " FROM broker_margin_rates"),
         error);
     QSqlQuery& rates = *ratesRead;
-    if (!run(rates, error))
+    if (!run(ratesRead, error))
         return false;
     while (rates.next()) {
         const std::string symbol = rates.value(1).toString().toStdString();

@@ -66,7 +66,7 @@ bool Store::loadOrderCorrelation(const QString& symbol, const Account& account,
                        " correlation_present FROM correlation_builds b ORDER BY id DESC LIMIT 1"),
         error);
     QSqlQuery& header = *headerRead;
-    if (!run(header, error))
+    if (!run(headerRead, error))
         return false;
     *out = BookCorrelation{};
     if (!header.next()) {
@@ -103,7 +103,7 @@ bool Store::loadOrderCorrelation(const QString& symbol, const Account& account,
         error);
     QSqlQuery& symbols = *symbolsRead;
     symbols.bindValue(0, id);
-    if (!run(symbols, error))
+    if (!run(symbolsRead, error))
         return false;
     struct Known
     {

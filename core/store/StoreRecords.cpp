@@ -466,7 +466,7 @@ bool Store::loadLatestMetrics(const QString& symbol, std::optional<VolatilityMet
         error);
     QSqlQuery& query = *read;
     query.bindValue(0, QString::fromStdString(normalizeSymbol(symbol.toStdString())));
-    if (!run(query, error))
+    if (!run(read, error))
         return false;
     if (query.next())
         *out = readMetrics(query, 0);

@@ -16,7 +16,7 @@ bool Store::loadServeAnswer(const QString& requestId, std::optional<QByteArray>*
         error);
     QSqlQuery& query = *queryRead;
     query.bindValue(0, requestId);
-    if (!run(query, error))
+    if (!run(queryRead, error))
         return false;
     if (query.next())
         *out = query.value(0).toString().toUtf8();

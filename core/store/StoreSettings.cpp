@@ -14,7 +14,7 @@ bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString
 {
     ReadStatement queryRead(impl, QStringLiteral("SELECT key, value FROM settings"), error);
     QSqlQuery& query = *queryRead;
-    if (!run(query, error))
+    if (!run(queryRead, error))
         return false;
     while (query.next())
         out->insert(query.value(0).toString(), query.value(1).toString());
@@ -275,7 +275,7 @@ bool Store::loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out,
                                           " >= -1e15 ORDER BY portfolio_value_usd DESC LIMIT 1"),
                            error);
         QSqlQuery& highWater = *read;
-        if (!run(highWater, error))
+        if (!run(read, error))
             return false;
         if (highWater.next())
             out->push_back(PortfolioSnapshot{now, highWater.value(0).toDouble()});
@@ -291,7 +291,7 @@ bool Store::loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out,
             error);
         QSqlQuery& dayStart = *read;
         dayStart.bindValue(0, isoUtc(newyork::startOfDay(now)));
-        if (!run(dayStart, error))
+        if (!run(read, error))
             return false;
         // The sizing call's riskThreshold reads the same row and names a skipped one.
         if (const auto snapshot = newestReadableSnapshot(dayStart, nullptr))
@@ -318,7 +318,7 @@ bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshol
         QSqlQuery& query = *read;
         if (beforeMidnight)
             query.bindValue(0, isoUtc(newyork::startOfDay(now)));
-        if (!run(query, error))
+        if (!run(read, error))
             return false;
         if (const auto snapshot = newestReadableSnapshot(query, problems))
             snapshots.push_back(*snapshot);

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void keptReadsHoldNoSnapshot();
     void keptStatementsAreDroppedOnReconnect();
     void sizingCallRoundTrips();
+    void aOneShotCallPreparesNothing();
     void aFailedCommitInTheNotifysQueryIsReported();
     void aClearRetentionCheckHoldsForAMinute();
     void aDecisionInOneQueryIsWrittenWhole();
@@ -144,9 +145,9 @@ namespace {
 
 // The queries the store's PostgreSQL connection sends while `work` runs, read from libpq's
 // own trace of the protocol (QPSQL sends every statement as one simple query, so one
-// "Query" message from the client is one round trip). libpq is already loaded: QPSQL links
-// it.
-int queriesSent(const std::function<void()>& work)
+// "Query" message from the client is one round trip); with `containing`, only the queries
+// holding that text. libpq is already loaded: QPSQL links it.
+int queriesSent(const std::function<void()>& work, const QByteArray& containing = {})
 {
     using Trace = void (*)(void*, FILE*);
     using Untrace = void (*)(void*);
@@ -170,7 +171,10 @@ int queriesSent(const std::function<void()>& work)
         qFatal("no trace");
     int queries = 0;
     for (const QByteArray& line : text.readAll().split('\n'))
-        queries += line.contains("\tF\t") && line.contains("\tQuery\t") ? 1 : 0;
+        queries += line.contains("\tF\t") && line.contains("\tQuery\t") &&
+                           (containing.isEmpty() || line.contains(containing))
+                       ? 1
+                       : 0;
     return queries;
 }
 
@@ -178,7 +182,7 @@ int queriesSent(const std::function<void()>& work)
 
 // Issue 25: a sizing call reads the order's correlation in the inputs' own read snapshot
 // (was a transaction of its own: BEGIN and COMMIT more), and a recorded one commits with
-// its NOTIFY in one query. Counted on the second call: the first prepares the statements.
+// its NOTIFY in one query. Counted on the third call: the second prepares the statements.
 void TestStoreStatements::sizingCallRoundTrips()
 {
     if (!testing::onPostgres())
@@ -206,10 +210,62 @@ void TestStoreStatements::sizingCallRoundTrips()
     };
     for (bool dryRun : {true, false}) {
         size(dryRun);
+        size(dryRun);
         const int queries = size(dryRun);
         qInfo("%s sizing call: %d queries", dryRun ? "dry-run" : "recorded", queries);
         QVERIFY2(queries <= (dryRun ? 13 : 14), "more round trips than issue 25 left");
         QCOMPARE(outcome.marginRates.overrides.at("AMD"), 0.5);
+    }
+}
+
+// Issue 25: a one-shot process (`kellyctl size`) reads each statement once, and a PREPARE
+// is a round trip of its own: a new connection's first sizing call sends its reads
+// unprepared, with the values written in; one used again is prepared at its second use and
+// then only executed (a serve session's counts above). Every use sizes the same.
+void TestStoreStatements::aOneShotCallPreparesNothing()
+{
+    if (!testing::onPostgres())
+        QSKIP("PostgreSQL only: SQLite has no round trips");
+    QString name;
+    QString error;
+    bool found = false;
+    bool refused = false;
+    {
+        Store seed;
+        name = filledStore(&seed);
+        QVERIFY2(seed.writeMarginOverride(QStringLiteral("AMD"), 0.5, SettingOrigin::Cli, m_now,
+                                          &found, &refused, &error),
+                 qPrintable(error));
+    }
+    Store store;
+    QVERIFY2(store.open(name, &error), qPrintable(error));
+    SizingService service(store, Environment{});
+    SizingCall call;
+    call.request.symbol = "NVDA";
+    call.request.priceUsd = 150;
+    std::vector<SizingOutcome> outcomes;
+    const auto size = [&](const QByteArray& containing) {
+        SizingOutcome outcome;
+        const int queries = queriesSent(
+            [&] {
+                if (!service.size(call, m_now, &outcome, &error))
+                    qFatal("%s", qPrintable(error));
+            },
+            containing);
+        outcomes.push_back(std::move(outcome));
+        return queries;
+    };
+    const int oneShot = size({});
+    qInfo("a new connection's recorded sizing call: %d queries", oneShot);
+    // BEGIN and COMMIT of the read snapshot, its 11 reads, the retention check, the decision.
+    QVERIFY2(oneShot <= 15, "more round trips than a one-shot call needs");
+    QVERIFY(size("PREPARE") > 0); // the second use prepares the reads
+    QCOMPARE(size("PREPARE"), 0);
+    for (const SizingOutcome& outcome : outcomes) {
+        QCOMPARE(outcome.marginRates.overrides.at("AMD"), 0.5);
+        QCOMPARE(outcome.riskThreshold, outcomes.front().riskThreshold);
+        QCOMPARE(outcome.result.qty, outcomes.front().result.qty);
+        QCOMPARE(outcome.logLines, outcomes.front().logLines);
     }
 }
 
@@ -323,6 +379,28 @@ void TestStoreStatements::aDecisionInOneQueryIsWrittenWhole()
     QCOMPARE(stored[0].result.qtyRaw, decision.result.qtyRaw);
     QCOMPARE(stored[0].equityUsd, decision.equityUsd);
     QVERIFY(!stored[0].muGiven);
+    // From its second use on a connection the insert is prepared under a name of ours (the
+    // server parses and plans it once), in the use's own query, then only executed with the
+    // same literals. The refused LATE try prepared it already: the NVDA one names it anew.
+    for (int again = 0; again < 2; ++again) {
+        const int executed = queriesSent(
+            [&] {
+                if (!store.recordDecision(decision, &id, &error))
+                    qFatal("%s", qPrintable(error));
+            },
+            "EXECUTE kelly_insert_");
+        QCOMPARE(executed, 1);
+    }
+    QVERIFY2(store.loadDecisions(&stored, 0, &error), qPrintable(error));
+    QCOMPARE(stored.size(), std::size_t(3));
+    for (const SizingDecision& row : stored) {
+        QCOMPARE(row.origin, decision.origin);
+        QCOMPARE(row.host, decision.host);
+        QCOMPARE(row.result.priceUsd, decision.result.priceUsd);
+        QCOMPARE(row.result.qtyRaw, decision.result.qtyRaw);
+        QCOMPARE(row.equityUsd, decision.equityUsd);
+        QVERIFY(!row.muGiven);
+    }
 }
 
 // isoUtc formats years 1-9999 itself (a serve request stamps 7 times): the same text as
