@@ -66,7 +66,6 @@ private:
     void writeFreshBuild();
 
     kelly::test::AlpacaStandIn m_standin;
-    QString m_baseUrl;
     int m_run = 0;
 };
 
@@ -74,7 +73,6 @@ void TestKellyctlClose::initTestCase()
 {
     const QString whyNot = m_standin.start();
     QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
-    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestKellyctlClose::cleanupTestCase()
@@ -97,15 +95,15 @@ QProcessEnvironment TestKellyctlClose::broker(const QString& scenario) const
     env.insert(QStringLiteral("APCA_API_KEY_ID"), kKeyId);
     env.insert(QStringLiteral("APCA_API_SECRET_KEY"), kSecret);
     env.insert(QStringLiteral("APCA_API_BASE_URL"),
-               QStringLiteral("%1/%2/run%3").arg(m_baseUrl, scenario).arg(m_run));
+               QStringLiteral("%1/%2/run%3").arg(m_standin.baseUrl(), scenario).arg(m_run));
     return env;
 }
 
 QJsonObject TestKellyctlClose::brokerOrders(const QString& scenario) const
 {
     QNetworkAccessManager network;
-    QNetworkRequest request(
-        QUrl(QStringLiteral("%1/%2/run%3/v2/orders").arg(m_baseUrl, scenario).arg(m_run)));
+    QNetworkRequest request(QUrl(
+        QStringLiteral("%1/%2/run%3/v2/orders").arg(m_standin.baseUrl(), scenario).arg(m_run)));
     QNetworkReply* reply = network.get(request);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);

@@ -60,14 +60,12 @@ private:
     void verifyNoKeysAnywhere(const KellyctlRun& run) const;
 
     kelly::test::AlpacaStandIn m_standin;
-    QString m_baseUrl;
 };
 
 void TestKellyctlSync::initTestCase()
 {
     const QString whyNot = m_standin.start();
     QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
-    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestKellyctlSync::cleanupTestCase()
@@ -80,7 +78,8 @@ QProcessEnvironment TestKellyctlSync::brokerEnvironment(const QString& scenario)
     QProcessEnvironment env;
     env.insert(QStringLiteral("APCA_API_KEY_ID"), kKeyId);
     env.insert(QStringLiteral("APCA_API_SECRET_KEY"), kSecret);
-    env.insert(QStringLiteral("APCA_API_BASE_URL"), m_baseUrl + QLatin1Char('/') + scenario);
+    env.insert(QStringLiteral("APCA_API_BASE_URL"),
+               m_standin.baseUrl() + QLatin1Char('/') + scenario);
     return env;
 }
 

@@ -48,7 +48,6 @@ private:
     }
 
     kelly::test::AlpacaStandIn m_standin;
-    QString m_baseUrl;
     std::unique_ptr<QTemporaryDir> m_folder;
     std::unique_ptr<ManualClock> m_clock;
     std::unique_ptr<store::Store> m_store;
@@ -60,7 +59,6 @@ void TestUiBrokerSync::initTestCase()
 {
     const QString whyNot = m_standin.start();
     QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
-    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestUiBrokerSync::cleanupTestCase()
@@ -94,7 +92,7 @@ void TestUiBrokerSync::openWindow(const QString& scenario)
     // The window reads the APCA_* variables of its process, as the dashboard does.
     qputenv("APCA_API_KEY_ID", "test-key-id");
     qputenv("APCA_API_SECRET_KEY", "test-secret-key");
-    qputenv("APCA_API_BASE_URL", (m_baseUrl + QLatin1Char('/') + scenario).toUtf8());
+    qputenv("APCA_API_BASE_URL", (m_standin.baseUrl() + QLatin1Char('/') + scenario).toUtf8());
     QString error;
     QVERIFY2(m_session->reload(&error), qPrintable(error));
     m_window = std::make_unique<MainWindow>(*m_session);

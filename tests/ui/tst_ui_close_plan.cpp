@@ -51,14 +51,12 @@ private:
     QJsonObject brokerOrders(const QString& scenario) const;
 
     kelly::test::AlpacaStandIn m_standin;
-    QString m_baseUrl;
 };
 
 void TestUiClosePlan::initTestCase()
 {
     const QString whyNot = m_standin.start();
     QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));
-    m_baseUrl = m_standin.baseUrl();
 }
 
 void TestUiClosePlan::cleanupTestCase()
@@ -71,7 +69,7 @@ std::unique_ptr<DeskFixture> TestUiClosePlan::openDesk(UtcTime now, const QStrin
     // The window reads the Alpaca variables of its process, as the real dashboard does.
     qputenv("APCA_API_KEY_ID", "test-key-id");
     qputenv("APCA_API_SECRET_KEY", "test-secret-key");
-    qputenv("APCA_API_BASE_URL", (m_baseUrl + QLatin1Char('/') + scenario).toUtf8());
+    qputenv("APCA_API_BASE_URL", (m_standin.baseUrl() + QLatin1Char('/') + scenario).toUtf8());
     auto desk = std::make_unique<DeskFixture>(now);
     desk->seedAccount(100'000, 400'000, {position("NVDA", 1600, 150), position("AAPL", 600, 200)});
     desk->openWindow();
@@ -82,7 +80,7 @@ QJsonObject TestUiClosePlan::brokerOrders(const QString& scenario) const
 {
     QNetworkAccessManager network;
     QNetworkReply* reply = network.get(QNetworkRequest(
-        QUrl(m_baseUrl + QLatin1Char('/') + scenario + QStringLiteral("/v2/orders"))));
+        QUrl(m_standin.baseUrl() + QLatin1Char('/') + scenario + QStringLiteral("/v2/orders"))));
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
