@@ -91,12 +91,11 @@ bool readSizingInputs(Store& store, const Environment& environment, UtcTime now,
         return false;
     const bool read =
         store.effectiveSettings(environment, &outcome->settings, error, settingsFailure) &&
-        store.loadAccount(account, error) &&
+        store.loadAccount(account, error) && store.loadMarginRates(&outcome->marginRates, error) &&
         // Before the first `account set` there is no live equity for the guard to compare.
-        (!account->updatedAt || store.loadGuardSnapshots(now, guardSnapshots, error)) &&
-        store.loadMarginRates(&outcome->marginRates, error) &&
-        store.riskThreshold(now, outcome->settings.maxGrossLeverage, &outcome->riskThreshold, error,
-                            &account->problems) &&
+        store.loadSizingSnapshots(now, account->updatedAt.has_value(),
+                                  outcome->settings.maxGrossLeverage, guardSnapshots,
+                                  &outcome->riskThreshold, error, &account->problems) &&
         store.loadLatestMetrics(symbol, metrics, error);
     return read;
 }

@@ -347,14 +347,18 @@ public:
     bool loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* error,
                        std::vector<StoreProblem>* problems = nullptr) const;
     // What the drawdown guard needs from the history (issue 12 item 10: two index lookups,
-    // not every row): the high-water mark (stamped `now`) and the last snapshot before New
-    // York midnight, as at most two snapshots for kelly::evaluateDrawdownGuard.
+    // not every row, in one statement): the high-water mark (stamped `now`) and the last snapshot
+    // before New York midnight, as at most two snapshots for kelly::evaluateDrawdownGuard.
     bool loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out, QString* error) const;
     // SPEC 4 from the stored snapshots and the stored max_gross_leverage setting. A row whose
     // observed_at is no real instant (written before schema 12) is skipped and, with
     // `problems`, named (issue 24 item 10).
     bool riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold, QString* error,
                        std::vector<StoreProblem>* problems = nullptr) const;
+    // A sizing call's reads of the two above (the guard's only `withGuard`) in one statement.
+    bool loadSizingSnapshots(UtcTime now, bool withGuard, double maxGrossLeverage,
+                             std::vector<PortfolioSnapshot>* guard, double* threshold,
+                             QString* error, std::vector<StoreProblem>* problems) const;
 
     // --- settings (SPEC 7) -------------------------------------------------------------
     // The stored text, or the default when never set.

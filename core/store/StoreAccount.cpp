@@ -115,53 +115,45 @@ bool upsertPosition(Store::Impl& impl, const Position& p, bool keepStoredEntry, 
 
 bool Store::loadAccount(AccountRecord* out, QString* error) const
 {
-    Transaction transaction(*m_impl, Transaction::Kind::Read);
-    if (!transaction.begin(error))
+    // Issue 25: the account and its positions in one statement, so one round trip and one
+    // snapshot on PostgreSQL (were two reads in a transaction of their own). The positions
+    // come first by `part`, in the columns readPositionRow reads; the account row after them
+    // holds its figures in columns 1, 2 and 5.
+    ReadStatement read(
+        *m_impl,
+        QStringLiteral("SELECT symbol, qty, last_price_usd, avg_entry_usd, 0 AS part,"
+                       " NULL AS updated_at FROM positions UNION ALL"
+                       " SELECT NULL, equity_usd, buying_power_usd, NULL, 1, updated_at"
+                       " FROM account WHERE id = 1 ORDER BY part, symbol"),
+        error);
+    QSqlQuery& query = *read;
+    if (!run(read, error))
         return false;
     AccountRecord record;
-    ReadStatement accountRead(
-        *m_impl,
-        QStringLiteral("SELECT equity_usd, buying_power_usd, updated_at FROM account"
-                       " WHERE id = 1"),
-        error);
-    QSqlQuery& account = *accountRead;
-    if (!run(accountRead, error))
-        return false;
-    if (account.next()) {
+    while (query.next()) {
+        if (query.value(4).toInt() == 0) {
+            StoreProblem problem;
+            if (std::optional<Position> position = readPositionRow(query, &problem))
+                record.account.positions.push_back(std::move(*position));
+            else
+                record.problems.push_back(std::move(problem));
+            continue;
+        }
         // Bots may write the schema directly: text that did not convert, or an infinity
         // (SQLite stores one), must never reach the sizer as 0 or inf (issue 12 item 2).
-        const std::optional<double> equity = storedNumber(account.value(0));
-        const std::optional<double> buyingPower = storedNumber(account.value(1));
+        const std::optional<double> equity = storedNumber(query.value(1));
+        const std::optional<double> buyingPower = storedNumber(query.value(2));
         if (!equity || !buyingPower) {
             *error = QStringLiteral("store: account.%1 holds '%2', not a finite number")
                          .arg(!equity ? QStringLiteral("equity_usd")
                                       : QStringLiteral("buying_power_usd"),
-                              printable(account.value(!equity ? 0 : 1).toString()));
+                              printable(query.value(!equity ? 1 : 2).toString()));
             return false;
         }
         record.account.equityUsd = *equity;
         record.account.buyingPowerUsd = *buyingPower;
-        record.updatedAt = parseIsoUtc(account.value(2).toString());
+        record.updatedAt = parseIsoUtc(query.value(5).toString());
     }
-    account.finish();
-    ReadStatement positionsRead(
-        *m_impl,
-        QStringLiteral("SELECT symbol, qty, last_price_usd, avg_entry_usd FROM positions"
-                       " ORDER BY symbol"),
-        error);
-    QSqlQuery& positions = *positionsRead;
-    if (!run(positionsRead, error))
-        return false;
-    while (positions.next()) {
-        StoreProblem problem;
-        if (std::optional<Position> position = readPositionRow(positions, &problem))
-            record.account.positions.push_back(std::move(*position));
-        else
-            record.problems.push_back(std::move(problem));
-    }
-    positions.finish();
-    if (!transaction.commit(error))
-        return false;
     *out = std::move(record);
     return true;
 }

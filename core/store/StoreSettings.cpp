@@ -25,26 +25,108 @@ bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString
 // takes the history as empty (the skipped rows are all named).
 constexpr int kUnreadableSnapshotsSkipped = 32;
 
-// The first row of `query` (observed_at, portfolio_value_usd; newest first) whose time is a
-// real instant. Rows before schema 12 may hold an impossible date (2026-02-30T15:00:00Z):
-// each is skipped and, with `problems`, named once.
-std::optional<PortfolioSnapshot> newestReadableSnapshot(QSqlQuery& query,
-                                                        std::vector<StoreProblem>* problems)
+// A row of a snapshot read whose time is no real instant (before schema 12 a row could hold
+// 2026-02-30T15:00:00Z): named once in `problems`.
+void nameUnreadableSnapshot(const QString& stored, std::vector<StoreProblem>* problems)
 {
-    while (query.next()) {
-        const QString stored = query.value(0).toString();
-        if (const std::optional<UtcTime> at = parseIsoUtc(stored))
-            return PortfolioSnapshot{*at, query.value(1).toDouble()};
-        if (!problems)
-            continue;
-        const StoreProblem problem{QStringLiteral("snapshots"), stored,
-                                   QStringLiteral("observed_at: not a real UTC time")};
-        if (std::none_of(problems->begin(), problems->end(), [&](const StoreProblem& known) {
-                return known.table == problem.table && known.key == problem.key;
-            }))
-            problems->push_back(problem);
+    const StoreProblem problem{QStringLiteral("snapshots"), stored,
+                               QStringLiteral("observed_at: not a real UTC time")};
+    if (std::none_of(problems->begin(), problems->end(), [&](const StoreProblem& known) {
+            return known.table == problem.table && known.key == problem.key;
+        }))
+        problems->push_back(problem);
+}
+
+// What the drawdown guard and SPEC 4 read of the snapshots.
+struct SnapshotReads
+{
+    bool guard = false;     // the high-water mark and the day start
+    bool threshold = false; // the latest snapshot and the latest before New York midnight
+};
+struct SnapshotFigures
+{
+    std::vector<PortfolioSnapshot> guard;     // kelly::evaluateDrawdownGuard's, oldest last
+    std::vector<PortfolioSnapshot> threshold; // kelly::riskThreshold's
+};
+
+// The parts of a snapshot read, each tagged with its number in the one statement.
+enum SnapshotPart : int
+{
+    HighWater,
+    GuardDayStart,
+    Latest,
+    BeforeMidnight
+};
+
+// Issue 25: the reads wanted in one statement, so one round trip on PostgreSQL (were up to
+// four, in a transaction of their own) and one snapshot of the table. Each part keeps its
+// own ORDER BY and LIMIT (a subquery) and the rows come back in part order, newest first.
+// A part that takes the newest row with a real time steps over at most
+// kUnreadableSnapshotsSkipped rows written before schema 12 (issue 24 item 10).
+bool readSnapshotFigures(Store::Impl& impl, UtcTime now, SnapshotReads reads, SnapshotFigures* out,
+                         QString* error, std::vector<StoreProblem>* problems)
+{
+    const QString newest = QStringLiteral(" ORDER BY observed_at DESC, id DESC LIMIT %1")
+                               .arg(kUnreadableSnapshotsSkipped + 1);
+    QStringList parts;
+    const auto part = [&](SnapshotPart number, const QString& select) {
+        parts << QStringLiteral("SELECT * FROM (SELECT %1 AS part, %2) AS part%1")
+                     .arg(int(number))
+                     .arg(select);
+    };
+    // Text sorts above every number in SQLite: the bound keeps a legacy text row (and inf)
+    // out of the maximum. snapshots_by_value makes it one lookup.
+    if (reads.guard) {
+        part(HighWater, QStringLiteral("NULL AS observed_at, portfolio_value_usd, 0 AS id"
+                                       " FROM snapshots WHERE portfolio_value_usd <= 1e15 AND"
+                                       " portfolio_value_usd >= -1e15"
+                                       " ORDER BY portfolio_value_usd DESC LIMIT 1"));
+        part(GuardDayStart,
+             QStringLiteral("observed_at, portfolio_value_usd, id FROM snapshots"
+                            " WHERE observed_at < ? AND %1")
+                     .arg(impl.dialect.holdsNumber(QStringLiteral("portfolio_value_usd"))) +
+                 newest);
     }
-    return std::nullopt;
+    if (reads.threshold) {
+        part(Latest,
+             QStringLiteral("observed_at, portfolio_value_usd, id FROM snapshots") + newest);
+        part(BeforeMidnight, QStringLiteral("observed_at, portfolio_value_usd, id FROM snapshots"
+                                            " WHERE observed_at < ?") +
+                                 newest);
+    }
+    ReadStatement read(impl,
+                       parts.join(QStringLiteral(" UNION ALL ")) +
+                           QStringLiteral(" ORDER BY part, observed_at DESC, id DESC"),
+                       error);
+    QSqlQuery& query = *read;
+    const QString dayStart = isoUtc(newyork::startOfDay(now));
+    for (int i = 0; i < (reads.guard ? 1 : 0) + (reads.threshold ? 1 : 0); ++i)
+        query.bindValue(i, dayStart);
+    if (!run(read, error))
+        return false;
+    bool found[4] = {};
+    while (query.next()) {
+        const int number = query.value(0).toInt();
+        if (found[number])
+            continue;
+        if (number == HighWater) {
+            found[number] = true;
+            out->guard.push_back(PortfolioSnapshot{now, query.value(2).toDouble()});
+            continue;
+        }
+        const QString stored = query.value(1).toString();
+        const std::optional<UtcTime> at = parseIsoUtc(stored);
+        if (!at) {
+            // The guard's day start reads the same row as SPEC 4, which names it.
+            if (problems && number != GuardDayStart)
+                nameUnreadableSnapshot(stored, problems);
+            continue;
+        }
+        found[number] = true;
+        (number == GuardDayStart ? out->guard : out->threshold)
+            .push_back(PortfolioSnapshot{*at, query.value(2).toDouble()});
+    }
+    return true;
 }
 
 } // namespace
@@ -262,68 +344,33 @@ bool Store::loadSnapshots(std::vector<SnapshotRecord>* out, int limit, QString* 
 bool Store::loadGuardSnapshots(UtcTime now, std::vector<PortfolioSnapshot>* out,
                                QString* error) const
 {
-    Transaction transaction(*m_impl, Transaction::Kind::Read);
-    if (!transaction.begin(error))
+    SnapshotFigures figures;
+    if (!readSnapshotFigures(*m_impl, now, {.guard = true}, &figures, error, nullptr))
         return false;
-    out->clear();
-    // Text sorts above every number in SQLite: the bound keeps a legacy text row (and inf)
-    // out of the maximum. snapshots_by_value makes it one lookup.
-    {
-        ReadStatement read(*m_impl,
-                           QStringLiteral("SELECT portfolio_value_usd FROM snapshots WHERE"
-                                          " portfolio_value_usd <= 1e15 AND portfolio_value_usd"
-                                          " >= -1e15 ORDER BY portfolio_value_usd DESC LIMIT 1"),
-                           error);
-        QSqlQuery& highWater = *read;
-        if (!run(read, error))
-            return false;
-        if (highWater.next())
-            out->push_back(PortfolioSnapshot{now, highWater.value(0).toDouble()});
-    }
-    {
-        ReadStatement read(
-            *m_impl,
-            QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots"
-                           " WHERE observed_at < ? AND %1 ORDER BY observed_at DESC, id DESC"
-                           " LIMIT %2")
-                .arg(m_impl->dialect.holdsNumber(QStringLiteral("portfolio_value_usd")))
-                .arg(kUnreadableSnapshotsSkipped + 1),
-            error);
-        QSqlQuery& dayStart = *read;
-        dayStart.bindValue(0, isoUtc(newyork::startOfDay(now)));
-        if (!run(read, error))
-            return false;
-        // The sizing call's riskThreshold reads the same row and names a skipped one.
-        if (const auto snapshot = newestReadableSnapshot(dayStart, nullptr))
-            out->push_back(*snapshot);
-    }
-    return transaction.commit(error);
+    *out = std::move(figures.guard);
+    return true;
 }
 
 bool Store::riskThreshold(UtcTime now, double maxGrossLeverage, double* threshold, QString* error,
                           std::vector<StoreProblem>* problems) const
 {
-    // SPEC 4 needs the latest snapshot and the latest before New York midnight: the newest
-    // readable row of each, skipping (and naming) rows written before schema 12 whose time
-    // is no real instant.
-    std::vector<PortfolioSnapshot> snapshots;
-    for (const bool beforeMidnight : {false, true}) {
-        ReadStatement read(
-            *m_impl,
-            QStringLiteral("SELECT observed_at, portfolio_value_usd FROM snapshots%1"
-                           " ORDER BY observed_at DESC, id DESC LIMIT %2")
-                .arg(beforeMidnight ? QStringLiteral(" WHERE observed_at < ?") : QString())
-                .arg(kUnreadableSnapshotsSkipped + 1),
-            error);
-        QSqlQuery& query = *read;
-        if (beforeMidnight)
-            query.bindValue(0, isoUtc(newyork::startOfDay(now)));
-        if (!run(read, error))
-            return false;
-        if (const auto snapshot = newestReadableSnapshot(query, problems))
-            snapshots.push_back(*snapshot);
-    }
-    *threshold = kelly::riskThreshold(snapshots, maxGrossLeverage, now);
+    SnapshotFigures figures;
+    if (!readSnapshotFigures(*m_impl, now, {.threshold = true}, &figures, error, problems))
+        return false;
+    *threshold = kelly::riskThreshold(figures.threshold, maxGrossLeverage, now);
+    return true;
+}
+
+bool Store::loadSizingSnapshots(UtcTime now, bool withGuard, double maxGrossLeverage,
+                                std::vector<PortfolioSnapshot>* guard, double* threshold,
+                                QString* error, std::vector<StoreProblem>* problems) const
+{
+    SnapshotFigures figures;
+    if (!readSnapshotFigures(*m_impl, now, {.guard = withGuard, .threshold = true}, &figures, error,
+                             problems))
+        return false;
+    *guard = std::move(figures.guard);
+    *threshold = kelly::riskThreshold(figures.threshold, maxGrossLeverage, now);
     return true;
 }
 

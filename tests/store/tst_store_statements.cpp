@@ -31,6 +31,7 @@ private Q_SLOTS:
     void keptReadsHoldNoSnapshot();
     void keptStatementsAreDroppedOnReconnect();
     void sizingCallRoundTrips();
+    void theSnapshotReadKeepsItsPartsApart();
     void aOneShotCallPreparesNothing();
     void aFailedCommitInTheNotifysQueryIsReported();
     void aClearRetentionCheckHoldsForAMinute();
@@ -181,8 +182,10 @@ int queriesSent(const std::function<void()>& work, const QByteArray& containing 
 } // namespace
 
 // Issue 25: a sizing call reads the order's correlation in the inputs' own read snapshot
-// (was a transaction of its own: BEGIN and COMMIT more), and a recorded one commits with
-// its NOTIFY in one query. Counted on the third call: the second prepares the statements.
+// (was a transaction of its own: BEGIN and COMMIT more), the account with its positions and
+// the guard's and SPEC 4's snapshots in one statement each (were six), and a recorded one
+// commits with its NOTIFY in one query. Counted on the third call: the second prepares the
+// statements.
 void TestStoreStatements::sizingCallRoundTrips()
 {
     if (!testing::onPostgres())
@@ -213,8 +216,53 @@ void TestStoreStatements::sizingCallRoundTrips()
         size(dryRun);
         const int queries = size(dryRun);
         qInfo("%s sizing call: %d queries", dryRun ? "dry-run" : "recorded", queries);
-        QVERIFY2(queries <= (dryRun ? 13 : 14), "more round trips than issue 25 left");
+        // BEGIN, the settings, the halt's audit row, the account with its positions, the
+        // margin rates, the snapshots, the metrics, the correlation, COMMIT; the decision.
+        QVERIFY2(queries <= (dryRun ? 9 : 10), "more round trips than issue 25 left");
         QCOMPARE(outcome.marginRates.overrides.at("AMD"), 0.5);
+    }
+}
+
+// Issue 25: the guard's and SPEC 4's snapshot reads are one statement of four parts. Each
+// part must keep to its own rows: the high-water mark over all of them, the guard's day start
+// and SPEC 4's latest before New York midnight (05:00 UTC) only before it, SPEC 4's latest
+// over all of them.
+void TestStoreStatements::theSnapshotReadKeepsItsPartsApart()
+{
+    Store store;
+    // 100,001 at 14:00 UTC, 100,002 at 13:00, 100,030 the day before at 09:00.
+    const QString name = filledStore(&store);
+    QString error;
+    const UtcTime dayBefore = m_now - std::chrono::hours(30);
+    const std::vector<PortfolioSnapshot> guardExpected{{m_now, 100030.0}, {dayBefore, 100030.0}};
+    // Below the day start: 2.0. Parts mixed up (the high-water mark as the latest) give 4.0.
+    const std::vector<PortfolioSnapshot> thresholdInputs{{m_now - std::chrono::hours(1), 100001.0},
+                                                         {dayBefore, 100030.0}};
+    const double thresholdExpected = kelly::riskThreshold(thresholdInputs, 4.0, m_now);
+    QCOMPARE(thresholdExpected, 2.0);
+    for (int pass = 0; pass < 3; ++pass) { // unprepared, preparing, prepared
+        for (const bool withGuard : {true, false}) {
+            std::vector<PortfolioSnapshot> guard{{m_now, -1.0}};
+            double threshold = -1;
+            std::vector<StoreProblem> problems;
+            QVERIFY2(store.loadSizingSnapshots(m_now, withGuard, 4.0, &guard, &threshold, &error,
+                                               &problems),
+                     qPrintable(error));
+            QCOMPARE(guard.size(), withGuard ? std::size_t(2) : std::size_t(0));
+            for (std::size_t i = 0; i < guard.size(); ++i) {
+                QCOMPARE(guard[i].observedAt, guardExpected[i].observedAt);
+                QCOMPARE(guard[i].portfolioValueUsd, guardExpected[i].portfolioValueUsd);
+            }
+            QCOMPARE(threshold, thresholdExpected);
+            QVERIFY(problems.empty());
+        }
+        std::vector<PortfolioSnapshot> guard;
+        QVERIFY2(store.loadGuardSnapshots(m_now, &guard, &error), qPrintable(error));
+        QCOMPARE(guard.size(), std::size_t(2));
+        QCOMPARE(guard[1].observedAt, dayBefore);
+        double threshold = -1;
+        QVERIFY2(store.riskThreshold(m_now, 4.0, &threshold, &error), qPrintable(error));
+        QCOMPARE(threshold, thresholdExpected);
     }
 }
 
@@ -257,8 +305,8 @@ void TestStoreStatements::aOneShotCallPreparesNothing()
     };
     const int oneShot = size({});
     qInfo("a new connection's recorded sizing call: %d queries", oneShot);
-    // BEGIN and COMMIT of the read snapshot, its 11 reads, the retention check, the decision.
-    QVERIFY2(oneShot <= 15, "more round trips than a one-shot call needs");
+    // BEGIN and COMMIT of the read snapshot, its 7 reads, the retention check, the decision.
+    QVERIFY2(oneShot <= 11, "more round trips than a one-shot call needs");
     QVERIFY(size("PREPARE") > 0); // the second use prepares the reads
     QCOMPARE(size("PREPARE"), 0);
     for (const SizingOutcome& outcome : outcomes) {
