@@ -32,20 +32,27 @@ QString markerPath(const Store::Impl& impl)
 // still wait for the settings lock; resume appends the row that ends it).
 bool newestModeRowIsHalt(Store::Impl& impl, bool* halt, QString* error)
 {
-    ReadStatement queryRead(
-        impl,
-        QStringLiteral("SELECT new_value FROM settings_audit WHERE key = ? ORDER BY id DESC"
-                       " LIMIT 1"),
-        error);
+    ReadStatement queryRead(impl, newestModeRowQuery(), error);
     QSqlQuery& query = *queryRead;
     query.bindValue(0, settingSpec(SettingKey::Mode).name);
     if (!run(queryRead, error))
         return false;
-    *halt = query.next() && query.value(0).toString() == haltText();
+    *halt = query.next() && isHaltModeRow(query.value(0).toString());
     return true;
 }
 
 } // namespace
+
+QString newestModeRowQuery()
+{
+    return QStringLiteral("SELECT new_value FROM settings_audit WHERE key = ? ORDER BY id DESC"
+                          " LIMIT 1");
+}
+
+bool isHaltModeRow(const QString& newValue)
+{
+    return newValue == haltText();
+}
 
 bool haltMarkerRaised(Store::Impl& impl, bool* raised, QString* error)
 {

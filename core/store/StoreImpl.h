@@ -248,6 +248,10 @@ private:
 // StoreHalt.cpp (issue 24): whether a halt marker is raised (effectiveSettings reads it as
 // halt), and its removal, by resume only.
 bool haltMarkerRaised(Store::Impl& impl, bool* raised, QString* error);
+// PostgreSQL's marker as a query for a statement of the caller's own (its one value: the
+// mode's newest audit row; the mode's key bound on its `?`), and whether that row is a halt.
+QString newestModeRowQuery();
+bool isHaltModeRow(const QString& newValue);
 bool lowerHaltMarker(Store::Impl& impl, QString* error);
 // StoreTransaction.cpp: the last statement on this thread gave up on PostgreSQL's
 // lock_timeout (another session kept the lock): busy, worth retrying as a halt does.

@@ -10,15 +10,35 @@ namespace kelly::store {
 
 namespace {
 
-bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString* error)
+// The stored settings; with `haltMarker`, whether a halt marker is raised (StoreHalt.cpp), read
+// after them. On PostgreSQL the marker, the mode's newest audit row, comes in the settings'
+// own statement under a NULL key (a setting's never is): one round trip, not two (issue 25).
+bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString* error,
+                        bool* haltMarker = nullptr)
 {
-    ReadStatement queryRead(impl, QStringLiteral("SELECT key, value FROM settings"), error);
+    const bool markerInQuery = haltMarker && impl.dialect.isPostgres();
+    ReadStatement queryRead(impl,
+                            markerInQuery ? QStringLiteral("SELECT key, value FROM settings"
+                                                           " UNION ALL SELECT NULL, new_value"
+                                                           " FROM (%1) AS newest_mode")
+                                                .arg(newestModeRowQuery())
+                                          : QStringLiteral("SELECT key, value FROM settings"),
+                            error);
     QSqlQuery& query = *queryRead;
+    if (markerInQuery)
+        query.bindValue(0, settingSpec(SettingKey::Mode).name);
     if (!run(queryRead, error))
         return false;
-    while (query.next())
-        out->insert(query.value(0).toString(), query.value(1).toString());
-    return true;
+    bool newestModeRowIsHalt = false;
+    while (query.next()) {
+        if (markerInQuery && query.value(0).isNull())
+            newestModeRowIsHalt = isHaltModeRow(query.value(1).toString());
+        else
+            out->insert(query.value(0).toString(), query.value(1).toString());
+    }
+    if (markerInQuery)
+        *haltMarker = newestModeRowIsHalt;
+    return !haltMarker || markerInQuery || haltMarkerRaised(impl, haltMarker, error);
 }
 
 // Issue 24 item 10: how many unreadable snapshots in a row a read steps over before it
@@ -513,14 +533,12 @@ bool Store::effectiveSettings(const Environment& environment, EffectiveSettings*
     SettingsFailure& kind = failure ? *failure : ignored;
     kind = SettingsFailure::StoreError;
     QHash<QString, QString> stored;
-    if (!loadStoredSettings(*m_impl, &stored, error))
+    // Issue 24: a halt asked for whose stored write still waits for the lock is a halt now.
+    bool markerRaised = false;
+    if (!loadStoredSettings(*m_impl, &stored, error, &markerRaised))
         return false;
     std::optional<EffectiveSettings> settings = resolveSettings(stored, environment, error, &kind);
     if (!settings)
-        return false;
-    // Issue 24: a halt asked for whose stored write still waits for the lock is a halt now.
-    bool markerRaised = false;
-    if (!store::haltMarkerRaised(*m_impl, &markerRaised, error))
         return false;
     if (markerRaised && !settings->halted()) {
         settings->mode = SizingMode::Halt;
