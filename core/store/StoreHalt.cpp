@@ -28,11 +28,15 @@ QString markerPath(const Store::Impl& impl)
     return store.absoluteDir().filePath(store.completeBaseName() + QStringLiteral(".halt"));
 }
 
+// PostgreSQL's marker: the mode's newest audit row (the mode's key bound on its `?`).
+const QString kNewestModeRow =
+    QStringLiteral("SELECT new_value FROM settings_audit WHERE key = ? ORDER BY id DESC LIMIT 1");
+
 // PostgreSQL: the newest mode audit row says halt (a halt asked for whose stored write may
 // still wait for the settings lock; resume appends the row that ends it).
 bool newestModeRowIsHalt(Store::Impl& impl, bool* halt, QString* error)
 {
-    ReadStatement queryRead(impl, newestModeRowQuery(), error);
+    ReadStatement queryRead(impl, kNewestModeRow, error);
     QSqlQuery& query = *queryRead;
     query.bindValue(0, settingSpec(SettingKey::Mode).name);
     if (!run(queryRead, error))
@@ -43,10 +47,11 @@ bool newestModeRowIsHalt(Store::Impl& impl, bool* halt, QString* error)
 
 } // namespace
 
-QString newestModeRowQuery()
+std::optional<QString> haltMarkerRowQuery(const Store::Impl& impl)
 {
-    return QStringLiteral("SELECT new_value FROM settings_audit WHERE key = ? ORDER BY id DESC"
-                          " LIMIT 1");
+    if (!impl.dialect.isPostgres())
+        return std::nullopt; // a file beside the store
+    return kNewestModeRow;
 }
 
 bool isHaltModeRow(const QString& newValue)

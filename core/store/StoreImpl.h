@@ -248,9 +248,10 @@ private:
 // StoreHalt.cpp (issue 24): whether a halt marker is raised (effectiveSettings reads it as
 // halt), and its removal, by resume only.
 bool haltMarkerRaised(Store::Impl& impl, bool* raised, QString* error);
-// PostgreSQL's marker as a query for a statement of the caller's own (its one value: the
-// mode's newest audit row; the mode's key bound on its `?`), and whether that row is a halt.
-QString newestModeRowQuery();
+// Where the marker is a row a statement can read (PostgreSQL), that read as a query for a
+// statement of the caller's own (one value; the mode's key bound on its `?`), and whether
+// the value it gives is a halt. Nothing where the marker is a file (SQLite).
+std::optional<QString> haltMarkerRowQuery(const Store::Impl& impl);
 bool isHaltModeRow(const QString& newValue);
 bool lowerHaltMarker(Store::Impl& impl, QString* error);
 // StoreTransaction.cpp: the last statement on this thread gave up on PostgreSQL's

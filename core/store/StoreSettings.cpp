@@ -11,34 +11,35 @@ namespace kelly::store {
 namespace {
 
 // The stored settings; with `haltMarker`, whether a halt marker is raised (StoreHalt.cpp), read
-// after them. On PostgreSQL the marker, the mode's newest audit row, comes in the settings'
-// own statement under a NULL key (a setting's never is): one round trip, not two (issue 25).
+// after them. Where the marker is a row (PostgreSQL) it comes in the settings' own statement
+// under a NULL key (a setting's never is): one round trip, not two (issue 25).
 bool loadStoredSettings(Store::Impl& impl, QHash<QString, QString>* out, QString* error,
                         bool* haltMarker = nullptr)
 {
-    const bool markerInQuery = haltMarker && impl.dialect.isPostgres();
+    const std::optional<QString> markerRow =
+        haltMarker ? haltMarkerRowQuery(impl) : std::optional<QString>();
     ReadStatement queryRead(impl,
-                            markerInQuery ? QStringLiteral("SELECT key, value FROM settings"
-                                                           " UNION ALL SELECT NULL, new_value"
-                                                           " FROM (%1) AS newest_mode")
-                                                .arg(newestModeRowQuery())
-                                          : QStringLiteral("SELECT key, value FROM settings"),
+                            markerRow ? QStringLiteral("SELECT key, value FROM settings"
+                                                       " UNION ALL SELECT NULL, new_value"
+                                                       " FROM (%1) AS newest_mode")
+                                            .arg(*markerRow)
+                                      : QStringLiteral("SELECT key, value FROM settings"),
                             error);
     QSqlQuery& query = *queryRead;
-    if (markerInQuery)
+    if (markerRow)
         query.bindValue(0, settingSpec(SettingKey::Mode).name);
     if (!run(queryRead, error))
         return false;
-    bool newestModeRowIsHalt = false;
+    bool markerRowIsHalt = false;
     while (query.next()) {
-        if (markerInQuery && query.value(0).isNull())
-            newestModeRowIsHalt = isHaltModeRow(query.value(1).toString());
+        if (markerRow && query.value(0).isNull())
+            markerRowIsHalt = isHaltModeRow(query.value(1).toString());
         else
             out->insert(query.value(0).toString(), query.value(1).toString());
     }
-    if (markerInQuery)
-        *haltMarker = newestModeRowIsHalt;
-    return !haltMarker || markerInQuery || haltMarkerRaised(impl, haltMarker, error);
+    if (markerRow)
+        *haltMarker = markerRowIsHalt;
+    return !haltMarker || markerRow || haltMarkerRaised(impl, haltMarker, error);
 }
 
 // Issue 24 item 10: how many unreadable snapshots in a row a read steps over before it
