@@ -2,6 +2,7 @@
 
 #include "CrossProducts.h"
 #include "PriceFile.h"
+#include "Tridiagonal.h"
 #include "common/Beside.h"
 
 #include <Eigen/Cholesky>
@@ -187,43 +188,59 @@ MatrixXd shrunkCorrelation(const CorrelationBuild& build, Eigen::Index n)
 // diagonal: one step of Higham's nearest-correlation method). Clipping touches only the
 // offending directions, where raising delta would shrink every correlation of a gappy
 // 500-symbol build toward 0 and understate the risk of a concentrated book.
-// L = V sqrt(-Lambda) over the negative eigenpairs only, so LAPACK's dsyevr computes just
-// those from the tridiagonal form, in double: a fraction of a full decomposition when, as
-// with gaps, a few dozen of 500 are negative. Empty (n x 0) when R* is already PSD.
-MatrixXd repairLift(const MatrixXd& shrunk)
+// L = V sqrt(-Lambda) over the negative eigenpairs only: dsyevr's steps for a range of
+// eigenvalues, in double, a fraction of a full decomposition when, as with gaps, a few
+// dozen of 500 are negative. The reduction to tridiagonal form and the product with its
+// reflectors, most of the work, run on our loops (Tridiagonal.h); LAPACK's dstemr solves the
+// tridiagonal problem. Empty (n x 0) when R* is already PSD. Without gaps R is a sample
+// correlation matrix, PSD but for rounding, and a Cholesky factorisation is the cheap proof;
+// with gaps R is usually indefinite, a failing factorisation would be wasted work, and the
+// eigenvalues settle it instead.
+MatrixXd repairLift(const MatrixXd& shrunk, bool hasGaps)
 {
-    if (shrunk.rows() == 0 || Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success)
-        return MatrixXd(shrunk.rows(), 0); // positive definite: the cheap check settles it
+    if (shrunk.rows() == 0 || (!hasGaps && Eigen::LLT<MatrixXd>(shrunk).info() == Eigen::Success))
+        return MatrixXd(shrunk.rows(), 0); // positive definite
 
     const auto n = static_cast<lapack_int>(shrunk.rows());
-    MatrixXd scratch = shrunk; // dsyevr overwrites its input
-    VectorXd eigenvalues(n);
-    MatrixXd eigenvectors(n, n);
-    std::vector<lapack_int> support(2 * static_cast<std::size_t>(n));
-    lapack_int found = 0;
-    lapack_int status = 0;
+    MatrixXd reflectors = shrunk; // reduced in place
+    VectorXd diagonal(n), offDiagonal(n), tau(n);
+    reduceToTridiagonal(reflectors.data(), n, diagonal.data(), offDiagonal.data(), tau.data());
+
     // Eigenvalues in (lower, 0]: every eigenvalue is within the largest absolute row sum
-    // (Gershgorin), and a zero one adds nothing, so the bound may include it.
+    // (Gershgorin), and a zero one adds nothing, so the bound may include it. dstemr (the
+    // MRRR method dsyevr uses for a whole spectrum) finds just those and their vectors.
     const double lower = -shrunk.cwiseAbs().rowwise().sum().maxCoeff() - 1.0;
     const double upper = 0.0;
-    const double tolerance = 0.0; // LAPACK's default
     const lapack_int unusedIndex = 0;
-    auto dsyevr = [&](double* work, lapack_int workSize, lapack_int* iwork, lapack_int iworkSize) {
-        LAPACK_dsyevr("V", "V", "L", &n, scratch.data(), &n, &lower, &upper, &unusedIndex,
-                      &unusedIndex, &tolerance, &found, eigenvalues.data(), eigenvectors.data(), &n,
-                      support.data(), work, &workSize, iwork, &iworkSize, &status);
+    lapack_int found = 0;
+    lapack_int status = 0;
+    lapack_int relativeAccuracy = 1; // try for it, as dsyevr does; dstemr may decline
+    VectorXd eigenvalues(n);
+    MatrixXd eigenvectors(n, 1);
+    std::vector<lapack_int> support(2 * static_cast<std::size_t>(n));
+    auto dstemr = [&](lapack_int columns, double* work, lapack_int workSize, lapack_int* iwork,
+                      lapack_int iworkSize) {
+        LAPACK_dstemr("V", "V", &n, diagonal.data(), offDiagonal.data(), &lower, &upper,
+                      &unusedIndex, &unusedIndex, &found, eigenvalues.data(), eigenvectors.data(),
+                      &n, &columns, support.data(), &relativeAccuracy, work, &workSize, iwork,
+                      &iworkSize, &status);
     };
     double workQuery = 0.0;
     lapack_int iworkQuery = 0;
-    dsyevr(&workQuery, -1, &iworkQuery, -1); // asks for the workspace sizes
+    dstemr(-1, &workQuery, -1, &iworkQuery, -1); // asks for the columns and workspace sizes
     if (status == 0) {
+        const auto columns = static_cast<lapack_int>(eigenvectors(0, 0));
+        eigenvectors.resize(n, std::max<lapack_int>(columns, 1));
         std::vector<double> work(static_cast<std::size_t>(workQuery));
         std::vector<lapack_int> iwork(static_cast<std::size_t>(iworkQuery));
-        dsyevr(work.data(), static_cast<lapack_int>(work.size()), iwork.data(),
+        dstemr(static_cast<lapack_int>(eigenvectors.cols()), work.data(),
+               static_cast<lapack_int>(work.size()), iwork.data(),
                static_cast<lapack_int>(iwork.size()));
     }
+    if (status == 0 && found > 0)
+        applyTridiagonalReflectors(reflectors.data(), n, tau.data(), eigenvectors.data(), found);
     if (status != 0) {
-        // dsyevr gave up (rare, on clustered eigenvalues): the slower QR solver always ends.
+        // dstemr gave up (rare, on clustered eigenvalues): the slower QR solver always ends.
         const Eigen::SelfAdjointEigenSolver<MatrixXd> full(shrunk);
         eigenvalues = full.eigenvalues(); // ascending: the negative ones come first
         eigenvectors = full.eigenvectors();
@@ -527,7 +544,9 @@ void repairCorrelation(CorrelationBuild& build)
 {
     const std::lock_guard blasLock(blasMutex());
     MatrixXd shrunk = shrunkCorrelation(build, static_cast<Eigen::Index>(build.symbols.size()));
-    const MatrixXd lift = repairLift(shrunk);
+    const bool hasGaps = std::any_of(build.quality.begin(), build.quality.end(),
+                                     [](const SymbolQuality& q) { return q.missing > 0; });
+    const MatrixXd lift = repairLift(shrunk, hasGaps);
     build.covarianceLift.assign(lift.data(), lift.data() + lift.size());
     build.covarianceDaily = covariancePartsFit(build)
                                 ? covarianceFromShrunk(build, std::move(shrunk))

@@ -7,6 +7,8 @@
 #include "CorrelationTestSeries.h"
 #include "risk/Correlation.h"
 
+#include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
 #include <QTest>
 #include <cmath>
 #include <map>
@@ -102,6 +104,30 @@ std::vector<int> calendarOf(int symbol)
     return days;
 }
 
+// The repair's lift against its definition, by Eigen's QR solver (an independent method):
+// L L' = -V min(Lambda, 0) V' for R* = (1 - delta) R0 + delta I.
+void checkLiftClipsNegativeEigenvalues(const CorrelationBuild& build)
+{
+    const auto n = static_cast<Eigen::Index>(build.symbols.size());
+    Eigen::MatrixXd shrunk(n, n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j)
+            shrunk(i, j) =
+                i == j ? 1.0
+                       : (1.0 - build.shrinkage) *
+                             build.correlation[static_cast<std::size_t>(i * n + j)].value_or(0.0);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(shrunk);
+    const Eigen::MatrixXd clipped = -solver.eigenvectors() *
+                                    solver.eigenvalues().cwiseMin(0.0).asDiagonal() *
+                                    solver.eigenvectors().transpose();
+    const auto k = static_cast<Eigen::Index>(build.covarianceLift.size()) / n;
+    const Eigen::Map<const Eigen::MatrixXd> lift(build.covarianceLift.data(), n, k);
+    QCOMPARE(k, static_cast<Eigen::Index>((solver.eigenvalues().array() < 0.0).count()));
+    const double difference = (lift * lift.transpose() - clipped).cwiseAbs().maxCoeff();
+    QVERIFY2(difference < 1e-12,
+             qPrintable(QStringLiteral("|LL' - clipped| = %1").arg(difference)));
+}
+
 } // namespace
 
 class TestCorrelationGaps : public QObject
@@ -158,6 +184,7 @@ void TestCorrelationGaps::wideGappedBuildMatchesTextbook()
              qPrintable(QStringLiteral("shrinkage %1, textbook %2")
                             .arg(build.shrinkage, 0, 'g', 17)
                             .arg(expected, 0, 'g', 17)));
+    checkLiftClipsNegativeEigenvalues(build);
     QCOMPARE(assembleCovariance(build), build.covarianceDaily);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
