@@ -161,38 +161,55 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void
 applyTridiagonalReflectors(const double* a, std::ptrdiff_t n, const double* tau, double* z,
                            std::ptrdiff_t columns)
 {
-    // z := H(i) z, last reflector first, so that Q z = H(0) (H(1) (... H(n-2) z)).
+    // z := H(i) z, last reflector first, so that Q z = H(0) (H(1) (... H(n-2) z)). Columns
+    // go in pairs: each load of v serves two, and the two sums are independent chains.
     for (std::ptrdiff_t i = n - 2; i >= 0; --i) {
         if (tau[i] == 0.0)
             continue;
         const std::ptrdiff_t tail = n - i - 2; // v(i + 2..n); v(i + 1) = 1
         const double* v = a + (i + 2) + i * n;
         const std::ptrdiff_t vectorLength = tail - tail % 4;
-        for (std::ptrdiff_t c = 0; c < columns; ++c) {
-            double* head = z + c * n + (i + 1);
-            double* zc = head + 1;
-            Vec4 dot4 = {};
+        for (std::ptrdiff_t c = 0; c < columns; c += 2) {
+            const bool pair = c + 1 < columns;
+            double* head0 = z + c * n + (i + 1);
+            // A lone last column pairs with itself and a zero step (s1 below).
+            double* head1 = pair ? head0 + n : head0;
+            double* z0 = head0 + 1;
+            double* z1 = head1 + 1;
+            Vec4 dot04 = {}, dot14 = {};
             for (std::ptrdiff_t r = 0; r < vectorLength; r += 4) {
-                Vec4 v4, z4;
+                Vec4 v4, a4, b4;
                 std::memcpy(&v4, v + r, sizeof v4);
-                std::memcpy(&z4, zc + r, sizeof z4);
-                dot4 += v4 * z4;
+                std::memcpy(&a4, z0 + r, sizeof a4);
+                std::memcpy(&b4, z1 + r, sizeof b4);
+                dot04 += v4 * a4;
+                dot14 += v4 * b4;
             }
-            double dot = laneSum(dot4) + *head;
-            for (std::ptrdiff_t r = vectorLength; r < tail; ++r)
-                dot += v[r] * zc[r];
-            const double s = tau[i] * dot;
-            *head -= s;
-            const Vec4 s4 = {s, s, s, s};
+            double dot0 = laneSum(dot04) + *head0;
+            double dot1 = laneSum(dot14) + *head1;
+            for (std::ptrdiff_t r = vectorLength; r < tail; ++r) {
+                dot0 += v[r] * z0[r];
+                dot1 += v[r] * z1[r];
+            }
+            const double s0 = tau[i] * dot0;
+            const double s1 = pair ? tau[i] * dot1 : 0.0;
+            *head0 -= s0;
+            *head1 -= s1;
+            const Vec4 s04 = {s0, s0, s0, s0}, s14 = {s1, s1, s1, s1};
             for (std::ptrdiff_t r = 0; r < vectorLength; r += 4) {
-                Vec4 v4, z4;
+                Vec4 v4, a4, b4;
                 std::memcpy(&v4, v + r, sizeof v4);
-                std::memcpy(&z4, zc + r, sizeof z4);
-                z4 -= v4 * s4;
-                std::memcpy(zc + r, &z4, sizeof z4);
+                std::memcpy(&a4, z0 + r, sizeof a4);
+                std::memcpy(&b4, z1 + r, sizeof b4);
+                a4 -= v4 * s04;
+                b4 -= v4 * s14;
+                std::memcpy(z1 + r, &b4, sizeof b4); // first: z0's update wins when z1 is z0
+                std::memcpy(z0 + r, &a4, sizeof a4);
             }
-            for (std::ptrdiff_t r = vectorLength; r < tail; ++r)
-                zc[r] -= v[r] * s;
+            for (std::ptrdiff_t r = vectorLength; r < tail; ++r) {
+                z0[r] -= v[r] * s0;
+                z1[r] -= v[r] * s1;
+            }
         }
     }
 }
