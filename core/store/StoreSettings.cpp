@@ -229,19 +229,19 @@ bool writeSettingChecked(Store::Impl& impl, SettingKey key, const QString& value
             Transaction transaction(impl, Transaction::Kind::Write);
             if (!transaction.begin(error) || !lockSettings(impl, error))
                 return false;
+            // A raised halt marker is a halt: no switch lifts it, and on PostgreSQL it is the audit
+            // row of the halt that now lands (StoreHalt.cpp). Read with the settings for a mode
+            // switch, as effectiveSettings reads it.
             QHash<QString, QString> stored;
-            if (!loadStoredSettings(impl, &stored, error))
+            bool markerRaised = false;
+            if (!loadStoredSettings(impl, &stored, error,
+                                    key == SettingKey::Mode ? &markerRaised : nullptr))
                 return false;
             const bool wasSet = stored.contains(spec.name);
             const QVariant oldValue = wasSet ? QVariant(stored.value(spec.name))
                                              : QVariant(QMetaType(QMetaType::QString));
             if (wasSet && oldValue.toString() == *canonical)
                 return transaction.commit(error); // unchanged: no audit row
-            // A raised halt marker is a halt: no switch lifts it, and on PostgreSQL it is the audit
-            // row of the halt that now lands (StoreHalt.cpp).
-            bool markerRaised = false;
-            if (key == SettingKey::Mode && !haltMarkerRaised(impl, &markerRaised, error))
-                return false;
             if (key == SettingKey::Mode) {
                 const QString current = markerRaised
                                             ? QString::fromLatin1(sizingModeName(SizingMode::Halt))
